@@ -1,0 +1,16 @@
+package dxnet
+
+// Temporary scaffold: replaced by record.go, playlog_detail.go and
+// photo.go; delete this file when they land.
+
+import (
+	"errors"
+
+	"golang.org/x/net/html"
+)
+
+var errScaffoldRecord = errors.New("parser not written yet")
+
+func parsePhoto(doc *html.Node, h *Header) (Page, error)         { return nil, errScaffoldRecord }
+func parseRecord(doc *html.Node, h *Header) (Page, error)        { return nil, errScaffoldRecord }
+func parsePlaylogDetail(doc *html.Node, h *Header) (Page, error) { return nil, errScaffoldRecord }
