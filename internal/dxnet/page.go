@@ -59,6 +59,9 @@ type Header struct {
 	Region maimai.Region `json:"region"`
 	// SiteVersion is the site's asset version ("1.50") when the page shows it.
 	SiteVersion string `json:"site_version,omitempty"`
+	// list is the best-score list detect recognised on a KindScores page
+	// ("musicGenre", …, "ratingTargetMusic"), for the scores parser.
+	list string
 }
 
 // Head returns the header; it makes every page type a Page.

@@ -11,7 +11,6 @@ import (
 
 var errScaffoldDetect = errors.New("parser not written yet")
 
-func detect(doc *html.Node, raw []byte) (*Header, error)       { return nil, errScaffoldDetect }
 func parseHome(doc *html.Node, h *Header) (Page, error)        { return nil, errScaffoldDetect }
 func parsePlayerData(doc *html.Node, h *Header) (Page, error)  { return nil, errScaffoldDetect }
 func parseFriendCode(doc *html.Node, h *Header) (Page, error)  { return nil, errScaffoldDetect }
