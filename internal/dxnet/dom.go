@@ -132,6 +132,24 @@ func text(n *html.Node) string {
 	return strings.Join(strings.Fields(b.String()), " ")
 }
 
+// rawText is the text below n as the page has it, with only the markup's
+// own indentation (ASCII white space) trimmed at the ends. Song titles need
+// it: "　" (one U+3000) is a real title, and "D✪N’T  ST✪P  R✪CKIN’" has
+// double spaces that text would fold away.
+func rawText(n *html.Node) string {
+	if n == nil {
+		return ""
+	}
+	var b strings.Builder
+	walk(n, func(x *html.Node) bool {
+		if x.Type == html.TextNode {
+			b.WriteString(x.Data)
+		}
+		return x.DataAtom != atom.Script && x.DataAtom != atom.Style
+	})
+	return strings.Trim(b.String(), " \t\r\n\f")
+}
+
 // ownText is the text directly inside n, not inside its child elements,
 // folded like text.
 func ownText(n *html.Node) string {

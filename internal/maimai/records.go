@@ -50,6 +50,14 @@ type Score struct {
 	Rank        Rank        `json:"rank,omitempty"`
 	PlayCount   int         `json:"play_count,omitempty"` // musicDetail shows it
 	Idx         string      `json:"idx,omitempty"`        // the site's (session-encrypted) music token
+	// LastPlayedAt is when the chart was last played, where musicDetail
+	// shows it (minute precision).
+	LastPlayedAt time.Time `json:"last_played_at,omitzero"`
+	// Section is the list heading the chart is under: the genre, level or
+	// version of musicGenre/musicLevel/musicVersion, or on
+	// ratingTargetMusic which part of the rating it is in ("Songs for
+	// Rating(New)", "Songs for Rating Selection(Others)", …).
+	Section string `json:"section,omitempty"`
 }
 
 // Photo is one picture of the album (playerData/photo).
