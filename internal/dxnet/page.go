@@ -99,6 +99,14 @@ type Profile struct {
 	// version's, where the page shows them.
 	PlayCount        int `json:"play_count,omitempty"`
 	PlayCountVersion int `json:"play_count_version,omitempty"`
+	// RatingMax is the highest rating reached, which older CN pages show
+	// beside the rating ("MAX：5077").
+	RatingMax int `json:"rating_max,omitempty"`
+	// Grade is the grade_* image file name older CN pages show where
+	// today's pages show the course and class ranks.
+	Grade string `json:"grade,omitempty"`
+	// Partner is the image URL of the travel partner shown on home/.
+	Partner string `json:"partner,omitempty"`
 }
 
 // PlayerDataPage is playerData/: the profile plus the achievement counters.
@@ -111,6 +119,8 @@ type PlayerDataPage struct {
 	// "ssp", "ss", "sp", "s", "clear", "app", "ap", "fcp", "fc", "fsdp",
 	// "fsd", "fsp", "fs", "sync", "dxstar_1"…"dxstar_5".
 	Counts map[string]maimai.Count `json:"counts"`
+	// Mile is the player's maimile balance, where the page shows it.
+	Mile int `json:"mile,omitempty"`
 }
 
 // PhotoPage is playerData/photo/: the album of the last 10 photos.

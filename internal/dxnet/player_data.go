@@ -1,0 +1,100 @@
+package dxnet
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+
+	"github.com/maiprobe/maiprobe/internal/maimai"
+)
+
+// parsePlayerData reads playerData/: the player card, the play counts, the
+// counters of ranks, combo and sync marks and DX stars (for every chart or
+// one difficulty), and the maimile balance.
+func parsePlayerData(doc *html.Node, h *Header) (Page, error) {
+	prof, err := parseProfile(doc, h.Kind)
+	if err != nil {
+		return nil, err
+	}
+	p := &PlayerDataPage{Header: *h, Profile: prof, Counts: map[string]maimai.Count{}}
+
+	for _, b := range byClass(doc, "musiccount_block") {
+		img := find(b, isAtom(atom.Img))
+		if img == nil {
+			return nil, layoutErr(h.Kind, "a counter (musiccount_block) without its icon")
+		}
+		key := iconKey(attr(img, "src"))
+		c, err := parseCount(text(firstClass(b, "musiccount_counter_block")))
+		if err != nil {
+			return nil, layoutErr(h.Kind, "counter %s: %v", key, err)
+		}
+		p.Counts[key] = c
+	}
+	if len(p.Counts) == 0 {
+		return nil, layoutErr(h.Kind, "no counters (musiccount_block)")
+	}
+
+	diff, err := selectedDiff(doc)
+	if err != nil {
+		return nil, layoutErr(h.Kind, "%v", err)
+	}
+	p.Diff = diff
+	if m := firstClass(doc, "mile_block"); m != nil {
+		if v, err := atoiComma(text(m)); err == nil {
+			p.Mile = v
+		}
+	}
+	return p, nil
+}
+
+// parseCount reads a counter: "48/5,562", or "48 / 5,562" on older pages.
+func parseCount(s string) (maimai.Count, error) {
+	got, total, ok := strings.Cut(s, "/")
+	if !ok {
+		return maimai.Count{}, errNotCount(s)
+	}
+	g, err1 := atoiComma(got)
+	t, err2 := atoiComma(total)
+	if err1 != nil || err2 != nil || g > t {
+		return maimai.Count{}, errNotCount(s)
+	}
+	return maimai.Count{Got: g, Total: t}, nil
+}
+
+func errNotCount(s string) error {
+	return fmt.Errorf("%q is not a count like 48/5,562", s)
+}
+
+// selectedDiff reads which difficulty the counters are for from the
+// button marked diffbtn_selected: diff=0…4 and 10 are a difficulty, 99
+// (and a page without the buttons) is every chart.
+func selectedDiff(doc *html.Node) (maimai.Difficulty, error) {
+	sel := firstClass(doc, "diffbtn_selected")
+	if sel == nil {
+		return "", nil
+	}
+	var btn *html.Node
+	for n := sel.Parent; n != nil; n = n.Parent {
+		if n.DataAtom == atom.Button {
+			btn = n
+			break
+		}
+	}
+	if btn == nil {
+		return "", nil
+	}
+	v := attr(btn, "value")
+	i, err := strconv.Atoi(v)
+	if err != nil {
+		return "", fmt.Errorf("the selected difficulty button has value %q, not a number", v)
+	}
+	for _, d := range maimai.Difficulties {
+		if d.Index() == i {
+			return d, nil
+		}
+	}
+	return "", nil // 99: all difficulties
+}
