@@ -1,0 +1,170 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/maiprobe/maiprobe/internal/maimai"
+)
+
+// BestScore is the current best of one chart.
+type BestScore struct {
+	ID       int64
+	PlayerID int64
+	maimai.Score
+	UpdatedAt time.Time // when the best last changed
+}
+
+// ScoreStep is one row of score history: the best as an improvement made it.
+type ScoreStep struct {
+	PlayerID int64
+	maimai.Chart
+	ObservedAt  time.Time
+	Achievement maimai.Achievement
+	Rank        maimai.Rank
+	DXScore     int
+	DXScoreMax  int
+	FC          maimai.FC
+	FS          maimai.FS
+	PageID      int64  // the page that showed it, 0 when unknown
+	PageSHA     string // that page's sha256 (list queries)
+}
+
+const bestColumns = `id, player_id, title, chart_type, difficulty, level, genre, achievement, score_rank, dx_score,
+	dx_score_max, fc, fs, play_count, updated_at`
+
+func scanBest(rows *sql.Rows) (BestScore, error) {
+	var b BestScore
+	err := rows.Scan(&b.ID, &b.PlayerID, &b.Title, &b.Type, &b.Difficulty, &b.Level, &b.Genre, &b.Achievement, &b.Rank,
+		&b.DXScore, &b.DXScoreMax, &b.FC, &b.FS, &b.PlayCount, &b.UpdatedAt)
+	b.UpdatedAt = b.UpdatedAt.UTC()
+	b.Played = true
+	return b, err
+}
+
+// BestScoresOf returns the player's best scores of the charts of the given
+// titles, by chart, in a few batched queries.
+func (t *Tx) BestScoresOf(ctx context.Context, playerID int64, titles []string) (map[maimai.Chart]BestScore, error) {
+	out := map[maimai.Chart]BestScore{}
+	seen := map[string]bool{}
+	var uniq []string
+	for _, s := range titles {
+		if !seen[s] {
+			seen[s] = true
+			uniq = append(uniq, s)
+		}
+	}
+	const chunk = 500
+	for len(uniq) > 0 {
+		n := min(chunk, len(uniq))
+		args := []any{playerID}
+		for _, s := range uniq[:n] {
+			args = append(args, s)
+		}
+		uniq = uniq[n:]
+		rows, err := t.queryOnce(ctx, "SELECT "+bestColumns+" FROM best_scores WHERE player_id = ? AND title IN ("+placeholders(n)+")", args...)
+		if err != nil {
+			return nil, fmt.Errorf("storage: find best scores: %w", err)
+		}
+		for rows.Next() {
+			b, err := scanBest(rows)
+			if err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("storage: find best scores: %w", err)
+			}
+			out[b.Chart] = b
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, fmt.Errorf("storage: find best scores: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// InsertBest adds the first best of a chart. It returns ErrRetry when a
+// concurrent transaction added the chart first.
+func (t *Tx) InsertBest(ctx context.Context, b *BestScore) error {
+	id, added, err := t.insert(ctx, "best score", `INSERT INTO best_scores
+		(player_id, title, chart_type, difficulty, level, genre, achievement, score_rank, dx_score, dx_score_max, fc, fs, play_count, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?){{ignore}}`,
+		b.PlayerID, b.Title, string(b.Type), string(b.Difficulty), b.Level, b.Genre, int64(b.Achievement), string(b.Rank),
+		b.DXScore, b.DXScoreMax, string(b.FC), string(b.FS), b.PlayCount, utc(b.UpdatedAt))
+	if err != nil {
+		return fmt.Errorf("storage: insert best score: %w", err)
+	}
+	if !added {
+		return ErrRetry
+	}
+	b.ID = id
+	return nil
+}
+
+// UpdateBest writes a changed best score.
+func (t *Tx) UpdateBest(ctx context.Context, b *BestScore) error {
+	_, err := t.exec(ctx, `UPDATE best_scores SET level = ?, genre = ?, achievement = ?, score_rank = ?, dx_score = ?,
+		dx_score_max = ?, fc = ?, fs = ?, play_count = ?, updated_at = ? WHERE id = ?`,
+		b.Level, b.Genre, int64(b.Achievement), string(b.Rank), b.DXScore, b.DXScoreMax, string(b.FC), string(b.FS),
+		b.PlayCount, utc(b.UpdatedAt), b.ID)
+	if err != nil {
+		return fmt.Errorf("storage: update best score: %w", err)
+	}
+	return nil
+}
+
+// InsertStep adds a row of score history unless the same step is stored.
+func (t *Tx) InsertStep(ctx context.Context, s *ScoreStep) (bool, error) {
+	_, added, err := t.insert(ctx, "score history", `INSERT INTO score_history
+		(player_id, title, chart_type, difficulty, observed_at, achievement, score_rank, dx_score, dx_score_max, fc, fs, page_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?){{ignore}}`,
+		s.PlayerID, s.Title, string(s.Type), string(s.Difficulty), utc(s.ObservedAt), int64(s.Achievement), string(s.Rank),
+		s.DXScore, s.DXScoreMax, string(s.FC), string(s.FS), nullInt(s.PageID))
+	if err != nil {
+		return false, fmt.Errorf("storage: insert score history: %w", err)
+	}
+	return added, nil
+}
+
+// BestScores lists the player's best scores by chart.
+func (t *Tx) BestScores(ctx context.Context, playerID int64) ([]BestScore, error) {
+	rows, err := t.query(ctx, "SELECT "+bestColumns+" FROM best_scores WHERE player_id = ? ORDER BY title, chart_type, difficulty", playerID)
+	if err != nil {
+		return nil, fmt.Errorf("storage: list best scores: %w", err)
+	}
+	defer rows.Close()
+	var bs []BestScore
+	for rows.Next() {
+		b, err := scanBest(rows)
+		if err != nil {
+			return nil, fmt.Errorf("storage: list best scores: %w", err)
+		}
+		bs = append(bs, b)
+	}
+	return bs, rows.Err()
+}
+
+// ScoreHistory lists the player's score history by chart, then time.
+func (t *Tx) ScoreHistory(ctx context.Context, playerID int64) ([]ScoreStep, error) {
+	rows, err := t.query(ctx, `SELECT h.title, h.chart_type, h.difficulty, h.observed_at, h.achievement, h.score_rank,
+		h.dx_score, h.dx_score_max, h.fc, h.fs, COALESCE(h.page_id, 0), COALESCE(pg.sha256, '')
+		FROM score_history h LEFT JOIN pages pg ON pg.id = h.page_id
+		WHERE h.player_id = ? ORDER BY h.title, h.chart_type, h.difficulty, h.observed_at, h.achievement, h.dx_score, h.fc, h.fs`, playerID)
+	if err != nil {
+		return nil, fmt.Errorf("storage: list score history: %w", err)
+	}
+	defer rows.Close()
+	var ss []ScoreStep
+	for rows.Next() {
+		s := ScoreStep{PlayerID: playerID}
+		if err := rows.Scan(&s.Title, &s.Type, &s.Difficulty, &s.ObservedAt, &s.Achievement, &s.Rank, &s.DXScore,
+			&s.DXScoreMax, &s.FC, &s.FS, &s.PageID, &s.PageSHA); err != nil {
+			return nil, fmt.Errorf("storage: list score history: %w", err)
+		}
+		s.ObservedAt = s.ObservedAt.UTC()
+		ss = append(ss, s)
+	}
+	return ss, rows.Err()
+}
