@@ -1,7 +1,7 @@
 package dxnet
 
-// Temporary scaffold: replaced by record.go, playlog_detail.go and
-// photo.go; delete this file when they land.
+// Temporary scaffold: replaced by playlog_detail.go and photo.go; delete
+// this file when they land.
 
 import (
 	"errors"
@@ -12,5 +12,4 @@ import (
 var errScaffoldRecord = errors.New("parser not written yet")
 
 func parsePhoto(doc *html.Node, h *Header) (Page, error)         { return nil, errScaffoldRecord }
-func parseRecord(doc *html.Node, h *Header) (Page, error)        { return nil, errScaffoldRecord }
 func parsePlaylogDetail(doc *html.Node, h *Header) (Page, error) { return nil, errScaffoldRecord }
