@@ -292,7 +292,8 @@ func (s *signals) kind(raw []byte) (Kind, error) {
 		return KindPlayerData, nil
 	case s.friendCode:
 		return KindFriendCode, nil
-	case s.profile && (s.subMenu == "menu_sub_home_home" || s.menuOn == "menu_home_on" && s.titleImgs == nil):
+	case s.subMenu == "menu_sub_home_home",
+		s.menuOn == "menu_home_on" && s.titleImgs == nil && (s.profile || s.comment):
 		return KindHome, nil
 	}
 	// Below, the page must show it belongs to DX NET by its host or its

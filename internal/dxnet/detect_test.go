@@ -125,12 +125,18 @@ func TestDetectFixtures(t *testing.T) {
 
 func TestDetectTestdata(t *testing.T) {
 	tests := map[string]detectWant{
-		"login-jp-segaid.html":  {KindLogin, maimai.JP, "1.60", ""},
-		"login-intl-sid.html":   {KindLogin, maimai.Intl, "", ""},
-		"login-cn-wechat.html":  {KindLogin, maimai.CN, "", ""},
-		"maintenance-jp.html":   {KindMaintenance, maimai.JP, "1.60", ""},
-		"maintenance-intl.html": {KindMaintenance, maimai.Intl, "1.60", ""},
-		"maintenance-cn.html":   {KindMaintenance, maimai.CN, "1.50", ""},
+		"login-jp-segaid.html":      {KindLogin, maimai.JP, "1.60", ""},
+		"login-intl-sid.html":       {KindLogin, maimai.Intl, "", ""},
+		"login-cn-wechat.html":      {KindLogin, maimai.CN, "", ""},
+		"maintenance-jp.html":       {KindMaintenance, maimai.JP, "1.60", ""},
+		"maintenance-intl.html":     {KindMaintenance, maimai.Intl, "1.60", ""},
+		"maintenance-cn.html":       {KindMaintenance, maimai.CN, "1.50", ""},
+		"home-cn-2020.html":         {KindHome, maimai.CN, "1.20", ""},
+		"home-intl-2025.html":       {KindHome, maimai.Intl, "1.60", ""},
+		"playerData-cn-2025.html":   {KindPlayerData, maimai.CN, "1.50", ""},
+		"playerData-cn-2020.html":   {KindPlayerData, maimai.CN, "1.20", ""},
+		"friendCode-intl-2025.html": {KindFriendCode, maimai.Intl, "1.60", ""},
+		"error-intl.html":           {KindError, maimai.Intl, "1.60", ""},
 	}
 	for name, want := range tests {
 		t.Run(name, func(t *testing.T) {
