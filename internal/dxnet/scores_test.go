@@ -79,7 +79,7 @@ func wantPlayed(s maimai.Score, ach string, dx, dxMax int, rank maimai.Rank, fc 
 	return s
 }
 
-func withGenre(s maimai.Score) maimai.Score { s.Genre = s.Section; return s }
+func withGenre(s maimai.Score) maimai.Score  { s.Genre = s.Section; return s }
 func withoutIdx(s maimai.Score) maimai.Score { s.Idx = ""; return s }
 
 func TestParseScoresFixtures(t *testing.T) {
