@@ -113,9 +113,10 @@ func (t *Tx) SetPlayDetail(ctx context.Context, id int64, detail []byte, pageID 
 	return nil
 }
 
-// Plays lists the player's plays newest first; limit <= 0 lists all.
+// Plays lists the player's plays newest first, with their detail; limit
+// <= 0 lists all.
 func (t *Tx) Plays(ctx context.Context, playerID int64, limit int) ([]Play, error) {
-	q := "SELECT " + playColumns + ` FROM plays p WHERE p.player_id = ? ORDER BY p.played_at DESC, p.track DESC, p.title DESC, p.chart_type DESC, p.difficulty DESC`
+	q := "SELECT " + playColumns + `, p.detail FROM plays p WHERE p.player_id = ? ORDER BY p.played_at DESC, p.track DESC, p.title DESC, p.chart_type DESC, p.difficulty DESC`
 	args := []any{playerID}
 	if limit > 0 {
 		q += " LIMIT ?"
@@ -128,9 +129,13 @@ func (t *Tx) Plays(ctx context.Context, playerID int64, limit int) ([]Play, erro
 	defer rows.Close()
 	var ps []Play
 	for rows.Next() {
-		p, err := scanPlay(rows)
+		var detail sql.NullString
+		p, err := scanPlay(rows, &detail)
 		if err != nil {
 			return nil, fmt.Errorf("storage: list plays: %w", err)
+		}
+		if detail.Valid {
+			p.Detail = []byte(detail.String)
 		}
 		ps = append(ps, p)
 	}

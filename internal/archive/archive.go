@@ -1,0 +1,146 @@
+// Package archive is the one way into a player's archive: every page the
+// CLI, the web upload, the fetcher or the proxy brings goes through Import,
+// which parses it, checks it against the game's rules and stores it with
+// everything derived from it in one transaction. Nothing is lost (the raw
+// page is kept, compressed) and nothing is counted twice (plays, scores,
+// snapshots and photos have identities enforced by the database).
+package archive
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/klauspost/compress/zstd"
+
+	"github.com/maiprobe/maiprobe/internal/maimai"
+	"github.com/maiprobe/maiprobe/internal/storage"
+)
+
+// Archive is an open archive.
+type Archive struct {
+	db  *storage.DB
+	enc *zstd.Encoder
+	dec *zstd.Decoder
+	// now is the clock; tests replace it.
+	now func() time.Time
+	// hook runs before each insert of an import; tests use it to fail a
+	// transaction midway.
+	hook func(what string) error
+}
+
+// Open opens the archive at location (a SQLite file path,
+// mysql://user:pass@host:port/db or postgres://…), creating and migrating
+// its schema as needed.
+func Open(ctx context.Context, location string) (*Archive, error) {
+	db, err := storage.Open(ctx, location)
+	if err != nil {
+		return nil, err
+	}
+	enc, err := zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1))
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("archive: zstd: %w", err)
+	}
+	dec, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(1<<30))
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("archive: zstd: %w", err)
+	}
+	return &Archive{db: db, enc: enc, dec: dec, now: time.Now}, nil
+}
+
+// Close closes the archive.
+func (a *Archive) Close() error {
+	a.enc.Close()
+	a.dec.Close()
+	return a.db.Close()
+}
+
+// Player is one person of the archive.
+type Player struct {
+	Name      string    `json:"name"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Players lists the archive's players by name.
+func (a *Archive) Players(ctx context.Context) ([]Player, error) {
+	var out []Player
+	err := a.db.View(ctx, func(tx *storage.Tx) error {
+		ps, err := tx.Players(ctx)
+		for _, p := range ps {
+			out = append(out, Player{Name: p.Name, CreatedAt: p.CreatedAt})
+		}
+		return err
+	})
+	return out, err
+}
+
+// Play is a stored play with its region and, once a playlogDetail page
+// was imported, its detail.
+type Play struct {
+	maimai.Play
+	Region maimai.Region      `json:"region"`
+	Detail *maimai.PlayDetail `json:"detail,omitempty"`
+}
+
+// CountPlays counts the player's plays (0 for an unknown player).
+func (a *Archive) CountPlays(ctx context.Context, player string) (int, error) {
+	var n int
+	err := a.db.View(ctx, func(tx *storage.Tx) error {
+		id, err := tx.PlayerID(ctx, player)
+		if err != nil {
+			return err
+		}
+		n, err = tx.CountPlays(ctx, id)
+		return err
+	})
+	if isNotFound(err) {
+		return 0, nil
+	}
+	return n, err
+}
+
+// Plays lists the player's plays newest first, at most limit of them
+// (all when limit <= 0). An unknown player has none.
+func (a *Archive) Plays(ctx context.Context, player string, limit int) ([]Play, error) {
+	var out []Play
+	err := a.db.View(ctx, func(tx *storage.Tx) error {
+		id, err := tx.PlayerID(ctx, player)
+		if err != nil {
+			return err
+		}
+		rows, err := tx.Plays(ctx, id, limit)
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			p := Play{Play: r.Play, Region: r.Region}
+			if r.Detail != nil {
+				p.Detail = new(maimai.PlayDetail)
+				if err := json.Unmarshal(r.Detail, p.Detail); err != nil {
+					return fmt.Errorf("archive: play %d detail: %w", r.ID, err)
+				}
+			}
+			out = append(out, p)
+		}
+		return nil
+	})
+	if isNotFound(err) {
+		return nil, nil
+	}
+	return out, err
+}
+
+// RowCounts counts the rows of every table of the archive (all players),
+// for status displays and tests.
+func (a *Archive) RowCounts(ctx context.Context) (map[string]int, error) {
+	var c map[string]int
+	err := a.db.View(ctx, func(tx *storage.Tx) error {
+		var err error
+		c, err = tx.RowCounts(ctx)
+		return err
+	})
+	return c, err
+}

@@ -1,0 +1,498 @@
+package archive
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/maiprobe/maiprobe/internal/maimai"
+	"github.com/maiprobe/maiprobe/internal/storage"
+)
+
+// exportFormat and exportVersion identify the export file
+// (docs/archive-format.md).
+const (
+	exportFormat  = "maiprobe-export"
+	exportVersion = 1
+)
+
+type exportFile struct {
+	Format     string         `json:"format"`
+	Version    int            `json:"version"`
+	ExportedAt time.Time      `json:"exported_at"`
+	Players    []exportPlayer `json:"players"`
+}
+
+type exportPlayer struct {
+	Name         string           `json:"name"`
+	CreatedAt    time.Time        `json:"created_at"`
+	Pages        []exportPage     `json:"pages"`
+	Plays        []exportPlay     `json:"plays"`
+	Snapshots    []exportSnapshot `json:"snapshots"`
+	Photos       []exportPhoto    `json:"photos"`
+	Scores       []exportScore    `json:"scores"`
+	ScoreHistory []exportStep     `json:"score_history"`
+}
+
+type exportPage struct {
+	SHA256      string    `json:"sha256"`
+	Kind        string    `json:"kind"`
+	Region      string    `json:"region"`
+	SourceName  string    `json:"source_name"`
+	Size        int64     `json:"size"`
+	ObservedAt  time.Time `json:"observed_at"`
+	ImportedAt  time.Time `json:"imported_at"`
+	Compression string    `json:"compression"`
+	Data        []byte    `json:"data"` // base64 by encoding/json
+}
+
+type exportPlay struct {
+	Page         string             `json:"page"` // sha256 of the page it came from
+	Region       maimai.Region      `json:"region"`
+	PlayedAt     time.Time          `json:"played_at"`
+	Idx          string             `json:"idx,omitempty"`
+	Track        int                `json:"track"`
+	Title        string             `json:"title"`
+	Type         maimai.ChartType   `json:"type"`
+	Difficulty   maimai.Difficulty  `json:"difficulty"`
+	Level        string             `json:"level"`
+	Achievement  maimai.Achievement `json:"achievement"`
+	Rank         maimai.Rank        `json:"rank"`
+	DXScore      int                `json:"dx_score"`
+	DXScoreMax   int                `json:"dx_score_max"`
+	DXStars      int                `json:"dx_stars"`
+	FC           maimai.FC          `json:"fc"`
+	FS           maimai.FS          `json:"fs"`
+	Clear        bool               `json:"clear"`
+	NewRecord    bool               `json:"new_record"`
+	NewDXRecord  bool               `json:"new_dx_record"`
+	MatchingRank int                `json:"matching_rank"`
+	Jacket       string             `json:"jacket"`
+	Detail       json.RawMessage    `json:"detail,omitempty"`
+	DetailPage   string             `json:"detail_page,omitempty"`
+}
+
+type exportSnapshot struct {
+	Page       string          `json:"page,omitempty"`
+	Kind       string          `json:"kind"`
+	ObservedAt time.Time       `json:"observed_at"`
+	Region     string          `json:"region"`
+	Name       string          `json:"name"`
+	Rating     int             `json:"rating"`
+	Stars      int             `json:"stars"`
+	PlayCount  int             `json:"play_count"`
+	Digest     string          `json:"digest"`
+	Data       json.RawMessage `json:"data"`
+}
+
+type exportPhoto struct {
+	Page       string            `json:"page,omitempty"`
+	Key        string            `json:"key"`
+	Region     string            `json:"region"`
+	ImageURL   string            `json:"image_url"`
+	TakenAt    time.Time         `json:"taken_at"`
+	Title      string            `json:"title"`
+	Type       maimai.ChartType  `json:"type"`
+	Difficulty maimai.Difficulty `json:"difficulty"`
+	Level      string            `json:"level"`
+}
+
+type exportScore struct {
+	Title       string             `json:"title"`
+	Type        maimai.ChartType   `json:"type"`
+	Difficulty  maimai.Difficulty  `json:"difficulty"`
+	Level       string             `json:"level"`
+	Genre       string             `json:"genre"`
+	Achievement maimai.Achievement `json:"achievement"`
+	Rank        maimai.Rank        `json:"rank"`
+	DXScore     int                `json:"dx_score"`
+	DXScoreMax  int                `json:"dx_score_max"`
+	FC          maimai.FC          `json:"fc"`
+	FS          maimai.FS          `json:"fs"`
+	PlayCount   int                `json:"play_count"`
+	UpdatedAt   time.Time          `json:"updated_at"`
+}
+
+type exportStep struct {
+	Page        string             `json:"page,omitempty"`
+	Title       string             `json:"title"`
+	Type        maimai.ChartType   `json:"type"`
+	Difficulty  maimai.Difficulty  `json:"difficulty"`
+	ObservedAt  time.Time          `json:"observed_at"`
+	Achievement maimai.Achievement `json:"achievement"`
+	Rank        maimai.Rank        `json:"rank"`
+	DXScore     int                `json:"dx_score"`
+	DXScoreMax  int                `json:"dx_score_max"`
+	FC          maimai.FC          `json:"fc"`
+	FS          maimai.FS          `json:"fs"`
+}
+
+// Export writes the named players (every player when none are named) as a
+// maiprobe export file: JSON holding each player's raw pages and every row
+// derived from them, documented in docs/archive-format.md. Importing the
+// file into an empty archive gives back the same archive.
+func (a *Archive) Export(ctx context.Context, w io.Writer, players ...string) error {
+	f := exportFile{Format: exportFormat, Version: exportVersion, ExportedAt: a.now().UTC(), Players: []exportPlayer{}}
+	err := a.db.View(ctx, func(tx *storage.Tx) error {
+		all, err := tx.Players(ctx)
+		if err != nil {
+			return err
+		}
+		byName := map[string]storage.Player{}
+		for _, p := range all {
+			byName[p.Name] = p
+		}
+		var chosen []storage.Player
+		if len(players) == 0 {
+			chosen = all
+		}
+		for _, name := range players {
+			p, ok := byName[name]
+			if !ok {
+				return fmt.Errorf("archive: export: no player %q in the archive", name)
+			}
+			chosen = append(chosen, p)
+		}
+		for _, p := range chosen {
+			ep, err := exportOne(ctx, tx, p)
+			if err != nil {
+				return fmt.Errorf("archive: export %s: %w", p.Name, err)
+			}
+			f.Players = append(f.Players, ep)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", " ")
+	if err := enc.Encode(f); err != nil {
+		return fmt.Errorf("archive: export: %w", err)
+	}
+	return nil
+}
+
+func exportOne(ctx context.Context, tx *storage.Tx, p storage.Player) (exportPlayer, error) {
+	ep := exportPlayer{Name: p.Name, CreatedAt: p.CreatedAt, Pages: []exportPage{}, Plays: []exportPlay{},
+		Snapshots: []exportSnapshot{}, Photos: []exportPhoto{}, Scores: []exportScore{}, ScoreHistory: []exportStep{}}
+	pages, err := tx.Pages(ctx, p.ID)
+	if err != nil {
+		return ep, err
+	}
+	for _, pg := range pages {
+		data, err := tx.PageData(ctx, pg.ID)
+		if err != nil {
+			return ep, err
+		}
+		ep.Pages = append(ep.Pages, exportPage{SHA256: pg.SHA256, Kind: pg.Kind, Region: pg.Region, SourceName: pg.Name,
+			Size: pg.Size, ObservedAt: pg.ObservedAt, ImportedAt: pg.ImportedAt, Compression: pg.Compression, Data: data})
+	}
+	plays, err := tx.PlaysFull(ctx, p.ID)
+	if err != nil {
+		return ep, err
+	}
+	for _, r := range plays {
+		ep.Plays = append(ep.Plays, exportPlay{Page: r.PageSHA, Region: r.Region, PlayedAt: r.PlayedAt, Idx: r.Idx,
+			Track: r.Track, Title: r.Title, Type: r.Type, Difficulty: r.Difficulty, Level: r.Level,
+			Achievement: r.Achievement, Rank: r.Rank, DXScore: r.DXScore, DXScoreMax: r.DXScoreMax, DXStars: r.DXStars,
+			FC: r.FC, FS: r.FS, Clear: r.Clear, NewRecord: r.NewRecord, NewDXRecord: r.NewDXRecord,
+			MatchingRank: r.MatchingRank, Jacket: r.Jacket, Detail: r.Detail, DetailPage: r.DetailSHA})
+	}
+	snaps, err := tx.Snapshots(ctx, p.ID)
+	if err != nil {
+		return ep, err
+	}
+	for _, s := range snaps {
+		ep.Snapshots = append(ep.Snapshots, exportSnapshot{Page: s.PageSHA, Kind: s.Kind, ObservedAt: s.ObservedAt,
+			Region: s.Region, Name: s.Name, Rating: s.Rating, Stars: s.Stars, PlayCount: s.PlayCount, Digest: s.Digest, Data: s.Data})
+	}
+	photos, err := tx.Photos(ctx, p.ID)
+	if err != nil {
+		return ep, err
+	}
+	for _, ph := range photos {
+		ep.Photos = append(ep.Photos, exportPhoto{Page: ph.PageSHA, Key: ph.Key, Region: ph.Region, ImageURL: ph.ImageURL,
+			TakenAt: ph.TakenAt, Title: ph.Title, Type: ph.Type, Difficulty: ph.Difficulty, Level: ph.Level})
+	}
+	best, err := tx.BestScores(ctx, p.ID)
+	if err != nil {
+		return ep, err
+	}
+	for _, b := range best {
+		ep.Scores = append(ep.Scores, exportScore{Title: b.Title, Type: b.Type, Difficulty: b.Difficulty, Level: b.Level,
+			Genre: b.Genre, Achievement: b.Achievement, Rank: b.Rank, DXScore: b.DXScore, DXScoreMax: b.DXScoreMax,
+			FC: b.FC, FS: b.FS, PlayCount: b.PlayCount, UpdatedAt: b.UpdatedAt})
+	}
+	steps, err := tx.ScoreHistory(ctx, p.ID)
+	if err != nil {
+		return ep, err
+	}
+	for _, s := range steps {
+		ep.ScoreHistory = append(ep.ScoreHistory, exportStep{Page: s.PageSHA, Title: s.Title, Type: s.Type,
+			Difficulty: s.Difficulty, ObservedAt: s.ObservedAt, Achievement: s.Achievement, Rank: s.Rank,
+			DXScore: s.DXScore, DXScoreMax: s.DXScoreMax, FC: s.FC, FS: s.FS})
+	}
+	return ep, nil
+}
+
+// restore imports a maiprobe export file in one transaction. A file of
+// one player goes into player; a file of several restores each under its
+// own name. Rows merge with what is stored by the same identities as pages
+// do, so restoring twice adds nothing.
+func (a *Archive) restore(ctx context.Context, player string, src Source) Result {
+	res := Result{Name: src.Name, Kind: KindExport}
+	reject := func(err error) Result {
+		res.Status, res.Err = Rejected, err
+		return res
+	}
+	var f exportFile
+	if err := json.Unmarshal(src.Data, &f); err != nil {
+		return reject(fmt.Errorf("%w: %v", ErrExport, err))
+	}
+	if f.Format != exportFormat || f.Version != exportVersion {
+		return reject(fmt.Errorf("%w: format %q version %d; this maiprobe reads %q version %d",
+			ErrExport, f.Format, f.Version, exportFormat, exportVersion))
+	}
+	// Check everything before writing anything.
+	for i := range f.Players {
+		if err := a.checkExport(&f.Players[i]); err != nil {
+			return reject(fmt.Errorf("%w: player %q: %v", ErrExport, f.Players[i].Name, err))
+		}
+	}
+	err := a.db.Update(ctx, func(tx *storage.Tx) error {
+		res.Added, res.Unchanged = Counts{}, Counts{}
+		tx.SetHook(a.hook)
+		for _, ep := range f.Players {
+			name := ep.Name
+			if len(f.Players) == 1 && player != "" {
+				name = player
+			}
+			if err := a.restoreOne(ctx, tx, name, ep, &res); err != nil {
+				return fmt.Errorf("player %q: %w", ep.Name, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return reject(fmt.Errorf("archive: restore %s: %w", src.Name, err))
+	}
+	res.Status = Unchanged
+	if res.Added.nonzero() {
+		res.Status = Added
+	}
+	return res
+}
+
+// checkExport verifies an exported player: each page's bytes match its
+// digest, and every row names a page of the file.
+func (a *Archive) checkExport(ep *exportPlayer) error {
+	if ep.Name == "" {
+		return errors.New("a player has no name")
+	}
+	shas := map[string]bool{}
+	for _, pg := range ep.Pages {
+		if pg.Compression != "zstd" {
+			return fmt.Errorf("page %s: unknown compression %q", pg.SHA256, pg.Compression)
+		}
+		raw, err := a.dec.DecodeAll(pg.Data, nil)
+		if err != nil {
+			return fmt.Errorf("page %s: %v", pg.SHA256, err)
+		}
+		sum := sha256.Sum256(raw)
+		if hex.EncodeToString(sum[:]) != pg.SHA256 || int64(len(raw)) != pg.Size {
+			return fmt.Errorf("page %s (%s): its data does not match its sha256 and size", pg.SHA256, pg.SourceName)
+		}
+		shas[pg.SHA256] = true
+	}
+	ref := func(what, sha string, optional bool) error {
+		if (sha == "" && optional) || shas[sha] {
+			return nil
+		}
+		return fmt.Errorf("%s names page %q, which is not in the file", what, sha)
+	}
+	for i, p := range ep.Plays {
+		if err := ref(fmt.Sprintf("play %d", i+1), p.Page, false); err != nil {
+			return err
+		}
+		if err := ref(fmt.Sprintf("play %d detail", i+1), p.DetailPage, true); err != nil {
+			return err
+		}
+		if _, err := idxTime(p.Idx); err != nil {
+			return fmt.Errorf("play %d: %v", i+1, err)
+		}
+		if p.Detail != nil {
+			var d maimai.PlayDetail
+			if err := json.Unmarshal(p.Detail, &d); err != nil {
+				return fmt.Errorf("play %d detail: %v", i+1, err)
+			}
+		}
+	}
+	for i, s := range ep.Snapshots {
+		if err := ref(fmt.Sprintf("snapshot %d", i+1), s.Page, true); err != nil {
+			return err
+		}
+	}
+	for i, s := range ep.Photos {
+		if err := ref(fmt.Sprintf("photo %d", i+1), s.Page, true); err != nil {
+			return err
+		}
+	}
+	for i, s := range ep.ScoreHistory {
+		if err := ref(fmt.Sprintf("score history %d", i+1), s.Page, true); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (a *Archive) restoreOne(ctx context.Context, tx *storage.Tx, name string, ep exportPlayer, res *Result) error {
+	pid, err := tx.EnsurePlayer(ctx, name, ep.CreatedAt)
+	if err != nil {
+		return err
+	}
+	if err := tx.KeepEarlierCreation(ctx, pid, ep.CreatedAt); err != nil {
+		return err
+	}
+	pageIDs := map[string]int64{}
+	for _, pg := range ep.Pages {
+		p := storage.Page{PlayerID: pid, SHA256: pg.SHA256, Kind: pg.Kind, Region: pg.Region, Name: pg.SourceName,
+			Size: pg.Size, ObservedAt: pg.ObservedAt, ImportedAt: pg.ImportedAt, Compression: pg.Compression, Data: pg.Data}
+		added, err := tx.InsertPage(ctx, &p)
+		if err != nil {
+			return err
+		}
+		count(added, &res.Added.Pages, &res.Unchanged.Pages)
+		pageIDs[pg.SHA256] = p.ID
+	}
+	m := &merger{tx: tx, player: pid, res: res}
+	in := make([]incoming, len(ep.Plays))
+	for i, p := range ep.Plays {
+		var detail []byte
+		if p.Detail != nil {
+			// Store the detail as the importer writes it (compact), so a
+			// round trip gives back the same bytes.
+			var d maimai.PlayDetail
+			json.Unmarshal(p.Detail, &d) // checked in checkExport
+			detail, _ = json.Marshal(d)
+		}
+		in[i] = incoming{region: p.Region, pageID: pageIDs[p.Page], detail: detail, detailPageID: pageIDs[p.DetailPage],
+			play: maimai.Play{Track: p.Track, PlayedAt: p.PlayedAt,
+				Chart: maimai.Chart{Title: p.Title, Type: p.Type, Difficulty: p.Difficulty}, Level: p.Level,
+				Achievement: p.Achievement, Rank: p.Rank, DXScore: p.DXScore, DXScoreMax: p.DXScoreMax, DXStars: p.DXStars,
+				FC: p.FC, FS: p.FS, Clear: p.Clear, NewRecord: p.NewRecord, NewDXRecord: p.NewDXRecord,
+				MatchingRank: p.MatchingRank, Idx: p.Idx, Jacket: p.Jacket}}
+	}
+	// The export's best scores and history are restored as they are, so
+	// plays do not raise scores here.
+	if err := m.plays(ctx, in, false); err != nil {
+		return err
+	}
+	for _, s := range ep.Snapshots {
+		// The file may be indented; store the compact JSON the importer writes.
+		var data bytes.Buffer
+		if err := json.Compact(&data, s.Data); err != nil {
+			return fmt.Errorf("snapshot %s: %w", s.ObservedAt, err)
+		}
+		row := storage.Snapshot{PlayerID: pid, Kind: s.Kind, ObservedAt: s.ObservedAt, PageID: pageIDs[s.Page],
+			Region: s.Region, Name: s.Name, Rating: s.Rating, Stars: s.Stars, PlayCount: s.PlayCount, Digest: s.Digest,
+			Data: data.Bytes()}
+		added, err := tx.InsertSnapshot(ctx, &row)
+		if err != nil {
+			return err
+		}
+		count(added, &res.Added.Snapshots, &res.Unchanged.Snapshots)
+	}
+	for _, ph := range ep.Photos {
+		row := storage.Photo{PlayerID: pid, PageID: pageIDs[ph.Page], Key: ph.Key, Region: ph.Region,
+			Photo: maimai.Photo{ImageURL: ph.ImageURL, TakenAt: ph.TakenAt, Level: ph.Level,
+				Chart: maimai.Chart{Title: ph.Title, Type: ph.Type, Difficulty: ph.Difficulty}}}
+		added, err := tx.InsertPhoto(ctx, &row)
+		if err != nil {
+			return err
+		}
+		count(added, &res.Added.Photos, &res.Unchanged.Photos)
+	}
+	if err := restoreScores(ctx, tx, pid, ep.Scores, res); err != nil {
+		return err
+	}
+	for _, s := range ep.ScoreHistory {
+		row := storage.ScoreStep{PlayerID: pid, Chart: maimai.Chart{Title: s.Title, Type: s.Type, Difficulty: s.Difficulty},
+			ObservedAt: s.ObservedAt, Achievement: s.Achievement, Rank: s.Rank, DXScore: s.DXScore,
+			DXScoreMax: s.DXScoreMax, FC: s.FC, FS: s.FS, PageID: pageIDs[s.Page]}
+		added, err := tx.InsertStep(ctx, &row)
+		if err != nil {
+			return err
+		}
+		if added {
+			res.Added.History++
+		}
+	}
+	return nil
+}
+
+// restoreScores adds the export's best scores; where the archive has a
+// best of the same chart, each field keeps the better of the two.
+func restoreScores(ctx context.Context, tx *storage.Tx, pid int64, scores []exportScore, res *Result) error {
+	titles := make([]string, len(scores))
+	for i, s := range scores {
+		titles[i] = s.Title
+	}
+	best, err := tx.BestScoresOf(ctx, pid, titles)
+	if err != nil {
+		return err
+	}
+	for _, s := range scores {
+		in := storage.BestScore{PlayerID: pid, UpdatedAt: s.UpdatedAt, Score: maimai.Score{
+			Chart: maimai.Chart{Title: s.Title, Type: s.Type, Difficulty: s.Difficulty}, Played: true,
+			Level: s.Level, Genre: s.Genre, Achievement: s.Achievement, Rank: s.Rank, DXScore: s.DXScore,
+			DXScoreMax: s.DXScoreMax, FC: s.FC, FS: s.FS, PlayCount: s.PlayCount}}
+		b, ok := best[in.Chart]
+		if !ok {
+			if err := tx.InsertBest(ctx, &in); err != nil {
+				return err
+			}
+			res.Added.Scores++
+			continue
+		}
+		merged := b
+		if in.Achievement > merged.Achievement {
+			merged.Achievement, merged.Rank = in.Achievement, in.Rank
+		}
+		merged.DXScore = max(merged.DXScore, in.DXScore)
+		merged.DXScoreMax = max(merged.DXScoreMax, in.DXScoreMax)
+		if fcLevel(in.FC) > fcLevel(merged.FC) {
+			merged.FC = in.FC
+		}
+		if fsLevel(in.FS) > fsLevel(merged.FS) {
+			merged.FS = in.FS
+		}
+		merged.PlayCount = max(merged.PlayCount, in.PlayCount)
+		if in.UpdatedAt.After(merged.UpdatedAt) {
+			merged.UpdatedAt = in.UpdatedAt
+		}
+		if merged == b {
+			res.Unchanged.Scores++
+			continue
+		}
+		if err := tx.UpdateBest(ctx, &merged); err != nil {
+			return err
+		}
+		res.Added.Improvements++
+	}
+	return nil
+}
+
+func count(added bool, a, u *int) {
+	if added {
+		*a++
+	} else {
+		*u++
+	}
+}

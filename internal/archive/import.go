@@ -1,0 +1,164 @@
+package archive
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/maiprobe/maiprobe/internal/dxnet"
+	"github.com/maiprobe/maiprobe/internal/maimai"
+	"github.com/maiprobe/maiprobe/internal/storage"
+)
+
+// Source is one page (or export file) to import.
+type Source struct {
+	Name string // the file name, for messages
+	Data []byte
+	// ObservedAt is when the page was saved from the site; the zero time
+	// means now.
+	ObservedAt time.Time
+}
+
+// Status is what an import did with a file.
+type Status string
+
+// Statuses of a Result.
+const (
+	// Added: something new was stored (the page's bytes, a play, a detail,
+	// a snapshot, a photo, a score or an improvement).
+	Added Status = "added"
+	// Unchanged: everything in the file was already in the archive.
+	Unchanged Status = "unchanged"
+	// Rejected: nothing was written; Err says why.
+	Rejected Status = "rejected"
+)
+
+// KindExport is the Kind of a Result for a maiprobe export file.
+const KindExport dxnet.Kind = "export"
+
+// Counts counts rows by entity.
+type Counts struct {
+	Pages     int `json:"pages"`
+	Plays     int `json:"plays"`
+	Details   int `json:"details"` // playlogDetail data attached to a play
+	Snapshots int `json:"snapshots"`
+	Photos    int `json:"photos"`
+	// Scores counts charts: Added a chart's first best, Unchanged a score
+	// that did not raise the best.
+	Scores int `json:"scores"`
+	// Improvements counts bests raised (Added only).
+	Improvements int `json:"improvements"`
+	// History counts score history rows restored from an export (Added only).
+	History int `json:"history,omitempty"`
+}
+
+func (c Counts) nonzero() bool { return c != Counts{} }
+
+// Result is the outcome of importing one file.
+type Result struct {
+	Name      string        `json:"name"`
+	Kind      dxnet.Kind    `json:"kind,omitempty"`
+	Region    maimai.Region `json:"region,omitempty"`
+	Status    Status        `json:"status"`
+	Added     Counts        `json:"added"`
+	Unchanged Counts        `json:"unchanged"`
+	Err       error         `json:"-"`
+}
+
+// Errors a rejected Result wraps; test with errors.Is. Parse errors wrap
+// dxnet's errors (dxnet.ErrNotDXNet, …) instead.
+var (
+	// ErrSitePage: the page is the site's error, login or maintenance page,
+	// not player data.
+	ErrSitePage = errors.New("not player data")
+	// ErrMisparsed: the parsed page breaks a rule of the game (an
+	// achievement over 101%, a rank that does not match it, a time before
+	// maimai DX existed…), so the parser read it wrong.
+	ErrMisparsed = errors.New("misparsed")
+	// ErrExport: a maiprobe export file that cannot be restored.
+	ErrExport = errors.New("bad maiprobe export")
+)
+
+// Import stores one saved page (or restores a maiprobe export file) for
+// player, creating the player when needed. The page and everything derived
+// from it are written in one transaction; a rejected file writes nothing.
+func (a *Archive) Import(ctx context.Context, player string, src Source) Result {
+	if isExport(src.Data) {
+		return a.restore(ctx, player, src)
+	}
+	page, err := dxnet.Parse(src.Data)
+	if err != nil {
+		return Result{Name: src.Name, Status: Rejected, Err: err}
+	}
+	return a.importPage(ctx, player, src, page)
+}
+
+// importPage is Import after parsing: tests give it hand-built pages.
+func (a *Archive) importPage(ctx context.Context, player string, src Source, page dxnet.Page) Result {
+	h := page.Head()
+	res := Result{Name: src.Name, Kind: h.Kind, Region: h.Region}
+	reject := func(err error) Result {
+		res.Status, res.Err = Rejected, err
+		return res
+	}
+	if player == "" {
+		return reject(errors.New("no player name given"))
+	}
+	now := a.now()
+	if err := check(page, now); err != nil {
+		return reject(err)
+	}
+	observed := src.ObservedAt
+	if observed.IsZero() {
+		observed = now
+	}
+	sum := sha256.Sum256(src.Data)
+	stored := storage.Page{
+		SHA256: hex.EncodeToString(sum[:]), Kind: string(h.Kind), Region: string(h.Region), Name: src.Name,
+		Size: int64(len(src.Data)), ObservedAt: observed, ImportedAt: now,
+		Compression: "zstd", Data: a.enc.EncodeAll(src.Data, nil),
+	}
+	err := a.db.Update(ctx, func(tx *storage.Tx) error {
+		res.Added, res.Unchanged = Counts{}, Counts{}
+		tx.SetHook(a.hook)
+		pid, err := tx.EnsurePlayer(ctx, player, now)
+		if err != nil {
+			return err
+		}
+		p := stored
+		p.PlayerID = pid
+		added, err := tx.InsertPage(ctx, &p)
+		if err != nil {
+			return err
+		}
+		if added {
+			res.Added.Pages++
+		} else {
+			res.Unchanged.Pages++
+		}
+		m := &merger{tx: tx, player: pid, res: &res}
+		return m.derive(ctx, page, p.ID, observed)
+	})
+	if err != nil {
+		return reject(fmt.Errorf("archive: import %s: %w", src.Name, err))
+	}
+	res.Status = Unchanged
+	if res.Added.nonzero() {
+		res.Status = Added
+	}
+	return res
+}
+
+// isExport tells a maiprobe export (JSON) from a page (HTML).
+func isExport(b []byte) bool {
+	b = bytes.TrimLeft(bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")), " \t\r\n")
+	if len(b) == 0 || b[0] != '{' {
+		return false
+	}
+	head := b[:min(len(b), 200)]
+	return bytes.Contains(head, []byte(`"`+exportFormat+`"`))
+}
