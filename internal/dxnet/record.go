@@ -242,6 +242,12 @@ func parsePlay(block *html.Node, loc *time.Location, needIdx bool) (maimai.Play,
 					return fail("empty title")
 				}
 			}
+		case atom.Form:
+			// Only the playlogDetail link carries the play's idx; a
+			// musicDetail link (a song's token) is not the play's.
+			if !strings.Contains(attr(n, "action"), "playlogDetail") {
+				return false
+			}
 		case atom.Input:
 			if attr(n, "name") == "idx" {
 				p.Idx, have = attr(n, "value"), have|fIdx

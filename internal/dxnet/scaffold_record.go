@@ -11,5 +11,4 @@ import (
 
 var errScaffoldRecord = errors.New("parser not written yet")
 
-func parsePhoto(doc *html.Node, h *Header) (Page, error)         { return nil, errScaffoldRecord }
-func parsePlaylogDetail(doc *html.Node, h *Header) (Page, error) { return nil, errScaffoldRecord }
+func parsePhoto(doc *html.Node, h *Header) (Page, error) { return nil, errScaffoldRecord }
