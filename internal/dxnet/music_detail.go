@@ -54,13 +54,14 @@ func parseMusicDetail(doc *html.Node, h *Header) (Page, error) {
 
 // detailReader is the state of parseMusicDetail's walk.
 type detailReader struct {
-	page      *MusicDetailPage
-	err       error
-	titleSeen bool
-	lastType  maimai.ChartType // the type icon last seen, for the table after it
-	types     int              // how many header type icons
-	rows      []maimai.Score   // from the music_detail_table(s)
-	blocks    []maimai.Score   // from the score blocks
+	page       *MusicDetailPage
+	err        error
+	titleSeen  bool
+	artistSeen bool
+	lastType   maimai.ChartType // the type icon last seen, for the table after it
+	types      int              // how many header type icons
+	rows       []maimai.Score   // from the music_detail_table(s)
+	blocks     []maimai.Score   // from the score blocks
 }
 
 func (r *detailReader) element(n *html.Node) bool {
@@ -87,7 +88,10 @@ func (r *detailReader) element(n *html.Node) bool {
 			r.titleSeen = true
 			r.page.Title = rawText(n)
 			return false
-		case hasClass(n, "break") && hasClass(n, "f_12") && r.titleSeen && len(r.rows) == 0:
+		case hasClass(n, "break") && hasClass(n, "f_12") && r.titleSeen && !r.artistSeen:
+			// The line under the title; it may be empty (a song with no
+			// artist credited), which is not a layout problem.
+			r.artistSeen = true
 			r.page.Artist = rawText(n)
 			return false
 		case hasClass(n, "blue") && r.page.Genre == "":
