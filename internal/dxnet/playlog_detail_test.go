@@ -184,6 +184,7 @@ var templateValues = map[string]string{
 	"notes_slide_cp": "80", "notes_slide_p": "1", "notes_slide_great": "0", "notes_slide_good": "0", "notes_slide_miss": "0",
 	"notes_touch_cp": "30", "notes_touch_p": "0", "notes_touch_great": "0", "notes_touch_good": "0", "notes_touch_miss": "0",
 	"notes_break_cp": "29", "notes_break_p": "1", "notes_break_great": "0", "notes_break_good": "0", "notes_break_miss": "0",
+	"create_time": "2020-08-15 14:10:00", "img": "3e1f0a9c",
 	"chara_0_img_s": "c0a0", "chara_0_star": "5", "chara_0_lv": "100",
 	"chara_1_img_s": "c1a1", "chara_1_star": "4", "chara_1_lv": "80",
 	"chara_2_img_s": "c2a2", "chara_2_star": "3", "chara_2_lv": "60",

@@ -332,3 +332,34 @@ func TestRecordParse(t *testing.T) {
 		})
 	}
 }
+
+// TestRecordTemplate reads the 2020 CN record layout, from a copy of the
+// Jinja template in ../shared filled in at test time.
+func TestRecordTemplate(t *testing.T) {
+	tpl := string(fixtures.ReadDXNet(t, "templates/cn/record-yuange-1.html"))
+	// The archive pointed the detail link at itself; the site's own page
+	// links to record/playlogDetail/.
+	tpl = strings.ReplaceAll(tpl, "{{ url_for('main.wechat_archive_1_20', _external=True) }}",
+		"https://maimai.wahlap.com/maimai-mobile/record/playlogDetail/")
+	page := fillTemplate(t, tpl)
+	if strings.Contains(page, "{{") || strings.Contains(page, "{%") {
+		t.Fatal("template placeholders left in the page")
+	}
+	p, err := parseRecordBytes(t, []byte(page), maimai.CN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Plays) != 1 {
+		t.Fatalf("got %d plays, want 1", len(p.Plays))
+	}
+	checkPlay(t, "play", p.Plays[0], maimai.Play{
+		// The 2020 idx is a bare number, so the time stays at the minute.
+		Track: 3, PlayedAt: at(maimai.CN, 2020, 8, 15, 14, 3, 0),
+		Chart:       maimai.Chart{Title: "ID：7 ★ ＰＡＲＴＮＥＲ", Type: maimai.DX, Difficulty: maimai.Master},
+		Achievement: 1005012, Rank: maimai.RankSSSP, DXScore: 2148, DXScoreMax: 2178,
+		// Every {% if %} is kept: clear, both new-record marks and the
+		// matching rank, drawn then as a third h_35 image.
+		FC: maimai.FCP, FS: maimai.FSN, Clear: true, NewRecord: true, NewDXRecord: true, MatchingRank: 2,
+		Idx: "7", Jacket: "5d2cd8a0e3f1b7c4.png",
+	})
+}

@@ -66,6 +66,7 @@ type Photo struct {
 	TakenAt  time.Time `json:"taken_at"`
 	Chart
 	Level string `json:"level,omitempty"`
+	Place string `json:"place,omitempty"` // the arcade, where the album names it
 }
 
 // Count is one counter of the player-data page, such as "48/5,562".
