@@ -1,0 +1,239 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/maiprobe/maiprobe/internal/archive"
+)
+
+// openArchive opens the configured archive, applying migrations.
+func openArchive(ctx context.Context, c *runCtx) (*archive.Archive, error) {
+	return archive.Open(ctx, c.cfg.DB)
+}
+
+func importCmd() *cmd {
+	var at string
+	var quiet bool
+	return &cmd{
+		name:  "import",
+		args:  "PATH...",
+		usage: func(m *messages) string { return m.importUsage },
+		flags: func(fs *flag.FlagSet, _ *runCtx) {
+			fs.StringVar(&at, "at", "", "")
+			fs.BoolVar(&quiet, "quiet", false, "")
+		},
+		run: func(ctx context.Context, c *runCtx, _ *flag.FlagSet, args []string) int {
+			if len(args) == 0 {
+				fmt.Fprintf(c.Stderr, c.msg.needFiles+"\n", "import")
+				return exitUsage
+			}
+			var observed time.Time
+			if at != "" {
+				t, err := time.Parse(time.RFC3339, at)
+				if err != nil {
+					fmt.Fprintf(c.Stderr, "maiprobe import: --at %q: %v\n", at, err)
+					return exitUsage
+				}
+				observed = t
+			}
+			files, skipped, err := expand(args)
+			if err != nil {
+				fmt.Fprintf(c.Stderr, "maiprobe import: %v\n", err)
+				return exitFail
+			}
+			a, err := openArchive(ctx, c)
+			if err != nil {
+				fmt.Fprintf(c.Stderr, "maiprobe import: %v\n", err)
+				return exitFail
+			}
+			defer a.Close()
+
+			bar := newProgress(c.Stderr, len(files), isTerminal(c.Stderr) && len(files) >= 5)
+			var nAdded, nSame, nRejected int
+			for i, name := range files {
+				if ctx.Err() != nil {
+					break
+				}
+				bar.step(i, name)
+				in, err := readInput(c, name)
+				var res archive.Result
+				if err != nil {
+					res = archive.Result{Name: in.name, Status: archive.Rejected, Err: err}
+				} else {
+					when := in.modTime
+					if !observed.IsZero() {
+						when = observed
+					}
+					res = a.Import(ctx, c.cfg.Player, archive.Source{Name: in.name, Data: in.data, ObservedAt: when})
+				}
+				bar.clear()
+				switch res.Status {
+				case archive.Added:
+					nAdded++
+				case archive.Unchanged:
+					nSame++
+				default:
+					nRejected++
+				}
+				if !quiet || res.Status == archive.Rejected {
+					printResult(c, res)
+				}
+			}
+			bar.clear()
+			if skipped > 0 {
+				fmt.Fprintf(c.Stderr, c.msg.skippedDir+"\n", skipped)
+			}
+			if len(files) > 1 {
+				fmt.Fprintf(c.Stdout, c.msg.importSummary+"\n", len(files), nAdded, nSame, nRejected)
+			}
+			if nRejected > 0 || ctx.Err() != nil {
+				return exitFail
+			}
+			return exitOK
+		},
+	}
+}
+
+// printResult prints one file's outcome: added and unchanged to stdout,
+// rejected to stderr with the reason.
+func printResult(c *runCtx, r archive.Result) {
+	switch r.Status {
+	case archive.Rejected:
+		fmt.Fprintf(c.Stderr, "%s  %s: %s\n", c.msg.rejected, r.Name, c.msg.explain(r.Err))
+	case archive.Added:
+		fmt.Fprintf(c.Stdout, "%s  %s: %s (%s) %s\n", c.msg.added, r.Name, c.msg.kind(r.Kind), r.Region, c.msg.counts(r))
+	default:
+		fmt.Fprintf(c.Stdout, "%s  %s: %s (%s)\n", c.msg.unchanged, r.Name, c.msg.kind(r.Kind), r.Region)
+	}
+}
+
+func exportCmd() *cmd {
+	var out string
+	var all bool
+	return &cmd{
+		name:  "export",
+		usage: func(m *messages) string { return m.exportUsage },
+		flags: func(fs *flag.FlagSet, _ *runCtx) {
+			fs.StringVar(&out, "o", "", "")
+			fs.BoolVar(&all, "all", false, "")
+		},
+		run: func(ctx context.Context, c *runCtx, _ *flag.FlagSet, args []string) int {
+			a, err := openArchive(ctx, c)
+			if err != nil {
+				fmt.Fprintf(c.Stderr, "maiprobe export: %v\n", err)
+				return exitFail
+			}
+			defer a.Close()
+			var players []string
+			if !all {
+				players = []string{c.cfg.Player}
+			}
+			w := c.Stdout
+			var f *os.File
+			if out != "" && out != "-" {
+				// Write next to the target and rename, so a failed export
+				// never leaves half a file where a good one was.
+				f, err = os.CreateTemp(filepath.Dir(out), ".maiprobe-export-*")
+				if err != nil {
+					fmt.Fprintf(c.Stderr, "maiprobe export: %v\n", err)
+					return exitFail
+				}
+				defer os.Remove(f.Name())
+				w = f
+			}
+			if err := a.Export(ctx, w, players...); err != nil {
+				if f != nil {
+					f.Close()
+				}
+				fmt.Fprintf(c.Stderr, "maiprobe export: %v\n", err)
+				return exitFail
+			}
+			if f != nil {
+				if err := f.Close(); err != nil {
+					fmt.Fprintf(c.Stderr, "maiprobe export: %v\n", err)
+					return exitFail
+				}
+				if err := os.Rename(f.Name(), out); err != nil {
+					fmt.Fprintf(c.Stderr, "maiprobe export: %v\n", err)
+					return exitFail
+				}
+				n := len(players)
+				if all {
+					ps, _ := a.Players(ctx)
+					n = len(ps)
+				}
+				fmt.Fprintf(c.Stderr, c.msg.exported+"\n", n, out)
+			}
+			return exitOK
+		},
+	}
+}
+
+func reparseCmd() *cmd {
+	return &cmd{
+		name:  "reparse",
+		usage: func(m *messages) string { return m.reparseUsage },
+		run: func(ctx context.Context, c *runCtx, _ *flag.FlagSet, args []string) int {
+			a, err := openArchive(ctx, c)
+			if err != nil {
+				fmt.Fprintf(c.Stderr, "maiprobe reparse: %v\n", err)
+				return exitFail
+			}
+			defer a.Close()
+			rep, err := a.Reparse(ctx, c.cfg.Player)
+			if err != nil {
+				fmt.Fprintf(c.Stderr, "maiprobe reparse: %v\n", err)
+				return exitFail
+			}
+			return printReparse(c, rep)
+		},
+	}
+}
+
+func playersCmd() *cmd {
+	return &cmd{
+		name:  "players",
+		usage: func(m *messages) string { return m.playersUsage },
+		run: func(ctx context.Context, c *runCtx, _ *flag.FlagSet, args []string) int {
+			a, err := openArchive(ctx, c)
+			if err != nil {
+				fmt.Fprintf(c.Stderr, "maiprobe players: %v\n", err)
+				return exitFail
+			}
+			defer a.Close()
+			ps, err := a.Players(ctx)
+			if err != nil {
+				fmt.Fprintf(c.Stderr, "maiprobe players: %v\n", err)
+				return exitFail
+			}
+			if len(ps) == 0 {
+				fmt.Fprintln(c.Stdout, c.msg.noPlayers)
+			}
+			for _, p := range ps {
+				fmt.Fprintln(c.Stdout, p.Name)
+			}
+			return exitOK
+		},
+	}
+}
+
+func statusCmd() *cmd {
+	return &cmd{
+		name:  "status",
+		usage: func(m *messages) string { return m.statusUsage },
+		run: func(ctx context.Context, c *runCtx, _ *flag.FlagSet, args []string) int {
+			a, err := openArchive(ctx, c)
+			if err != nil {
+				fmt.Fprintf(c.Stderr, "maiprobe: %v\n", err)
+				return exitFail
+			}
+			defer a.Close()
+			return printStatus(ctx, c, a)
+		},
+	}
+}

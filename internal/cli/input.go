@@ -1,0 +1,115 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/maiprobe/maiprobe/internal/dxnet"
+)
+
+// input is one file to parse or import.
+type input struct {
+	name    string // as the user named it; "-" is "(stdin)"
+	data    []byte
+	modTime time.Time
+}
+
+// readInput reads a file, or standard input for "-", refusing anything over
+// the page size limit without reading it all.
+func readInput(c *runCtx, name string) (input, error) {
+	if name == "-" {
+		data, err := readLimited(c.Stdin)
+		if err != nil {
+			return input{name: "(stdin)"}, err
+		}
+		return input{name: "(stdin)", data: data, modTime: c.Now()}, nil
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return input{name: name}, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return input{name: name}, err
+	}
+	if st.IsDir() {
+		return input{name: name}, fmt.Errorf("is a directory")
+	}
+	if st.Size() > dxnet.MaxPageSize {
+		return input{name: name}, fmt.Errorf("%d MB: %w", st.Size()>>20, errTooBig)
+	}
+	data, err := readLimited(f)
+	return input{name: name, data: data, modTime: st.ModTime()}, err
+}
+
+var errTooBig = fmt.Errorf("over the %d MB limit of a page", dxnet.MaxPageSize>>20)
+
+func readLimited(r io.Reader) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, dxnet.MaxPageSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > dxnet.MaxPageSize {
+		return nil, errTooBig
+	}
+	return data, nil
+}
+
+// pageExts are the file endings taken from a directory. A page saved by a
+// browser comes with a folder of images, scripts and styles that are not
+// pages; those are skipped (and counted), not rejected.
+var pageExts = map[string]bool{".html": true, ".htm": true, ".json": true, ".txt": true, "": true}
+
+// expand turns the command line's paths into files: a directory gives its
+// page files recursively in name order; files and "-" are kept as given.
+func expand(paths []string) (files []string, skipped int, err error) {
+	for _, p := range paths {
+		if p == "-" {
+			files = append(files, p)
+			continue
+		}
+		st, err := os.Stat(p)
+		if err != nil {
+			return nil, 0, err
+		}
+		if !st.IsDir() {
+			files = append(files, p)
+			continue
+		}
+		var found []string
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			base := d.Name()
+			if path != p && strings.HasPrefix(base, ".") {
+				if d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if d.IsDir() || !d.Type().IsRegular() {
+				return nil
+			}
+			if pageExts[strings.ToLower(filepath.Ext(base))] {
+				found = append(found, path)
+			} else {
+				skipped++
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, 0, err
+		}
+		sort.Strings(found)
+		files = append(files, found...)
+	}
+	return files, skipped, nil
+}

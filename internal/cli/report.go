@@ -1,0 +1,85 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/maiprobe/maiprobe/internal/archive"
+)
+
+// countNames names archive.Counts fields in each language.
+var countNames = map[*messages][8]string{
+	zh: {"页面", "游玩", "详情", "快照", "照片", "成绩", "提升", "历史"},
+	en: {"pages", "plays", "details", "snapshots", "photos", "scores", "improvements", "history"},
+}
+
+// describe lists the non-zero counts, such as "plays +50, scores +3".
+func (m *messages) describe(c archive.Counts, sign string) string {
+	n := countNames[m]
+	vals := [8]int{c.Pages, c.Plays, c.Details, c.Snapshots, c.Photos, c.Scores, c.Improvements, c.History}
+	var parts []string
+	for i, v := range vals {
+		if v != 0 && i != 0 { // the page itself is implied by "added"
+			parts = append(parts, fmt.Sprintf("%s %s%d", n[i], sign, v))
+		}
+	}
+	if len(parts) == 0 && c.Pages != 0 {
+		parts = append(parts, fmt.Sprintf("%s %s%d", n[0], sign, c.Pages))
+	}
+	sep := ", "
+	if m == zh {
+		sep = "，"
+	}
+	return strings.Join(parts, sep)
+}
+
+// counts describes what an import added, and what it already had.
+func (m *messages) counts(r archive.Result) string {
+	s := m.describe(r.Added, "+")
+	if u := m.describe(r.Unchanged, ""); u != "" {
+		if s != "" {
+			s += "; "
+		}
+		s += m.unchanged + " " + u
+	}
+	return s
+}
+
+func printReparse(c *runCtx, rep archive.ReparseReport) int {
+	for _, f := range rep.Failed {
+		fmt.Fprintf(c.Stderr, c.msg.reparseFailedPage+"\n", f.Name, c.msg.explain(f.Err))
+	}
+	fmt.Fprintf(c.Stdout, c.msg.reparsed+"\n", rep.Pages, c.msg.describe(rep.After, ""))
+	if len(rep.Failed) > 0 {
+		return exitFail
+	}
+	return exitOK
+}
+
+func printStatus(ctx context.Context, c *runCtx, a *archive.Archive) int {
+	ps, err := a.Players(ctx)
+	if err != nil {
+		fmt.Fprintf(c.Stderr, "maiprobe: %v\n", err)
+		return exitFail
+	}
+	rows, err := a.RowCounts(ctx)
+	if err != nil {
+		fmt.Fprintf(c.Stderr, "maiprobe: %v\n", err)
+		return exitFail
+	}
+	if rows["pages"] == 0 {
+		fmt.Fprintf(c.Stdout, c.msg.statusEmpty+"\n", c.cfg.DB)
+		return exitOK
+	}
+	fmt.Fprintf(c.Stdout, c.msg.statusHead+"\n", c.cfg.DB, rows["pages"])
+	for _, p := range ps {
+		n, err := a.CountPlays(ctx, p.Name)
+		if err != nil {
+			fmt.Fprintf(c.Stderr, "maiprobe: %v\n", err)
+			return exitFail
+		}
+		fmt.Fprintf(c.Stdout, c.msg.statusPlayer+"\n", p.Name, n)
+	}
+	return exitOK
+}
