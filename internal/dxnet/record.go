@@ -128,13 +128,14 @@ func (have playFields) missing(want playFields) string {
 // play links to its detail page; the detail page's own header has no link.
 func parsePlay(block *html.Node, loc *time.Location, needIdx bool) (maimai.Play, error) {
 	var (
-		p        maimai.Play
-		have     playFields
-		when     string
-		clearImg bool // the layout prints a clear image (or its absence means no clear)
-		lvBadge  bool // the intl 2026 layout: a level badge where the clear image was
-		utage    bool
-		err      error
+		p         maimai.Play
+		have      playFields
+		when      string
+		clearImg  bool // the layout prints a clear image (or its absence means no clear)
+		lvBadge   bool // the intl 2026 layout: a level badge where the clear image was
+		utage     bool
+		blankDiff bool
+		err       error
 	)
 	fail := func(format string, args ...any) bool {
 		if err == nil {
@@ -156,6 +157,13 @@ func parsePlay(block *html.Node, loc *time.Location, needIdx bool) (maimai.Play,
 			case hasClass(n, "playlog_diff"):
 				d, ok := diffIcon(src)
 				if !ok {
+					if imgName(src) == "diff_" {
+						// The intl site has drawn utage as "diff_.png"
+						// on its lists; taken as utage only beside the
+						// utage badge, checked below.
+						blankDiff = true
+						return true
+					}
 					return fail("difficulty image %q", imgName(src))
 				}
 				p.Difficulty, have = d, have|fDiff
@@ -260,6 +268,9 @@ func parsePlay(block *html.Node, loc *time.Location, needIdx bool) (maimai.Play,
 	}
 	if utage && have&fType == 0 {
 		p.Type, have = maimai.DX, have|fType
+	}
+	if utage && blankDiff && have&fDiff == 0 {
+		p.Difficulty, have = maimai.Utage, have|fDiff
 	}
 	want := fTrack | fTime | fTitle | fType | fDiff | fAchievement | fRank | fDXScore | fFC | fFS | fJacket
 	if needIdx {

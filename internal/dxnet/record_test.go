@@ -363,3 +363,22 @@ func TestRecordTemplate(t *testing.T) {
 		Idx: "7", Jacket: "5d2cd8a0e3f1b7c4.png",
 	})
 }
+
+// TestRecordUtageBlankDifficulty reads a utage play drawn with "diff_.png",
+// as the intl site draws utage on its lists, and refuses that image on a
+// play without the utage badge.
+func TestRecordUtageBlankDifficulty(t *testing.T) {
+	good := string(readOwnPage(t, "record-cn-mixed.html"))
+	page := strings.Replace(good, "img/diff_utage.png", "img/diff_.png", 1)
+	p, err := parseRecordBytes(t, []byte(page), maimai.CN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.Plays[1]; got.Difficulty != maimai.Utage || got.Type != maimai.DX {
+		t.Errorf("play 2: difficulty %q type %q, want utage dx", got.Difficulty, got.Type)
+	}
+	bad := strings.Replace(good, "img/diff_expert.png", "img/diff_.png", 1)
+	if _, err := parseRecordBytes(t, []byte(bad), maimai.CN); !errors.Is(err, ErrLayout) {
+		t.Errorf("blank difficulty on a non-utage play: err = %v, want ErrLayout", err)
+	}
+}
