@@ -286,7 +286,8 @@ func (s *signals) kind(raw []byte) (Kind, error) {
 		return KindPhoto, nil
 	case s.musicDetail:
 		return KindMusicDetail, nil
-	case s.scoreBack > 0:
+	case s.scoreBack > 0, s.list != "", s.subMenu == "menu_sub_home_rating":
+		// A list with no chart in it still has its search form or tab.
 		return KindScores, nil
 	case s.musicCount:
 		return KindPlayerData, nil

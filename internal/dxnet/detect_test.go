@@ -146,6 +146,34 @@ func TestDetectTestdata(t *testing.T) {
 	}
 }
 
+// TestDetectEmptyLists: a best-score list with no chart in it is still a
+// list, told by its search form or its selected tab.
+func TestDetectEmptyLists(t *testing.T) {
+	const head = `<html><head><link rel="stylesheet" href="https://maimaidx-eng.com/maimai-mobile/css/common.css?ver=1.60"></head><body>`
+	tests := []struct {
+		name string
+		page string
+		want detectWant
+	}{
+		{"rating list of a new player", head + `
+			<img src="https://maimaidx-eng.com/maimai-mobile/img/menu_home_on.png?ver=1.60">
+			<a href="https://maimaidx-eng.com/maimai-mobile/home/ratingTargetMusic/"><img src="https://maimaidx-eng.com/maimai-mobile/img/menu_sub_home_rating.png?ver=1.60"><img src="https://maimaidx-eng.com/maimai-mobile/img/icon_on.png" class="submenu_selected"></a>
+			<img src="https://maimaidx-eng.com/maimai-mobile/img/title_playerdata.png" class="title m_10">
+			<div class="see_through_block"><div class="name_block">ＭＩＮＴＹ</div><div class="rating_block">0</div></div>
+			</body></html>`, detectWant{KindScores, maimai.Intl, "1.60", "ratingTargetMusic"}},
+		{"level search without results", head + `
+			<img src="https://maimaidx-eng.com/maimai-mobile/img/title_music.png" class="title m_10">
+			<form action="https://maimaidx-eng.com/maimai-mobile/record/musicLevel/search/" method="get"><select name="level"><option value="23" selected>LEVEL 15</option></select></form>
+			</body></html>`, detectWant{KindScores, maimai.Intl, "1.60", "musicLevel"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h, err := detectBytes(t, []byte(tt.page))
+			checkHeader(t, h, err, tt.want)
+		})
+	}
+}
+
 func TestDetectRejects(t *testing.T) {
 	tests := []struct {
 		name    string
