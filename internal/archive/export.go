@@ -440,11 +440,11 @@ func (a *Archive) restoreOne(ctx context.Context, tx *storage.Tx, name string, e
 // restoreScores adds the export's best scores; where the archive has a
 // best of the same chart, each field keeps the better of the two.
 func restoreScores(ctx context.Context, tx *storage.Tx, pid int64, scores []exportScore, res *Result) error {
-	titles := make([]string, len(scores))
+	charts := make([]maimai.Chart, len(scores))
 	for i, s := range scores {
-		titles[i] = s.Title
+		charts[i] = maimai.Chart{Title: s.Title, Type: s.Type, Difficulty: s.Difficulty}
 	}
-	best, err := tx.BestScoresOf(ctx, pid, titles)
+	best, err := tx.BestScoresOf(ctx, pid, charts)
 	if err != nil {
 		return err
 	}

@@ -259,11 +259,11 @@ func (m *merger) raise(ctx context.Context, obs []observation) error {
 	if len(obs) == 0 {
 		return nil
 	}
-	titles := make([]string, len(obs))
+	charts := make([]maimai.Chart, len(obs))
 	for i, o := range obs {
-		titles[i] = o.Title
+		charts[i] = o.Chart
 	}
-	best, err := m.tx.BestScoresOf(ctx, m.player, titles)
+	best, err := m.tx.BestScoresOf(ctx, m.player, charts)
 	if err != nil {
 		return err
 	}
@@ -325,7 +325,7 @@ func (m *merger) raise(ctx context.Context, obs []observation) error {
 		best[o.Chart] = b
 	}
 	// Write each chart once, in a stable order.
-	charts := make([]maimai.Chart, 0, len(best))
+	charts = make([]maimai.Chart, 0, len(best))
 	for c := range best {
 		if created[c] || changed[c] {
 			charts = append(charts, c)

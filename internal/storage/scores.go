@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/maiprobe/maiprobe/internal/maimai"
@@ -44,27 +45,57 @@ func scanBest(rows *sql.Rows) (BestScore, error) {
 	return b, err
 }
 
-// BestScoresOf returns the player's best scores of the charts of the given
-// titles, by chart, in a few batched queries.
-func (t *Tx) BestScoresOf(ctx context.Context, playerID int64, titles []string) (map[maimai.Chart]BestScore, error) {
+// BestScoresOf returns the player's best scores of the given charts, by
+// chart, in a few batched queries.
+func (t *Tx) BestScoresOf(ctx context.Context, playerID int64, charts []maimai.Chart) (map[maimai.Chart]BestScore, error) {
 	out := map[maimai.Chart]BestScore{}
-	seen := map[string]bool{}
-	var uniq []string
-	for _, s := range titles {
-		if !seen[s] {
-			seen[s] = true
-			uniq = append(uniq, s)
+	seen := map[maimai.Chart]bool{}
+	var uniq []maimai.Chart
+	for _, c := range charts {
+		if !seen[c] {
+			seen[c] = true
+			uniq = append(uniq, c)
 		}
 	}
-	const chunk = 500
+	if t.d.name == "sqlite" {
+		// In-process SQLite has no round trips to save, and a point lookup
+		// on the unique key beats one large OR query it cannot index well.
+		for _, c := range uniq {
+			rows, err := t.query(ctx, "SELECT "+bestColumns+" FROM best_scores WHERE player_id = ? AND title = ? AND chart_type = ? AND difficulty = ?",
+				playerID, c.Title, string(c.Type), string(c.Difficulty))
+			if err != nil {
+				return nil, fmt.Errorf("storage: find best scores: %w", err)
+			}
+			for rows.Next() {
+				b, err := scanBest(rows)
+				if err != nil {
+					rows.Close()
+					return nil, fmt.Errorf("storage: find best scores: %w", err)
+				}
+				out[b.Chart] = b
+			}
+			err = rows.Err()
+			rows.Close()
+			if err != nil {
+				return nil, fmt.Errorf("storage: find best scores: %w", err)
+			}
+		}
+		return out, nil
+	}
+	const chunk = 200
 	for len(uniq) > 0 {
 		n := min(chunk, len(uniq))
 		args := []any{playerID}
-		for _, s := range uniq[:n] {
-			args = append(args, s)
+		var cond strings.Builder
+		for i, c := range uniq[:n] {
+			if i > 0 {
+				cond.WriteString(" OR ")
+			}
+			cond.WriteString("(title = ? AND chart_type = ? AND difficulty = ?)")
+			args = append(args, c.Title, string(c.Type), string(c.Difficulty))
 		}
 		uniq = uniq[n:]
-		rows, err := t.queryOnce(ctx, "SELECT "+bestColumns+" FROM best_scores WHERE player_id = ? AND title IN ("+placeholders(n)+")", args...)
+		rows, err := t.queryOnce(ctx, "SELECT "+bestColumns+" FROM best_scores WHERE player_id = ? AND ("+cond.String()+")", args...)
 		if err != nil {
 			return nil, fmt.Errorf("storage: find best scores: %w", err)
 		}
