@@ -70,7 +70,6 @@ type signals struct {
 	photo       bool
 	musicDetail bool
 	scoreBack   int
-	scoreLink   bool // a score_back block that links to record/musicDetail/
 	musicCount  bool
 	friendCode  bool
 	profile     bool // name_block of the player card
@@ -163,7 +162,8 @@ func (s *signals) url(n *html.Node, key, v string) {
 	case key == "action":
 		switch {
 		case strings.Contains(v, "/record/musicDetail/") && s.scoreBack > 0:
-			s.scoreLink = true
+			// A chart block linking to its song: the first entry of a
+			// list (musicDetail's own blocks link to rankings instead).
 			s.done = true
 		case strings.Contains(v, "/search/"):
 			if l := listIn(v); l != "" && s.list == "" {
