@@ -180,7 +180,7 @@ func TestRecordSynthetic(t *testing.T) {
 				Track: 4, PlayedAt: at(cn, 2026, 11, 21, 22, 10, 17),
 				Chart:       maimai.Chart{Title: "ウミユリ海底譚", Type: maimai.DX, Difficulty: maimai.Master},
 				Achievement: 1007654, Rank: maimai.RankSSSP, DXScore: 2911, DXScoreMax: 2925, DXStars: 5,
-				FC: maimai.APP, FS: maimai.FSDP, Clear: true, NewRecord: true, NewDXRecord: true, MatchingRank: 1,
+				FC: maimai.AP, FS: maimai.FSDP, Clear: true, NewRecord: true, NewDXRecord: true, MatchingRank: 1,
 				Idx: "40,1795270217", Jacket: "3f0c1a5be2d94e77.png",
 			},
 			{
