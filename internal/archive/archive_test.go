@@ -589,23 +589,43 @@ func testConcurrentImports(t *testing.T, db string) {
 func testReparse(t *testing.T, db string) {
 	ctx := context.Background()
 	a := openDB(t, db)
-	// Hand-built pages are stored as JSON, which the parser rejects: a
-	// reparse reports them and keeps their bytes.
-	mustImport(t, a, "alice", "record.html", window(0, 50), Added)
+	// Two overlapping record pages as the site renders them, through the
+	// parser, and one hand-built page stored as JSON, which the parser
+	// rejects: a reparse rebuilds the first two and reports the third.
+	for i, w := range []*dxnet.RecordPage{window(0, 50), window(10, 60)} {
+		src := Source{Name: fmt.Sprintf("record-%d.html", i+1), Data: recordHTML(t, w.Plays), ObservedAt: testNow.Add(time.Duration(i-5) * time.Hour)}
+		if res := a.Import(ctx, "alice", src); res.Status != Added {
+			t.Fatalf("import %s: %s %v", src.Name, res.Status, res.Err)
+		}
+	}
+	mustImport(t, a, "alice", "detail.json", detailPage(playAt(100)), Added)
 	before := rowCounts(t, a)
+	exportBefore := export(t, a, "alice")
+
 	rep, err := a.Reparse(ctx, "alice")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Pages != 1 || len(rep.Failed) != 1 || rep.Before.Plays != 50 || rep.After.Plays != 0 {
-		t.Errorf("reparse of an unparsable page: %+v", rep)
+	if rep.Pages != 3 || len(rep.Failed) != 1 || rep.Before.Plays != 61 || rep.After.Plays != 60 || rep.Before.Details != 1 || rep.After.Details != 0 {
+		t.Errorf("reparse: pages %d, failed %d, before %+v, after %+v", rep.Pages, len(rep.Failed), rep.Before, rep.After)
 	}
-	if len(rep.Failed) == 1 && !errors.Is(rep.Failed[0].Err, dxnet.ErrNotDXNet) {
-		t.Errorf("failure = %v, want ErrNotDXNet", rep.Failed[0].Err)
+	if len(rep.Failed) == 1 && (rep.Failed[0].Name != "detail.json" || !errors.Is(rep.Failed[0].Err, dxnet.ErrNotDXNet)) {
+		t.Errorf("failed page %s: %v, want detail.json with ErrNotDXNet", rep.Failed[0].Name, rep.Failed[0].Err)
 	}
 	after := rowCounts(t, a)
-	if after["pages"] != before["pages"] || after["plays"] != 0 {
+	if after["pages"] != before["pages"] || after["plays"] != 60 {
 		t.Errorf("rows after reparse: %v (before %v)", after, before)
+	}
+	// Reparsing again changes nothing.
+	first := export(t, a, "alice")
+	if _, err := a.Reparse(ctx, "alice"); err != nil {
+		t.Fatal(err)
+	}
+	if x, y := withoutExportedAt(t, first), withoutExportedAt(t, export(t, a, "alice")); !reflect.DeepEqual(x, y) {
+		t.Error("a second reparse changed the archive")
+	}
+	if bytes.Equal(exportBefore, first) {
+		t.Error("the reparse did not drop the unparsable page's play")
 	}
 	if _, err := a.Reparse(ctx, "nobody"); !errors.Is(err, storage.ErrNotFound) {
 		t.Errorf("reparse of an unknown player: %v", err)

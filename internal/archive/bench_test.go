@@ -40,3 +40,30 @@ func BenchmarkImport(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*pages*perPage), "µs/play")
 }
+
+// BenchmarkImportHTML is BenchmarkImport through Import: the pages are
+// rendered HTML, so the parser's time is included.
+func BenchmarkImportHTML(b *testing.B) {
+	const pages, perPage = 200, 50
+	srcs := make([]Source, pages)
+	for i := range srcs {
+		rec := window(i*perPage, (i+1)*perPage)
+		srcs[i] = Source{Name: "record-" + strconv.Itoa(i) + ".html", Data: recordHTML(b, rec.Plays), ObservedAt: testNow}
+	}
+	ctx := context.Background()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		a := openTest(b, filepath.Join(b.TempDir(), "bench.db"))
+		b.StartTimer()
+		for j := range srcs {
+			if res := a.Import(ctx, "alice", srcs[j]); res.Status != Added || res.Added.Plays != perPage {
+				b.Fatalf("page %d: %s %+v %v", j, res.Status, res.Added, res.Err)
+			}
+		}
+		b.StopTimer()
+		a.Close()
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*pages*perPage), "µs/play")
+}
