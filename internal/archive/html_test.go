@@ -15,8 +15,11 @@ import (
 // recordTmpl renders a CN record page (testdata/record-cn.html.tmpl) of
 // the given plays, so tests and benchmarks can go through the parser.
 var recordTmpl = template.Must(template.New("record-cn.html.tmpl").Funcs(template.FuncMap{
-	"cnTime":      func(t time.Time) string { return t.In(maimai.CN.Location()).Format("2006/01/02 15:04") },
-	"achievement": func(a maimai.Achievement) string { s := a.String(); return strings.Replace(s, ".", `<span class="f_20">.`, 1) + "%</span>" },
+	"cnTime": func(t time.Time) string { return t.In(maimai.CN.Location()).Format("2006/01/02 15:04") },
+	"achievement": func(a maimai.Achievement) string {
+		s := a.String()
+		return strings.Replace(s, ".", `<span class="f_20">.`, 1) + "%</span>"
+	},
 	"comma": func(n int) string {
 		if n >= 1000 {
 			return fmt.Sprintf("%d,%03d", n/1000, n%1000)
