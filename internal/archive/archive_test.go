@@ -584,6 +584,41 @@ func testConcurrentImports(t *testing.T, db string) {
 	if c["pages"] != 1 || c["plays"] != 50 || c["players"] != 2 {
 		t.Errorf("after concurrent imports: %v; want 1 page, 50 plays, 2 players", c)
 	}
+
+	// Different pages sharing plays, at once: each play is stored once,
+	// and the best scores see every play.
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p := window(10*(i+1), 10*(i+1)+50)
+			results[i] = archives[i%2].importPage(context.Background(), "alice", source(t, fmt.Sprintf("record-%d.html", i), p), p)
+		}()
+	}
+	wg.Wait()
+	for i, r := range results {
+		if r.Status != Added || r.Added.Pages != 1 {
+			t.Errorf("overlapping import %d: %s %+v %v", i, r.Status, r.Added, r.Err)
+		}
+	}
+	if c := rowCounts(t, archives[0]); c["pages"] != 5 || c["plays"] != 90 {
+		t.Errorf("after concurrent overlapping imports: %v; want 5 pages, 90 plays", c)
+	}
+	seq := openDB(t, db)
+	for i := 0; i <= n; i++ {
+		p := window(10*i, 10*i+50)
+		mustImport(t, seq, "alice", fmt.Sprintf("record-%d.html", i), p, Added)
+	}
+	gotBest, _ := bestOf(t, archives[0], "alice")
+	wantBest, _ := bestOf(t, seq, "alice")
+	if len(gotBest) != len(wantBest) {
+		t.Errorf("best scores after concurrent imports: %d charts, sequential %d", len(gotBest), len(wantBest))
+	}
+	for c, w := range wantBest {
+		if g := gotBest[c]; g.Achievement != w.Achievement || g.DXScore != w.DXScore {
+			t.Errorf("best of %v: %s/%d concurrently, %s/%d sequentially", c, g.Achievement, g.DXScore, w.Achievement, w.DXScore)
+		}
+	}
 }
 
 func testReparse(t *testing.T, db string) {
