@@ -363,7 +363,9 @@ func readRating(n *html.Node, d *maimai.PlayDetail) error {
 					rating = v
 				}
 				afterDX = false
-			case strings.HasPrefix(t, "(") && deltaTxt == "":
+			case strings.HasPrefix(t, "(") && deltaTxt == "" && rating >= 0:
+				// Only after the value: the 2020 layout prints the class
+				// grade's change before it.
 				deltaTxt = t
 			}
 			return false

@@ -177,7 +177,7 @@ var templateValues = map[string]string{
 	"delux_score": "2,148 / 2,178", "fc_img_s": "fcplus", "fs_img_s": "fs", "rate_img_s": "2nd", "vs_img_s": "win",
 	"img_s": "https://maimai.wahlap.com/maimai-mobile/img/Music/5d2cd8a0e3f1b7c4.png",
 	"fast":  "15", "late": "12", "maxcombo": "726/726", "maxsync": "1452/1452",
-	"grade": "初段", "grade_diff": "", "rating": "13.52", "delux_rating": "8,012", "delux_rating_diff": "rating_up",
+	"grade": "初段", "grade_diff": "(+1)", "rating": "13.52", "delux_rating": "8,012", "delux_rating_diff": "rating_up",
 	"grade_pic_s": "grade_rankup", "vs_rank": "2", "vs_achievement": "99.1000", "vs_rating": "7,950", "vs_grade": "grade_07",
 	"notes_tap_cp": "500", "notes_tap_p": "20", "notes_tap_great": "3", "notes_tap_good": "0", "notes_tap_miss": "0",
 	"notes_hold_cp": "60", "notes_hold_p": "2", "notes_hold_great": "0", "notes_hold_good": "0", "notes_hold_miss": "0",
