@@ -198,7 +198,7 @@ func TestRecordSynthetic(t *testing.T) {
 			{
 				Track: 1, PlayedAt: at(cn, 2026, 11, 21, 21, 58, 0),
 				Chart:       maimai.Chart{Title: "Help me, ERINNNNNN!!", Type: maimai.Std, Difficulty: maimai.ReMaster},
-				Achievement: 990012, Rank: maimai.RankSS, DXScore: 1902, DXScoreMax: 2154, DXStars: 2,
+				Achievement: 990012, Rank: maimai.RankSS, DXScore: 1902, DXScoreMax: 2154, DXStars: 1,
 				FC: maimai.FCP, FS: maimai.FSN, Clear: true, NewRecord: true, MatchingRank: 4,
 				Idx: "37,1795269480", Jacket: "c7e2a90f13b84d5e.png",
 			},
@@ -207,7 +207,7 @@ func TestRecordSynthetic(t *testing.T) {
 				Track: 4, PlayedAt: at(cn, 2026, 11, 20, 19, 31, 59),
 				Chart:       maimai.Chart{Title: "\u3000", Type: maimai.DX, Difficulty: maimai.Master},
 				Achievement: 985001, Rank: maimai.RankSP, DXScore: 2301, DXScoreMax: 2700, DXStars: 1,
-				FC: maimai.FCN, FS: maimai.FSD, Clear: true, Idx: "36,1795174319", Jacket: "0e4b7d2a9c61f853.png",
+				FC: maimai.FCN, FS: maimai.FSD, Clear: true, MatchingRank: 1, Idx: "36,1795174319", Jacket: "0e4b7d2a9c61f853.png",
 			},
 		}},
 		{"record-intl-level.html", intl, []maimai.Play{
