@@ -186,3 +186,22 @@ func TestPhotoParse(t *testing.T) {
 		})
 	}
 }
+
+// TestPhotoLevel reads a level badge where an album block shows one (the
+// music_lv_block the best-score lists use), and leaves Level empty where
+// it does not.
+func TestPhotoLevel(t *testing.T) {
+	good := string(readOwnPage(t, "photo-intl-album.html"))
+	anchor := `<div class="block_info p_3 f_11 white">2026/11/22 19:00</div>`
+	if !strings.Contains(good, anchor) {
+		t.Fatalf("test page lacks %q", anchor)
+	}
+	page := strings.Replace(good, anchor, anchor+`<div class="music_lv_block f_r t_c f_14">13+</div>`, 1)
+	p, err := parsePhotoBytes(t, []byte(page), maimai.Intl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Photos[0].Level != "13+" || p.Photos[1].Level != "" {
+		t.Errorf("levels %q, %q; want 13+ and none", p.Photos[0].Level, p.Photos[1].Level)
+	}
+}

@@ -105,6 +105,7 @@ const (
 	fIdx
 )
 
+// playFieldNames name the playFields bits, in order, for error messages.
 var playFieldNames = []string{
 	"track number", "play time", "title", "chart type (playlog_music_kind_icon)",
 	"difficulty (playlog_diff)", "achievement (playlog_achievement_txt)",
@@ -131,7 +132,7 @@ func parsePlay(block *html.Node, loc *time.Location, needIdx bool) (maimai.Play,
 		p         maimai.Play
 		have      playFields
 		when      string
-		clearImg  bool // the layout prints a clear image (or its absence means no clear)
+		clearImg  bool // the block drew the clear image
 		lvBadge   bool // the intl 2026 layout: a level badge where the clear image was
 		utage     bool
 		blankDiff bool
