@@ -376,11 +376,14 @@ func (a *Archive) restoreOne(ctx context.Context, tx *storage.Tx, name string, e
 	for i, p := range ep.Plays {
 		var detail []byte
 		if p.Detail != nil {
-			// Store the detail as the importer writes it (compact), so a
-			// round trip gives back the same bytes.
-			var d maimai.PlayDetail
-			json.Unmarshal(p.Detail, &d) // checked in checkExport
-			detail, _ = json.Marshal(d)
+			// Keep every field, even ones this version does not know, in the
+			// compact form the importer writes, so a round trip gives back
+			// the same bytes.
+			var buf bytes.Buffer
+			if err := json.Compact(&buf, p.Detail); err != nil {
+				return fmt.Errorf("play %d detail: %w", i+1, err)
+			}
+			detail = buf.Bytes()
 		}
 		in[i] = incoming{region: p.Region, pageID: pageIDs[p.Page], detail: detail, detailPageID: pageIDs[p.DetailPage],
 			play: maimai.Play{Track: p.Track, PlayedAt: p.PlayedAt,
