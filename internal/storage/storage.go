@@ -293,14 +293,6 @@ func (t *Tx) insert(ctx context.Context, what, query string, args ...any) (id in
 // MariaDB and PostgreSQL keep), so all three databases read back the same.
 func utc(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
 
-// nullTime maps the zero time to NULL.
-func nullTime(t time.Time) any {
-	if t.IsZero() {
-		return nil
-	}
-	return utc(t)
-}
-
 func boolInt(b bool) int {
 	if b {
 		return 1
@@ -320,11 +312,6 @@ func nullString(s string) any {
 		return nil
 	}
 	return s
-}
-
-// placeholders returns "?, ?, ?" for n values.
-func placeholders(n int) string {
-	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }
 
 // View runs fn in a read transaction, so every read sees one state of the
