@@ -228,6 +228,11 @@ func testRejectedWritesNothing(t *testing.T, db string) {
 	}}
 	mustImport(t, a, "bob", "utage.html", ok, Added)
 
+	future := source(t, "future.html", window(0, 5))
+	future.ObservedAt = testNow.Add(48 * time.Hour)
+	if res := a.importPage(context.Background(), "bob", future, window(0, 5)); res.Status != Rejected || !strings.Contains(res.Err.Error(), "in the future") {
+		t.Errorf("a page saved in the future: %s %v", res.Status, res.Err)
+	}
 	res := a.Import(context.Background(), "bob", Source{Name: "junk.bin", Data: []byte("\x00\x01\x02junk")})
 	if res.Status != Rejected || !errors.Is(res.Err, dxnet.ErrNotDXNet) {
 		t.Errorf("junk: %s %v, want rejected with ErrNotDXNet", res.Status, res.Err)

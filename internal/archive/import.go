@@ -116,6 +116,12 @@ func (a *Archive) importPage(ctx context.Context, player string, src Source, pag
 	if observed.IsZero() {
 		observed = now
 	}
+	if observed.After(now.Add(24 * time.Hour)) {
+		// A wrong clock or file time would date snapshots and score
+		// history in the future.
+		return reject(fmt.Errorf("the page's save time %s is in the future; check the clock or give the time the page was saved",
+			observed.Format(time.RFC3339)))
+	}
 	sum := sha256.Sum256(src.Data)
 	stored := storage.Page{
 		SHA256: hex.EncodeToString(sum[:]), Kind: string(h.Kind), Region: string(h.Region), Name: src.Name,
