@@ -146,8 +146,10 @@ func (a *Archive) importPage(ctx context.Context, player string, src Source, pag
 		} else {
 			res.Unchanged.Pages++
 		}
+		// Same bytes seen again: derive as of the first save time, as a
+		// reparse would.
 		m := &merger{tx: tx, player: pid, res: &res}
-		return m.derive(ctx, page, p.ID, observed)
+		return m.derive(ctx, page, p.ID, p.ObservedAt)
 	})
 	if err != nil {
 		return reject(fmt.Errorf("archive: import %s: %w", src.Name, err))

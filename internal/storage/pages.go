@@ -25,8 +25,8 @@ type Page struct {
 }
 
 // InsertPage stores p unless the player already has a page with the same
-// bytes. It sets p.ID to the stored page's id either way and reports
-// whether p was added.
+// bytes. It sets p.ID to the stored page's id either way (and p.ObservedAt
+// to the stored one's when it was there) and reports whether p was added.
 func (t *Tx) InsertPage(ctx context.Context, p *Page) (bool, error) {
 	id, added, err := t.insert(ctx, "page", `INSERT INTO pages
 		(player_id, sha256, kind, region, source_name, size, observed_at, imported_at, compression, data)
@@ -39,7 +39,9 @@ func (t *Tx) InsertPage(ctx context.Context, p *Page) (bool, error) {
 		p.ID = id
 		return true, nil
 	}
-	err = t.tx.QueryRowContext(ctx, t.d.rebind("SELECT id FROM pages WHERE player_id = ? AND sha256 = ?"), p.PlayerID, p.SHA256).Scan(&p.ID)
+	err = t.tx.QueryRowContext(ctx, t.d.rebind("SELECT id, observed_at FROM pages WHERE player_id = ? AND sha256 = ?"),
+		p.PlayerID, p.SHA256).Scan(&p.ID, &p.ObservedAt)
+	p.ObservedAt = p.ObservedAt.UTC()
 	if errors.Is(err, sql.ErrNoRows) {
 		// The conflicting insert was rolled back after we waited on it.
 		return false, ErrRetry
