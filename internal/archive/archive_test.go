@@ -667,6 +667,24 @@ func testReparse(t *testing.T, db string) {
 	if bytes.Equal(exportBefore, first) {
 		t.Error("the reparse did not drop the unparsable page's play")
 	}
+	// A reparse that fails midway changes nothing.
+	boom := errors.New("injected failure")
+	inserts := 0
+	a.hook = func(what string) error {
+		if what == "play" {
+			if inserts++; inserts == 30 {
+				return boom
+			}
+		}
+		return nil
+	}
+	if _, err := a.Reparse(ctx, "alice"); !errors.Is(err, boom) {
+		t.Errorf("reparse with a failure: %v, want the injected failure", err)
+	}
+	a.hook = nil
+	if x, y := withoutExportedAt(t, first), withoutExportedAt(t, export(t, a, "alice")); !reflect.DeepEqual(x, y) {
+		t.Error("a failed reparse changed the archive")
+	}
 	if _, err := a.Reparse(ctx, "nobody"); !errors.Is(err, storage.ErrNotFound) {
 		t.Errorf("reparse of an unknown player: %v", err)
 	}
