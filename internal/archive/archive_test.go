@@ -689,3 +689,36 @@ func testReparse(t *testing.T, db string) {
 		t.Errorf("reparse of an unknown player: %v", err)
 	}
 }
+
+// TestExportAcrossDatabases moves an archive from SQLite to each server
+// database and back through an export file: nothing changes on the way.
+func TestExportAcrossDatabases(t *testing.T) {
+	ctx := context.Background()
+	src := openDB(t, "sqlite")
+	fillArchive(t, src)
+	// SQLite could keep nanoseconds; every database keeps microseconds.
+	home := &dxnet.HomePage{Header: dxnet.Header{Kind: dxnet.KindHome, Region: maimai.JP}, Profile: dxnet.Profile{Name: "ナノ", Rating: 1}}
+	s := source(t, "home-nano.html", home)
+	s.ObservedAt = testNow.Add(-time.Hour + 123456789*time.Nanosecond)
+	if res := src.importPage(ctx, "alice", s, home); res.Status != Added {
+		t.Fatalf("import: %s %v", res.Status, res.Err)
+	}
+	want := withoutExportedAt(t, export(t, src))
+	for _, db := range storagetest.Databases[1:] {
+		t.Run(db, func(t *testing.T) {
+			server := openDB(t, db)
+			if res := server.Import(ctx, "default", Source{Name: "export.json", Data: export(t, src)}); res.Status != Added {
+				t.Fatalf("restore into %s: %s %v", db, res.Status, res.Err)
+			}
+			back := openDB(t, "sqlite")
+			if res := back.Import(ctx, "default", Source{Name: "export.json", Data: export(t, server)}); res.Status != Added {
+				t.Fatalf("restore from %s: %s %v", db, res.Status, res.Err)
+			}
+			for name, a := range map[string]*Archive{db: server, "sqlite again": back} {
+				if got := withoutExportedAt(t, export(t, a)); !reflect.DeepEqual(got, want) {
+					t.Errorf("export of %s differs from the original", name)
+				}
+			}
+		})
+	}
+}
