@@ -192,7 +192,7 @@ func testRejectedWritesNothing(t *testing.T, db string) {
 		{"achievement over 101%", bad(func(p *maimai.Play) { p.Achievement, p.Rank = 1023000, maimai.RankSSSP }),
 			ErrMisparsed, "misparsed: play 3 (Song "},
 		{"achievement over 101% (text)", bad(func(p *maimai.Play) { p.Achievement, p.Rank = 1023000, maimai.RankSSSP }),
-			ErrMisparsed, "achievement 102.3000% is over 101%"},
+			ErrMisparsed, "misparsed: play 3 (Song 33): achievement 102.3% is over 101%"},
 		{"AP+ below 101%", bad(func(p *maimai.Play) { p.FC = maimai.APP }), ErrMisparsed, "AP+ with achievement"},
 		{"rank does not match", bad(func(p *maimai.Play) { p.Rank = maimai.RankD }), ErrMisparsed, "rank d does not match"},
 		{"DX score over max", bad(func(p *maimai.Play) { p.DXScore = 1801 }), ErrMisparsed, "DX score 1801 is over its max 1800"},

@@ -125,13 +125,13 @@ func checkScore(d maimai.Difficulty, a maimai.Achievement, r maimai.Rank, fc mai
 		limit = 2 * maimai.MaxAchievement
 	}
 	if a < 0 || a > limit {
-		return fmt.Errorf("achievement %s%% is over %d%%", a, limit/10000)
+		return fmt.Errorf("achievement %s%% is over %d%%", pct(a), limit/10000)
 	}
 	if fc == maimai.APP && a != maimai.MaxAchievement && a != limit {
-		return fmt.Errorf("AP+ with achievement %s%% (AP+ is exactly 101%%)", a)
+		return fmt.Errorf("AP+ with achievement %s%% (AP+ is exactly 101%%)", pct(a))
 	}
 	if r != "" && a <= maimai.MaxAchievement && r != maimai.RankOf(a) {
-		return fmt.Errorf("rank %s does not match achievement %s%% (that is %s)", r, a, maimai.RankOf(a))
+		return fmt.Errorf("rank %s does not match achievement %s%% (that is %s)", r, pct(a), maimai.RankOf(a))
 	}
 	if dx < 0 || dxMax < 0 {
 		return fmt.Errorf("negative DX score %d/%d", dx, dxMax)
@@ -161,4 +161,10 @@ func checkProfile(p dxnet.Profile) error {
 		return fmt.Errorf("%w: profile: negative rating, stars or play count (%d, %d, %d)", ErrMisparsed, p.Rating, p.Stars, p.PlayCount)
 	}
 	return nil
+}
+
+// pct prints an achievement without trailing zeros: 102.3, 100.5432, 101.
+func pct(a maimai.Achievement) string {
+	b, _ := a.MarshalJSON()
+	return string(b)
 }
