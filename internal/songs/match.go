@@ -46,10 +46,17 @@ var siteTitles = map[string]string{
 	"Link(CoF)": "Link",
 }
 
-// siteJackets tells songs that share a title apart by the jacket file the
-// site draws beside a play, which is all a record page shows of them. Keys
-// are the jacket file names, values the official music ids.
-var siteJackets = map[string]int{}
+// AddJacket teaches the database the jacket file name the site draws for a
+// song (by official music id), learnt where a page shows both, such as a
+// musicDetail page. None of the data sources carries the site's jacket
+// names, and a record page shows only the jacket beside a title, so this is
+// how the two std "Link" songs (both Master 12) are told apart there.
+func (db *Database) AddJacket(file string, songID int) {
+	if db.jackets == nil {
+		db.jackets = map[string]int{}
+	}
+	db.jackets[file] = songID
+}
 
 // Match finds the chart the page names. It never guesses: a chart it cannot
 // find, or cannot tell from another, is an error wrapping ErrNoMatch or
@@ -84,7 +91,7 @@ func (db *Database) Match(q Query) (*Chart, error) {
 	// Several songs share the title: narrow by what else the page shows.
 	// A filter that would leave nothing is skipped rather than trusted, as
 	// the data may be a version behind the page (a rerated level).
-	charts = narrow(charts, func(c *Chart) bool { return siteJackets[q.Jacket] != 0 && siteJackets[q.Jacket] == c.Song.ID }, q.Jacket != "")
+	charts = narrow(charts, func(c *Chart) bool { return db.jackets[q.Jacket] == c.Song.ID }, db.jackets[q.Jacket] != 0)
 	charts = narrow(charts, func(c *Chart) bool { return c.Song.GenreKey == GenreKey(q.Genre) }, q.Genre != "" && GenreKey(q.Genre) != "")
 	charts = narrow(charts, func(c *Chart) bool { return foldLevel(c.Level) == foldLevel(q.Level) }, q.Level != "")
 	if len(charts) == 1 {

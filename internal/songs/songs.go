@@ -203,6 +203,7 @@ type Database struct {
 	byTitle map[string][]*Song // folded site title → songs (utage included under their full "[協]…" title)
 	byBase  map[string][]*Song // folded utage title without its "[x]" badge → utage songs
 	byID    map[int]*Song
+	jackets map[string]int // site jacket file → official music id, see AddJacket
 }
 
 // ChartCount is the number of charts in the database.
