@@ -1,0 +1,236 @@
+package web
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"net/http"
+	"net/url"
+	"sync"
+	"time"
+
+	"github.com/maiprobe/maiprobe/internal/archive"
+)
+
+// Cookie names.
+const (
+	sessionCookie = "maiprobe_session"
+	csrfCookie    = "maiprobe_csrf" // the CSRF token of a visitor not logged in
+)
+
+// csrfField is the form field every form carries the token in.
+const csrfField = "csrf"
+
+func newToken() string {
+	b := make([]byte, 32)
+	rand.Read(b) // never fails (crypto/rand panics instead)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// cookiePath scopes the app's cookies to its base path, so two apps
+// under /release and /test of one host keep apart.
+func (s *Server) cookiePath() string { return s.cfg.BasePath + "/" }
+
+func (s *Server) setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge int) {
+	http.SetCookie(w, &http.Cookie{
+		Name: name, Value: value, Path: s.cookiePath(), MaxAge: maxAge,
+		HttpOnly: true, Secure: state(r).Scheme == "https", SameSite: http.SameSiteLaxMode,
+	})
+}
+
+// session finds the login of the request's cookie; a visitor without one
+// gets a CSRF token of their own for the login and setup forms.
+func (s *Server) session(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		st := state(r)
+		if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+			sess, err := s.archive.Session(r.Context(), c.Value)
+			switch {
+			case err == nil:
+				st.Session = &sess
+			case errors.Is(err, archive.ErrNoSession):
+				s.setCookie(w, r, sessionCookie, "", -1)
+			default:
+				s.failErr(w, r, err)
+				return
+			}
+		}
+		if st.Session == nil {
+			if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) >= 32 {
+				st.anonCSRF = c.Value
+			} else {
+				st.anonCSRF = newToken()
+				s.setCookie(w, r, csrfCookie, st.anonCSRF, 0)
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// csrf refuses every request that could change something (any method but
+// GET, HEAD and OPTIONS) unless it comes from this app's own pages: the
+// browser's Sec-Fetch-Site or Origin must say same origin, and the form
+// must carry the session's token.
+func (s *Server) csrf(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions:
+			next.ServeHTTP(w, r)
+			return
+		}
+		st := state(r)
+		if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
+			s.fail(w, r, http.StatusForbidden, "error.csrf")
+			return
+		}
+		if o := r.Header.Get("Origin"); o != "" && o != st.origin() {
+			s.fail(w, r, http.StatusForbidden, "error.csrf")
+			return
+		}
+		want := st.anonCSRF
+		if st.Session != nil {
+			want = st.Session.CSRF
+		}
+		// A multipart import form is read by its handler; the token is in
+		// a header or the query for those, or in the form for the others.
+		got := r.Header.Get("X-CSRF-Token")
+		if got == "" {
+			got = r.URL.Query().Get(csrfField)
+		}
+		if got == "" {
+			got = r.PostFormValue(csrfField)
+		}
+		if want == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
+			var tooBig *http.MaxBytesError
+			if errors.As(r.ParseForm(), &tooBig) {
+				s.fail(w, r, http.StatusRequestEntityTooLarge, "error.too_large")
+				return
+			}
+			s.fail(w, r, http.StatusForbidden, "error.csrf")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// canView lets through viewers of the {player} of the path: anyone for a
+// public player, its owners for a private one. Others are sent to log in
+// (anonymous) or refused (logged in as someone else).
+func (s *Server) canView(h http.HandlerFunc) http.HandlerFunc {
+	return s.checkPlayer(h, false)
+}
+
+// canChange lets through only the owners of the {player} of the path:
+// importing, settings and every other change.
+func (s *Server) canChange(h http.HandlerFunc) http.HandlerFunc {
+	return s.checkPlayer(h, true)
+}
+
+func (s *Server) checkPlayer(h http.HandlerFunc, change bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		st := state(r)
+		var uid int64
+		if st.Session != nil {
+			uid = st.Session.User.ID
+		}
+		acc, err := s.archive.PlayerAccess(r.Context(), r.PathValue("player"), uid)
+		if err != nil {
+			s.failErr(w, r, err)
+			return
+		}
+		st.access = acc
+		switch {
+		case !acc.Exists:
+			s.notFound(w, r)
+		case acc.Owner, acc.Public && !change:
+			h(w, r)
+		case st.Session == nil && (r.Method == http.MethodGet || r.Method == http.MethodHead):
+			s.redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()))
+		default:
+			s.fail(w, r, http.StatusForbidden, "error.forbidden")
+		}
+	}
+}
+
+// limiter slows down password guessing: after a few failures for one key
+// (an IP address or a user name) each further try must wait, twice as
+// long each time, up to an hour.
+type limiter struct {
+	mu   sync.Mutex
+	now  func() time.Time
+	keys map[string]*failures
+}
+
+type failures struct {
+	n    int
+	last time.Time
+}
+
+// Limiter settings: free tries, then a wait starting at base.
+const (
+	freeTries  = 5
+	baseWait   = 30 * time.Second
+	maxWait    = time.Hour
+	forgetTime = 24 * time.Hour
+)
+
+func newLimiter(now func() time.Time) *limiter {
+	return &limiter{now: now, keys: map[string]*failures{}}
+}
+
+// wait says how long the caller must still wait before trying any of keys
+// again (0: go ahead).
+func (l *limiter) wait(keys ...string) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	var longest time.Duration
+	for _, k := range keys {
+		f, ok := l.keys[k]
+		if !ok || f.n < freeTries {
+			continue
+		}
+		w := baseWait << min(f.n-freeTries, 7)
+		if w > maxWait {
+			w = maxWait
+		}
+		if left := f.last.Add(w).Sub(now); left > longest {
+			longest = left
+		}
+	}
+	return longest
+}
+
+// fail counts a failed try against keys.
+func (l *limiter) fail(keys ...string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	if len(l.keys) > 100000 {
+		// Forget old entries so a flood of names cannot fill memory.
+		for k, f := range l.keys {
+			if now.Sub(f.last) > forgetTime {
+				delete(l.keys, k)
+			}
+		}
+	}
+	for _, k := range keys {
+		f := l.keys[k]
+		if f == nil || now.Sub(f.last) > forgetTime {
+			f = &failures{}
+			l.keys[k] = f
+		}
+		f.n++
+		f.last = now
+	}
+}
+
+// succeed forgets the failures of keys.
+func (l *limiter) succeed(keys ...string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, k := range keys {
+		delete(l.keys, k)
+	}
+}

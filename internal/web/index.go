@@ -1,0 +1,32 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+)
+
+// indexView is the front page: the players a visitor may see.
+type indexView struct {
+	Players      []string
+	SetupPending bool // no user yet: the server log has the setup URL
+}
+
+// index sends an owner to their first player and shows everyone else
+// the public players.
+func (s *Server) index(w http.ResponseWriter, r *http.Request) {
+	st := state(r)
+	var uid int64
+	if st.Session != nil {
+		uid = st.Session.User.ID
+	}
+	owned, public, err := s.archive.VisiblePlayers(r.Context(), uid)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	if len(owned) > 0 {
+		s.redirect(w, r, "/p/"+url.PathEscape(owned[0])+"/")
+		return
+	}
+	s.render(w, r, http.StatusOK, "index", indexView{Players: public, SetupPending: s.SetupPath() != ""})
+}

@@ -1,0 +1,182 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+)
+
+// Templates: layout.html holds the page frame and the shared partials;
+// every other file is one page that defines "title" and "content".
+//
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// Page is what every template gets: the request's facts for the layout
+// and the page's own typed view in View.
+type Page struct {
+	Lang    string   // zh or en
+	User    string   // the logged-in user's name, "" when anonymous
+	Player  string   // the {player} of the URL, "" on pages without one
+	Players []string // the players this viewer may switch to
+	Owner   bool     // the viewer owns Player: may import and change it
+	CSRF    string   // the token every form must carry ({{template "csrf" .}})
+	Path    string   // this page's path and query inside the app, for "come back here" links
+	Nav     string   // the nav item to highlight (the page's name)
+	View    any      // the page's view struct
+}
+
+// pageTemplate is one page parsed with the layout for one language.
+type pageTemplate struct{ t *template.Template }
+
+// funcs are the template helpers. t and url are the two every page uses:
+// {{t "key" args…}} for text, {{url "/p/%s/plays" .Player}} for every
+// link, form action and asset, so the base path is never forgotten.
+func (s *Server) funcs(c catalogue) template.FuncMap {
+	return template.FuncMap{
+		"t":     c.translate,
+		"url":   s.url,
+		"asset": s.assets.url(s.cfg.BasePath),
+		"add":   func(a, b int) int { return a + b },
+	}
+}
+
+// url builds an app URL from a path format: string arguments are escaped
+// (path-escaped before the ?, so a player called "a/b" stays one
+// segment; query-escaped after it), and the base path is put in front.
+// Without arguments the path is taken as it is.
+func (s *Server) url(format string, args ...any) string {
+	if len(args) == 0 {
+		return s.cfg.BasePath + format
+	}
+	pathPart, _, _ := strings.Cut(format, "?")
+	inPath := strings.Count(pathPart, "%") - 2*strings.Count(pathPart, "%%")
+	esc := make([]any, len(args))
+	for i, a := range args {
+		str, ok := a.(string)
+		switch {
+		case !ok:
+			esc[i] = a
+		case i < inPath:
+			esc[i] = url.PathEscape(str)
+		default:
+			esc[i] = url.QueryEscape(str)
+		}
+	}
+	return s.cfg.BasePath + fmt.Sprintf(format, esc...)
+}
+
+// loadTemplates parses every page with the layout, once per language
+// (each with its own t), so a broken template stops the server at start.
+func (s *Server) loadTemplates() (map[string]map[string]*pageTemplate, error) {
+	cats, err := loadCatalogues()
+	if err != nil {
+		return nil, err
+	}
+	files, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]map[string]*pageTemplate{}
+	for _, l := range langs {
+		base, err := template.New("layout.html").Funcs(s.funcs(cats[l])).ParseFS(templateFS, "templates/layout.html")
+		if err != nil {
+			return nil, fmt.Errorf("web: template layout.html: %w", err)
+		}
+		out[l] = map[string]*pageTemplate{}
+		for _, f := range files {
+			name := strings.TrimSuffix(path.Base(f), ".html")
+			if name == "layout" {
+				continue
+			}
+			t, err := template.Must(base.Clone()).ParseFS(templateFS, f)
+			if err != nil {
+				return nil, fmt.Errorf("web: template %s: %w", f, err)
+			}
+			out[l][name] = &pageTemplate{t: t}
+		}
+	}
+	return out, nil
+}
+
+// render writes page name (templates/name.html) with view as the
+// response. Rendering goes to a buffer first so a template error becomes
+// a clean 500 rather than half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, view any) {
+	st := state(r)
+	p := Page{Lang: st.Lang, Player: r.PathValue("player"), Owner: st.access.Owner, Nav: name, View: view,
+		CSRF: st.anonCSRF, Path: r.URL.RequestURI()}
+	var uid int64
+	if st.Session != nil {
+		p.User, p.CSRF, uid = st.Session.User.Name, st.Session.CSRF, st.Session.User.ID
+	}
+	owned, public, err := s.archive.VisiblePlayers(r.Context(), uid)
+	if err != nil {
+		s.log.Error("list players", "err", err)
+	}
+	p.Players = mergeNames(owned, public)
+	pt, ok := s.pages[st.Lang][name]
+	if !ok {
+		s.log.Error("render: no such template", "page", name)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	var buf bytes.Buffer
+	if err := pt.t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		s.log.Error("render", "page", name, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	// Pages depend on the login and the language: never cache them.
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+func mergeNames(a, b []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, n := range append(append([]string(nil), a...), b...) {
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// redirect sends the browser to an app path (without the base path) with
+// a See Other, as an absolute URL of the external origin.
+func (s *Server) redirect(w http.ResponseWriter, r *http.Request, path string) {
+	http.Redirect(w, r, s.external(r, path), http.StatusSeeOther)
+}
+
+// errorView is the view of the error page.
+type errorView struct {
+	Status  int
+	Message string // a catalogue key
+}
+
+// fail shows the error page with a status and a catalogue key saying
+// what went wrong.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, status int, key string) {
+	s.render(w, r, status, "error", errorView{Status: status, Message: key})
+}
+
+// failErr logs an unexpected error and shows a 500.
+func (s *Server) failErr(w http.ResponseWriter, r *http.Request, err error) {
+	s.log.Error("request failed", "path", r.URL.Path, "err", err)
+	s.fail(w, r, http.StatusInternalServerError, "error.internal")
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.fail(w, r, http.StatusNotFound, "error.not_found")
+}

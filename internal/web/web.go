@@ -1,0 +1,244 @@
+// Package web is maiprobe's web app: server-rendered pages over the
+// archive, in Chinese and English, safe to put on the internet behind a
+// proxy. docs/web.md explains how to add a page.
+package web
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/netip"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/maiprobe/maiprobe/internal/archive"
+)
+
+// Config is every setting of the web app.
+type Config struct {
+	// BasePath is the prefix every URL of the app lives under ("" or
+	// e.g. "/release"), for gateways that route by path.
+	BasePath string
+	// TrustedProxies are the addresses whose X-Forwarded-Proto,
+	// X-Forwarded-Host, X-Forwarded-For and X-Api-Scheme headers are
+	// believed; empty trusts nobody.
+	TrustedProxies []netip.Prefix
+	// HTTPSRedirect sends plain-HTTP requests to the HTTPS URL.
+	HTTPSRedirect bool
+	// MaxUpload caps a request body in bytes.
+	MaxUpload int64
+	// SessionTTL is how long a login lasts.
+	SessionTTL time.Duration
+	// Logger receives request logs and the first-run setup URL; nil
+	// discards them.
+	Logger *slog.Logger
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Defaults for the zero values of Config.
+const (
+	DefaultMaxUpload  = 64 << 20
+	DefaultSessionTTL = 30 * 24 * time.Hour
+)
+
+// Server is the web app over one archive.
+type Server struct {
+	cfg     Config
+	archive *archive.Archive
+	log     *slog.Logger
+	now     func() time.Time
+	mux     *http.ServeMux
+	pages   map[string]map[string]*pageTemplate // language → page name → template
+	assets  *assets
+	logins  *limiter
+
+	mu    sync.Mutex
+	setup string // the first-run setup token; "" once a user exists
+}
+
+// New builds the web app over a, checking its templates and catalogues.
+// When the archive has no user yet it makes a one-time setup token; the
+// caller shows SetupPath to whoever runs the server.
+func New(ctx context.Context, cfg Config, a *archive.Archive) (*Server, error) {
+	base, err := cleanBasePath(cfg.BasePath)
+	if err != nil {
+		return nil, err
+	}
+	cfg.BasePath = base
+	if cfg.MaxUpload <= 0 {
+		cfg.MaxUpload = DefaultMaxUpload
+	}
+	if cfg.SessionTTL <= 0 {
+		cfg.SessionTTL = DefaultSessionTTL
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	s := &Server{cfg: cfg, archive: a, log: cfg.Logger, now: cfg.Now, logins: newLimiter(cfg.Now)}
+	if s.assets, err = loadAssets(); err != nil {
+		return nil, err
+	}
+	if s.pages, err = s.loadTemplates(); err != nil {
+		return nil, err
+	}
+	n, err := a.CountUsers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if n == 0 {
+		s.setup = newToken()
+	}
+	s.mux = http.NewServeMux()
+	s.routes()
+	return s, nil
+}
+
+// routes registers every page: one line per route, the handler in the
+// page's own file. canView and canChange check the {player} of the path.
+func (s *Server) routes() {
+	s.mux.HandleFunc("GET /{$}", s.index)
+	s.mux.HandleFunc("GET /static/{name}", s.assets.serve)
+	s.mux.HandleFunc("GET /lang/{lang}", s.switchLang)
+	s.mux.HandleFunc("GET /login", s.loginForm)
+	s.mux.HandleFunc("POST /login", s.login)
+	s.mux.HandleFunc("POST /logout", s.logout)
+	s.mux.HandleFunc("GET /setup", s.setupForm)
+	s.mux.HandleFunc("POST /setup", s.doSetup)
+	s.mux.HandleFunc("GET /healthz", s.healthz)
+
+	s.mux.HandleFunc("GET /p/{player}/{$}", s.canView(s.overview))
+	s.mux.HandleFunc("GET /p/{player}/settings", s.canChange(s.settingsForm))
+	s.mux.HandleFunc("POST /p/{player}/settings", s.canChange(s.saveSettings))
+
+	s.mux.HandleFunc("/", s.notFound)
+}
+
+// SetupPath is the path (with the base path) of the one-time first-run
+// setup page, or "" when the archive already has a user.
+func (s *Server) SetupPath() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.setup == "" {
+		return ""
+	}
+	return s.cfg.BasePath + "/setup?token=" + s.setup
+}
+
+// BasePath is the configured base path ("" or "/something").
+func (s *Server) BasePath() string { return s.cfg.BasePath }
+
+// ServeHTTP is the root of the app: request logs, proxy headers, health
+// checks and the HTTPS redirect apply to every request; the base path is
+// stripped once here, then compression, security headers, the session
+// and the CSRF check wrap the router.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := s.now()
+	st := s.resolve(r)
+	r = r.WithContext(context.WithValue(r.Context(), stateKey{}, st))
+	lw := &logWriter{ResponseWriter: w, status: http.StatusOK}
+	defer func() {
+		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", lw.status),
+			slog.Int64("bytes", lw.bytes), slog.Duration("duration", s.now().Sub(start)), slog.String("ip", st.IP))
+	}()
+	w = lw
+
+	if r.URL.Path == "/healthz" {
+		s.healthz(w, r)
+		return
+	}
+	if s.cfg.HTTPSRedirect && st.Scheme != "https" {
+		http.Redirect(w, r, "https://"+st.Host+r.URL.RequestURI(), http.StatusPermanentRedirect)
+		return
+	}
+	base := s.cfg.BasePath
+	if base != "" {
+		if r.URL.Path == base {
+			http.Redirect(w, r, s.external(r, "/"), http.StatusMovedPermanently)
+			return
+		}
+		if !strings.HasPrefix(r.URL.Path, base+"/") {
+			http.NotFound(w, r)
+			return
+		}
+		r2 := new(http.Request)
+		*r2 = *r
+		u := *r.URL
+		u.Path = strings.TrimPrefix(r.URL.Path, base)
+		u.RawPath = strings.TrimPrefix(r.URL.RawPath, base)
+		r2.URL = &u
+		r = r2
+	}
+	if r.Body != nil && r.Method != http.MethodGet && r.Method != http.MethodHead {
+		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxUpload)
+	}
+	compress(s.secure(s.session(s.csrf(s.mux)))).ServeHTTP(w, r)
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	if _, err := s.archive.CountUsers(r.Context()); err != nil {
+		s.log.Error("healthz", "err", err)
+		http.Error(w, "archive unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	fmt.Fprintln(w, "ok")
+}
+
+// secure sets the headers every response of the app carries.
+func (s *Server) secure(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		// Jackets and photos are the site's images, hence img-src https:.
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' https: data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Frame-Options", "DENY")
+		if state(r).Scheme == "https" {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func cleanBasePath(p string) (string, error) {
+	p = strings.TrimRight(strings.TrimSpace(p), "/")
+	if p == "" {
+		return "", nil
+	}
+	if !strings.HasPrefix(p, "/") || strings.ContainsAny(p, "?#%\\ ") || strings.Contains(p, "//") {
+		return "", fmt.Errorf("web: base path %q: want a path such as /release (starting with /, no query)", p)
+	}
+	return p, nil
+}
+
+// logWriter remembers the status and size of a response for the log.
+type logWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int64
+	wrote  bool
+}
+
+func (w *logWriter) WriteHeader(code int) {
+	if !w.wrote {
+		w.status, w.wrote = code, true
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *logWriter) Write(b []byte) (int, error) {
+	w.wrote = true
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += int64(n)
+	return n, err
+}
+
+func (w *logWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
