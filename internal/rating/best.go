@@ -1,7 +1,6 @@
 package rating
 
 import (
-	"cmp"
 	"slices"
 
 	"github.com/maiprobe/maiprobe/internal/maimai"
@@ -50,7 +49,9 @@ type Best struct {
 func (k Key) Utage() bool { return k.Difficulty == maimai.Utage || k.SongID >= 100000 }
 
 // Rating is the best's chart rating under r: 0 for utage.
-func (r Rules) Rating(b Best) int {
+func (r Rules) Rating(b Best) int { return r.rating(&b) }
+
+func (r Rules) rating(b *Best) int {
 	if b.Utage() {
 		return 0
 	}
@@ -60,7 +61,9 @@ func (r Rules) Rating(b Best) int {
 // IsNew reports whether the best belongs in the new table (B15): by its
 // flag, else by its version. In EraTypeSplit the "new" table holds the
 // DX charts.
-func (r Rules) IsNew(b Best) bool {
+func (r Rules) IsNew(b Best) bool { return r.isNew(&b) }
+
+func (r Rules) isNew(b *Best) bool {
 	if r.Era == EraTypeSplit {
 		return b.Type == maimai.DX
 	}
@@ -103,13 +106,27 @@ type Result struct {
 // Total is the player's rating.
 func (r Result) Total() int { return r.OldTotal + r.NewTotal }
 
-// candidate is the sort key of one eligible best, kept small so sorting
-// 10,000 of them is cheap.
+// candidate is the sort key of one eligible best.
 type candidate struct {
 	rating int32
 	c      Constant
 	a      maimai.Achievement
 	index  int32
+}
+
+// before reports whether x sorts before y: rating, constant and
+// achievement descending, then input order.
+func (x candidate) before(y candidate) bool {
+	if x.rating != y.rating {
+		return x.rating > y.rating
+	}
+	if x.c != y.c {
+		return x.c > y.c
+	}
+	if x.a != y.a {
+		return x.a > y.a
+	}
+	return x.index < y.index
 }
 
 // PlayerRating picks the best OldSize old and NewSize new charts and sums
@@ -118,51 +135,72 @@ type candidate struct {
 // bests. Utage and removed charts never count. Where one chart appears
 // more than once only its highest entry counts.
 func (r Rules) PlayerRating(bests []Best) Result {
-	var old, fresh []candidate
+	old := top{n: r.OldSize, bests: bests}
+	fresh := top{n: r.NewSize, bests: bests}
 	for i := range bests {
 		b := &bests[i]
 		if b.Removed || b.Utage() {
 			continue
 		}
-		c := candidate{rating: int32(r.Rating(*b)), c: b.Constant, a: b.Achievement, index: int32(i)}
-		if r.IsNew(*b) {
-			fresh = append(fresh, c)
+		c := candidate{rating: int32(r.rating(b)), c: b.Constant, a: b.Achievement, index: int32(i)}
+		if r.isNew(b) {
+			fresh.offer(c)
 		} else {
-			old = append(old, c)
+			old.offer(c)
 		}
 	}
 	res := Result{Rules: r}
-	res.Old, res.OldTotal = pick(old, r.OldSize, bests)
-	res.New, res.NewTotal = pick(fresh, r.NewSize, bests)
+	res.Old, res.OldTotal = old.entries()
+	res.New, res.NewTotal = fresh.entries()
 	return res
 }
 
-// pick sorts candidates into the site's order and takes the first n
-// distinct charts.
-func pick(cs []candidate, n int, bests []Best) ([]Entry, int) {
-	slices.SortFunc(cs, func(x, y candidate) int {
-		if d := cmp.Compare(y.rating, x.rating); d != 0 {
-			return d
-		}
-		if d := cmp.Compare(y.c, x.c); d != 0 {
-			return d
-		}
-		if d := cmp.Compare(y.a, x.a); d != 0 {
-			return d
-		}
-		return cmp.Compare(x.index, y.index)
-	})
-	out := make([]Entry, 0, min(n, len(cs)))
-	total := 0
-	for _, c := range cs {
-		if len(out) == n {
+// top keeps the n best distinct charts offered so far, in order. Sorting
+// all bests would cost more than the rest of PlayerRating together; after
+// the first few hundred offers almost every best fails the first
+// comparison with the last kept.
+type top struct {
+	n     int
+	bests []Best
+	kept  []candidate
+}
+
+func (t *top) offer(c candidate) {
+	if t.n <= 0 {
+		return
+	}
+	full := len(t.kept) == t.n
+	if full && !c.before(t.kept[len(t.kept)-1]) {
+		return
+	}
+	key := &t.bests[c.index].Key
+	for i, k := range t.kept {
+		if t.bests[k.index].Key == *key {
+			if !c.before(k) {
+				return // the chart is already kept with a better entry
+			}
+			t.kept = slices.Delete(t.kept, i, i+1)
+			full = false
 			break
 		}
-		b := bests[c.index]
-		if slices.ContainsFunc(out, func(e Entry) bool { return e.Key == b.Key }) {
-			continue
+	}
+	if full {
+		t.kept = t.kept[:len(t.kept)-1]
+	}
+	at, _ := slices.BinarySearchFunc(t.kept, c, func(k, c candidate) int {
+		if k.before(c) {
+			return -1
 		}
-		out = append(out, Entry{Best: b, Rating: int(c.rating), Index: int(c.index)})
+		return 1
+	})
+	t.kept = slices.Insert(t.kept, at, c)
+}
+
+func (t *top) entries() ([]Entry, int) {
+	out := make([]Entry, len(t.kept))
+	total := 0
+	for i, c := range t.kept {
+		out[i] = Entry{Best: t.bests[c.index], Rating: int(c.rating), Index: int(c.index)}
 		total += int(c.rating)
 	}
 	return out, total

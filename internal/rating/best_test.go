@@ -1,7 +1,9 @@
 package rating
 
 import (
+	"cmp"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"testing"
 
@@ -188,7 +190,7 @@ func TestIsNew(t *testing.T) {
 		{maimai.CN, CN2026, PrismPlus, ByVersion, true},
 		{maimai.CN, CN2026, Prism, ByVersion, false},
 		{maimai.CN, CN2026, Maimai, ByVersion, false},
-		{maimai.CN, CN2026, Circle, ByVersion, true}, // not yet in CN: newer than anything
+		{maimai.CN, CN2026, Circle, ByVersion, true},      // not yet in CN: newer than anything
 		{maimai.CN, CN2024, BuddiesPlus, ByVersion, true}, // JP BUDDiES PLUS songs came with 舞萌DX 2024
 		{maimai.CN, CN2024, Buddies, ByVersion, true},
 		{maimai.CN, CN2024, FestivalPlus, ByVersion, false},
@@ -265,5 +267,54 @@ func TestPlayerRatingTypeSplit(t *testing.T) {
 	}
 	if got, want := ratings(res.New), []int{175, 160}; !slices.Equal(got, want) {
 		t.Errorf("DX ratings = %v, want %v", got, want)
+	}
+}
+
+// TestPlayerRatingAgainstSort compares PlayerRating with the obvious
+// algorithm (sort everything, keep the first entry of each chart) on
+// random players with many repeated charts and ties.
+func TestPlayerRatingAgainstSort(t *testing.T) {
+	rules := mustRules(t, maimai.JP, Circle)
+	rng := rand.New(rand.NewPCG(7, 8))
+	versions := []Version{Festival, Prism, PrismPlus, Circle}
+	for round := range 200 {
+		bests := make([]Best, rng.IntN(300))
+		for i := range bests {
+			bests[i] = best(fmt.Sprint("song ", rng.IntN(80)), maimai.DX, Constant(125+rng.IntN(4)),
+				maimai.Achievement(995000+rng.IntN(4)*2500), versions[rng.IntN(len(versions))])
+			bests[i].FC = []maimai.FC{maimai.NoFC, maimai.AP}[rng.IntN(2)]
+		}
+		got := rules.PlayerRating(bests)
+		for _, table := range []struct {
+			name string
+			got  []Entry
+			new  bool
+			n    int
+		}{{"old", got.Old, false, 35}, {"new", got.New, true, 15}} {
+			var all []Entry
+			for i, b := range bests {
+				if rules.IsNew(b) == table.new {
+					all = append(all, Entry{Best: b, Rating: rules.Rating(b), Index: i})
+				}
+			}
+			slices.SortStableFunc(all, func(x, y Entry) int {
+				return cmp.Or(cmp.Compare(y.Rating, x.Rating), cmp.Compare(y.Constant, x.Constant), cmp.Compare(y.Achievement, x.Achievement))
+			})
+			var want []int
+			seen := map[Key]bool{}
+			for _, e := range all {
+				if !seen[e.Key] && len(want) < table.n {
+					seen[e.Key] = true
+					want = append(want, e.Index)
+				}
+			}
+			var gotIdx []int
+			for _, e := range table.got {
+				gotIdx = append(gotIdx, e.Index)
+			}
+			if !slices.Equal(gotIdx, want) {
+				t.Fatalf("round %d, %s table: indexes %v, want %v", round, table.name, gotIdx, want)
+			}
+		}
 	}
 }

@@ -118,7 +118,17 @@ var cnVersions = []versionInfo{
 
 // Valid reports whether v is a known JP/intl version (every CN version
 // is one too).
-func (v Version) Valid() bool { return v.jpIndex() >= 0 }
+func (v Version) Valid() bool {
+	// A switch rather than a table walk: PlayerRating asks for every best.
+	switch v {
+	case Maimai, MaimaiPlus, GreeN, GreeNPlus, Orange, OrangePlus, Pink, PinkPlus,
+		Murasaki, MurasakiPlus, Milk, MilkPlus, Finale, DX, DXPlus, Splash, SplashPlus,
+		Universe, UniversePlus, Festival, FestivalPlus, Buddies, BuddiesPlus, Prism,
+		PrismPlus, Circle, CirclePlus:
+		return true
+	}
+	return false
+}
 
 func (v Version) jpIndex() int {
 	for i, info := range jpVersions {
@@ -179,15 +189,24 @@ func CNVersionOf(v Version) (cn Version, ok bool) {
 	switch {
 	case v <= lastPreDX:
 		return v, v.Valid()
-	case v > CN2026:
+	case v < CN2021:
+		cn = CN2020
+	case v < CN2022:
+		cn = CN2021
+	case v < CN2023:
+		cn = CN2022
+	case v < CN2024:
+		cn = CN2023
+	case v < CN2025:
+		cn = CN2024
+	case v < CN2026:
+		cn = CN2025
+	case v == CN2026:
+		cn = CN2026
+	default:
 		return 0, false
 	}
-	for i := len(cnVersions) - 1; i >= 0; i-- {
-		if cnVersions[i].v <= v {
-			return cnVersions[i].v, v.Valid()
-		}
-	}
-	return 0, false
+	return cn, v.Valid()
 }
 
 // Previous is the JP/intl version before v, or 0 for the first.
