@@ -71,6 +71,8 @@ func commands() []*cmd {
 		reparseCmd(),
 		playersCmd(),
 		statusCmd(),
+		serveCmd(),
+		userCmd(),
 	}
 }
 
@@ -108,7 +110,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 		printUsage(env.Stdout, c.msg)
 		return exitOK
 	}
-	name := "status"
+	name := "serve"
 	if len(rest) > 0 {
 		name, rest = rest[0], rest[1:]
 	}

@@ -24,6 +24,11 @@ type messages struct {
 
 	noPlayers, statusHead, statusPlayer, statusEmpty string
 
+	serveUsage, serving string
+
+	userUsage, userArgs, noUsers, userAdded, passwordChanged                string
+	noPassword, noTerminal, passwordPrompt, passwordAgain, passwordMismatch string
+
 	kinds map[dxnet.Kind]string
 
 	errNotDXNet, errUnknownPage, errTruncated, errLayout, errSitePage, errMisparsed, errExport string
@@ -55,7 +60,7 @@ var zh = &messages{
   --all      导出所有玩家（默认只导出 --player 指定的玩家）`,
 	reparseUsage: `用当前的解析器从存档里保存的原始页面重新生成该玩家的数据（修复解析器之后使用）。原始页面不会丢失。`,
 	playersUsage: `列出存档中的玩家。`,
-	statusUsage:  `显示存档概况（不带命令运行时的默认操作）。`,
+	statusUsage:  `显示存档概况。`,
 
 	needFiles:  "maiprobe %s：请给出至少一个文件",
 	readFailed: "读取失败",
@@ -75,6 +80,31 @@ var zh = &messages{
 	statusHead:   "存档 %s：%d 个保存的页面",
 	statusPlayer: "  玩家 %s：%d 次游玩",
 	statusEmpty:  "存档 %s 还是空的。\n用 `maiprobe import 文件或目录` 导入保存的 maimai DX NET 页面，`maiprobe help` 查看所有命令。",
+
+	serveUsage: `启动网页版（不带命令运行时的默认操作）：在浏览器里查看存档、导入页面。
+  --addr 地址              监听地址（默认 127.0.0.1:8080；环境变量 MAIPROBE_ADDR）
+  --base-path 路径         网址前缀，例如 /release（环境变量 MAIPROBE_BASE_PATH）
+  --trusted-proxies 列表   信任的反向代理（CIDR，逗号分隔；只信任它们的 X-Forwarded-* 和 X-Api-Scheme；环境变量 MAIPROBE_TRUSTED_PROXIES）
+  --https-redirect         把 HTTP 请求重定向到 HTTPS（环境变量 MAIPROBE_HTTPS_REDIRECT）
+  --max-upload 大小        请求体上限（默认 64MB；环境变量 MAIPROBE_MAX_UPLOAD）
+  --session-ttl 时长       登录有效期（默认 720h；环境变量 MAIPROBE_SESSION_TTL）
+还没有用户时，日志里会打印一次性的设置链接，只有用它才能创建第一个用户。`,
+	serving: "maiprobe 网页版已启动：请在浏览器打开 %s",
+
+	userUsage: `管理网页版的登录用户。
+  user add 名字      添加用户，拥有 --player 指定的玩家（不存在则创建）
+  user passwd 名字   修改密码（并让该用户的所有登录失效）
+  user list          列出用户及其拥有的玩家
+  --password-stdin   从标准输入的第一行读取密码（否则在终端提示输入，不回显）`,
+	userArgs:         "用法：maiprobe user add 名字 [--player 玩家] | user passwd 名字 | user list",
+	noUsers:          "还没有用户。用 maiprobe user add 名字 添加，或按 maiprobe serve 日志里的设置链接创建。",
+	userAdded:        "已添加用户 %s（拥有玩家 %s）",
+	passwordChanged:  "已修改用户 %s 的密码",
+	noPassword:       "标准输入里没有密码",
+	noTerminal:       "没有终端可以输入密码：请用 --password-stdin 从标准输入提供",
+	passwordPrompt:   "密码：",
+	passwordAgain:    "再次输入密码：",
+	passwordMismatch: "两次输入的密码不一致",
 
 	kinds: map[dxnet.Kind]string{
 		dxnet.KindHome: "主页", dxnet.KindPlayerData: "玩家数据", dxnet.KindPhoto: "相册",
@@ -118,7 +148,7 @@ Also takes a JSON file written by maiprobe export.
   --all      export every player (default: the --player one)`,
 	reparseUsage: `Re-derive the player's archive from the stored raw pages with the current parsers (after a parser fix). Raw pages are kept.`,
 	playersUsage: `List the archive's players.`,
-	statusUsage:  `Show a summary of the archive (what maiprobe does without a command).`,
+	statusUsage:  `Show a summary of the archive.`,
 
 	needFiles:  "maiprobe %s: give at least one file",
 	readFailed: "cannot read",
@@ -138,6 +168,31 @@ Also takes a JSON file written by maiprobe export.
 	statusHead:   "archive %s: %d saved pages",
 	statusPlayer: "  player %s: %d plays",
 	statusEmpty:  "The archive %s is empty.\nImport saved maimai DX NET pages with `maiprobe import FILE-OR-DIR`; `maiprobe help` lists every command.",
+
+	serveUsage: `Run the web app (what maiprobe does without a command): browse the archive and import pages in a browser.
+  --addr ADDR              where to listen (default 127.0.0.1:8080; env MAIPROBE_ADDR)
+  --base-path PATH         URL prefix, e.g. /release (env MAIPROBE_BASE_PATH)
+  --trusted-proxies LIST   reverse proxies whose X-Forwarded-* and X-Api-Scheme headers are believed (CIDRs, comma-separated; env MAIPROBE_TRUSTED_PROXIES)
+  --https-redirect         redirect plain HTTP to HTTPS (env MAIPROBE_HTTPS_REDIRECT)
+  --max-upload SIZE        largest request body (default 64MB; env MAIPROBE_MAX_UPLOAD)
+  --session-ttl DURATION   how long a login lasts (default 720h; env MAIPROBE_SESSION_TTL)
+With no user yet, the log shows a one-time setup URL; only that URL can create the first user.`,
+	serving: "maiprobe is serving: open %s in a browser",
+
+	userUsage: `Manage the web app's logins.
+  user add NAME      add a user owning the --player player (created if missing)
+  user passwd NAME   change a password (and end the user's sessions)
+  user list          list users and the players they own
+  --password-stdin   read the password from the first line of standard input (else ask on the terminal, without echo)`,
+	userArgs:         "usage: maiprobe user add NAME [--player P] | user passwd NAME | user list",
+	noUsers:          "No users yet. Add one with maiprobe user add NAME, or through the setup URL in maiprobe serve's log.",
+	userAdded:        "added user %s (owns player %s)",
+	passwordChanged:  "changed the password of %s",
+	noPassword:       "no password on standard input",
+	noTerminal:       "no terminal to ask for the password on: give it with --password-stdin",
+	passwordPrompt:   "Password: ",
+	passwordAgain:    "Password again: ",
+	passwordMismatch: "the two passwords differ",
 
 	kinds: map[dxnet.Kind]string{
 		dxnet.KindHome: "home", dxnet.KindPlayerData: "player data", dxnet.KindPhoto: "album",
