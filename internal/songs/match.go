@@ -30,6 +30,7 @@ type Query struct {
 	Difficulty maimai.Difficulty
 	Level      string // "13+", where the page shows it
 	Genre      string // the list heading on musicGenre pages, in any region's wording
+	Version    string // the list heading on musicVersion pages ("maimai PLUS")
 	Jacket     string // jacket file name, e.g. "9cf73e43ce65b3a9.png"
 	UtageKind  string // the utage badge character ("協") where shown apart from the title
 }
@@ -94,6 +95,7 @@ func (db *Database) Match(q Query) (*Chart, error) {
 	charts = narrow(charts, func(c *Chart) bool { return db.jackets[q.Jacket] == c.Song.ID }, db.jackets[q.Jacket] != 0)
 	charts = narrow(charts, func(c *Chart) bool { return c.Song.GenreKey == GenreKey(q.Genre) }, q.Genre != "" && GenreKey(q.Genre) != "")
 	charts = narrow(charts, func(c *Chart) bool { return foldLevel(c.Level) == foldLevel(q.Level) }, q.Level != "")
+	charts = narrow(charts, func(c *Chart) bool { return foldVersion(c.Song.Version) == foldVersion(q.Version) }, q.Version != "")
 	if len(charts) == 1 {
 		return charts[0], nil
 	}
@@ -101,7 +103,7 @@ func (db *Database) Match(q Query) (*Chart, error) {
 	for _, c := range charts {
 		names = append(names, fmt.Sprintf("%s [%s, level %s]", c, c.Song.Genre, c.Level))
 	}
-	return nil, fmt.Errorf("%w: %s: %s; the page shows nothing that tells them apart (genre, level or a known jacket)",
+	return nil, fmt.Errorf("%w: %s: %s; the page shows nothing that tells them apart (genre, level, version or a known jacket)",
 		ErrAmbiguous, name, strings.Join(names, " or "))
 }
 
@@ -231,6 +233,14 @@ func foldTitle(s string) string {
 func foldLevel(s string) string {
 	s = norm.NFKC.String(strings.TrimSpace(s))
 	return strings.TrimRight(s, "?")
+}
+
+// foldVersion compares version names across sources and regions:
+// "maimai PLUS", "maimai でらっくす FESTiVAL" and "maimaiでらっくす FESTiVAL"
+// differ in spacing and in the "maimai" prefix some sources drop.
+func foldVersion(s string) string {
+	s = strings.ToLower(strings.Join(strings.Fields(norm.NFKC.String(s)), ""))
+	return strings.TrimPrefix(s, "maimai")
 }
 
 // utagePrefix splits "[協]title" into "協" and "title". The badge is one

@@ -233,6 +233,11 @@ func (db *Database) index() {
 		}
 		k := foldTitle(title)
 		db.byTitle[k] = append(db.byTitle[k], s)
+		if d := foldTitle(s.Title); d != k {
+			// The data's own spelling finds it too (a page from a
+			// prober that shows "Link(CoF)").
+			db.byTitle[d] = append(db.byTitle[d], s)
+		}
 		if s.Utage {
 			if _, base, ok := utagePrefix(title); ok {
 				b := foldTitle(base)
