@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/maiprobe/maiprobe/internal/maimai"
 )
@@ -188,6 +189,17 @@ func RulesFor(r maimai.Region, v Version) (Rules, error) {
 		rules.factors, rules.bands = factorsB50, bandsB50
 	}
 	return rules, nil
+}
+
+// RulesAt returns the rules a region's cabinets used at time t, for
+// recomputing historical ratings: VersionAt, then RulesFor. Intl has no
+// dates; use RulesFor with the version the page shows.
+func RulesAt(r maimai.Region, t time.Time) (Rules, error) {
+	v, err := VersionAt(r, t)
+	if err != nil {
+		return Rules{}, err
+	}
+	return RulesFor(r, v)
 }
 
 // Factor is the rank factor, in tenths, an achievement earns: 224 for

@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/maiprobe/maiprobe/internal/maimai"
 )
@@ -256,6 +257,37 @@ func TestLevel(t *testing.T) {
 		}
 		if got := after.Level(tt.c); got != tt.after {
 			t.Errorf("BUDDiES PLUS Level(%s) = %s, want %s", tt.c, got, tt.after)
+		}
+	}
+}
+
+func TestRulesAt(t *testing.T) {
+	for _, tt := range []struct {
+		region maimai.Region
+		at     time.Time
+		era    Era
+		v      Version
+	}{
+		{maimai.CN, time.Date(2020, 12, 1, 0, 0, 0, 0, time.UTC), EraTypeSplit, CN2020},
+		{maimai.CN, time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC), EraB40, CN2021},
+		{maimai.CN, time.Date(2023, 7, 1, 0, 0, 0, 0, time.UTC), EraB50, CN2023},
+		{maimai.JP, time.Date(2021, 6, 1, 0, 0, 0, 0, time.UTC), EraB40, SplashPlus},
+		{maimai.JP, time.Date(2021, 10, 1, 0, 0, 0, 0, time.UTC), EraB50, Universe},
+	} {
+		r, err := RulesAt(tt.region, tt.at)
+		if err != nil || r.Era != tt.era || r.Version != tt.v {
+			t.Errorf("RulesAt(%s, %s) = %s %s, %v; want %s %s", tt.region, tt.at.Format(time.DateOnly), r.Era, r.Version, err, tt.era, tt.v)
+		}
+	}
+	for _, tt := range []struct {
+		region maimai.Region
+		at     time.Time
+	}{
+		{maimai.JP, time.Date(2018, 1, 1, 0, 0, 0, 0, time.UTC)}, // MiLK: no DX rating
+		{maimai.Intl, time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)},
+	} {
+		if _, err := RulesAt(tt.region, tt.at); err == nil {
+			t.Errorf("RulesAt(%s, %s) succeeded, want an error", tt.region, tt.at.Format(time.DateOnly))
 		}
 	}
 }

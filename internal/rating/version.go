@@ -236,10 +236,11 @@ func VersionFromDF(from string) (Version, bool) {
 }
 
 // VersionAt is the version a region's cabinets ran at time t: by the JP
-// release dates for JP and by the CN launch dates for CN. Intl release
-// dates are known for too few versions to date intl play, so intl (and
-// any date before the region's first known version) is an error; pass
-// the version the page shows instead.
+// release dates for JP and by the CN launch dates for CN (every CN date
+// before 舞萌DX 2021 is 舞萌DX, whose own launch is not known). Intl
+// release dates are known for too few versions to date intl play, so
+// intl, and JP dates before maimai, are errors; pass the version the page
+// shows instead.
 func VersionAt(r maimai.Region, t time.Time) (Version, error) {
 	var table []versionInfo
 	switch r {
