@@ -13,7 +13,7 @@ import (
 func BenchmarkB50(b *testing.B) {
 	rules := mustRules(b, maimai.CN, CN2026)
 	rng := rand.New(rand.NewPCG(1, 2))
-	versions := []Version{Maimai, Finale, CN2020, CN2021, CN2022, CN2023, CN2024, CN2025, CN2026}
+	versions := []Version{Maimai, Finale, CNDX, CN2021, CN2022, CN2023, CN2024, CN2025, CN2026}
 	bests := make([]Best, 10000)
 	for i := range bests {
 		bests[i] = Best{

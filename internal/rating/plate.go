@@ -95,7 +95,7 @@ var jpDXPlates = []plateRow{
 // cnDXPlates are CN's DX-era plates: one song set per CN version, shared
 // by the pair of plates a version has (YURI DX_CN_VERSION, MPY).
 var cnDXPlates = []plateRow{
-	{"", "熊", []Version{CN2020}}, {"", "华", []Version{CN2020}},
+	{"", "熊", []Version{CNDX}}, {"", "华", []Version{CNDX}},
 	{"", "爽", []Version{CN2021}}, {"", "煌", []Version{CN2021}},
 	{"", "宙", []Version{CN2022}}, {"", "星", []Version{CN2022}},
 	{"", "祭", []Version{CN2023}}, {"", "祝", []Version{CN2023}},

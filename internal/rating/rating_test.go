@@ -169,7 +169,7 @@ func TestRulesFor(t *testing.T) {
 		ap       bool
 		plusFrom Constant
 	}{
-		{maimai.CN, CN2020, EraTypeSplit, 25, 15, CN2020, false, 7},
+		{maimai.CN, CNDX, EraTypeSplit, 25, 15, CNDX, false, 7},
 		{maimai.CN, CN2021, EraB40, 25, 15, CN2021, false, 7},
 		{maimai.CN, CN2022, EraB40, 25, 15, CN2022, false, 7},
 		{maimai.CN, CN2023, EraB50, 35, 15, CN2023, false, 7},
@@ -268,7 +268,7 @@ func TestRulesAt(t *testing.T) {
 		era    Era
 		v      Version
 	}{
-		{maimai.CN, time.Date(2020, 12, 1, 0, 0, 0, 0, time.UTC), EraTypeSplit, CN2020},
+		{maimai.CN, time.Date(2020, 12, 1, 0, 0, 0, 0, time.UTC), EraTypeSplit, CNDX},
 		{maimai.CN, time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC), EraB40, CN2021},
 		{maimai.CN, time.Date(2023, 7, 1, 0, 0, 0, 0, time.UTC), EraB50, CN2023},
 		{maimai.JP, time.Date(2021, 6, 1, 0, 0, 0, 0, time.UTC), EraB40, SplashPlus},

@@ -50,7 +50,7 @@ const (
 
 // The CN versions (舞萌DX …), by the Lxns number of each.
 const (
-	CN2020 Version = DX        // 舞萌DX
+	CNDX   Version = DX        // 舞萌DX, which has no year in its name
 	CN2021 Version = Splash    // 舞萌DX 2021
 	CN2022 Version = Universe  // 舞萌DX 2022
 	CN2023 Version = Festival  // 舞萌DX 2023
@@ -62,7 +62,7 @@ const (
 // versionInfo is one row of the version tables (rating-rules.md §9).
 type versionInfo struct {
 	v     Version
-	name  string // JP/intl name; the DF "from" string for CN rows
+	name  string // JP/intl name, or the CN name for CN rows
 	df    string // the DF "from" string of the songs the version added
 	start string // release (JP) or launch (CN) date, YYYY-MM-DD
 }
@@ -105,7 +105,7 @@ var jpVersions = []versionInfo{
 // few days). 舞萌DX's own launch is not known; it is the first CN version
 // we know, so it counts from the beginning.
 var cnVersions = []versionInfo{
-	{CN2020, "舞萌DX", "maimai でらっくす", ""},
+	{CNDX, "舞萌DX", "maimai でらっくす", ""},
 	{CN2021, "舞萌DX 2021", "maimai でらっくす Splash", "2021-04-28"},
 	// Sources bound the 2022 launch to 2022-04-10 … 2022-06-22; we take
 	// the last day, the first one the evidence confirms.
@@ -190,7 +190,7 @@ func CNVersionOf(v Version) (cn Version, ok bool) {
 	case v <= lastPreDX:
 		return v, v.Valid()
 	case v < CN2021:
-		cn = CN2020
+		cn = CNDX
 	case v < CN2022:
 		cn = CN2021
 	case v < CN2023:

@@ -23,8 +23,8 @@ func TestVersionAt(t *testing.T) {
 		{maimai.JP, "2025-09-18 07:00", Circle},
 		{maimai.JP, "2026-11-23 12:00", CirclePlus},
 		{maimai.JP, "2012-07-11 12:00", Maimai},
-		{maimai.CN, "2020-08-31 12:00", CN2020},
-		{maimai.CN, "2021-04-27 23:59", CN2020},
+		{maimai.CN, "2020-08-31 12:00", CNDX},
+		{maimai.CN, "2021-04-27 23:59", CNDX},
 		{maimai.CN, "2021-04-28 00:00", CN2021},
 		{maimai.CN, "2023-06-07 12:00", CN2022},
 		{maimai.CN, "2023-06-08 12:00", CN2023},
@@ -62,10 +62,10 @@ func TestCNVersionOf(t *testing.T) {
 		in, want Version
 		ok       bool
 	}{
-		{DX, CN2020, true}, {DXPlus, CN2020, true}, {SplashPlus, CN2021, true},
+		{DX, CNDX, true}, {DXPlus, CNDX, true}, {SplashPlus, CN2021, true},
 		{UniversePlus, CN2022, true}, {FestivalPlus, CN2023, true}, {BuddiesPlus, CN2024, true},
 		{Prism, CN2025, true}, {PrismPlus, CN2026, true}, {MilkPlus, MilkPlus, true},
-		{Circle, 0, false}, {20100, CN2020, false},
+		{Circle, 0, false}, {20100, CNDX, false},
 	} {
 		if got, ok := CNVersionOf(tt.in); got != tt.want || ok != tt.ok {
 			t.Errorf("CNVersionOf(%d) = %d, %v; want %d, %v", tt.in, got, ok, tt.want, tt.ok)
@@ -81,7 +81,7 @@ func TestVersionNames(t *testing.T) {
 	}{
 		{CN2024, maimai.CN, "舞萌DX 2024"}, {Buddies, maimai.JP, "BUDDiES"},
 		{BuddiesPlus, maimai.CN, "BUDDiES PLUS"}, {MilkPlus, maimai.CN, "MiLK PLUS"},
-		{CN2020, maimai.CN, "舞萌DX"}, {31000, maimai.JP, "version 31000"},
+		{CNDX, maimai.CN, "舞萌DX"}, {31000, maimai.JP, "version 31000"},
 	} {
 		if got := tt.v.Name(tt.region); got != tt.want {
 			t.Errorf("%d.Name(%s) = %q, want %q", tt.v, tt.region, got, tt.want)
