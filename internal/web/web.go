@@ -142,9 +142,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	st := s.resolve(r)
 	r = r.WithContext(context.WithValue(r.Context(), stateKey{}, st))
 	lw := &logWriter{ResponseWriter: w, status: http.StatusOK}
+	method, path := r.Method, r.URL.Path
 	defer func() {
 		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
-			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", lw.status),
+			slog.String("method", method), slog.String("path", path), slog.Int("status", lw.status),
 			slog.Int64("bytes", lw.bytes), slog.Duration("duration", s.now().Sub(start)), slog.String("ip", st.IP))
 	}()
 	w = lw
