@@ -225,6 +225,25 @@ func TestSharedTrickyTitles(t *testing.T) {
 	}
 }
 
+// TestSharedZetarakuUtage: zetaraku (JP) has two utage charts titled
+// "[協]青春コンプレックス" (入門編 and ヒーロー級), told apart only by level.
+func TestSharedZetarakuUtage(t *testing.T) {
+	db := sharedDB(t, zkFile, maimai.JP)
+	for level, key := range map[string]string{"13?": "[協]青春コンプレックス（入門編）", "14+": "[協]青春コンプレックス（ヒーロー級）"} {
+		c, err := db.Match(Query{Title: "[協]青春コンプレックス", Type: maimai.DX, Difficulty: maimai.Utage, Level: level})
+		if err != nil || c.Song.Key != key || c.Song.UtageKind != "協" {
+			t.Errorf("level %s: %v, %v; want %s", level, c, err, key)
+		}
+	}
+	if c, err := db.Match(Query{Title: "[協]青春コンプレックス", Type: maimai.DX, Difficulty: maimai.Utage}); !errors.Is(err, ErrAmbiguous) {
+		t.Errorf("no level: %v, %v; want ErrAmbiguous", c, err)
+	}
+	// zetaraku titles this one bare; the loader adds the badge.
+	if c, err := db.Match(Query{Title: "[宴]CYCLES", Type: maimai.DX, Difficulty: maimai.Utage}); err != nil || c.Song.Title != "[宴]CYCLES" {
+		t.Errorf("[宴]CYCLES: %v, %v", c, err)
+	}
+}
+
 // TestRecordFixturesMatch matches every play on the saved CN record pages
 // against the CN data: none may be left unmatched.
 func TestRecordFixturesMatch(t *testing.T) {
