@@ -27,8 +27,8 @@ var (
 	ErrUserExists = errors.New("archive: a user with that name already exists")
 	// ErrNotFirstUser: first-run setup found a user already there.
 	ErrNotFirstUser = errors.New("archive: the archive already has a user")
-	// ErrNoSession: the session token is unknown or expired.
-	ErrNoSession = errors.New("archive: no such session (logged out or expired)")
+	// ErrNoLogin: the session token is unknown or expired.
+	ErrNoLogin = errors.New("archive: no such session (logged out or expired)")
 	// ErrNoPlayer: the player does not exist.
 	ErrNoPlayer = errors.New("archive: no such player")
 )
@@ -43,8 +43,8 @@ type User struct {
 	CreatedAt time.Time
 }
 
-// Session is a logged-in browser.
-type Session struct {
+// LoginSession is a logged-in browser (not a play session).
+type LoginSession struct {
 	User      User
 	CSRF      string // the token every form of this session must carry
 	ExpiresAt time.Time
@@ -164,7 +164,7 @@ func (a *Archive) SetPassword(ctx context.Context, name, password string) error 
 		if err := tx.SetPasswordHash(ctx, u.ID, hash); err != nil {
 			return err
 		}
-		return tx.DeleteUserSessions(ctx, u.ID)
+		return tx.DeleteUserLoginSessions(ctx, u.ID)
 	})
 }
 
@@ -192,33 +192,33 @@ func (a *Archive) Authenticate(ctx context.Context, name, password string) (User
 	return User{ID: su.ID, Name: su.Name, CreatedAt: su.CreatedAt}, nil
 }
 
-// NewSession starts a session for the user lasting ttl and returns the
+// StartLogin starts a session for the user lasting ttl and returns the
 // token for the cookie (only its hash is stored) with the session.
-func (a *Archive) NewSession(ctx context.Context, u User, ttl time.Duration) (token string, s Session, err error) {
+func (a *Archive) StartLogin(ctx context.Context, u User, ttl time.Duration) (token string, s LoginSession, err error) {
 	token, csrf := randomToken(), randomToken()
 	now := a.now()
-	s = Session{User: u, CSRF: csrf, ExpiresAt: now.Add(ttl).UTC()}
+	s = LoginSession{User: u, CSRF: csrf, ExpiresAt: now.Add(ttl).UTC()}
 	err = a.db.Update(ctx, func(tx *storage.Tx) error {
 		// Sweep old sessions while here, so the table does not grow forever.
-		if err := tx.DeleteExpiredSessions(ctx, now); err != nil {
+		if err := tx.DeleteExpiredLoginSessions(ctx, now); err != nil {
 			return err
 		}
-		return tx.AddSession(ctx, storage.Session{TokenHash: tokenHash(token), UserID: u.ID, CSRF: csrf, CreatedAt: now, ExpiresAt: s.ExpiresAt})
+		return tx.AddLoginSession(ctx, storage.LoginSession{TokenHash: tokenHash(token), UserID: u.ID, CSRF: csrf, CreatedAt: now, ExpiresAt: s.ExpiresAt})
 	})
 	if err != nil {
-		return "", Session{}, err
+		return "", LoginSession{}, err
 	}
 	return token, s, nil
 }
 
-// Session returns the live session of a cookie's token, or ErrNoSession.
-func (a *Archive) Session(ctx context.Context, token string) (Session, error) {
+// LoginByToken returns the live login session of a cookie's token, or ErrNoLogin.
+func (a *Archive) LoginByToken(ctx context.Context, token string) (LoginSession, error) {
 	if token == "" {
-		return Session{}, ErrNoSession
+		return LoginSession{}, ErrNoLogin
 	}
-	var s Session
+	var s LoginSession
 	err := a.db.View(ctx, func(tx *storage.Tx) error {
-		ss, err := tx.SessionByHash(ctx, tokenHash(token), a.now())
+		ss, err := tx.LoginSessionByHash(ctx, tokenHash(token), a.now())
 		if err != nil {
 			return err
 		}
@@ -226,19 +226,19 @@ func (a *Archive) Session(ctx context.Context, token string) (Session, error) {
 		if err != nil {
 			return err
 		}
-		s = Session{User: User{ID: u.ID, Name: u.Name, CreatedAt: u.CreatedAt}, CSRF: ss.CSRF, ExpiresAt: ss.ExpiresAt}
+		s = LoginSession{User: User{ID: u.ID, Name: u.Name, CreatedAt: u.CreatedAt}, CSRF: ss.CSRF, ExpiresAt: ss.ExpiresAt}
 		return nil
 	})
 	if isNotFound(err) {
-		return Session{}, ErrNoSession
+		return LoginSession{}, ErrNoLogin
 	}
 	return s, err
 }
 
-// EndSession deletes the session of a cookie's token (logout).
-func (a *Archive) EndSession(ctx context.Context, token string) error {
+// EndLogin deletes the session of a cookie's token (logout).
+func (a *Archive) EndLogin(ctx context.Context, token string) error {
 	return a.db.Update(ctx, func(tx *storage.Tx) error {
-		return tx.DeleteSession(ctx, tokenHash(token))
+		return tx.DeleteLoginSession(ctx, tokenHash(token))
 	})
 }
 

@@ -16,9 +16,9 @@ type User struct {
 	CreatedAt    time.Time
 }
 
-// Session is a logged-in browser: the hash of its cookie's token, its
+// LoginSession is a logged-in browser: the hash of its cookie's token, its
 // user and its CSRF token.
-type Session struct {
+type LoginSession struct {
 	TokenHash string
 	UserID    int64
 	CSRF      string
@@ -161,8 +161,8 @@ func (t *Tx) SetPlayerPublic(ctx context.Context, playerID int64, public bool) e
 	return nil
 }
 
-// AddSession stores a session.
-func (t *Tx) AddSession(ctx context.Context, s Session) error {
+// AddLoginSession stores a session.
+func (t *Tx) AddLoginSession(ctx context.Context, s LoginSession) error {
 	_, err := t.exec(ctx, "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
 		s.TokenHash, s.UserID, s.CSRF, utc(s.CreatedAt), utc(s.ExpiresAt))
 	if err != nil {
@@ -171,40 +171,40 @@ func (t *Tx) AddSession(ctx context.Context, s Session) error {
 	return nil
 }
 
-// SessionByHash returns the session whose token hashes to tokenHash and
+// LoginSessionByHash returns the session whose token hashes to tokenHash and
 // that has not expired at now, or ErrNotFound.
-func (t *Tx) SessionByHash(ctx context.Context, tokenHash string, now time.Time) (Session, error) {
-	var s Session
+func (t *Tx) LoginSessionByHash(ctx context.Context, tokenHash string, now time.Time) (LoginSession, error) {
+	var s LoginSession
 	err := t.tx.QueryRowContext(ctx, t.d.rebind("SELECT token_hash, user_id, csrf_token, created_at, expires_at FROM sessions WHERE token_hash = ? AND expires_at > ?"),
 		tokenHash, utc(now)).Scan(&s.TokenHash, &s.UserID, &s.CSRF, &s.CreatedAt, &s.ExpiresAt)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Session{}, fmt.Errorf("session: %w", ErrNotFound)
+		return LoginSession{}, fmt.Errorf("session: %w", ErrNotFound)
 	}
 	if err != nil {
-		return Session{}, fmt.Errorf("storage: find session: %w", err)
+		return LoginSession{}, fmt.Errorf("storage: find session: %w", err)
 	}
 	s.CreatedAt, s.ExpiresAt = s.CreatedAt.UTC(), s.ExpiresAt.UTC()
 	return s, nil
 }
 
-// DeleteSession deletes the session whose token hashes to tokenHash.
-func (t *Tx) DeleteSession(ctx context.Context, tokenHash string) error {
+// DeleteLoginSession deletes the session whose token hashes to tokenHash.
+func (t *Tx) DeleteLoginSession(ctx context.Context, tokenHash string) error {
 	if _, err := t.exec(ctx, "DELETE FROM sessions WHERE token_hash = ?", tokenHash); err != nil {
 		return fmt.Errorf("storage: delete session: %w", err)
 	}
 	return nil
 }
 
-// DeleteUserSessions logs the user out everywhere (after a password change).
-func (t *Tx) DeleteUserSessions(ctx context.Context, userID int64) error {
+// DeleteUserLoginSessions logs the user out everywhere (after a password change).
+func (t *Tx) DeleteUserLoginSessions(ctx context.Context, userID int64) error {
 	if _, err := t.exec(ctx, "DELETE FROM sessions WHERE user_id = ?", userID); err != nil {
 		return fmt.Errorf("storage: delete sessions: %w", err)
 	}
 	return nil
 }
 
-// DeleteExpiredSessions deletes the sessions that expired before now.
-func (t *Tx) DeleteExpiredSessions(ctx context.Context, now time.Time) error {
+// DeleteExpiredLoginSessions deletes the sessions that expired before now.
+func (t *Tx) DeleteExpiredLoginSessions(ctx context.Context, now time.Time) error {
 	if _, err := t.exec(ctx, "DELETE FROM sessions WHERE expires_at <= ?", utc(now)); err != nil {
 		return fmt.Errorf("storage: delete expired sessions: %w", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -45,11 +46,11 @@ func (s *Server) session(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		st := state(r)
 		if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
-			sess, err := s.archive.Session(r.Context(), c.Value)
+			sess, err := s.archive.LoginByToken(r.Context(), c.Value)
 			switch {
 			case err == nil:
 				st.Session = &sess
-			case errors.Is(err, archive.ErrNoSession):
+			case errors.Is(err, archive.ErrNoLogin):
 				s.setCookie(w, r, sessionCookie, "", -1)
 			default:
 				s.failErr(w, r, err)
@@ -92,21 +93,25 @@ func (s *Server) csrf(next http.Handler) http.Handler {
 		if st.Session != nil {
 			want = st.Session.CSRF
 		}
-		// A multipart import form is read by its handler; the token is in
-		// a header or the query for those, or in the form for the others.
-		got := r.Header.Get("X-CSRF-Token")
-		if got == "" {
-			got = r.URL.Query().Get(csrfField)
+		// Reading the form reads the body: a body over --max-upload is
+		// refused here. Multipart forms (file uploads) are parsed too, so
+		// their handlers find r.MultipartForm ready.
+		var err error
+		if ct := r.Header.Get("Content-Type"); strings.HasPrefix(ct, "multipart/form-data") {
+			err = r.ParseMultipartForm(32 << 20)
+		} else {
+			err = r.ParseForm()
 		}
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			s.fail(w, r, http.StatusRequestEntityTooLarge, "error.too_large")
+			return
+		}
+		got := r.Header.Get("X-CSRF-Token")
 		if got == "" {
 			got = r.PostFormValue(csrfField)
 		}
 		if want == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
-			var tooBig *http.MaxBytesError
-			if errors.As(r.ParseForm(), &tooBig) {
-				s.fail(w, r, http.StatusRequestEntityTooLarge, "error.too_large")
-				return
-			}
 			s.fail(w, r, http.StatusForbidden, "error.csrf")
 			return
 		}

@@ -57,7 +57,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 // startSession logs the browser in as u with a fresh token (never one
 // the browser had before, so a planted cookie is worthless).
 func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u archive.User) error {
-	token, _, err := s.archive.NewSession(r.Context(), u, s.cfg.SessionTTL)
+	token, _, err := s.archive.StartLogin(r.Context(), u, s.cfg.SessionTTL)
 	if err != nil {
 		return err
 	}
@@ -68,7 +68,7 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u archive.
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
-		if err := s.archive.EndSession(r.Context(), c.Value); err != nil {
+		if err := s.archive.EndLogin(r.Context(), c.Value); err != nil {
 			s.failErr(w, r, err)
 			return
 		}

@@ -18,7 +18,7 @@ type reqState struct {
 	Host   string // the host (and port) the browser sees
 	Lang   string // zh or en
 
-	Session *archive.Session // nil when not logged in
+	Session *archive.LoginSession // nil when not logged in
 	// anonCSRF is the CSRF token of a visitor without a session (login
 	// and setup forms), kept in a cookie.
 	anonCSRF string

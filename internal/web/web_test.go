@@ -655,3 +655,26 @@ func findCookie(res *http.Response, name string) *http.Cookie {
 	}
 	return nil
 }
+
+func TestMaxUpload(t *testing.T) {
+	ap := newApp(t, Config{MaxUpload: 1024})
+	ap.addUser("owner", "default")
+	b := ap.browser()
+	tok := b.csrf("/login")
+	tests := []struct {
+		name    string
+		padding int
+		status  int
+	}{
+		{"small", 10, http.StatusSeeOther},
+		{"over the limit", 2048, http.StatusRequestEntityTooLarge},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := b.post("/login", url.Values{"csrf": {tok}, "name": {"owner"}, "password": {"password-owner"}, "pad": {strings.Repeat("x", tt.padding)}})
+			if res.StatusCode != tt.status {
+				t.Errorf("status %d, want %d", res.StatusCode, tt.status)
+			}
+		})
+	}
+}
