@@ -64,14 +64,14 @@ func (db *Database) AddJacket(file string, songID int) {
 // ErrAmbiguous that says why.
 func (db *Database) Match(q Query) (*Chart, error) {
 	if q.Title == "" {
-		return nil, fmt.Errorf("%w: the page shows no title", ErrNoMatch)
+		return nil, fmt.Errorf("songs: %w: the page shows no title", ErrNoMatch)
 	}
 	if !q.Difficulty.Valid() {
-		return nil, fmt.Errorf("%w: %q: unknown difficulty %q", ErrNoMatch, q.Title, q.Difficulty)
+		return nil, fmt.Errorf("songs: %q: %w: unknown difficulty %q", q.Title, ErrNoMatch, q.Difficulty)
 	}
-	name := fmt.Sprintf("%q (%s %s)", q.Title, q.Type, q.Difficulty)
+	name := fmt.Sprintf("songs: %q (%s %s)", q.Title, q.Type, q.Difficulty)
 	if q.Difficulty == maimai.Utage {
-		name = fmt.Sprintf("%q (utage)", q.Title)
+		name = fmt.Sprintf("songs: %q (utage)", q.Title)
 	}
 	cands, err := db.candidates(q)
 	if err != nil {
@@ -84,7 +84,7 @@ func (db *Database) Match(q Query) (*Chart, error) {
 		}
 	}
 	if len(charts) == 0 {
-		return nil, fmt.Errorf("%w: %s: the %s data has %s but no %s chart", ErrNoMatch, name, db.Region, describe(cands), q.Difficulty)
+		return nil, fmt.Errorf("%s: %w: the %s data has %s but no %s chart", name, ErrNoMatch, db.Region, describe(cands), q.Difficulty)
 	}
 	if len(charts) == 1 {
 		return charts[0], nil
@@ -103,8 +103,8 @@ func (db *Database) Match(q Query) (*Chart, error) {
 	for _, c := range charts {
 		names = append(names, fmt.Sprintf("%s [%s, level %s]", c, c.Song.Genre, c.Level))
 	}
-	return nil, fmt.Errorf("%w: %s: %s; the page shows nothing that tells them apart (genre, level, version or a known jacket)",
-		ErrAmbiguous, name, strings.Join(names, " or "))
+	return nil, fmt.Errorf("%s: %w: %s; the page shows nothing that tells them apart (genre, level, version or a known jacket)",
+		name, ErrAmbiguous, strings.Join(names, " or "))
 }
 
 // candidates are the songs whose title and type fit the query.

@@ -89,3 +89,25 @@ func TestMatchFails(t *testing.T) {
 		})
 	}
 }
+
+// TestMatchErrorText pins whole messages: they reach players through the CLI
+// and docs/songs.md quotes them.
+func TestMatchErrorText(t *testing.T) {
+	db := openTestdata(t, "divingfish.json", "")
+	tests := []struct {
+		q    Query
+		want string
+	}{
+		{Query{Title: "Link", Type: maimai.DX, Difficulty: maimai.Master},
+			`songs: "Link" (dx master): no chart matches: the cn data has song 131 std [basic advanced expert master remaster], song 383 std [basic advanced expert master] but no dx chart set`},
+		{Query{Title: "Link", Type: maimai.Std, Difficulty: maimai.Master},
+			`songs: "Link" (std master): more than one chart matches: "Link" (std master, 131) [舞萌, level 12] or "Link(CoF)" (std master, 383) [niconico & VOCALOID, level 12]; the page shows nothing that tells them apart (genre, level, version or a known jacket)`},
+		{Query{Title: "[奏]洗脳", Difficulty: maimai.ReMaster},
+			`songs: "[奏]洗脳" ( remaster): no chart matches: the title is a utage song's, but the page says remaster`},
+	}
+	for _, tt := range tests {
+		if _, err := db.Match(tt.q); err == nil || err.Error() != tt.want {
+			t.Errorf("Match(%+v) error\n got %v\nwant %s", tt.q, err, tt.want)
+		}
+	}
+}
