@@ -1,0 +1,395 @@
+package archive
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"github.com/maiprobe/maiprobe/internal/dxnet"
+	"github.com/maiprobe/maiprobe/internal/maimai"
+)
+
+// GenOptions describe a generated archive.
+type GenOptions struct {
+	Player string
+	Plays  int    // how many plays
+	Seed   uint64 // the same seed gives the same archive
+	// End is the time of the last play; zero means an hour before the
+	// archive's clock.
+	End time.Time
+	// Progress, when set, is called after each imported page with the
+	// plays generated so far.
+	Progress func(plays int)
+}
+
+// GenReport counts what Generate stored.
+type GenReport struct {
+	Pages, Plays, Details, Snapshots, Photos int
+}
+
+// genSongs is the size of the song pool; with its chart types and
+// difficulties it is about 8,000 charts, of which a player plays some.
+const genSongs = 1500
+
+// genChart is one chart of the generated song pool.
+type genChart struct {
+	maimai.Chart
+	level string
+	notes int
+	hard  float64 // 0 (easy) … 1 (hardest): lowers the achievement
+}
+
+// Generate writes a realistic archive for a player through the normal
+// import path (importPage, the step after parsing): plays over about three
+// years in visits of 5–40 plays, record pages of 50, a detail page for
+// about one play in twelve, a home snapshot after most visits, playerData
+// now and then, and album photos. Achievements improve with practice, so
+// best scores and their history come out as real ones do. The stored
+// "raw page" of each is the page's JSON, not HTML: a reparse cannot read
+// generated pages again.
+func (a *Archive) Generate(ctx context.Context, o GenOptions) (GenReport, error) {
+	var rep GenReport
+	if o.Plays <= 0 {
+		return rep, errors.New("generate: the number of plays must be positive")
+	}
+	if o.Player == "" {
+		return rep, errors.New("generate: no player name given")
+	}
+	rng := rand.New(rand.NewPCG(o.Seed, o.Seed^0x9e3779b97f4a7c15))
+	end := o.End
+	if end.IsZero() {
+		end = a.now().Add(-time.Hour)
+	}
+	end = end.UTC().Truncate(time.Second)
+
+	charts := genPool(rng)
+	// Visits average 22.5 plays; space them so a visit (≤ 40 plays, 3–4
+	// minutes each) and a pause of more than 3 hours fit between starts.
+	visits := (o.Plays*2 + 44) / 45
+	spacing := 3 * 365 * 24 * time.Hour / time.Duration(visits)
+	if minSpacing := 7 * time.Hour; spacing < minSpacing {
+		spacing = minSpacing
+	}
+	// The last visit starts a few hours before end.
+	start := end.Add(-spacing*time.Duration(visits-1) - 3*time.Hour)
+	if start.Before(dxLaunch) {
+		return rep, fmt.Errorf("generate: %d plays do not fit between maimai DX's launch and %s", o.Plays, end.Format(time.DateOnly))
+	}
+
+	type genBest struct {
+		a  maimai.Achievement
+		fc maimai.FC
+		fs maimai.FS
+	}
+	best := map[int]*genBest{}
+	tries := map[int]int{}
+	var pending []maimai.Play
+	var details []*dxnet.PlaylogDetailPage
+	var seen time.Time
+	importPage := func(name string, page dxnet.Page, at time.Time) error {
+		b, err := json.Marshal(page)
+		if err != nil {
+			return err
+		}
+		res := a.importPage(ctx, o.Player, Source{Name: name, Data: b, ObservedAt: at}, page)
+		if res.Status == Rejected {
+			return fmt.Errorf("generate: %s: %w", name, res.Err)
+		}
+		rep.Pages++
+		rep.Plays += res.Added.Plays
+		rep.Details += res.Added.Details
+		rep.Snapshots += res.Added.Snapshots
+		rep.Photos += res.Added.Photos
+		return nil
+	}
+	flush := func() error {
+		if len(pending) == 0 {
+			return nil
+		}
+		page := &dxnet.RecordPage{Header: dxnet.Header{Kind: dxnet.KindRecord, Region: maimai.CN}}
+		for i := len(pending) - 1; i >= 0; i-- {
+			p := pending[i]
+			p.Idx = fmt.Sprintf("%d,%d", len(page.Plays), p.PlayedAt.Unix())
+			page.Plays = append(page.Plays, p)
+		}
+		at := pending[len(pending)-1].PlayedAt.Add(5 * time.Minute)
+		if err := importPage(fmt.Sprintf("gen-record-%06d.json", rep.Pages), page, at); err != nil {
+			return err
+		}
+		for _, d := range details {
+			if err := importPage(fmt.Sprintf("gen-detail-%06d.json", rep.Pages), d, at); err != nil {
+				return err
+			}
+		}
+		pending, details = pending[:0], details[:0]
+		if o.Progress != nil {
+			o.Progress(rep.Plays)
+		}
+		return ctx.Err()
+	}
+
+	rating := func(progress float64) int { return 8000 + int(7500*math.Sqrt(progress)) }
+	played := 0
+	for v := 0; v < visits && played < o.Plays; v++ {
+		at := start.Add(spacing*time.Duration(v) + time.Duration(rng.IntN(30))*time.Minute)
+		if at.Before(seen) {
+			at = seen
+		}
+		// 5–40 plays, steered so the visits left share the plays left.
+		rem := o.Plays - played
+		n := max(5, min(40, rem/(visits-v)+rng.IntN(21)-10))
+		if n > rem || v == visits-1 {
+			n = rem
+		}
+		before := rating(float64(played) / float64(o.Plays))
+		after := rating(float64(played+n) / float64(o.Plays))
+		var session []maimai.Play
+		for j := 0; j < n; j++ {
+			progress := float64(played) / float64(o.Plays)
+			ci := genPick(rng, len(charts))
+			c := charts[ci]
+			tries[ci]++
+			skill := 0.935 + 0.06*progress + 0.004*math.Min(float64(tries[ci]), 8) - 0.05*c.hard
+			x := skill + rng.NormFloat64()*0.012
+			ach := maimai.Achievement(math.Round(math.Max(0.5, math.Min(x, 1.0085)) * 1e6))
+			p := maimai.Play{
+				Track: j%4 + 1, PlayedAt: at, Chart: c.Chart, Level: c.level,
+				Achievement: ach, Rank: maimai.RankOf(ach), DXScoreMax: 3 * c.notes, Clear: ach >= 800000,
+				Jacket: fmt.Sprintf("%016x.png", uint64(ci/8)*0x9e3779b97f4a7c15),
+			}
+			ratio := math.Min(1, 0.55+0.45*math.Max(0, x-0.9)/0.11)
+			p.DXScore = int(float64(p.DXScoreMax) * ratio)
+			p.DXStars = genStars(float64(p.DXScore) / float64(p.DXScoreMax))
+			switch {
+			case ach >= 1007000 && rng.IntN(3) == 0:
+				p.FC = maimai.AP
+			case ach >= 1004000 && rng.IntN(2) == 0:
+				p.FC = maimai.FCP
+			case ach >= 1000000 && rng.IntN(2) == 0:
+				p.FC = maimai.FCN
+			}
+			if p.FC != maimai.NoFC && rng.IntN(3) == 0 {
+				p.FS = maimai.FSN
+			} else if rng.IntN(4) == 0 {
+				p.FS = maimai.Sync
+			}
+			b := best[ci]
+			if b == nil {
+				b = &genBest{}
+				best[ci] = b
+			}
+			p.NewRecord = ach > b.a
+			b.a = max(b.a, ach)
+			if fcLevel(p.FC) > fcLevel(b.fc) {
+				b.fc = p.FC
+			}
+			if fsLevel(p.FS) > fsLevel(b.fs) {
+				b.fs = p.FS
+			}
+			session = append(session, p)
+			pending = append(pending, p)
+			if rng.IntN(12) == 0 {
+				r := before + (after-before)*(j+1)/n
+				prev := before + (after-before)*j/n
+				details = append(details, genDetail(rng, p, c.notes, r, r-prev))
+			}
+			played++
+			at = at.Add(3*time.Minute + time.Duration(rng.IntN(60))*time.Second)
+			if len(pending) == 50 {
+				if err := flush(); err != nil {
+					return rep, err
+				}
+			}
+		}
+		seen = at.Add(4 * time.Hour)
+		if err := flush(); err != nil {
+			return rep, err
+		}
+		leave := at.Add(10 * time.Minute)
+		prof := dxnet.Profile{Name: "ＧＥＮＰＬＡＹＥＲ", Rating: after, RatingBand: genBand(after),
+			Stars: played / 50, Trophy: "maiprobe generated", TrophyColor: "normal", CourseRank: "course_rank_05.png",
+			ClassRank: "class_rank_s_00.png", PlayCount: played + 200, PlayCountVersion: played/3 + 50}
+		if rng.IntN(5) != 0 {
+			page := &dxnet.HomePage{Header: dxnet.Header{Kind: dxnet.KindHome, Region: maimai.CN}, Profile: prof}
+			if err := importPage(fmt.Sprintf("gen-home-%06d.json", rep.Pages), page, leave); err != nil {
+				return rep, err
+			}
+		}
+		if v%25 == 0 {
+			counts := map[string]maimai.Count{}
+			for _, k := range []string{"sssp", "sss", "ssp", "ss", "sp", "s", "clear", "app", "ap", "fcp", "fc", "fsdp", "fsd", "fsp", "fs", "sync"} {
+				counts[k] = maimai.Count{Total: len(charts)}
+			}
+			for _, b := range best {
+				for _, k := range genCountKeys(b.a, b.fc, b.fs) {
+					c := counts[k]
+					c.Got++
+					counts[k] = c
+				}
+			}
+			page := &dxnet.PlayerDataPage{Header: dxnet.Header{Kind: dxnet.KindPlayerData, Region: maimai.CN}, Profile: prof, Counts: counts}
+			if err := importPage(fmt.Sprintf("gen-playerData-%06d.json", rep.Pages), page, leave.Add(time.Minute)); err != nil {
+				return rep, err
+			}
+		}
+		if v%10 == 3 {
+			page := &dxnet.PhotoPage{Header: dxnet.Header{Kind: dxnet.KindPhoto, Region: maimai.CN}}
+			for k := 0; k < 1+rng.IntN(3) && k < len(session); k++ {
+				p := session[rng.IntN(len(session))]
+				page.Photos = append(page.Photos, maimai.Photo{
+					ImageURL: fmt.Sprintf("https://maimai.wahlap.com/maimai-mobile/img/photo/gen%d-%d-%d.jpg", o.Seed, v, k),
+					TakenAt:  p.PlayedAt.Truncate(time.Minute), Chart: p.Chart, Level: p.Level,
+				})
+			}
+			if err := importPage(fmt.Sprintf("gen-photo-%06d.json", rep.Pages), page, leave.Add(2*time.Minute)); err != nil {
+				return rep, err
+			}
+		}
+	}
+	return rep, flush()
+}
+
+// genPool makes the song pool: every song has a standard or DX chart (some
+// both), basic to master, and a Re:MASTER now and then.
+func genPool(rng *rand.Rand) []genChart {
+	var out []genChart
+	diffs := []maimai.Difficulty{maimai.Basic, maimai.Advanced, maimai.Expert, maimai.Master, maimai.ReMaster}
+	for s := 0; s < genSongs; s++ {
+		title := fmt.Sprintf("Generated Song %04d", s+1)
+		types := []maimai.ChartType{maimai.DX}
+		switch rng.IntN(3) {
+		case 0:
+			types = []maimai.ChartType{maimai.Std}
+		case 1:
+			types = []maimai.ChartType{maimai.Std, maimai.DX}
+		}
+		for _, t := range types {
+			top := 4
+			if rng.IntN(5) == 0 {
+				top = 5
+			}
+			for d := 0; d < top; d++ {
+				lv := 2 + 3*d + rng.IntN(3)
+				if d >= 3 {
+					lv = 11 + rng.IntN(4) + (d-3)*rng.IntN(2)
+				}
+				plus := ""
+				if lv >= 7 && rng.IntN(2) == 0 {
+					plus = "+"
+				}
+				out = append(out, genChart{
+					Chart: maimai.Chart{Title: title, Type: t, Difficulty: diffs[d]},
+					level: fmt.Sprint(lv) + plus, notes: 150 + 180*d + rng.IntN(200),
+					hard: math.Max(0, float64(lv-9)/6),
+				})
+			}
+		}
+	}
+	return out
+}
+
+// genPick picks a chart, favouring a player's usual ones (low indexes).
+func genPick(rng *rand.Rand, n int) int {
+	a, b := rng.IntN(n), rng.IntN(n)
+	return min(a, b)
+}
+
+func genStars(r float64) int {
+	for i, floor := range []float64{0.97, 0.95, 0.93, 0.90, 0.85} {
+		if r >= floor {
+			return 5 - i
+		}
+	}
+	return 0
+}
+
+func genBand(rating int) string {
+	for _, b := range []struct {
+		floor int
+		name  string
+	}{{15000, "rainbow"}, {14500, "platinum"}, {14000, "gold"}, {13000, "silver"}, {12000, "bronze"}, {10000, "purple"}, {7000, "red"}} {
+		if rating >= b.floor {
+			return b.name
+		}
+	}
+	return "normal"
+}
+
+// genCountKeys are the playerData counters a best counts towards.
+func genCountKeys(a maimai.Achievement, fc maimai.FC, fs maimai.FS) []string {
+	var out []string
+	for _, r := range []struct {
+		floor maimai.Achievement
+		key   string
+	}{{1005000, "sssp"}, {1000000, "sss"}, {995000, "ssp"}, {990000, "ss"}, {980000, "sp"}, {970000, "s"}, {800000, "clear"}} {
+		if a >= r.floor {
+			out = append(out, r.key)
+		}
+	}
+	for _, f := range []maimai.FC{maimai.APP, maimai.AP, maimai.FCP, maimai.FCN} {
+		if fcLevel(fc) >= fcLevel(f) {
+			out = append(out, string(f))
+		}
+	}
+	for _, f := range []maimai.FS{maimai.FSDP, maimai.FSD, maimai.FSP, maimai.FSN, maimai.Sync} {
+		if fsLevel(fs) >= fsLevel(f) {
+			out = append(out, string(f))
+		}
+	}
+	return out
+}
+
+// genDetail is a playlogDetail page for p whose judgement table has notes
+// notes, so its DX score max is 3 × notes as on the site.
+func genDetail(rng *rand.Rand, p maimai.Play, notes, rating, delta int) *dxnet.PlaylogDetailPage {
+	miss := int(float64(notes) * math.Max(0, 1.0-float64(p.Achievement)/1e6) * 0.4)
+	great := int(float64(notes) * math.Max(0, 1.005-float64(p.Achievement)/1e6) * 1.5)
+	perfect := notes / 6
+	row := func(n int) *maimai.NoteJudgement {
+		j := &maimai.NoteJudgement{CriticalPerfect: n}
+		for _, take := range []*int{&miss, &great, &perfect} {
+			k := min(*take, j.CriticalPerfect/3)
+			*take -= k
+			j.CriticalPerfect -= k
+			switch take {
+			case &miss:
+				j.Miss += k
+			case &great:
+				j.Great += k
+			default:
+				j.Perfect += k
+			}
+		}
+		return j
+	}
+	tap, hold, slide := notes*6/10, notes/10, notes*15/100
+	touch := 0
+	if p.Type == maimai.DX {
+		touch = notes / 20
+	}
+	brk := notes - tap - hold - slide - touch
+	j := maimai.Judgements{Tap: row(tap), Hold: row(hold), Slide: row(slide), Break: row(brk)}
+	if p.Type == maimai.DX {
+		j.Touch = row(touch)
+	}
+	combo := notes
+	misses := 0
+	for _, r := range []*maimai.NoteJudgement{j.Tap, j.Hold, j.Slide, j.Touch, j.Break} {
+		if r != nil {
+			misses += r.Miss
+		}
+	}
+	if n := misses; n > 0 {
+		combo = notes / (n + 1)
+	}
+	d := maimai.PlayDetail{Judgements: j, Fast: rng.IntN(40), Late: rng.IntN(40), MaxCombo: combo, MaxComboTotal: notes,
+		Rating: rating, RatingDelta: delta, Place: "maiprobe arcade"}
+	pl := p
+	pl.Idx = ""
+	pl.PlayedAt = p.PlayedAt.Truncate(time.Minute)
+	return &dxnet.PlaylogDetailPage{Header: dxnet.Header{Kind: dxnet.KindPlaylogDetail, Region: maimai.CN}, Play: pl, Detail: d}
+}

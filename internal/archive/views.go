@@ -1,0 +1,569 @@
+package archive
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/maiprobe/maiprobe/internal/dxnet"
+	"github.com/maiprobe/maiprobe/internal/maimai"
+	"github.com/maiprobe/maiprobe/internal/storage"
+)
+
+// ErrNotFound is returned by the read views when the player, play or chart
+// asked for does not exist.
+var ErrNotFound = storage.ErrNotFound
+
+// StoredPlay is a play with its archive id, for links to its own page.
+type StoredPlay struct {
+	ID int64 `json:"id"`
+	Play
+}
+
+// PlayFilter narrows a list of plays; zero fields do not filter.
+type PlayFilter struct {
+	Title      string // substring of the title, any case
+	Difficulty maimai.Difficulty
+	Type       maimai.ChartType
+	From, To   time.Time // played at or after From, before To
+	Rank       maimai.Rank
+	FC         maimai.FC
+	FS         maimai.FS
+}
+
+func (f PlayFilter) storage() storage.PlayFilter { return storage.PlayFilter(f) }
+
+// PlayList is one page of a filtered list of plays.
+type PlayList struct {
+	Total int // plays matching the filter
+	Plays []StoredPlay
+}
+
+func storedPlay(r storage.Play) (StoredPlay, error) {
+	p := StoredPlay{ID: r.ID, Play: Play{Play: r.Play, Region: r.Region}}
+	if r.Detail != nil {
+		p.Detail = new(maimai.PlayDetail)
+		if err := json.Unmarshal(r.Detail, p.Detail); err != nil {
+			return p, fmt.Errorf("archive: play %d detail: %w", r.ID, err)
+		}
+	}
+	return p, nil
+}
+
+func storedPlays(rows []storage.Play) ([]StoredPlay, error) {
+	out := make([]StoredPlay, 0, len(rows))
+	for _, r := range rows {
+		p, err := storedPlay(r)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// view runs fn in a read transaction with the player's id; an unknown
+// player is ErrNotFound.
+func (a *Archive) view(ctx context.Context, player string, fn func(tx *storage.Tx, id int64) error) error {
+	return a.db.View(ctx, func(tx *storage.Tx) error {
+		id, err := tx.PlayerID(ctx, player)
+		if err != nil {
+			return err
+		}
+		return fn(tx, id)
+	})
+}
+
+// ListPlays lists the player's plays matching f newest first: limit of
+// them after skipping offset, and how many match in all.
+func (a *Archive) ListPlays(ctx context.Context, player string, f PlayFilter, offset, limit int) (PlayList, error) {
+	var out PlayList
+	err := a.view(ctx, player, func(tx *storage.Tx, id int64) error {
+		var err error
+		if out.Total, err = tx.CountFilteredPlays(ctx, id, f.storage()); err != nil {
+			return err
+		}
+		rows, err := tx.FilterPlays(ctx, id, f.storage(), offset, limit)
+		if err != nil {
+			return err
+		}
+		out.Plays, err = storedPlays(rows)
+		return err
+	})
+	return out, err
+}
+
+// Best is a best score at some moment: each field the highest reached.
+type Best struct {
+	Achievement maimai.Achievement `json:"achievement"`
+	Rank        maimai.Rank        `json:"rank"`
+	DXScore     int                `json:"dx_score"`
+	FC          maimai.FC          `json:"fc"`
+	FS          maimai.FS          `json:"fs"`
+}
+
+// raise folds a play into the best and reports which fields rose.
+func (b *Best) raise(a maimai.Achievement, dx int, fc maimai.FC, fs maimai.FS) (ach, dxUp, fcUp, fsUp bool) {
+	if a > b.Achievement {
+		b.Achievement, b.Rank, ach = a, maimai.RankOf(a), true
+	}
+	if dx > b.DXScore {
+		b.DXScore, dxUp = dx, true
+	}
+	if fcLevel(fc) > fcLevel(b.FC) {
+		b.FC, fcUp = fc, true
+	}
+	if fsLevel(fs) > fsLevel(b.FS) {
+		b.FS, fsUp = fs, true
+	}
+	return
+}
+
+// Change compares a play with the best of its chart before it.
+type Change struct {
+	// First: no earlier play of the chart is archived; Before is zero.
+	First  bool
+	Before Best
+	// AchievementDelta and DXScoreDelta are the play minus the best
+	// before it (negative when the play was worse).
+	AchievementDelta maimai.Achievement
+	DXScoreDelta     int
+	// RankDelta, FCDelta and FSDelta are +1 when the play's mark is above
+	// the best before, -1 below, 0 equal.
+	RankDelta, FCDelta, FSDelta int
+	// NewBest: the play raised any field of the best.
+	NewBest bool
+}
+
+// DiffRow is a play beside the best of its chart before it.
+type DiffRow struct {
+	StoredPlay
+	Change
+}
+
+// DiffList is one page of plays with their changes.
+type DiffList struct {
+	Total int
+	Rows  []DiffRow
+}
+
+func sign(n int) int {
+	switch {
+	case n > 0:
+		return 1
+	case n < 0:
+		return -1
+	}
+	return 0
+}
+
+func compare(before *Best, first bool, p maimai.Play) Change {
+	c := Change{First: first, Before: *before}
+	if first {
+		c.NewBest = true
+		return c
+	}
+	c.AchievementDelta = p.Achievement - before.Achievement
+	c.DXScoreDelta = p.DXScore - before.DXScore
+	c.RankDelta = sign(int(p.Achievement) - int(before.Achievement))
+	if maimai.RankOf(p.Achievement) == before.Rank {
+		c.RankDelta = 0
+	}
+	c.FCDelta = sign(fcLevel(p.FC) - fcLevel(before.FC))
+	c.FSDelta = sign(fsLevel(p.FS) - fsLevel(before.FS))
+	c.NewBest = c.AchievementDelta > 0 || c.DXScoreDelta > 0 || c.FCDelta > 0 || c.FSDelta > 0
+	return c
+}
+
+// changes computes each play's change against the running best of its
+// chart over every earlier archived play. The best is computed from plays
+// (not from score lists), so "before" means "before this play, as far as
+// the archive's plays tell".
+func changes(ctx context.Context, tx *storage.Tx, player int64, plays []StoredPlay) ([]Change, error) {
+	if len(plays) == 0 {
+		return nil, nil
+	}
+	charts := make([]maimai.Chart, len(plays))
+	latest := plays[0].PlayedAt
+	for i, p := range plays {
+		charts[i] = p.Chart
+		if p.PlayedAt.After(latest) {
+			latest = p.PlayedAt
+		}
+	}
+	// Every attempt up to the newest listed play (inclusive) of the listed
+	// charts, oldest first.
+	atts, err := tx.AttemptsBefore(ctx, player, charts, latest.Add(time.Microsecond))
+	if err != nil {
+		return nil, err
+	}
+	want := map[int64]int{}
+	for i, p := range plays {
+		want[p.ID] = i
+	}
+	out := make([]Change, len(plays))
+	best := map[maimai.Chart]*Best{}
+	for _, at := range atts {
+		b := best[at.Chart]
+		first := b == nil
+		if first {
+			b = &Best{}
+			best[at.Chart] = b
+		}
+		if i, ok := want[at.ID]; ok {
+			out[i] = compare(b, first, plays[i].Play.Play)
+		}
+		b.raise(at.Achievement, at.DXScore, at.FC, at.FS)
+	}
+	return out, nil
+}
+
+// Diff lists the player's plays matching f newest first, each beside the
+// best of its chart before it.
+func (a *Archive) Diff(ctx context.Context, player string, f PlayFilter, offset, limit int) (DiffList, error) {
+	var out DiffList
+	err := a.view(ctx, player, func(tx *storage.Tx, id int64) error {
+		var err error
+		if out.Total, err = tx.CountFilteredPlays(ctx, id, f.storage()); err != nil {
+			return err
+		}
+		rows, err := tx.FilterPlays(ctx, id, f.storage(), offset, limit)
+		if err != nil {
+			return err
+		}
+		plays, err := storedPlays(rows)
+		if err != nil {
+			return err
+		}
+		chs, err := changes(ctx, tx, id, plays)
+		if err != nil {
+			return err
+		}
+		for i, p := range plays {
+			out.Rows = append(out.Rows, DiffRow{StoredPlay: p, Change: chs[i]})
+		}
+		return nil
+	})
+	return out, err
+}
+
+// DefaultVisitGap is the pause that ends a visit to the arcade.
+const DefaultVisitGap = 3 * time.Hour
+
+// Visit is one visit to the arcade: plays no more than the gap apart.
+type Visit struct {
+	Start, End time.Time // first and last play
+	Plays      int
+	// NewBests are the session's plays that raised their chart's best,
+	// with how.
+	NewBests []DiffRow
+	// RatingBefore and RatingAfter are the rating around the session, from
+	// play details or else profile snapshots; RatingKnown is false when
+	// neither tells.
+	RatingBefore, RatingAfter int
+	RatingKnown               bool
+}
+
+// RatingDelta is the session's rating change.
+func (s Visit) RatingDelta() int { return s.RatingAfter - s.RatingBefore }
+
+// VisitList is one page of sessions, newest first.
+type VisitList struct {
+	Total  int
+	Visits []Visit
+}
+
+// span is a session's bounds in unix minutes and its play count.
+type span struct {
+	from, to int64
+	n        int
+}
+
+// splitSessions groups sorted play minutes into sessions, oldest first.
+func splitSessions(minutes []int64, gap time.Duration) []span {
+	var out []span
+	g := int64(gap / time.Minute)
+	for _, m := range minutes {
+		if len(out) > 0 && m-out[len(out)-1].to <= g {
+			out[len(out)-1].to = m
+			out[len(out)-1].n++
+			continue
+		}
+		out = append(out, span{from: m, to: m, n: 1})
+	}
+	return out
+}
+
+// Visits splits the player's plays into visits separated by at least
+// gap (DefaultVisitGap when 0) and lists limit of them, newest first,
+// after skipping offset.
+func (a *Archive) Visits(ctx context.Context, player string, gap time.Duration, offset, limit int) (VisitList, error) {
+	if gap <= 0 {
+		gap = DefaultVisitGap
+	}
+	var out VisitList
+	err := a.view(ctx, player, func(tx *storage.Tx, id int64) error {
+		minutes, err := tx.PlayMinutes(ctx, id)
+		if err != nil {
+			return err
+		}
+		spans := splitSessions(minutes, gap)
+		out.Total = len(spans)
+		for i := len(spans) - 1 - offset; i >= 0 && len(out.Visits) < limit; i-- {
+			s, err := visit(ctx, tx, id, spans[i])
+			if err != nil {
+				return err
+			}
+			out.Visits = append(out.Visits, s)
+		}
+		return nil
+	})
+	return out, err
+}
+
+func visit(ctx context.Context, tx *storage.Tx, player int64, sp span) (Visit, error) {
+	from := time.Unix(sp.from*60, 0).UTC()
+	to := time.Unix((sp.to+1)*60, 0).UTC()
+	rows, err := tx.PlaysBetween(ctx, player, from, to)
+	if err != nil {
+		return Visit{}, err
+	}
+	plays, err := storedPlays(rows)
+	if err != nil {
+		return Visit{}, err
+	}
+	s := Visit{Plays: len(plays)}
+	if len(plays) == 0 {
+		return s, nil
+	}
+	s.Start, s.End = plays[0].PlayedAt, plays[len(plays)-1].PlayedAt
+	chs, err := changes(ctx, tx, player, plays)
+	if err != nil {
+		return s, err
+	}
+	for i, p := range plays {
+		if chs[i].NewBest {
+			s.NewBests = append(s.NewBests, DiffRow{StoredPlay: p, Change: chs[i]})
+		}
+		if d := p.Detail; d != nil && d.Rating > 0 {
+			if !s.RatingKnown {
+				s.RatingBefore, s.RatingKnown = d.Rating-d.RatingDelta, true
+			}
+			s.RatingAfter = d.Rating
+		}
+	}
+	if s.RatingKnown {
+		return s, nil
+	}
+	// No detail tells the rating: profile snapshots around the session do,
+	// when one was saved before it and one after it.
+	before, err := tx.SnapshotAround(ctx, player, from, true)
+	if errors.Is(err, storage.ErrNotFound) {
+		return s, nil
+	} else if err != nil {
+		return s, err
+	}
+	after, err := tx.SnapshotAround(ctx, player, to, false)
+	if errors.Is(err, storage.ErrNotFound) {
+		return s, nil
+	} else if err != nil {
+		return s, err
+	}
+	// A snapshot after a later session says nothing about this one.
+	if next, err := tx.PlaysBetween(ctx, player, to, after.ObservedAt); err != nil {
+		return s, err
+	} else if len(next) > 0 {
+		return s, nil
+	}
+	s.RatingBefore, s.RatingAfter, s.RatingKnown = before.Rating, after.Rating, true
+	return s, nil
+}
+
+// ChartView is everything the archive has on one chart of a player.
+type ChartView struct {
+	maimai.Chart
+	Best     *storage.BestScore // nil when no best is stored
+	Plays    []DiffRow          // every play, oldest first, with its change
+	History  []storage.ScoreStep
+	HasPlays bool
+}
+
+// Chart returns one chart's best, every play and the score history; a
+// chart the player has neither played nor scored is ErrNotFound.
+func (a *Archive) Chart(ctx context.Context, player string, c maimai.Chart) (ChartView, error) {
+	v := ChartView{Chart: c}
+	err := a.view(ctx, player, func(tx *storage.Tx, id int64) error {
+		b, err := tx.ChartBest(ctx, id, c)
+		if err == nil {
+			v.Best = &b
+		} else if !errors.Is(err, storage.ErrNotFound) {
+			return err
+		}
+		rows, err := tx.ChartPlays(ctx, id, c)
+		if err != nil {
+			return err
+		}
+		plays, err := storedPlays(rows)
+		if err != nil {
+			return err
+		}
+		var best Best
+		for i, p := range plays {
+			v.Plays = append(v.Plays, DiffRow{StoredPlay: p, Change: compare(&best, i == 0, p.Play.Play)})
+			best.raise(p.Achievement, p.DXScore, p.FC, p.FS)
+		}
+		v.HasPlays = len(plays) > 0
+		if v.History, err = tx.ChartHistory(ctx, id, c); err != nil {
+			return err
+		}
+		if v.Best == nil && !v.HasPlays {
+			return fmt.Errorf("chart %s: %w", c.Title, storage.ErrNotFound)
+		}
+		return nil
+	})
+	return v, err
+}
+
+// PlayView is one play with its detail and its chart's other plays.
+type PlayView struct {
+	Play  StoredPlay
+	Chart ChartView
+}
+
+// PlayByID returns one of the player's plays with its chart's history.
+func (a *Archive) PlayByID(ctx context.Context, player string, id int64) (PlayView, error) {
+	var v PlayView
+	err := a.view(ctx, player, func(tx *storage.Tx, pid int64) error {
+		row, err := tx.PlayByID(ctx, pid, id)
+		if err != nil {
+			return err
+		}
+		v.Play, err = storedPlay(row)
+		return err
+	})
+	if err != nil {
+		return v, err
+	}
+	v.Chart, err = a.Chart(ctx, player, v.Play.Chart)
+	return v, err
+}
+
+// Snapshot is a saved profile: the page it came from and what it showed.
+type Snapshot struct {
+	Kind       dxnet.Kind
+	ObservedAt time.Time
+	Region     maimai.Region
+	dxnet.Profile
+	// Counts are the playerData counters ("sssp", "clear", "fc", …); nil
+	// for other pages.
+	Counts     map[string]maimai.Count
+	FriendCode string
+}
+
+// Snapshots lists every saved profile of the player oldest first.
+func (a *Archive) Snapshots(ctx context.Context, player string) ([]Snapshot, error) {
+	var out []Snapshot
+	err := a.view(ctx, player, func(tx *storage.Tx, id int64) error {
+		rows, err := tx.Snapshots(ctx, id)
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			var data struct {
+				dxnet.Profile
+				Counts     map[string]maimai.Count `json:"counts"`
+				FriendCode string                  `json:"friend_code"`
+			}
+			if err := json.Unmarshal(r.Data, &data); err != nil {
+				return fmt.Errorf("archive: snapshot %d: %w", r.ID, err)
+			}
+			out = append(out, Snapshot{Kind: dxnet.Kind(r.Kind), ObservedAt: r.ObservedAt, Region: maimai.Region(r.Region),
+				Profile: data.Profile, Counts: data.Counts, FriendCode: data.FriendCode})
+		}
+		return nil
+	})
+	return out, err
+}
+
+// PhotoList is one page of the album, newest first.
+type PhotoList struct {
+	Total  int
+	Photos []maimai.Photo
+}
+
+// Photos lists limit of the player's photos newest first after skipping
+// offset.
+func (a *Archive) Photos(ctx context.Context, player string, offset, limit int) (PhotoList, error) {
+	var out PhotoList
+	err := a.view(ctx, player, func(tx *storage.Tx, id int64) error {
+		var err error
+		if out.Total, err = tx.CountPhotos(ctx, id); err != nil {
+			return err
+		}
+		rows, err := tx.PhotosPage(ctx, id, offset, limit)
+		for _, r := range rows {
+			out.Photos = append(out.Photos, r.Photo)
+		}
+		return err
+	})
+	return out, err
+}
+
+// DayCount is the number of plays on one day (UTC).
+type DayCount struct {
+	Day   time.Time
+	Plays int
+}
+
+// Overview is the player's front page: the latest profile, the profile
+// over time, plays over time and the latest session.
+type Overview struct {
+	Profile   *Snapshot  // the latest snapshot; nil when none was saved
+	Snapshots []Snapshot // every snapshot, oldest first
+	Plays     int
+	// PlaysByMonth counts plays per month (UTC), oldest first, months
+	// without plays left out.
+	PlaysByMonth []DayCount
+	Latest       *Visit // nil when there are no plays
+}
+
+// Overview gathers the player's front page.
+func (a *Archive) Overview(ctx context.Context, player string) (Overview, error) {
+	var o Overview
+	snaps, err := a.Snapshots(ctx, player)
+	if err != nil {
+		return o, err
+	}
+	o.Snapshots = snaps
+	if len(snaps) > 0 {
+		o.Profile = &snaps[len(snaps)-1]
+	}
+	err = a.view(ctx, player, func(tx *storage.Tx, id int64) error {
+		minutes, err := tx.PlayMinutes(ctx, id)
+		if err != nil {
+			return err
+		}
+		o.Plays = len(minutes)
+		for _, m := range minutes {
+			t := time.Unix(m*60, 0).UTC()
+			month := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
+			if n := len(o.PlaysByMonth); n > 0 && o.PlaysByMonth[n-1].Day.Equal(month) {
+				o.PlaysByMonth[n-1].Plays++
+				continue
+			}
+			o.PlaysByMonth = append(o.PlaysByMonth, DayCount{Day: month, Plays: 1})
+		}
+		spans := splitSessions(minutes, DefaultVisitGap)
+		if len(spans) > 0 {
+			s, err := visit(ctx, tx, id, spans[len(spans)-1])
+			if err != nil {
+				return err
+			}
+			o.Latest = &s
+		}
+		return nil
+	})
+	return o, err
+}

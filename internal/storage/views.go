@@ -1,0 +1,358 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/maiprobe/maiprobe/internal/maimai"
+)
+
+// PlayFilter narrows a list of plays; zero fields do not filter.
+type PlayFilter struct {
+	Title      string // substring of the title, any case
+	Difficulty maimai.Difficulty
+	Type       maimai.ChartType
+	From, To   time.Time // played at or after From, before To
+	Rank       maimai.Rank
+	FC         maimai.FC
+	FS         maimai.FS
+}
+
+// where is the filter as SQL conditions on plays p, with their arguments.
+func (f PlayFilter) where(playerID int64) (string, []any) {
+	conds := []string{"p.player_id = ?"}
+	args := []any{playerID}
+	if f.Title != "" {
+		// ! escapes LIKE's wildcards: a backslash means different things
+		// in MySQL and standard string literals.
+		esc := strings.NewReplacer("!", "!!", "%", "!%", "_", "!_").Replace(strings.ToLower(f.Title))
+		conds = append(conds, "LOWER(p.title) LIKE ? ESCAPE '!'")
+		args = append(args, "%"+esc+"%")
+	}
+	if f.Difficulty != "" {
+		conds = append(conds, "p.difficulty = ?")
+		args = append(args, string(f.Difficulty))
+	}
+	if f.Type != "" {
+		conds = append(conds, "p.chart_type = ?")
+		args = append(args, string(f.Type))
+	}
+	if !f.From.IsZero() {
+		conds = append(conds, "p.played_at >= ?")
+		args = append(args, utc(f.From))
+	}
+	if !f.To.IsZero() {
+		conds = append(conds, "p.played_at < ?")
+		args = append(args, utc(f.To))
+	}
+	if f.Rank != "" {
+		conds = append(conds, "p.score_rank = ?")
+		args = append(args, string(f.Rank))
+	}
+	if f.FC != "" {
+		conds = append(conds, "p.fc = ?")
+		args = append(args, string(f.FC))
+	}
+	if f.FS != "" {
+		conds = append(conds, "p.fs = ?")
+		args = append(args, string(f.FS))
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+// playOrder is newest first; the natural key breaks ties so pages never
+// overlap.
+const playOrder = " ORDER BY p.played_at DESC, p.track DESC, p.id DESC"
+
+// FilterPlays lists the player's plays matching f, newest first, limit of
+// them after skipping offset, without their detail.
+func (t *Tx) FilterPlays(ctx context.Context, playerID int64, f PlayFilter, offset, limit int) ([]Play, error) {
+	where, args := f.where(playerID)
+	rows, err := t.queryOnce(ctx, "SELECT "+playColumns+" FROM plays p WHERE "+where+playOrder+" LIMIT ? OFFSET ?",
+		append(args, limit, offset)...)
+	if err != nil {
+		return nil, fmt.Errorf("storage: list plays: %w", err)
+	}
+	return collectPlays(rows, false)
+}
+
+// CountFilteredPlays counts the player's plays matching f.
+func (t *Tx) CountFilteredPlays(ctx context.Context, playerID int64, f PlayFilter) (int, error) {
+	where, args := f.where(playerID)
+	var n int
+	if err := t.tx.QueryRowContext(ctx, t.d.rebind("SELECT COUNT(*) FROM plays p WHERE "+where), args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("storage: count plays: %w", err)
+	}
+	return n, nil
+}
+
+func collectPlays(rows *sql.Rows, withDetail bool) ([]Play, error) {
+	defer rows.Close()
+	var ps []Play
+	for rows.Next() {
+		var p Play
+		var err error
+		if withDetail {
+			var detail sql.NullString
+			p, err = scanPlay(rows, &detail)
+			if detail.Valid {
+				p.Detail = []byte(detail.String)
+			}
+		} else {
+			p, err = scanPlay(rows)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("storage: list plays: %w", err)
+		}
+		ps = append(ps, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("storage: list plays: %w", err)
+	}
+	return ps, nil
+}
+
+// PlayByID returns one play of the player with its detail, or ErrNotFound.
+func (t *Tx) PlayByID(ctx context.Context, playerID, id int64) (Play, error) {
+	rows, err := t.query(ctx, "SELECT "+playColumns+", p.detail FROM plays p WHERE p.player_id = ? AND p.id = ?", playerID, id)
+	if err != nil {
+		return Play{}, fmt.Errorf("storage: find play: %w", err)
+	}
+	ps, err := collectPlays(rows, true)
+	if err != nil {
+		return Play{}, err
+	}
+	if len(ps) == 0 {
+		return Play{}, fmt.Errorf("play %d: %w", id, ErrNotFound)
+	}
+	return ps[0], nil
+}
+
+// ChartPlays lists the player's plays of one chart oldest first, with
+// their detail.
+func (t *Tx) ChartPlays(ctx context.Context, playerID int64, c maimai.Chart) ([]Play, error) {
+	rows, err := t.query(ctx, "SELECT "+playColumns+`, p.detail FROM plays p
+		WHERE p.player_id = ? AND p.title = ? AND p.chart_type = ? AND p.difficulty = ?
+		ORDER BY p.played_at, p.track, p.id`, playerID, c.Title, string(c.Type), string(c.Difficulty))
+	if err != nil {
+		return nil, fmt.Errorf("storage: list chart plays: %w", err)
+	}
+	return collectPlays(rows, true)
+}
+
+// Attempt is a play reduced to what a running best needs.
+type Attempt struct {
+	ID int64
+	maimai.Chart
+	PlayedAt    time.Time
+	Achievement maimai.Achievement
+	DXScore     int
+	FC          maimai.FC
+	FS          maimai.FS
+}
+
+// AttemptsBefore lists the player's plays of the given charts played
+// before at, oldest first: what a running best per chart is computed from.
+func (t *Tx) AttemptsBefore(ctx context.Context, playerID int64, charts []maimai.Chart, at time.Time) ([]Attempt, error) {
+	seen := map[maimai.Chart]bool{}
+	var uniq []maimai.Chart
+	for _, c := range charts {
+		if !seen[c] {
+			seen[c] = true
+			uniq = append(uniq, c)
+		}
+	}
+	const cols = "SELECT p.id, p.title, p.chart_type, p.difficulty, p.played_at, p.achievement, p.dx_score, p.fc, p.fs FROM plays p "
+	var out []Attempt
+	scan := func(rows *sql.Rows) error {
+		defer rows.Close()
+		for rows.Next() {
+			var a Attempt
+			if err := rows.Scan(&a.ID, &a.Title, &a.Type, &a.Difficulty, &a.PlayedAt, &a.Achievement, &a.DXScore, &a.FC, &a.FS); err != nil {
+				return err
+			}
+			a.PlayedAt = a.PlayedAt.UTC()
+			out = append(out, a)
+		}
+		return rows.Err()
+	}
+	if t.d.name == "sqlite" {
+		// Point lookups on the chart index beat one large OR in SQLite.
+		for _, c := range uniq {
+			rows, err := t.query(ctx, cols+`WHERE p.player_id = ? AND p.title = ? AND p.chart_type = ? AND p.difficulty = ?
+				AND p.played_at < ?`, playerID, c.Title, string(c.Type), string(c.Difficulty), utc(at))
+			if err != nil {
+				return nil, fmt.Errorf("storage: list attempts: %w", err)
+			}
+			if err := scan(rows); err != nil {
+				return nil, fmt.Errorf("storage: list attempts: %w", err)
+			}
+		}
+	} else {
+		const chunk = 200
+		for len(uniq) > 0 {
+			n := min(chunk, len(uniq))
+			args := []any{playerID, utc(at)}
+			var cond strings.Builder
+			for i, c := range uniq[:n] {
+				if i > 0 {
+					cond.WriteString(" OR ")
+				}
+				cond.WriteString("(p.title = ? AND p.chart_type = ? AND p.difficulty = ?)")
+				args = append(args, c.Title, string(c.Type), string(c.Difficulty))
+			}
+			uniq = uniq[n:]
+			rows, err := t.queryOnce(ctx, cols+"WHERE p.player_id = ? AND p.played_at < ? AND ("+cond.String()+")", args...)
+			if err != nil {
+				return nil, fmt.Errorf("storage: list attempts: %w", err)
+			}
+			if err := scan(rows); err != nil {
+				return nil, fmt.Errorf("storage: list attempts: %w", err)
+			}
+		}
+	}
+	sortAttempts(out)
+	return out, nil
+}
+
+func sortAttempts(as []Attempt) {
+	// Insertion order is by chart; callers want time order.
+	slices.SortFunc(as, func(a, b Attempt) int {
+		if c := a.PlayedAt.Compare(b.PlayedAt); c != 0 {
+			return c
+		}
+		switch {
+		case a.ID < b.ID:
+			return -1
+		case a.ID > b.ID:
+			return 1
+		}
+		return 0
+	})
+}
+
+// PlayMinutes lists the minute (unix minutes) of every play of the
+// player, oldest first: enough to split plays into sessions and count
+// plays over time without reading the plays.
+func (t *Tx) PlayMinutes(ctx context.Context, playerID int64) ([]int64, error) {
+	rows, err := t.query(ctx, "SELECT played_minute FROM plays WHERE player_id = ? ORDER BY played_minute", playerID)
+	if err != nil {
+		return nil, fmt.Errorf("storage: list play times: %w", err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var m int64
+		if err := rows.Scan(&m); err != nil {
+			return nil, fmt.Errorf("storage: list play times: %w", err)
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// PlaysBetween lists the player's plays with from <= played_at < to,
+// oldest first, with their detail.
+func (t *Tx) PlaysBetween(ctx context.Context, playerID int64, from, to time.Time) ([]Play, error) {
+	rows, err := t.query(ctx, "SELECT "+playColumns+`, p.detail FROM plays p
+		WHERE p.player_id = ? AND p.played_at >= ? AND p.played_at < ? ORDER BY p.played_at, p.track, p.id`,
+		playerID, utc(from), utc(to))
+	if err != nil {
+		return nil, fmt.Errorf("storage: list plays: %w", err)
+	}
+	return collectPlays(rows, true)
+}
+
+// ChartBest returns the player's best score of one chart, or ErrNotFound.
+func (t *Tx) ChartBest(ctx context.Context, playerID int64, c maimai.Chart) (BestScore, error) {
+	bs, err := t.BestScoresOf(ctx, playerID, []maimai.Chart{c})
+	if err != nil {
+		return BestScore{}, err
+	}
+	b, ok := bs[c]
+	if !ok {
+		return BestScore{}, fmt.Errorf("best score of %s: %w", c.Title, ErrNotFound)
+	}
+	return b, nil
+}
+
+// ChartHistory lists the score history of one chart oldest first.
+func (t *Tx) ChartHistory(ctx context.Context, playerID int64, c maimai.Chart) ([]ScoreStep, error) {
+	rows, err := t.query(ctx, `SELECT observed_at, achievement, score_rank, dx_score, dx_score_max, fc, fs, COALESCE(page_id, 0)
+		FROM score_history WHERE player_id = ? AND title = ? AND chart_type = ? AND difficulty = ?
+		ORDER BY observed_at, achievement, dx_score`, playerID, c.Title, string(c.Type), string(c.Difficulty))
+	if err != nil {
+		return nil, fmt.Errorf("storage: list score history: %w", err)
+	}
+	defer rows.Close()
+	var ss []ScoreStep
+	for rows.Next() {
+		s := ScoreStep{PlayerID: playerID, Chart: c}
+		if err := rows.Scan(&s.ObservedAt, &s.Achievement, &s.Rank, &s.DXScore, &s.DXScoreMax, &s.FC, &s.FS, &s.PageID); err != nil {
+			return nil, fmt.Errorf("storage: list score history: %w", err)
+		}
+		s.ObservedAt = s.ObservedAt.UTC()
+		ss = append(ss, s)
+	}
+	return ss, rows.Err()
+}
+
+// SnapshotAround returns the player's home, playerData or friendCode
+// snapshot nearest before (before true: latest observed at or before at)
+// or after (earliest observed at or after at) a time, or ErrNotFound.
+func (t *Tx) SnapshotAround(ctx context.Context, playerID int64, at time.Time, before bool) (Snapshot, error) {
+	q := `SELECT id, kind, observed_at, region, name, rating, stars, play_count, digest FROM snapshots
+		WHERE player_id = ? AND observed_at <= ? ORDER BY observed_at DESC, id DESC LIMIT 1`
+	if !before {
+		q = `SELECT id, kind, observed_at, region, name, rating, stars, play_count, digest FROM snapshots
+		WHERE player_id = ? AND observed_at >= ? ORDER BY observed_at, id LIMIT 1`
+	}
+	s := Snapshot{PlayerID: playerID}
+	err := t.tx.QueryRowContext(ctx, t.d.rebind(q), playerID, utc(at)).Scan(&s.ID, &s.Kind, &s.ObservedAt, &s.Region,
+		&s.Name, &s.Rating, &s.Stars, &s.PlayCount, &s.Digest)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Snapshot{}, ErrNotFound
+	}
+	if err != nil {
+		return Snapshot{}, fmt.Errorf("storage: find snapshot: %w", err)
+	}
+	s.ObservedAt = s.ObservedAt.UTC()
+	return s, nil
+}
+
+// PhotosPage lists the player's photos newest first, limit of them after
+// skipping offset.
+func (t *Tx) PhotosPage(ctx context.Context, playerID int64, offset, limit int) ([]Photo, error) {
+	rows, err := t.query(ctx, `SELECT id, COALESCE(page_id, 0), photo_key, region, image_url, taken_at, title, chart_type,
+		difficulty, level FROM photos WHERE player_id = ? ORDER BY taken_at DESC, id DESC LIMIT ? OFFSET ?`,
+		playerID, limit, offset)
+	if err != nil {
+		return nil, fmt.Errorf("storage: list photos: %w", err)
+	}
+	defer rows.Close()
+	var ps []Photo
+	for rows.Next() {
+		p := Photo{PlayerID: playerID}
+		if err := rows.Scan(&p.ID, &p.PageID, &p.Key, &p.Region, &p.ImageURL, &p.TakenAt, &p.Title, &p.Type,
+			&p.Difficulty, &p.Level); err != nil {
+			return nil, fmt.Errorf("storage: list photos: %w", err)
+		}
+		p.TakenAt = p.TakenAt.UTC()
+		ps = append(ps, p)
+	}
+	return ps, rows.Err()
+}
+
+// CountPhotos counts the player's photos.
+func (t *Tx) CountPhotos(ctx context.Context, playerID int64) (int, error) {
+	var n int
+	if err := t.tx.QueryRowContext(ctx, t.d.rebind("SELECT COUNT(*) FROM photos WHERE player_id = ?"), playerID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("storage: count photos: %w", err)
+	}
+	return n, nil
+}
