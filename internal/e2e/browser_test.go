@@ -1,0 +1,360 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+// findChromium returns the Chromium binary to drive: $MAIPROBE_CHROMIUM,
+// else the first of the usual names on $PATH. Without one the test skips,
+// or fails when MAIPROBE_REQUIRE_BROWSER=1 (CI installs Chromium, so a
+// skip there would hide a broken web app).
+func findChromium(t *testing.T) string {
+	t.Helper()
+	if p := os.Getenv("MAIPROBE_CHROMIUM"); p != "" {
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome", "headless-shell"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("MAIPROBE_REQUIRE_BROWSER") == "1" {
+		t.Fatal("e2e: no Chromium found (tried $MAIPROBE_CHROMIUM, chromium, chromium-browser, google-chrome) but MAIPROBE_REQUIRE_BROWSER=1")
+	}
+	t.Skip("e2e: no Chromium found (install chromium, or set MAIPROBE_CHROMIUM); skipping the browser tests")
+	return ""
+}
+
+// newChromium starts one headless Chromium for the test and returns its
+// context; tabs are made from it with newTab. ignoreCerts lets it talk to
+// the test's self-signed TLS proxy.
+func newChromium(t *testing.T, ignoreCerts bool) context.Context {
+	t.Helper()
+	bin := findChromium(t)
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(bin),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		// English pages, whatever the machine's locale: the assertions
+		// read English labels.
+		chromedp.Flag("lang", "en-US"),
+		chromedp.Flag("accept-lang", "en-US,en"),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+	}
+	if ignoreCerts {
+		opts = append(opts, chromedp.IgnoreCertErrors)
+	}
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	bctx, bcancel := chromedp.NewContext(actx)
+	t.Cleanup(bcancel)
+	// The first Do starts the browser; its life is bound to bctx, not to
+	// a timeout of one step.
+	if err := chromedp.Do(bctx); err != nil {
+		t.Fatalf("e2e: start %s: %v", bin, err)
+	}
+	return bctx
+}
+
+// tab is one browser tab in a browser context of its own (its own
+// cookies), recording everything that went wrong on its pages.
+type tab struct {
+	t        *testing.T
+	ctx      context.Context
+	scenario string // names the screenshots
+
+	mu       sync.Mutex
+	urls     map[network.RequestID]string
+	problems []string // since the last check
+}
+
+// newTab opens a tab in a fresh browser context of browser: a visitor
+// who has never been to the site.
+func newTab(t *testing.T, browser context.Context, scenario string) *tab {
+	t.Helper()
+	tb := &tab{t: t, scenario: scenario, urls: map[network.RequestID]string{}}
+	ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext(), chromedp.WithListener(tb.listen))
+	t.Cleanup(cancel)
+	tb.ctx = ctx
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("e2e: open a tab: %v", err)
+	}
+	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
+		t.Fatalf("e2e: enable network events: %v", err)
+	}
+	return tb
+}
+
+// listen records console errors, uncaught exceptions, failed requests
+// and error responses of everything but the page itself (whose status
+// each step checks against what it expects). It runs in the tab's event
+// loop, so it only records.
+func (tb *tab) listen(ev any) {
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	switch ev := ev.(type) {
+	case *runtime.EventConsoleAPICalled:
+		if ev.Type == runtime.ConsoleAPICalledTypeError {
+			var args []string
+			for _, a := range ev.Args {
+				if a.Description != "" {
+					args = append(args, a.Description)
+				} else {
+					args = append(args, string(a.Value))
+				}
+			}
+			tb.problems = append(tb.problems, "console error: "+strings.Join(args, " "))
+		}
+	case *runtime.EventExceptionThrown:
+		d := ev.ExceptionDetails
+		msg := d.Text
+		if d.Exception != nil && d.Exception.Description != "" {
+			msg += " " + d.Exception.Description
+		}
+		tb.problems = append(tb.problems, fmt.Sprintf("uncaught exception at %s:%d: %s", d.URL, d.LineNumber+1, msg))
+	case *network.EventRequestWillBeSent:
+		tb.urls[ev.RequestID] = ev.Request.URL
+	case *network.EventLoadingFailed:
+		// A navigation away cancels what the old page still loads.
+		if !ev.Canceled {
+			tb.problems = append(tb.problems, fmt.Sprintf("request failed: %s %s (%s %s)", ev.Type, tb.urls[ev.RequestID], ev.ErrorText, ev.BlockedReason))
+		}
+	case *network.EventResponseReceived:
+		// The browser asks for /favicon.ico by itself, at the root of the
+		// host, outside any base path the app owns.
+		if ev.Type != network.ResourceTypeDocument && ev.Response.Status >= 400 && !strings.HasSuffix(ev.Response.URL, "/favicon.ico") {
+			tb.problems = append(tb.problems, fmt.Sprintf("%s %s answered %d", ev.Type, ev.Response.URL, ev.Response.Status))
+		}
+	}
+}
+
+// takeProblems returns and forgets what went wrong since the last call.
+func (tb *tab) takeProblems() []string {
+	// Events of the page's last moments may still be on their way.
+	time.Sleep(50 * time.Millisecond)
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	p := tb.problems
+	tb.problems = nil
+	return p
+}
+
+// checkClean fails the test when anything went wrong on the page since
+// the last check.
+func (tb *tab) checkClean(what string) {
+	tb.t.Helper()
+	for _, p := range tb.takeProblems() {
+		tb.t.Errorf("%s: %s", what, p)
+	}
+}
+
+// run runs steps with a deadline, failing the test on error.
+func (tb *tab) run(what string, steps ...chromedp.Action[chromedp.Void]) {
+	tb.t.Helper()
+	ctx, cancel := context.WithTimeout(tb.ctx, 20*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		tb.t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// page runs steps that end in a page load (a navigation, a click on a
+// link or a submit button) and returns the loaded document's status.
+func (tb *tab) page(what string, steps ...chromedp.Action[chromedp.Void]) int {
+	tb.t.Helper()
+	ctx, cancel := context.WithTimeout(tb.ctx, 20*time.Second)
+	defer cancel()
+	resp, err := chromedp.RunResponse(ctx, steps...)
+	if err != nil {
+		tb.t.Fatalf("%s: %v", what, err)
+	}
+	if resp == nil {
+		tb.t.Fatalf("%s: no page was loaded", what)
+	}
+	return int(resp.Status)
+}
+
+// open loads u and checks its status.
+func (tb *tab) open(u string, wantStatus int) {
+	tb.t.Helper()
+	if got := tb.page("open "+u, chromedp.Navigate(u)); got != wantStatus {
+		tb.t.Errorf("open %s: status %d, want %d", u, got, wantStatus)
+	}
+}
+
+// submit clicks the submit button of the form matching formSel and
+// checks the status of the page it leads to.
+func (tb *tab) submit(formSel string, wantStatus int) {
+	tb.t.Helper()
+	sel := chromedp.CSS(formSel + ` [type=submit]`)
+	if got := tb.page("submit "+formSel, chromedp.Click(sel)); got != wantStatus {
+		tb.t.Errorf("submit %s: status %d, want %d (now at %s)", formSel, got, wantStatus, tb.location())
+	}
+}
+
+// fill sets the value of the field matching sel.
+func (tb *tab) fill(sel, value string) {
+	tb.t.Helper()
+	tb.run("fill "+sel, chromedp.SetValue(chromedp.CSS(sel), value))
+}
+
+// click clicks the element matching sel, without waiting for a page.
+func (tb *tab) click(sel string) {
+	tb.t.Helper()
+	tb.run("click "+sel, chromedp.Click(chromedp.CSS(sel)))
+}
+
+// location is the tab's current URL.
+func (tb *tab) location() string {
+	tb.t.Helper()
+	u, err := chromedp.Run(tb.ctx, chromedp.Location())
+	if err != nil {
+		tb.t.Fatalf("location: %v", err)
+	}
+	return u
+}
+
+// path is the path and query of the tab's current URL.
+func (tb *tab) path() string {
+	tb.t.Helper()
+	u, err := url.Parse(tb.location())
+	if err != nil {
+		tb.t.Fatal(err)
+	}
+	return u.RequestURI()
+}
+
+// text is the page's visible text.
+func (tb *tab) text() string {
+	tb.t.Helper()
+	return eval[string](tb, `document.body ? document.body.innerText : ""`)
+}
+
+// eval evaluates a JavaScript expression in the page.
+func eval[T any](tb *tab, js string) T {
+	tb.t.Helper()
+	ctx, cancel := context.WithTimeout(tb.ctx, 20*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js))
+	if err != nil {
+		tb.t.Fatalf("evaluate %s: %v", js, err)
+	}
+	return v
+}
+
+// wantText fails unless the page shows every one of texts.
+func (tb *tab) wantText(what string, texts ...string) {
+	tb.t.Helper()
+	body := tb.text()
+	for _, s := range texts {
+		if !strings.Contains(body, s) {
+			tb.t.Errorf("%s (%s): page does not show %q; it shows:\n%s", what, tb.path(), s, clip(body, 1500))
+		}
+	}
+}
+
+// cookies returns the browser's cookies for u.
+func (tb *tab) cookies(u string) []*network.Cookie {
+	tb.t.Helper()
+	res, err := chromedp.Call(tb.ctx, network.GetCookies, network.GetCookiesParams{URLs: []string{u}})
+	if err != nil {
+		tb.t.Fatalf("cookies: %v", err)
+	}
+	return res.Cookies
+}
+
+// screenshot saves a full-page PNG of the tab as <artifacts>/<scenario>-<name>.png.
+func (tb *tab) screenshot(name string) {
+	tb.t.Helper()
+	ctx, cancel := context.WithTimeout(tb.ctx, 20*time.Second)
+	defer cancel()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		tb.t.Errorf("screenshot %s: %v", name, err)
+		return
+	}
+	p := filepath.Join(artifactDir(tb.t), tb.scenario+"-"+name+".png")
+	if err := os.WriteFile(p, png, 0o644); err != nil {
+		tb.t.Errorf("screenshot %s: %v", name, err)
+		return
+	}
+	tb.t.Logf("screenshot: %s", p)
+}
+
+var artifactOnce struct {
+	sync.Once
+	dir string
+	err error
+}
+
+// artifactDir is where screenshots go: $MAIPROBE_ARTIFACTS, else
+// <repo>/artifacts/e2e (ignored by git).
+func artifactDir(t *testing.T) string {
+	t.Helper()
+	artifactOnce.Do(func() {
+		dir := os.Getenv("MAIPROBE_ARTIFACTS")
+		if dir == "" {
+			// Tests run in the package directory, internal/e2e.
+			dir = filepath.Join("..", "..", "artifacts", "e2e")
+		}
+		if artifactOnce.dir, artifactOnce.err = filepath.Abs(dir); artifactOnce.err == nil {
+			artifactOnce.err = os.MkdirAll(artifactOnce.dir, 0o755)
+		}
+	})
+	if artifactOnce.err != nil {
+		t.Fatalf("e2e: artifact directory: %v", artifactOnce.err)
+	}
+	return artifactOnce.dir
+}
+
+// chartsDrawn returns how many uPlot canvases the page has and how many of
+// them have a non-zero size.
+func (tb *tab) chartsDrawn() (total, drawn int) {
+	tb.t.Helper()
+	v := eval[[]int](tb, `(() => {
+		const cs = [...document.querySelectorAll('.uplot canvas')];
+		return [cs.length, cs.filter(c => c.width > 0 && c.height > 0 && c.getBoundingClientRect().width > 0).length];
+	})()`)
+	return v[0], v[1]
+}
+
+// links returns the href of every link matching sel, resolved.
+func (tb *tab) links(sel string) []string {
+	tb.t.Helper()
+	return eval[[]string](tb, fmt.Sprintf(`[...document.querySelectorAll(%q)].map(a => a.href)`, sel))
+}
+
+// formActions returns the action attribute (as written) of every form.
+func (tb *tab) formActions() []string {
+	tb.t.Helper()
+	return eval[[]string](tb, `[...document.querySelectorAll('form')].map(f => f.getAttribute('action') || '')`)
+}
+
+func clip(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "…"
+	}
+	return s
+}
