@@ -40,6 +40,22 @@ func QueryOf(c maimai.Chart, level, genre, jacket string) Query {
 	return Query{Title: c.Title, Type: c.Type, Difficulty: c.Difficulty, Level: level, Genre: genre, Jacket: jacket}
 }
 
+// PlayQuery is the query for a play on a record page.
+func PlayQuery(p maimai.Play) Query {
+	return QueryOf(p.Chart, p.Level, "", p.Jacket)
+}
+
+// ScoreQuery is the query for a best-score row; list is the list it came
+// from (dxnet.ScoresPage.List, "musicDetail" for a musicDetail page), which
+// says whether the row's Section heading is a version.
+func ScoreQuery(s maimai.Score, list string) Query {
+	q := QueryOf(s.Chart, s.Level, s.Genre, "")
+	if list == "musicVersion" {
+		q.Version = s.Section
+	}
+	return q
+}
+
 // siteTitles maps titles the data spells differently from the site to the
 // site's title. diving-fish names the second "Link" (Circle of friends,
 // niconico) "Link(CoF)"; the site shows both as "Link".
@@ -263,7 +279,8 @@ func utagePrefix(title string) (kind, base string, ok bool) {
 // name it does not know.
 func GenreKey(name string) string {
 	k := strings.ToLower(norm.NFKC.String(name))
-	k = strings.NewReplacer(" ", "", "&", "", "™", "", "tm", "").Replace(k)
+	// The CN site writes "音击/中二节奏" where diving-fish has "音击&中二节奏".
+	k = strings.NewReplacer(" ", "", "&", "", "/", "", "tm", "").Replace(k)
 	switch k {
 	case "pops", "popsアニメ", "popsanime", "流行动漫", "流行动画":
 		return "pops"

@@ -268,7 +268,7 @@ func TestRecordFixturesMatch(t *testing.T) {
 		}
 		for _, p := range rec.Plays {
 			plays++
-			c, err := db.Match(QueryOf(p.Chart, p.Level, "", p.Jacket))
+			c, err := db.Match(PlayQuery(p))
 			if err != nil {
 				t.Errorf("%s track %d at %s: %v", filepath.Base(f), p.Track, p.PlayedAt, err)
 				continue
@@ -337,15 +337,11 @@ func TestIntlFixturesMatch(t *testing.T) {
 			switch p := page.(type) {
 			case *dxnet.RecordPage:
 				for _, x := range p.Plays {
-					qs = append(qs, QueryOf(x.Chart, x.Level, "", x.Jacket))
+					qs = append(qs, PlayQuery(x))
 				}
 			case *dxnet.ScoresPage:
 				for _, x := range p.Scores {
-					q := QueryOf(x.Chart, x.Level, x.Genre, "")
-					if p.List == "musicVersion" {
-						q.Version = x.Section
-					}
-					qs = append(qs, q)
+					qs = append(qs, ScoreQuery(x, p.List))
 				}
 			case *dxnet.MusicDetailPage:
 				for _, x := range p.Scores {
@@ -373,5 +369,29 @@ func TestIntlFixturesMatch(t *testing.T) {
 				t.Errorf("%d charts, %d unmatched; want %d, %d", len(qs), unmatched, tt.queries, tt.unmatched)
 			}
 		})
+	}
+}
+
+// TestCNScoresFixtureMatch matches the CN best-score fixture, whose rows
+// carry their genre heading, against the CN data.
+func TestCNScoresFixtureMatch(t *testing.T) {
+	db := sharedDB(t, dfFile, "")
+	page, err := dxnet.Parse(fixtures.ReadDXNet(t, "cn/musicGenre-truerou-1.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, ok := page.(*dxnet.ScoresPage)
+	if !ok || len(p.Scores) != 8 {
+		t.Fatalf("parsed as %T, want a scores page with 8 rows", page)
+	}
+	for _, s := range p.Scores {
+		c, err := db.Match(ScoreQuery(s, p.List))
+		if err != nil {
+			t.Errorf("%v", err)
+			continue
+		}
+		if c.Song.GenreKey != GenreKey(s.Genre) || c.Level != s.Level {
+			t.Errorf("%q matched %s: genre %q level %q, page says %q %q", s.Title, c, c.Song.Genre, c.Level, s.Genre, s.Level)
+		}
 	}
 }

@@ -126,7 +126,7 @@ func TestGenreKey(t *testing.T) {
 		{"niconico & VOCALOID", "niconico"}, {"niconico＆ボーカロイド", "niconico"}, {"niconico＆VOCALOID™", "niconico"},
 		{"东方Project", "touhou"}, {"東方Project", "touhou"},
 		{"其他游戏", "game"}, {"ゲーム＆バラエティ", "game"}, {"GAME＆VARIETY", "game"},
-		{"音击&中二节奏", "ongeki"}, {"オンゲキ＆CHUNITHM", "ongeki"},
+		{"音击&中二节奏", "ongeki"}, {"音击/中二节奏", "ongeki"}, {"オンゲキ＆CHUNITHM", "ongeki"},
 		{"宴会場", "utage"}, {"宴会场", "utage"},
 		{"jazz", ""}, {"", ""},
 	}
