@@ -64,15 +64,29 @@ var siteTitles = map[string]string{
 }
 
 // AddJacket teaches the database the jacket file name the site draws for a
-// song (by official music id), learnt where a page shows both, such as a
-// musicDetail page. None of the data sources carries the site's jacket
-// names, and a record page shows only the jacket beside a title, so this is
-// how the two std "Link" songs (both Master 12) are told apart there.
-func (db *Database) AddJacket(file string, songID int) {
+// song, learnt where a page shows the jacket beside something that tells
+// the song apart, such as a musicDetail page (title and genre). None of the
+// data sources carries the site's jacket names, and a record page shows
+// only the jacket beside a title, so this is how the two std "Link" songs
+// (both Master 12) are told apart there. It is safe to call while other
+// goroutines match.
+func (db *Database) AddJacket(file string, s *Song) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
 	if db.jackets == nil {
-		db.jackets = map[string]int{}
+		db.jackets = map[string]*Song{}
 	}
-	db.jackets[file] = songID
+	db.jackets[file] = s
+}
+
+// jacketSong is the song AddJacket tied to a jacket file, or nil.
+func (db *Database) jacketSong(file string) *Song {
+	if file == "" {
+		return nil
+	}
+	db.mu.RLock()
+	defer db.mu.RUnlock()
+	return db.jackets[file]
 }
 
 // Match finds the chart the page names. It never guesses: a chart it cannot
@@ -108,7 +122,8 @@ func (db *Database) Match(q Query) (*Chart, error) {
 	// Several songs share the title: narrow by what else the page shows.
 	// A filter that would leave nothing is skipped rather than trusted, as
 	// the data may be a version behind the page (a rerated level).
-	charts = narrow(charts, func(c *Chart) bool { return db.jackets[q.Jacket] == c.Song.ID }, db.jackets[q.Jacket] != 0)
+	js := db.jacketSong(q.Jacket)
+	charts = narrow(charts, func(c *Chart) bool { return c.Song == js }, js != nil)
 	charts = narrow(charts, func(c *Chart) bool { return c.Song.GenreKey == GenreKey(q.Genre) }, q.Genre != "" && GenreKey(q.Genre) != "")
 	charts = narrow(charts, func(c *Chart) bool { return foldLevel(c.Level) == foldLevel(q.Level) }, q.Level != "")
 	charts = narrow(charts, func(c *Chart) bool { return foldVersion(c.Song.Version) == foldVersion(q.Version) }, q.Version != "")

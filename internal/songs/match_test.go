@@ -10,7 +10,7 @@ import (
 
 func TestMatch(t *testing.T) {
 	db := openTestdata(t, "divingfish.json", "")
-	db.AddJacket("0123456789abcdef.png", 383)
+	db.AddJacket("0123456789abcdef.png", db.Song(383))
 	tests := []struct {
 		name string
 		q    Query

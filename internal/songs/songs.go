@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/maiprobe/maiprobe/internal/maimai"
 )
@@ -193,7 +194,8 @@ func (n Notes) Total() int { return n.Tap + n.Hold + n.Slide + n.Touch + n.Break
 func (n Notes) Known() bool { return n.Total() > 0 }
 
 // Database is the song data of one region from one source, with the indexes
-// the matcher needs. Build it with a Load function; it is read-only after.
+// the matcher needs. Build it with a Load function; after that only
+// AddJacket changes it, and it is safe for concurrent use.
 type Database struct {
 	Region maimai.Region `json:"region"`
 	// Source names the data: "diving-fish", "zetaraku" or "tachi".
@@ -203,7 +205,9 @@ type Database struct {
 	byTitle map[string][]*Song // folded site title → songs (utage included under their full "[協]…" title)
 	byBase  map[string][]*Song // folded utage title without its "[x]" badge → utage songs
 	byID    map[int]*Song
-	jackets map[string]int // site jacket file → official music id, see AddJacket
+
+	mu      sync.RWMutex
+	jackets map[string]*Song // site jacket file → song, see AddJacket
 }
 
 // ChartCount is the number of charts in the database.
