@@ -110,8 +110,11 @@ func (s *Server) loadTemplates() (map[string]map[string]*pageTemplate, error) {
 // a clean 500 rather than half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, view any) {
 	st := state(r)
-	p := Page{Lang: st.Lang, Player: r.PathValue("player"), Owner: st.access.Owner, Nav: name, View: view,
-		CSRF: st.anonCSRF, Path: r.URL.RequestURI()}
+	p := Page{Lang: st.Lang, Owner: st.access.Owner, Nav: name, View: view, CSRF: st.anonCSRF, Path: r.URL.RequestURI()}
+	if st.access.Owner || st.access.Public {
+		// Only a player the viewer may see gets its nav (not on a 403 or 404).
+		p.Player = r.PathValue("player")
+	}
 	var uid int64
 	if st.Session != nil {
 		p.User, p.CSRF, uid = st.Session.User.Name, st.Session.CSRF, st.Session.User.ID

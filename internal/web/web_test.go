@@ -678,3 +678,30 @@ func TestMaxUpload(t *testing.T) {
 		})
 	}
 }
+
+func TestClientAddress(t *testing.T) {
+	s := &Server{cfg: Config{TrustedProxies: mustPrefixes(t, "10.0.0.0/8, ::1")}}
+	tests := []struct {
+		name, remote, xff, want string
+	}{
+		{"direct", "192.0.2.1:5", "", "192.0.2.1"},
+		{"direct, forged header", "192.0.2.1:5", "203.0.113.9", "192.0.2.1"},
+		{"one proxy", "10.0.0.2:5", "203.0.113.9", "203.0.113.9"},
+		{"client forged the start of the chain", "10.0.0.2:5", "1.1.1.1, 203.0.113.9, 10.0.0.3", "203.0.113.9"},
+		{"IPv6 proxy", "[::1]:5", "1.1.1.1", "1.1.1.1"},
+		{"proxy without header", "10.0.0.2:5", "", "10.0.0.2"},
+		{"garbage", "10.0.0.2:5", "not-an-ip", "10.0.0.2"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, _ := http.NewRequest(http.MethodGet, "/", nil)
+			r.RemoteAddr = tt.remote
+			if tt.xff != "" {
+				r.Header.Set("X-Forwarded-For", tt.xff)
+			}
+			if got := s.resolve(r).IP; got != tt.want {
+				t.Errorf("IP %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
