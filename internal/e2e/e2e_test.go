@@ -162,3 +162,178 @@ func TestOwnerInBrowser(t *testing.T) {
 		visitor.checkClean("public player, visitor")
 	})
 }
+
+// TestBasePathInBrowser is scenario 2: the app under /release. Every link
+// of the overview leads to a page (no 404), every asset loads, and every
+// form posts to a URL under the base path.
+func TestBasePathInBrowser(t *testing.T) {
+	t.Parallel()
+	const base = "/release"
+	files := seedPages(t)
+	browser := newChromium(t, false)
+	s := startServer(t, web.Config{BasePath: base})
+	tb := newTab(t, browser, "2-base")
+
+	// The setup path the server logs carries the base path.
+	if p := s.web.SetupPath(); !strings.HasPrefix(p, base+"/setup?token=") {
+		t.Fatalf("setup path %q is not under %s", p, base)
+	}
+	setupOwner(t, tb, s, s.Origin)
+	logout(t, tb)
+	if got := tb.path(); got != base+"/" {
+		t.Errorf("logout: ended at %s, want %s/", got, base)
+	}
+	login(t, tb, s.Origin, base)
+	tb.checkClean("login")
+	importDirect(t, s, files)
+
+	overview := s.App + "/p/" + playerName + "/"
+	tb.open(overview, http.StatusOK)
+	styles := eval[[]string](tb, `[...document.querySelectorAll('link[rel=stylesheet]')].map(l => l.getAttribute('href'))`)
+	if len(styles) == 0 {
+		t.Error("the overview links no stylesheet")
+	}
+	for _, h := range styles {
+		if !strings.HasPrefix(h, base+"/static/") {
+			t.Errorf("stylesheet %s is not under %s/static/", h, base)
+		}
+	}
+	// A stylesheet that loaded has rules; one that 404ed has none.
+	if n := eval[int](tb, `[...document.styleSheets].reduce((n, s) => n + s.cssRules.length, 0)`); n == 0 {
+		t.Error("the overview's stylesheets have no rules: the CSS did not load")
+	}
+	tb.checkClean("overview")
+
+	links := tb.links(`a[href]`)
+	if len(links) < 5 {
+		t.Fatalf("the overview has only %d links: %q", len(links), links)
+	}
+	seen := map[string]bool{}
+	for _, l := range links {
+		if seen[l] {
+			continue
+		}
+		seen[l] = true
+		if !strings.HasPrefix(l, s.App+"/") {
+			t.Errorf("link %s leaves the base path %s", l, base)
+			continue
+		}
+		tb.open(l, http.StatusOK)
+		if got := tb.path(); !strings.HasPrefix(got, base+"/") {
+			t.Errorf("link %s ended at %s, outside %s", l, got, base)
+		}
+		for _, a := range tb.formActions() {
+			if !strings.HasPrefix(a, base+"/") {
+				t.Errorf("page %s has a form posting to %q, outside %s", tb.path(), a, base)
+			}
+		}
+		tb.checkClean("link " + l)
+	}
+	tb.open(s.App+"/p/"+playerName+"/", http.StatusOK)
+	tb.screenshot("overview")
+
+	// Forms work under the base path: the settings form posts and saves.
+	tb.open(s.App+"/p/"+playerName+"/settings", http.StatusOK)
+	tb.click(`input[name=public][value="1"]`)
+	tb.submit(`form[action="`+base+`/p/`+playerName+`/settings"]`, http.StatusOK)
+	if got := tb.path(); got != base+"/p/"+playerName+"/settings?saved=1" {
+		t.Errorf("settings form: ended at %s", got)
+	}
+	tb.screenshot("settings-saved")
+	tb.checkClean("settings form")
+
+	// Outside the base path there is nothing; the bare base path leads in.
+	tb.open(s.Origin+"/p/"+playerName+"/", http.StatusNotFound)
+	tb.takeProblems()
+	tb.open(s.Origin+base, http.StatusOK)
+	if got := tb.path(); !strings.HasPrefix(got, base+"/") {
+		t.Errorf("%s led to %s, want a page under %s/", base, got, base)
+	}
+	tb.checkClean("bare base path")
+}
+
+// TestBehindProxyInBrowser is scenario 3: the browser talks HTTPS to a
+// TLS-terminating reverse proxy (a trusted 127.0.0.1) that forwards plain
+// HTTP with X-Forwarded-Proto: https and X-Forwarded-Host. Redirects,
+// absolute URLs and Secure cookies follow the browser's view, and the
+// pages work.
+func TestBehindProxyInBrowser(t *testing.T) {
+	t.Parallel()
+	const base = "/app"
+	files := seedPages(t)
+	trusted, err := web.ParseTrustedProxies("127.0.0.1/32")
+	if err != nil {
+		t.Fatal(err)
+	}
+	browser := newChromium(t, true)
+	s := startServer(t, web.Config{BasePath: base, TrustedProxies: trusted})
+	proxy := tlsProxy(t, s.Origin)
+	front := proxy.URL // https://127.0.0.1:port, what the browser sees
+	tb := newTab(t, browser, "3-proxy")
+
+	setupOwner(t, tb, s, front)
+	if got := tb.location(); !strings.HasPrefix(got, front+base+"/") {
+		t.Errorf("after setup the browser is at %s, want a page of %s%s/", got, front, base)
+	}
+	logout(t, tb)
+	login(t, tb, front, base)
+	if got := tb.location(); got != front+base+"/p/"+playerName+"/" {
+		t.Errorf("after login the browser is at %s, want %s%s/p/%s/", got, front, base, playerName)
+	}
+	var session bool
+	for _, c := range tb.cookies(front + base + "/") {
+		if c.Name == "maiprobe_session" {
+			session = true
+			if !c.Secure || !c.HTTPOnly {
+				t.Errorf("session cookie behind HTTPS: Secure=%v HttpOnly=%v, want both", c.Secure, c.HTTPOnly)
+			}
+			if c.Path != base+"/" {
+				t.Errorf("session cookie path %q, want %s/", c.Path, base)
+			}
+		}
+	}
+	if !session {
+		t.Error("no session cookie after logging in through the proxy")
+	}
+	tb.checkClean("login through the proxy")
+	importDirect(t, s, files)
+	checkPages(t, tb, front+base, playerPages())
+
+	// What the browser does not show: the raw redirects and headers.
+	c := noRedirects(proxy)
+	resp, _ := get(t, c, front+base)
+	if got, want := resp.Header.Get("Location"), front+base+"/"; got != want {
+		t.Errorf("GET %s through the proxy: Location %q, want %q", base, got, want)
+	}
+	resp, _ = get(t, c, front+base+"/p/"+playerName+"/")
+	if got := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(got, front+base+"/login?next=") {
+		t.Errorf("a private player through the proxy: %d to %q, want 303 to %s%s/login?next=…", resp.StatusCode, got, front, base)
+	}
+	resp, _ = get(t, c, front+base+"/login")
+	if got := resp.Header.Get("Strict-Transport-Security"); got == "" {
+		t.Error("no Strict-Transport-Security behind HTTPS")
+	}
+	if ck := findCookie(resp, "maiprobe_csrf"); ck == nil || !ck.Secure {
+		t.Errorf("login form through the proxy: CSRF cookie %+v, want Secure", ck)
+	}
+	// The same server reached directly over plain HTTP says so: the
+	// https above came from the proxy's headers, not from a constant.
+	direct := &http.Client{CheckRedirect: c.CheckRedirect}
+	resp, _ = get(t, direct, s.App+"/login")
+	if ck := findCookie(resp, "maiprobe_csrf"); ck == nil || ck.Secure {
+		t.Errorf("login form over plain HTTP: CSRF cookie %+v, want not Secure", ck)
+	}
+	resp, _ = get(t, direct, s.App)
+	if got, want := resp.Header.Get("Location"), s.App+"/"; got != want {
+		t.Errorf("GET %s directly: Location %q, want %q", base, got, want)
+	}
+}
+
+func findCookie(resp *http.Response, name string) *http.Cookie {
+	for _, c := range resp.Cookies() {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
+}
