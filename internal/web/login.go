@@ -26,7 +26,9 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	name, password := r.PostFormValue("name"), r.PostFormValue("password")
 	v := loginView{Next: localPath(r.PostFormValue("next")), Name: name}
-	keys := []string{"ip:" + state(r).IP, "user:" + name}
+	// A user name is at most 64 characters; a longer one cannot exist,
+	// and cutting it keeps the limiter's memory small.
+	keys := []string{"ip:" + state(r).IP, "user:" + truncate(name, 256)}
 	if wait := s.logins.wait(keys...); wait > 0 {
 		secs := int((wait + time.Second - 1) / time.Second)
 		w.Header().Set("Retry-After", strconv.Itoa(secs))
@@ -75,4 +77,12 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	}
 	s.setCookie(w, r, sessionCookie, "", -1)
 	s.redirect(w, r, "/")
+}
+
+// truncate cuts s to at most n bytes.
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
 }

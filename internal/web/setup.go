@@ -52,6 +52,14 @@ func (s *Server) doSetup(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusBadRequest, "setup", v)
 		return
 	}
+	// One setup at a time: the archive refuses a second first user anyway,
+	// but on MariaDB and PostgreSQL two transactions could both see none.
+	s.setupRun.Lock()
+	defer s.setupRun.Unlock()
+	if !s.setupToken(token) {
+		s.notFound(w, r)
+		return
+	}
 	u, err := s.archive.AddUser(r.Context(), v.Name, password, v.Player, true)
 	switch {
 	case errors.Is(err, archive.ErrNotFirstUser):

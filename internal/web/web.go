@@ -55,8 +55,9 @@ type Server struct {
 	assets  *assets
 	logins  *limiter
 
-	mu    sync.Mutex
-	setup string // the first-run setup token; "" once a user exists
+	mu       sync.Mutex
+	setup    string     // the first-run setup token; "" once a user exists
+	setupRun sync.Mutex // held while the first user is created
 }
 
 // New builds the web app over a, checking its templates and catalogues.
