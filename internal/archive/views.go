@@ -255,6 +255,7 @@ const DefaultVisitGap = 3 * time.Hour
 // Visit is one visit to the arcade: plays no more than the gap apart.
 type Visit struct {
 	Start, End time.Time // first and last play
+	Region     maimai.Region
 	Plays      int
 	// NewBests are the session's plays that raised their chart's best,
 	// with how.
@@ -338,7 +339,7 @@ func visit(ctx context.Context, tx *storage.Tx, player int64, sp span) (Visit, e
 	if len(plays) == 0 {
 		return s, nil
 	}
-	s.Start, s.End = plays[0].PlayedAt, plays[len(plays)-1].PlayedAt
+	s.Start, s.End, s.Region = plays[0].PlayedAt, plays[len(plays)-1].PlayedAt, plays[0].Region
 	chs, err := changes(ctx, tx, player, plays)
 	if err != nil {
 		return s, err

@@ -6,37 +6,68 @@ import (
 	"github.com/maiprobe/maiprobe/internal/archive"
 )
 
-// overviewView is the player's front page. This is a placeholder: the
-// name, the play count and the latest plays, until the real overview.
-type overviewView struct {
-	Name  string
-	Count int
-	Plays []archive.Play
-	Pager Pager
+// profileCard is the latest saved profile as the overview shows it.
+type profileCard struct {
+	Name, Band, Trophy, TrophyColor string
+	Rating, RatingMax, Stars        int
+	CourseRank, ClassRank, Grade    string // image file names as the site names them
+	Icon, Comment, When             string
 }
 
-// overviewPageSize is how many plays a page of the overview lists.
+// overviewView is the player's front page: the profile, rating and plays
+// over time, and the latest visit.
+type overviewView struct {
+	Name    string
+	Count   int
+	Profile *profileCard
+	Rating  chartData // rating over time (snapshots)
+	Plays   chartData // plays per month (archive) and the site's play count (snapshots)
+	Latest  *visitView
+	Recent  []playRow // the latest plays
+}
+
+// overviewPageSize is how many of the latest plays the overview lists.
 const overviewPageSize = 20
 
 func (s *Server) overview(w http.ResponseWriter, r *http.Request) {
 	player := r.PathValue("player")
-	n, err := s.archive.CountPlays(r.Context(), player)
+	o, err := s.archive.Overview(r.Context(), player)
 	if err != nil {
-		s.failErr(w, r, err)
+		s.archiveFail(w, r, err)
 		return
 	}
-	pg := newPager(r, overviewPageSize, n)
-	// The archive lists newest first without an offset yet; take up to
-	// the end of this page and keep the page's part.
-	plays, err := s.archive.Plays(r.Context(), player, pg.Offset()+pg.Size)
+	v := overviewView{Name: player, Count: o.Plays}
+	if p := o.Profile; p != nil {
+		v.Profile = &profileCard{Name: p.Name, Band: p.RatingBand, Trophy: p.Trophy, TrophyColor: p.TrophyColor, Rating: p.Rating,
+			RatingMax: p.RatingMax, Stars: p.Stars, CourseRank: p.CourseRank, ClassRank: p.ClassRank, Grade: p.Grade,
+			Comment: p.Comment, When: localTime(p.ObservedAt, p.Region)}
+		if v.Profile.Band == "" {
+			v.Profile.Band = ratingBand(p.Rating)
+		}
+	}
+	rating := chartSeries{Label: text(r, "profile.rating")}
+	for _, sn := range o.Snapshots {
+		v.Rating.X = append(v.Rating.X, sn.ObservedAt.Unix())
+		rating.Values = append(rating.Values, num(float64(sn.Rating)))
+	}
+	v.Rating.Series = []chartSeries{rating}
+	monthly := chartSeries{Label: text(r, "overview.plays_per_month")}
+	for _, m := range o.PlaysByMonth {
+		v.Plays.X = append(v.Plays.X, m.Day.Unix())
+		monthly.Values = append(monthly.Values, num(float64(m.Plays)))
+	}
+	v.Plays.Series = []chartSeries{monthly}
+	if o.Latest != nil {
+		lv := newVisitView(player, *o.Latest)
+		v.Latest = &lv
+	}
+	recent, err := s.archive.ListPlays(r.Context(), player, archive.PlayFilter{}, 0, overviewPageSize)
 	if err != nil {
-		s.failErr(w, r, err)
+		s.archiveFail(w, r, err)
 		return
 	}
-	if pg.Offset() < len(plays) {
-		plays = plays[pg.Offset():]
-	} else {
-		plays = nil
+	for _, p := range recent.Plays {
+		v.Recent = append(v.Recent, newPlayRow(player, p))
 	}
-	s.render(w, r, http.StatusOK, "overview", overviewView{Name: player, Count: n, Plays: plays, Pager: pg})
+	s.render(w, r, http.StatusOK, "overview", v)
 }

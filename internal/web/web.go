@@ -114,6 +114,15 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 
 	s.mux.HandleFunc("GET /p/{player}/{$}", s.canView(s.overview))
+	s.mux.HandleFunc("GET /p/{player}/plays", s.canView(s.plays))
+	s.mux.HandleFunc("GET /p/{player}/plays/{id}", s.canView(s.play))
+	s.mux.HandleFunc("GET /p/{player}/diff", s.canView(s.diff))
+	s.mux.HandleFunc("GET /p/{player}/sessions", s.canView(s.sessions))
+	s.mux.HandleFunc("GET /p/{player}/chart", s.canView(s.chart))
+	s.mux.HandleFunc("GET /p/{player}/album", s.canView(s.album))
+	s.mux.HandleFunc("GET /p/{player}/profile", s.canView(s.profile))
+	s.mux.HandleFunc("GET /p/{player}/import", s.canChange(s.importForm))
+	s.mux.HandleFunc("POST /p/{player}/import", s.canChange(s.doImport))
 	s.mux.HandleFunc("GET /p/{player}/settings", s.canChange(s.settingsForm))
 	s.mux.HandleFunc("POST /p/{player}/settings", s.canChange(s.saveSettings))
 

@@ -466,7 +466,7 @@ func TestImportedTextIsEscaped(t *testing.T) {
 	if strings.Contains(res.body, "<script>alert(1)") {
 		t.Error("the imported title reached the page as markup")
 	}
-	if !strings.Contains(res.body, `<td class="title">&lt;script&gt;alert(1)&lt;/script&gt;</td>`) {
+	if !strings.Contains(res.body, `>&lt;script&gt;alert(1)&lt;/script&gt;</a>`) {
 		t.Errorf("the imported title is not shown as text:\n%s", res.body)
 	}
 }

@@ -1,0 +1,155 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/maiprobe/maiprobe/internal/archive"
+	"github.com/maiprobe/maiprobe/internal/maimai"
+)
+
+// bestView is a chart's best score.
+type bestView struct {
+	Achievement, Rank, FC, FS string
+	DXScore, DXScoreMax       int
+	PlayCount                 int
+	Updated                   string
+}
+
+// stepView is one improvement of the score history.
+type stepView struct {
+	When                      string
+	Achievement, Rank, FC, FS string
+	DXScore                   int
+}
+
+// chartView is one chart: its best, every attempt and the progress curve.
+type chartView struct {
+	Title, Type, Diff, DiffKey, Level string
+	Best                              *bestView
+	Rows                              []diffRow // newest first
+	History                           []stepView
+	Curve                             chartData
+	Pager                             Pager
+}
+
+func newChartView(r *http.Request, player string, c archive.ChartView, pg Pager) chartView {
+	v := chartView{Title: c.Title, Type: label(string(c.Type)), Diff: label(string(c.Difficulty)), DiffKey: string(c.Difficulty), Pager: pg}
+	region := maimai.CN
+	if len(c.Plays) > 0 {
+		region = c.Plays[0].Region
+		v.Level = c.Plays[len(c.Plays)-1].Level
+	}
+	if b := c.Best; b != nil {
+		v.Best = &bestView{Achievement: b.Achievement.String() + "%", Rank: markLabel(string(b.Rank)), FC: markLabel(string(b.FC)),
+			FS: markLabel(string(b.FS)), DXScore: b.DXScore, DXScoreMax: b.DXScoreMax, PlayCount: b.PlayCount,
+			Updated: localTime(b.UpdatedAt, region)}
+		if b.Level != "" {
+			v.Level = b.Level
+		}
+	}
+	for _, h := range c.History {
+		v.History = append(v.History, stepView{When: localTime(h.ObservedAt, region), Achievement: h.Achievement.String() + "%",
+			Rank: markLabel(string(h.Rank)), FC: markLabel(string(h.FC)), FS: markLabel(string(h.FS)), DXScore: h.DXScore})
+	}
+	// The curve: every attempt's achievement and DX score, oldest first;
+	// without plays, the score history.
+	ach := chartSeries{Label: text(r, "chart.achievement"), Scale: "%"}
+	dx := chartSeries{Label: text(r, "col.dx_score"), Scale: "dx"}
+	if len(c.Plays) > 0 {
+		for _, p := range c.Plays {
+			v.Curve.X = append(v.Curve.X, p.PlayedAt.Unix())
+			ach.Values = append(ach.Values, num(float64(p.Achievement)/10000))
+			dx.Values = append(dx.Values, num(float64(p.DXScore)))
+		}
+	} else {
+		for _, h := range c.History {
+			v.Curve.X = append(v.Curve.X, h.ObservedAt.Unix())
+			ach.Values = append(ach.Values, num(float64(h.Achievement)/10000))
+			dx.Values = append(dx.Values, num(float64(h.DXScore)))
+		}
+	}
+	v.Curve.Series = []chartSeries{ach, dx}
+	// Attempts newest first, one page of them.
+	end := len(c.Plays) - pg.Offset()
+	for i := end - 1; i >= 0 && i >= end-pg.Size; i-- {
+		v.Rows = append(v.Rows, newDiffRow(player, c.Plays[i]))
+	}
+	return v
+}
+
+// chartQuery reads the chart of ?title=&type=&diff=.
+func chartQuery(r *http.Request) (maimai.Chart, bool) {
+	q := r.URL.Query()
+	c := maimai.Chart{Title: q.Get("title"), Type: maimai.ChartType(q.Get("type")), Difficulty: maimai.Difficulty(q.Get("diff"))}
+	return c, c.Title != "" && c.Difficulty.Valid()
+}
+
+func (s *Server) chart(w http.ResponseWriter, r *http.Request) {
+	player := r.PathValue("player")
+	c, ok := chartQuery(r)
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	cv, err := s.archive.Chart(r.Context(), player, c)
+	if err != nil {
+		s.archiveFail(w, r, err)
+		return
+	}
+	pg := newPager(r, listPageSize, len(cv.Plays))
+	s.render(w, r, http.StatusOK, "chart", newChartView(r, player, cv, pg))
+}
+
+// detailView is a play's detail page.
+type detailView struct {
+	Play       playRow
+	Change     changeView
+	Detail     *maimai.PlayDetail
+	Judgements []judgementRow
+	Chart      chartView
+	Region     string
+}
+
+// judgementRow is one row of the judgement table.
+type judgementRow struct {
+	Key                                         string // catalogue key of the note kind
+	CriticalPerfect, Perfect, Great, Good, Miss int
+	Present                                     bool
+}
+
+func (s *Server) play(w http.ResponseWriter, r *http.Request) {
+	player := r.PathValue("player")
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		s.notFound(w, r)
+		return
+	}
+	pv, err := s.archive.PlayByID(r.Context(), player, id)
+	if err != nil {
+		s.archiveFail(w, r, err)
+		return
+	}
+	v := detailView{Play: newPlayRow(player, pv.Play), Detail: pv.Play.Detail, Region: string(pv.Play.Region)}
+	for _, d := range pv.Chart.Plays {
+		if d.ID == id {
+			v.Change = newChangeView(d.Change)
+		}
+	}
+	if d := pv.Play.Detail; d != nil {
+		j := d.Judgements
+		for _, row := range []struct {
+			key string
+			n   *maimai.NoteJudgement
+		}{{"judge.tap", j.Tap}, {"judge.hold", j.Hold}, {"judge.slide", j.Slide}, {"judge.touch", j.Touch}, {"judge.break", j.Break}} {
+			jr := judgementRow{Key: row.key}
+			if row.n != nil {
+				jr.CriticalPerfect, jr.Perfect, jr.Great, jr.Good, jr.Miss, jr.Present = row.n.CriticalPerfect, row.n.Perfect, row.n.Great, row.n.Good, row.n.Miss, true
+			}
+			v.Judgements = append(v.Judgements, jr)
+		}
+	}
+	pg := newPager(r, listPageSize, len(pv.Chart.Plays))
+	v.Chart = newChartView(r, player, pv.Chart, pg)
+	s.render(w, r, http.StatusOK, "play", v)
+}

@@ -1,0 +1,86 @@
+package web
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/maiprobe/maiprobe/internal/archive"
+)
+
+// importResult is what one file's import did, as the import page lists it.
+type importResult struct {
+	Name, Kind, Region, Status string
+	Added, Unchanged           archive.Counts
+	Reason                     string // why it was rejected
+}
+
+// importView is the import form and, after a POST, each file's result.
+type importView struct {
+	Results  []importResult
+	Text     string // the pasted HTML, kept when nothing was imported
+	Empty    bool   // the form was sent with nothing in it
+	Added    int
+	Rejected int
+}
+
+func (s *Server) importForm(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "import", importView{})
+}
+
+// doImport imports the pasted page and every uploaded file, each on its
+// own through archive.Import (one transaction per file), and shows what
+// each did. The csrf middleware has parsed the (multipart) form already.
+func (s *Server) doImport(w http.ResponseWriter, r *http.Request) {
+	player := r.PathValue("player")
+	var v importView
+	add := func(src archive.Source) {
+		res := s.archive.Import(r.Context(), player, src)
+		ir := importResult{Name: res.Name, Kind: string(res.Kind), Region: string(res.Region), Status: string(res.Status),
+			Added: res.Added, Unchanged: res.Unchanged}
+		if res.Err != nil {
+			ir.Reason = res.Err.Error()
+		}
+		switch res.Status {
+		case archive.Added:
+			v.Added++
+		case archive.Rejected:
+			v.Rejected++
+		}
+		v.Results = append(v.Results, ir)
+	}
+	if pasted := r.PostFormValue("html"); strings.TrimSpace(pasted) != "" {
+		add(archive.Source{Name: text(r, "import.pasted"), Data: []byte(pasted)})
+	}
+	if r.MultipartForm != nil {
+		for _, fh := range r.MultipartForm.File["files"] {
+			f, err := fh.Open()
+			if err != nil {
+				s.failErr(w, r, err)
+				return
+			}
+			b, err := io.ReadAll(f)
+			f.Close()
+			if err != nil {
+				var tooBig *http.MaxBytesError
+				if errors.As(err, &tooBig) {
+					s.fail(w, r, http.StatusRequestEntityTooLarge, "error.too_large")
+					return
+				}
+				s.failErr(w, r, err)
+				return
+			}
+			add(archive.Source{Name: fh.Filename, Data: b})
+		}
+	}
+	status := http.StatusOK
+	if len(v.Results) == 0 {
+		v.Empty = true
+		status = http.StatusBadRequest
+	} else if v.Added == 0 && v.Rejected == len(v.Results) {
+		status = http.StatusUnprocessableEntity
+		v.Text = r.PostFormValue("html")
+	}
+	s.render(w, r, status, "import", v)
+}

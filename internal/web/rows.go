@@ -1,0 +1,275 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/maiprobe/maiprobe/internal/archive"
+	"github.com/maiprobe/maiprobe/internal/maimai"
+)
+
+// What the archive pages (plays, diff, sessions, chart, play, profile,
+// album, import, overview) share: the play filter form, play rows as the
+// tables show them, chart data for charts.js and the game's labels.
+
+// listPageSize is how many rows a page of a list shows.
+const listPageSize = 50
+
+// texts is the catalogues for text a handler (not a template) writes, such
+// as chart legends inside JSON.
+var texts = sync.OnceValues(loadCatalogues)
+
+// text translates key into the request's language.
+func text(r *http.Request, key string) string {
+	cats, err := texts()
+	if err != nil {
+		return key
+	}
+	return cats[state(r).Lang].translate(key)
+}
+
+// requestedPage is the ?page= of a list, 1 when absent or wrong; the
+// handler asks the archive for that page before it knows the total, and
+// newPager then says whether it was past the end.
+func requestedPage(r *http.Request) int {
+	n, err := strconv.Atoi(r.URL.Query().Get("page"))
+	if err != nil || n < 1 {
+		return 1
+	}
+	return n
+}
+
+// option is one choice of a <select>.
+type option struct {
+	Value, Label string
+	Selected     bool
+}
+
+func options(current string, values ...string) []option {
+	out := []option{{Value: "", Label: "—", Selected: current == ""}}
+	for _, v := range values {
+		out = append(out, option{Value: v, Label: label(v), Selected: v == current})
+	}
+	return out
+}
+
+// filterView is the play filter form, filled from the query.
+type filterView struct {
+	Q, From, To                   string
+	Diffs, Types, Ranks, FCs, FSs []option
+	Active                        bool   // some filter is set
+	Reset                         string // the list without filters (an app path)
+}
+
+const dateLayout = "2006-01-02"
+
+// playFilter reads the filter of a play list from the query: q (title),
+// diff, type, rank, fc, fs and from/to dates (YYYY-MM-DD, in the archive's
+// UTC days; to is inclusive). Unknown values are ignored, not errors: a
+// list URL should never fail.
+func playFilter(r *http.Request) (archive.PlayFilter, filterView) {
+	q := r.URL.Query()
+	var f archive.PlayFilter
+	f.Title = strings.TrimSpace(q.Get("q"))
+	if d := maimai.Difficulty(q.Get("diff")); d.Valid() {
+		f.Difficulty = d
+	}
+	if t := maimai.ChartType(q.Get("type")); t == maimai.Std || t == maimai.DX {
+		f.Type = t
+	}
+	if rk := maimai.Rank(q.Get("rank")); rk.Valid() {
+		f.Rank = rk
+	}
+	if fc := maimai.FC(q.Get("fc")); fc != "" && fc.Valid() {
+		f.FC = fc
+	}
+	if fs := maimai.FS(q.Get("fs")); fs != "" && fs.Valid() {
+		f.FS = fs
+	}
+	v := filterView{Q: f.Title, Reset: r.URL.Path}
+	if t, err := time.Parse(dateLayout, q.Get("from")); err == nil {
+		f.From, v.From = t, q.Get("from")
+	}
+	if t, err := time.Parse(dateLayout, q.Get("to")); err == nil {
+		f.To, v.To = t.AddDate(0, 0, 1), q.Get("to")
+	}
+	var diffs, ranks []string
+	for _, d := range maimai.Difficulties {
+		diffs = append(diffs, string(d))
+	}
+	for _, rk := range []maimai.Rank{maimai.RankSSSP, maimai.RankSSS, maimai.RankSSP, maimai.RankSS, maimai.RankSP, maimai.RankS,
+		maimai.RankAAA, maimai.RankAA, maimai.RankA, maimai.RankBBB, maimai.RankBB, maimai.RankB, maimai.RankC, maimai.RankD} {
+		ranks = append(ranks, string(rk))
+	}
+	v.Diffs = options(string(f.Difficulty), diffs...)
+	v.Types = options(string(f.Type), "std", "dx")
+	v.Ranks = options(string(f.Rank), ranks...)
+	v.FCs = options(string(f.FC), "app", "ap", "fcp", "fc")
+	v.FSs = options(string(f.FS), "fsdp", "fsd", "fsp", "fs", "sync")
+	v.Active = f != (archive.PlayFilter{})
+	return f, v
+}
+
+// label is how the game writes a difficulty, chart type, rank or mark.
+func label(v string) string {
+	switch v {
+	case "basic", "advanced", "expert", "master", "utage":
+		return strings.ToUpper(v)
+	case "remaster":
+		return "Re:MASTER"
+	case "std":
+		return "STD"
+	case "dx":
+		return "DX"
+	case "fsd":
+		return "FDX"
+	case "fsdp":
+		return "FDX+"
+	case "sync":
+		return "SYNC"
+	}
+	// Ranks and marks: sssp → SSS+, fcp → FC+, app → AP+.
+	if strings.HasSuffix(v, "p") && len(v) > 1 {
+		return strings.ToUpper(v[:len(v)-1]) + "+"
+	}
+	return strings.ToUpper(v)
+}
+
+// playRow is one play as the tables show it.
+type playRow struct {
+	ID                         int64
+	URL, ChartURL              string // app paths (templates pass them to url)
+	When                       string // in the region's time zone
+	Title, Type, Diff, DiffKey string
+	Level                      string
+	Achievement                string
+	Rank, FC, FS               string
+	DXScore, DXScoreMax        int
+	HasDetail                  bool
+}
+
+func chartPath(player string, c maimai.Chart) string {
+	return "/p/" + url.PathEscape(player) + "/chart?" + url.Values{
+		"title": {c.Title}, "type": {string(c.Type)}, "diff": {string(c.Difficulty)}}.Encode()
+}
+
+func localTime(t time.Time, r maimai.Region) string {
+	return t.In(r.Location()).Format("2006-01-02 15:04")
+}
+
+func newPlayRow(player string, p archive.StoredPlay) playRow {
+	return playRow{
+		ID: p.ID, URL: fmt.Sprintf("/p/%s/plays/%d", url.PathEscape(player), p.ID), ChartURL: chartPath(player, p.Chart),
+		When: localTime(p.PlayedAt, p.Region), Title: p.Title, Type: label(string(p.Type)),
+		Diff: label(string(p.Difficulty)), DiffKey: string(p.Difficulty), Level: p.Level,
+		Achievement: p.Achievement.String() + "%", Rank: markLabel(string(p.Rank)), FC: markLabel(string(p.FC)),
+		FS: markLabel(string(p.FS)), DXScore: p.DXScore, DXScoreMax: p.DXScoreMax, HasDetail: p.Detail != nil,
+	}
+}
+
+func markLabel(v string) string {
+	if v == "" {
+		return ""
+	}
+	return label(v)
+}
+
+// changeView is a play's change against the best before it.
+type changeView struct {
+	First, NewBest                bool
+	BeforeAchievement, BeforeRank string
+	BeforeFC, BeforeFS            string
+	BeforeDX                      int
+	AchievementDelta, DXDelta     string // signed: "+0.1234%", "-12"
+	AchievementDir, DXDir         int    // +1 up, -1 down, 0 same
+	RankDir, FCDir, FSDir         int
+}
+
+func newChangeView(c archive.Change) changeView {
+	v := changeView{First: c.First, NewBest: c.NewBest}
+	if c.First {
+		return v
+	}
+	v.BeforeAchievement = c.Before.Achievement.String() + "%"
+	v.BeforeRank, v.BeforeFC, v.BeforeFS = markLabel(string(c.Before.Rank)), markLabel(string(c.Before.FC)), markLabel(string(c.Before.FS))
+	v.BeforeDX = c.Before.DXScore
+	v.AchievementDelta = signedAchievement(c.AchievementDelta)
+	v.DXDelta = fmt.Sprintf("%+d", c.DXScoreDelta)
+	v.AchievementDir, v.DXDir = sign(int(c.AchievementDelta)), sign(c.DXScoreDelta)
+	v.RankDir, v.FCDir, v.FSDir = c.RankDelta, c.FCDelta, c.FSDelta
+	return v
+}
+
+func sign(n int) int {
+	switch {
+	case n > 0:
+		return 1
+	case n < 0:
+		return -1
+	}
+	return 0
+}
+
+// signedAchievement writes a change of achievement: +0.1234%, -1.0000%.
+func signedAchievement(a maimai.Achievement) string {
+	if a < 0 {
+		return "-" + (-a).String() + "%"
+	}
+	return "+" + a.String() + "%"
+}
+
+// diffRow is a play with its change.
+type diffRow struct {
+	playRow
+	changeView
+}
+
+func newDiffRow(player string, d archive.DiffRow) diffRow {
+	return diffRow{playRow: newPlayRow(player, d.StoredPlay), changeView: newChangeView(d.Change)}
+}
+
+// chartData is one chart as charts.js draws it: x in unix seconds, one
+// line per series (null where a series has no value).
+type chartData struct {
+	X      []int64       `json:"x"`
+	Series []chartSeries `json:"series"`
+}
+
+type chartSeries struct {
+	Label  string     `json:"label"`
+	Scale  string     `json:"scale,omitempty"`
+	Values []*float64 `json:"values"`
+}
+
+func num(f float64) *float64 { return &f }
+
+// ratingBand is the colour band of a rating, as rating_base_* images name
+// them, for pages that did not show the band.
+func ratingBand(rating int) string {
+	for _, b := range []struct {
+		floor int
+		name  string
+	}{{15000, "rainbow"}, {14500, "platinum"}, {14000, "gold"}, {13000, "silver"}, {12000, "bronze"},
+		{10000, "purple"}, {7000, "red"}, {4000, "yellow"}, {2000, "green"}, {1000, "blue"}} {
+		if rating >= b.floor {
+			return b.name
+		}
+	}
+	return "normal"
+}
+
+// archiveFail shows not-found for an unknown player, play or chart and a
+// 500 for anything else.
+func (s *Server) archiveFail(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, archive.ErrNotFound) {
+		s.notFound(w, r)
+		return
+	}
+	s.failErr(w, r, err)
+}
