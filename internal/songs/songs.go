@@ -256,3 +256,17 @@ func (db *Database) index() {
 		}
 	}
 }
+
+// NewDatabase builds a database of region from songs kept elsewhere (the
+// archive's chart tables), indexed for Match like a loaded one. It sets
+// every chart's Song.
+func NewDatabase(region maimai.Region, source string, songs []*Song) *Database {
+	for _, s := range songs {
+		for _, c := range s.Charts {
+			c.Song = s
+		}
+	}
+	db := &Database{Region: region, Source: source, Songs: songs}
+	db.index()
+	return db
+}
