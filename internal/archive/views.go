@@ -372,11 +372,15 @@ func visit(ctx context.Context, tx *storage.Tx, player int64, sp span) (Visit, e
 	} else if err != nil {
 		return s, err
 	}
-	// A snapshot after a later session says nothing about this one.
-	if next, err := tx.PlaysBetween(ctx, player, to, after.ObservedAt); err != nil {
-		return s, err
-	} else if len(next) > 0 {
-		return s, nil
+	// Snapshots with other visits between them say nothing about this one.
+	for _, r := range [][2]time.Time{{before.ObservedAt, from}, {to, after.ObservedAt}} {
+		n, err := tx.CountPlaysBetween(ctx, player, r[0], r[1])
+		if err != nil {
+			return s, err
+		}
+		if n > 0 {
+			return s, nil
+		}
 	}
 	s.RatingBefore, s.RatingAfter, s.RatingKnown = before.Rating, after.Rating, true
 	return s, nil

@@ -356,3 +356,14 @@ func (t *Tx) CountPhotos(ctx context.Context, playerID int64) (int, error) {
 	}
 	return n, nil
 }
+
+// CountPlaysBetween counts the player's plays with from <= played_at < to.
+func (t *Tx) CountPlaysBetween(ctx context.Context, playerID int64, from, to time.Time) (int, error) {
+	var n int
+	err := t.tx.QueryRowContext(ctx, t.d.rebind("SELECT COUNT(*) FROM plays WHERE player_id = ? AND played_at >= ? AND played_at < ?"),
+		playerID, utc(from), utc(to)).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("storage: count plays: %w", err)
+	}
+	return n, nil
+}

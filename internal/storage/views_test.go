@@ -219,6 +219,9 @@ func viewSuite(t *testing.T, db *storage.DB) {
 			if len(day1) != 3 || day1[0].Title != "Link" || day1[1].Title != "100% Sugar_Rush" {
 				t.Errorf("plays of day 1 = %d", len(day1))
 			}
+			if n, err := tx.CountPlaysBetween(ctx, player, viewBase.Add(4*time.Minute), viewBase.Add(24*time.Hour+5*time.Minute)); err != nil || n != 3 {
+				t.Errorf("plays from minute 4 to before day 2's second = %d, %v; want 3", n, err)
+			}
 			before, err := tx.SnapshotAround(ctx, player, viewBase.Add(13*time.Hour), true)
 			if err != nil || before.Rating != 12338 {
 				t.Errorf("snapshot before = %d, %v; want 12338", before.Rating, err)
