@@ -114,15 +114,21 @@ func printResult(c *runCtx, r archive.Result) {
 
 func exportCmd() *cmd {
 	var out string
-	var all bool
 	return &cmd{
 		name:  "export",
 		usage: func(m *messages) string { return m.exportUsage },
 		flags: func(fs *flag.FlagSet, _ *runCtx) {
 			fs.StringVar(&out, "o", "", "")
-			fs.BoolVar(&all, "all", false, "")
 		},
-		run: func(ctx context.Context, c *runCtx, _ *flag.FlagSet, args []string) int {
+		run: func(ctx context.Context, c *runCtx, fs *flag.FlagSet, args []string) int {
+			// The whole archive by default; one player only when --player
+			// is given on this command line.
+			all := true
+			fs.Visit(func(f *flag.Flag) {
+				if f.Name == "player" {
+					all = false
+				}
+			})
 			a, err := openArchive(ctx, c)
 			if err != nil {
 				fmt.Fprintf(c.Stderr, "maiprobe export: %v\n", err)

@@ -57,7 +57,7 @@ var zh = &messages{
   --quiet     只报告被拒绝的文件`,
 	exportUsage: `把整个存档导出为 JSON（格式见 docs/archive-format.md）；导入到空存档可完整还原。
   -o 文件    写入文件而不是标准输出
-  --all      导出所有玩家（默认只导出 --player 指定的玩家）`,
+  --player 名字  只导出这位玩家（默认导出所有玩家）`,
 	reparseUsage: `用当前的解析器从存档里保存的原始页面重新生成该玩家的数据（修复解析器之后使用）。原始页面不会丢失。`,
 	playersUsage: `列出存档中的玩家。`,
 	statusUsage:  `显示存档概况。`,
@@ -145,7 +145,7 @@ Also takes a JSON file written by maiprobe export.
   --quiet     report rejected files only`,
 	exportUsage: `Write the whole archive as JSON (docs/archive-format.md); importing it into an empty archive restores it.
   -o FILE    write to FILE instead of standard output
-  --all      export every player (default: the --player one)`,
+  --player NAME  export only this player (default: every player)`,
 	reparseUsage: `Re-derive the player's archive from the stored raw pages with the current parsers (after a parser fix). Raw pages are kept.`,
 	playersUsage: `List the archive's players.`,
 	statusUsage:  `Show a summary of the archive.`,

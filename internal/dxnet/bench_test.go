@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"sort"
 	"testing"
+	"time"
 
 	"golang.org/x/net/html"
 )
@@ -52,4 +53,27 @@ func benchPages(b *testing.B, run func(*testing.B, []byte)) {
 			run(b, page)
 		})
 	}
+}
+
+// BenchmarkParseRatio runs html.Parse and Parse alternately on each page
+// and reports their ratio ("x-html"): interleaving puts both under the
+// same machine load, so the ratio holds even on a busy machine where the
+// two separate benchmarks above drift apart. The budget is 2.
+func BenchmarkParseRatio(b *testing.B) {
+	benchPages(b, func(b *testing.B, page []byte) {
+		var tHTML, tParse time.Duration
+		for b.Loop() {
+			t0 := time.Now()
+			if _, err := html.Parse(bytes.NewReader(page)); err != nil {
+				b.Fatal(err)
+			}
+			t1 := time.Now()
+			if _, err := Parse(page); err != nil {
+				b.Fatal(err)
+			}
+			tHTML += t1.Sub(t0)
+			tParse += time.Since(t1)
+		}
+		b.ReportMetric(float64(tParse)/float64(tHTML), "x-html")
+	})
 }
