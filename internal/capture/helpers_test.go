@@ -1,0 +1,218 @@
+package capture
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/maiprobe/maiprobe/internal/archive"
+)
+
+// syncBuffer is a log sink safe for the proxy's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// rig is a running proxy with a client set to use it.
+type rig struct {
+	p      *Proxy
+	srv    *httptest.Server
+	client *http.Client
+	log    *syncBuffer
+}
+
+// newRig starts the proxy on loopback; roots are the certificates the
+// client trusts (the fake servers', the CA's).
+func newRig(t *testing.T, cfg Config, roots *x509.CertPool) *rig {
+	t.Helper()
+	buf := &syncBuffer{}
+	cfg.Log = slog.New(slog.NewTextHandler(buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	p := New(cfg)
+	srv := httptest.NewServer(p)
+	t.Cleanup(func() {
+		srv.Close()
+		p.Close()
+	})
+	pu, _ := url.Parse(srv.URL)
+	client := &http.Client{
+		Transport: &http.Transport{
+			Proxy:           http.ProxyURL(pu),
+			TLSClientConfig: &tls.Config{RootCAs: roots},
+		},
+		// The browser's redirects are looked at one by one.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		Timeout:       20 * time.Second,
+	}
+	t.Cleanup(client.CloseIdleConnections)
+	return &rig{p: p, srv: srv, client: client, log: buf}
+}
+
+// pool is a certificate pool of the given servers' certificates.
+func pool(servers ...*httptest.Server) *x509.CertPool {
+	p := x509.NewCertPool()
+	for _, s := range servers {
+		p.AddCert(s.Certificate())
+	}
+	return p
+}
+
+func mustURL(t *testing.T, s string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+func readPage(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "dxnet", "testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// openArchive is a fresh SQLite archive.
+func openArchive(t *testing.T) *archive.Archive {
+	t.Helper()
+	a, err := archive.Open(context.Background(), filepath.Join(t.TempDir(), "a.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	return a
+}
+
+// pageFetcher is a small stand-in for the site fetcher: it reads the
+// given pages with the session's cookies through the proxy's host map and
+// imports them. It records the sessions it was given.
+type pageFetcher struct {
+	p      **Proxy
+	a      *archive.Archive
+	player string
+	paths  []string
+
+	mu       sync.Mutex
+	sessions []Session
+}
+
+func (f *pageFetcher) fetch(ctx context.Context, s Session, progress func(Progress)) (Report, error) {
+	f.mu.Lock()
+	f.sessions = append(f.sessions, s)
+	f.mu.Unlock()
+	c := &http.Client{Transport: (*f.p).SiteTransport()}
+	var rep Report
+	for _, path := range f.paths {
+		progress(Progress{Pages: rep.Pages, Current: path})
+		u, _ := s.Base.Parse(path)
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+		req.Header.Set("User-Agent", s.UserAgent)
+		for _, ck := range s.Cookies {
+			req.AddCookie(ck)
+		}
+		resp, err := c.Do(req)
+		if err != nil {
+			return rep, err
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return rep, fmt.Errorf("%s: HTTP %d", path, resp.StatusCode)
+		}
+		res := f.a.Import(ctx, f.player, archive.Source{Name: path, Data: body})
+		rep.Pages++
+		switch res.Status {
+		case archive.Added:
+			rep.Added++
+		case archive.Unchanged:
+			rep.Unchanged++
+		default:
+			return rep, fmt.Errorf("%s: %v", path, res.Err)
+		}
+	}
+	progress(Progress{Pages: rep.Pages})
+	return rep, nil
+}
+
+var jobIDRE = regexp.MustCompile(`data-job="([0-9a-f]{32})"`)
+
+// waitJob polls the saving page's status URL on origin until the job ends.
+func waitJob(t *testing.T, client *http.Client, origin, page string) jobStatus {
+	t.Helper()
+	m := jobIDRE.FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("the saving page has no job id:\n%s", page)
+	}
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		resp, err := client.Get(origin + ownPrefix + "job/" + m[1] + ".json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var st jobStatus
+		err = json.NewDecoder(resp.Body).Decode(&st)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatalf("status: %v", err)
+		}
+		if st.State == stateDone || st.State == stateFailed {
+			return st
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatal("the capture did not end in 15 s")
+	return jobStatus{}
+}
+
+func getBody(t *testing.T, c *http.Client, req *http.Request) (*http.Response, string) {
+	t.Helper()
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	}
+	b, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, string(b)
+}
+
+func contains(s string, subs ...string) string {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return sub
+		}
+	}
+	return ""
+}

@@ -1,0 +1,149 @@
+package capture
+
+import (
+	"bufio"
+	"bytes"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+// echo answers with a fixed set of headers and a body naming what it got,
+// so a proxied and a direct answer can be compared exactly.
+func echo(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h["Date"] = []string{"Mon, 23 Nov 2026 15:00:00 GMT"}
+	h.Set("Content-Type", "application/octet-stream")
+	h.Set("X-Other-Secret", "hdr-7f3a")
+	h.Add("Set-Cookie", "other=cookie-9b1c; Path=/")
+	h.Add("Set-Cookie", "second=2; Path=/")
+	body, _ := io.ReadAll(r.Body)
+	io.WriteString(w, "path="+r.URL.RequestURI()+"\nua="+r.UserAgent()+"\nauth="+r.Header.Get("Authorization")+"\nbody=")
+	w.Write(body)
+	w.Write([]byte{0, 1, 2, 0xff, 0xfe, '\r', '\n'})
+}
+
+func TestOtherHostsPassThrough(t *testing.T) {
+	tlsSrv := httptest.NewTLSServer(http.HandlerFunc(echo))
+	defer tlsSrv.Close()
+	plainSrv := httptest.NewServer(http.HandlerFunc(echo))
+	defer plainSrv.Close()
+
+	ca, _, err := LoadOrCreateCA(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	roots := pool(tlsSrv)
+	roots.AddCert(ca.cert)
+	// TLS capture on: other hosts must still be tunnelled untouched.
+	r := newRig(t, Config{CA: ca}, roots)
+	direct := &http.Client{Transport: &http.Transport{TLSClientConfig: r.client.Transport.(*http.Transport).TLSClientConfig.Clone()}}
+	defer direct.CloseIdleConnections()
+
+	for _, tc := range []struct {
+		name   string
+		srv    *httptest.Server
+		method string
+		body   string
+	}{
+		{"https GET", tlsSrv, http.MethodGet, ""},
+		{"https POST", tlsSrv, http.MethodPost, "secret-body-41c2\x00\x01"},
+		{"http GET", plainSrv, http.MethodGet, ""},
+		{"http POST", plainSrv, http.MethodPost, "secret-body-41c2\x00\x01"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			do := func(c *http.Client) (*http.Response, string) {
+				req, _ := http.NewRequest(tc.method, tc.srv.URL+"/secret-path-5e8d?token=q-0a9f", strings.NewReader(tc.body))
+				req.Header.Set("User-Agent", "ua-test")
+				req.Header.Set("Authorization", "Bearer other-token-77")
+				return getBody(t, c, req)
+			}
+			want, wantBody := do(direct)
+			got, gotBody := do(r.client)
+			if gotBody != wantBody {
+				t.Errorf("body through the proxy:\n%q\nwant\n%q", gotBody, wantBody)
+			}
+			if got.StatusCode != want.StatusCode {
+				t.Errorf("status %d, want %d", got.StatusCode, want.StatusCode)
+			}
+			if !reflect.DeepEqual(got.Header, want.Header) {
+				t.Errorf("headers through the proxy:\n%v\nwant\n%v", got.Header, want.Header)
+			}
+			if !strings.Contains(gotBody, "auth=Bearer other-token-77") || !strings.Contains(gotBody, "ua=ua-test") {
+				t.Errorf("the request's headers did not arrive: %q", gotBody)
+			}
+			if tc.srv == tlsSrv {
+				if got.TLS == nil || !got.TLS.PeerCertificates[0].Equal(tlsSrv.Certificate()) {
+					t.Error("the client did not see the server's own certificate: the tunnel was intercepted")
+				}
+			}
+		})
+	}
+	if log := r.log.String(); log != "" {
+		t.Errorf("the proxy logged something about other hosts:\n%s", log)
+	}
+}
+
+// TestTunnelIsByteForByte speaks a non-HTTP protocol through CONNECT,
+// including bytes sent before the proxy's answer was read.
+func TestTunnelIsByteForByte(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				io.Copy(c, c)
+			}()
+		}
+	}()
+	r := newRig(t, Config{}, nil)
+	pu, _ := url.Parse(r.srv.URL)
+	c, err := net.Dial("tcp", pu.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	early := []byte("\x16\x03\x01early bytes\x00\xff")
+	head := "CONNECT " + l.Addr().String() + " HTTP/1.1\r\nHost: " + l.Addr().String() + "\r\n\r\n"
+	if _, err := c.Write(append([]byte(head), early...)); err != nil {
+		t.Fatal(err)
+	}
+	br := bufio.NewReader(c)
+	resp, err := http.ReadResponse(br, &http.Request{Method: http.MethodConnect})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("CONNECT answered %d", resp.StatusCode)
+	}
+	later := bytes.Repeat([]byte{0, 0x80, 0xff, '\n'}, 5000)
+	if _, err := c.Write(later); err != nil {
+		t.Fatal(err)
+	}
+	want := append(append([]byte{}, early...), later...)
+	got := make([]byte, len(want))
+	if _, err := io.ReadFull(br, got); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Error("the tunnel changed the bytes")
+	}
+	if log := r.log.String(); log != "" {
+		t.Errorf("the proxy logged a tunnel:\n%s", log)
+	}
+}
