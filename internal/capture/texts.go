@@ -3,7 +3,7 @@ package capture
 // texts is what the proxy's pages say, in one language.
 type texts struct {
 	Title, Saving, Login, Fetching, Done, Failed, Pages, Summary, Keep, NoJob, NoScript string
-	PortalTitle, PortalWeChat, PortalTLS, PortalCA                                       string
+	PortalTitle, PortalWeChat, PortalTLS, PortalCA                                      string
 }
 
 var zhTexts = &texts{
