@@ -95,6 +95,8 @@ type Session struct {
 	// Base is the site's DX NET root as the player's browser knows it,
 	// e.g. https://maimai.wahlap.com/maimai-mobile/ (before any HostMap).
 	Base *url.URL
+	// Site is where the site's requests go: Base after the HostMap.
+	Site *url.URL
 	// Cookies are the session's cookies for Base.
 	Cookies []*http.Cookie
 	// UserAgent is the browser's (or WeChat's) User-Agent.
@@ -104,6 +106,7 @@ type Session struct {
 // Progress is how far a fetch has come, for the saving page.
 type Progress struct {
 	Pages   int    `json:"pages"`             // pages saved so far
+	Total   int    `json:"total"`             // pages planned so far (grows)
 	Current string `json:"current,omitempty"` // what is being fetched now
 }
 

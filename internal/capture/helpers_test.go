@@ -216,3 +216,5 @@ func contains(s string, subs ...string) string {
 	}
 	return ""
 }
+
+func clientTLS(roots *x509.CertPool) *tls.Config { return &tls.Config{RootCAs: roots} }

@@ -155,7 +155,7 @@ func (p *Proxy) replay(ctx context.Context, cb *url.URL) (Session, error) {
 	if len(cookies) == 0 {
 		return Session{}, fmt.Errorf("capture: %w (the login link may have expired or been used already; open it again)", ErrNoSession)
 	}
-	return Session{Region: maimai.CN, Base: base, Cookies: cookies, UserAgent: WeChatUA}, nil
+	return Session{Region: maimai.CN, Base: base, Site: p.mapped(base), Cookies: cookies, UserAgent: WeChatUA}, nil
 }
 
 // home handles a logged-in visit to the home page inside an intercepted
@@ -196,7 +196,7 @@ func (p *Proxy) home(w http.ResponseWriter, r *http.Request, host string) {
 		return
 	}
 	base := &url.URL{Scheme: "https", Host: host, Path: "/maimai-mobile/"}
-	s := Session{Region: siteRegions[host], Base: base, Cookies: mergeCookies(r.Cookies(), resp.Cookies()), UserAgent: r.UserAgent()}
+	s := Session{Region: siteRegions[host], Base: base, Site: p.mapped(base), Cookies: mergeCookies(r.Cookies(), resp.Cookies()), UserAgent: r.UserAgent()}
 	p.log.Info("capture: session taken from the home page", "host", host)
 	j := p.start(s.Region, func(context.Context) (Session, error) { return s, nil })
 	// The site may have rotated the session's cookies; the browser keeps the
