@@ -36,6 +36,15 @@ type Config struct {
 	Logger *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// ImportOrigins are origins allowed to call the import API besides
+	// the DX NET sites (SiteOrigins): a mirror of the site, or tests.
+	ImportOrigins []string
+	// SecretKey seals stored site logins (MAIPROBE_SECRET_KEY); nil
+	// turns stored logins and scheduled fetches off.
+	SecretKey *archive.SecretKey
+	// Fetch fetches a player's pages with a stored site login for the
+	// scheduler; nil turns scheduled fetches off.
+	Fetch FetchFunc
 }
 
 // Defaults for the zero values of Config.
@@ -54,6 +63,8 @@ type Server struct {
 	pages   map[string]map[string]*pageTemplate // language → page name → template
 	assets  *assets
 	logins  *limiter
+	api     *apiState  // the import API's rate limits
+	sched   *scheduler // scheduled fetches with stored site logins
 
 	mu       sync.Mutex
 	setup    string     // the first-run setup token; "" once a user exists
@@ -81,7 +92,7 @@ func New(ctx context.Context, cfg Config, a *archive.Archive) (*Server, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	s := &Server{cfg: cfg, archive: a, log: cfg.Logger, now: cfg.Now, logins: newLimiter(cfg.Now)}
+	s := &Server{cfg: cfg, archive: a, log: cfg.Logger, now: cfg.Now, logins: newLimiter(cfg.Now), api: newAPIState(cfg.Now), sched: newScheduler()}
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err
 	}
@@ -125,6 +136,14 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST /p/{player}/import", s.canChange(s.doImport))
 	s.mux.HandleFunc("GET /p/{player}/settings", s.canChange(s.settingsForm))
 	s.mux.HandleFunc("POST /p/{player}/settings", s.canChange(s.saveSettings))
+
+	s.mux.HandleFunc("GET /p/{player}/tokens", s.canChange(s.tokensPage))
+	s.mux.HandleFunc("POST /p/{player}/tokens", s.canChange(s.createToken))
+	s.mux.HandleFunc("POST /p/{player}/tokens/{id}/revoke", s.canChange(s.revokeToken))
+	s.mux.HandleFunc("GET /p/{player}/fetch", s.canChange(s.fetchPage))
+	s.mux.HandleFunc("POST /p/{player}/fetch", s.canChange(s.storeFetch))
+	s.mux.HandleFunc("POST /p/{player}/fetch/run", s.canChange(s.runFetch))
+	s.mux.HandleFunc("POST /p/{player}/fetch/forget", s.canChange(s.forgetFetch))
 
 	s.mux.HandleFunc("/", s.notFound)
 }
@@ -188,6 +207,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if r.Body != nil && r.Method != http.MethodGet && r.Method != http.MethodHead {
 		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxUpload)
+	}
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		// The API takes a bearer token, never the login cookie: no session, no CSRF.
+		compress(s.secure(http.HandlerFunc(s.serveAPI))).ServeHTTP(w, r)
+		return
 	}
 	compress(s.secure(s.session(s.csrf(s.mux)))).ServeHTTP(w, r)
 }

@@ -1,0 +1,77 @@
+package web
+
+import (
+	"errors"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/maiprobe/maiprobe/internal/archive"
+)
+
+// tokensView is the owner's import tokens of a player, with the
+// bookmarklet and userscript of a token just made.
+type tokensView struct {
+	Tokens  []archive.ImportToken
+	API     string // the import API's external URL
+	Revoked bool
+	Error   string // a catalogue key, "" when nothing went wrong
+	// New is the secret of the token just made: shown on this response
+	// only (the archive keeps its hash).
+	New         string
+	NewLabel    string
+	Bookmarklet template.URL // javascript: link holding New
+	Userscript  string
+}
+
+func (s *Server) tokensPage(w http.ResponseWriter, r *http.Request) {
+	v := tokensView{Revoked: r.URL.Query().Get("revoked") == "1"}
+	s.showTokens(w, r, http.StatusOK, v)
+}
+
+func (s *Server) showTokens(w http.ResponseWriter, r *http.Request, status int, v tokensView) {
+	toks, err := s.archive.ImportTokens(r.Context(), r.PathValue("player"))
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	v.Tokens, v.API = toks, s.external(r, "/api/import")
+	s.render(w, r, status, "tokens", v)
+}
+
+func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
+	label := r.PostFormValue("label")
+	if utf8.RuneCountInString(label) > 100 {
+		s.showTokens(w, r, http.StatusBadRequest, tokensView{Error: "tokens.label_too_long"})
+		return
+	}
+	secret, tok, err := s.archive.CreateImportToken(r.Context(), r.PathValue("player"), label)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	api := s.external(r, "/api/import")
+	v := tokensView{New: secret, NewLabel: tok.Label, Bookmarklet: bookmarkletURL(api, secret), Userscript: userscript(api, secret)}
+	s.showTokens(w, r, http.StatusOK, v)
+}
+
+func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) {
+	player := r.PathValue("player")
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		s.notFound(w, r)
+		return
+	}
+	err = s.archive.RevokeImportToken(r.Context(), player, id)
+	if errors.Is(err, archive.ErrBadImportToken) {
+		s.notFound(w, r)
+		return
+	}
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	s.redirect(w, r, "/p/"+url.PathEscape(player)+"/tokens?revoked=1")
+}
