@@ -72,13 +72,13 @@ func (a *apiState) take(token int64) time.Duration {
 
 // apiFile is the answer for one imported file.
 type apiFile struct {
-	Name      string          `json:"name"`
-	Status    archive.Status  `json:"status"`
-	Kind      string          `json:"kind,omitempty"`
-	Region    string          `json:"region,omitempty"`
-	Added     archive.Counts  `json:"added"`
-	Unchanged archive.Counts  `json:"unchanged"`
-	Reason    string          `json:"reason,omitempty"`
+	Name      string         `json:"name"`
+	Status    archive.Status `json:"status"`
+	Kind      string         `json:"kind,omitempty"`
+	Region    string         `json:"region,omitempty"`
+	Added     archive.Counts `json:"added"`
+	Unchanged archive.Counts `json:"unchanged"`
+	Reason    string         `json:"reason,omitempty"`
 }
 
 // apiAnswer is the body of a successful import request.
