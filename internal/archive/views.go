@@ -467,29 +467,67 @@ type Snapshot struct {
 	FriendCode string
 }
 
-// Snapshots lists every saved profile of the player oldest first.
-func (a *Archive) Snapshots(ctx context.Context, player string) ([]Snapshot, error) {
-	var out []Snapshot
+func decodeSnapshot(r storage.Snapshot) (Snapshot, error) {
+	var data struct {
+		dxnet.Profile
+		Counts     map[string]maimai.Count `json:"counts"`
+		FriendCode string                  `json:"friend_code"`
+	}
+	if err := json.Unmarshal(r.Data, &data); err != nil {
+		return Snapshot{}, fmt.Errorf("archive: snapshot %d: %w", r.ID, err)
+	}
+	return Snapshot{Kind: dxnet.Kind(r.Kind), ObservedAt: r.ObservedAt, Region: maimai.Region(r.Region),
+		Profile: data.Profile, Counts: data.Counts, FriendCode: data.FriendCode}, nil
+}
+
+// SnapshotPoint is a saved profile's numbers, for charts over time.
+type SnapshotPoint = storage.SnapshotPoint
+
+// ProfileHistory is the player's saved profiles: every one's numbers for
+// the charts, one page of them whole, and the playerData counters over
+// time.
+type ProfileHistory struct {
+	Points []SnapshotPoint // oldest first
+	Page   []Snapshot      // newest first
+	// PlayerData are the playerData snapshots, oldest first, for their
+	// counters.
+	PlayerData []Snapshot
+}
+
+// Profile returns the player's profile history with limit snapshots
+// (newest first) after skipping offset.
+func (a *Archive) Profile(ctx context.Context, player string, offset, limit int) (ProfileHistory, error) {
+	var h ProfileHistory
 	err := a.view(ctx, player, func(tx *storage.Tx, id int64) error {
-		rows, err := tx.Snapshots(ctx, id)
+		var err error
+		if h.Points, err = tx.SnapshotPoints(ctx, id); err != nil {
+			return err
+		}
+		rows, err := tx.SnapshotsPage(ctx, id, "", offset, limit)
 		if err != nil {
 			return err
 		}
 		for _, r := range rows {
-			var data struct {
-				dxnet.Profile
-				Counts     map[string]maimai.Count `json:"counts"`
-				FriendCode string                  `json:"friend_code"`
+			s, err := decodeSnapshot(r)
+			if err != nil {
+				return err
 			}
-			if err := json.Unmarshal(r.Data, &data); err != nil {
-				return fmt.Errorf("archive: snapshot %d: %w", r.ID, err)
+			h.Page = append(h.Page, s)
+		}
+		pd, err := tx.SnapshotsPage(ctx, id, string(dxnet.KindPlayerData), 0, 1<<30)
+		if err != nil {
+			return err
+		}
+		for i := len(pd) - 1; i >= 0; i-- {
+			s, err := decodeSnapshot(pd[i])
+			if err != nil {
+				return err
 			}
-			out = append(out, Snapshot{Kind: dxnet.Kind(r.Kind), ObservedAt: r.ObservedAt, Region: maimai.Region(r.Region),
-				Profile: data.Profile, Counts: data.Counts, FriendCode: data.FriendCode})
+			h.PlayerData = append(h.PlayerData, s)
 		}
 		return nil
 	})
-	return out, err
+	return h, err
 }
 
 // PhotoList is one page of the album, newest first.
@@ -516,59 +554,92 @@ func (a *Archive) Photos(ctx context.Context, player string, offset, limit int) 
 	return out, err
 }
 
-// DayCount is the number of plays on one day (UTC).
-type DayCount struct {
-	Day   time.Time
+// MonthCount is the number of plays in one month (UTC).
+type MonthCount struct {
+	Month time.Time
 	Plays int
 }
 
 // Overview is the player's front page: the latest profile, the profile
-// over time, plays over time and the latest session.
+// over time, plays over time and the latest visit.
 type Overview struct {
-	Profile   *Snapshot  // the latest snapshot; nil when none was saved
-	Snapshots []Snapshot // every snapshot, oldest first
-	Plays     int
+	Profile *Snapshot       // the latest snapshot; nil when none was saved
+	Points  []SnapshotPoint // every snapshot's numbers, oldest first
+	Plays   int
 	// PlaysByMonth counts plays per month (UTC), oldest first, months
 	// without plays left out.
-	PlaysByMonth []DayCount
+	PlaysByMonth []MonthCount
 	Latest       *Visit // nil when there are no plays
 }
 
-// Overview gathers the player's front page.
+// Overview gathers the player's front page. It reads no more than it
+// shows: plays are counted per day in SQL and the latest visit is found
+// from the newest plays backwards.
 func (a *Archive) Overview(ctx context.Context, player string) (Overview, error) {
 	var o Overview
-	snaps, err := a.Snapshots(ctx, player)
-	if err != nil {
-		return o, err
-	}
-	o.Snapshots = snaps
-	if len(snaps) > 0 {
-		o.Profile = &snaps[len(snaps)-1]
-	}
-	err = a.view(ctx, player, func(tx *storage.Tx, id int64) error {
-		minutes, err := tx.PlayMinutes(ctx, id)
+	err := a.view(ctx, player, func(tx *storage.Tx, id int64) error {
+		var err error
+		if o.Points, err = tx.SnapshotPoints(ctx, id); err != nil {
+			return err
+		}
+		latest, err := tx.SnapshotsPage(ctx, id, "", 0, 1)
 		if err != nil {
 			return err
 		}
-		o.Plays = len(minutes)
-		for _, m := range minutes {
-			t := time.Unix(m*60, 0).UTC()
-			month := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
-			if n := len(o.PlaysByMonth); n > 0 && o.PlaysByMonth[n-1].Day.Equal(month) {
-				o.PlaysByMonth[n-1].Plays++
-				continue
-			}
-			o.PlaysByMonth = append(o.PlaysByMonth, DayCount{Day: month, Plays: 1})
-		}
-		spans := splitSessions(minutes, DefaultVisitGap)
-		if len(spans) > 0 {
-			s, err := visit(ctx, tx, id, spans[len(spans)-1])
+		if len(latest) > 0 {
+			s, err := decodeSnapshot(latest[0])
 			if err != nil {
 				return err
 			}
-			o.Latest = &s
+			o.Profile = &s
 		}
+		days, err := tx.PlaysPerDay(ctx, id)
+		if err != nil {
+			return err
+		}
+		for _, d := range days {
+			o.Plays += d.Plays
+			t := time.Unix(d.Day*60, 0).UTC()
+			month := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
+			if n := len(o.PlaysByMonth); n > 0 && o.PlaysByMonth[n-1].Month.Equal(month) {
+				o.PlaysByMonth[n-1].Plays += d.Plays
+				continue
+			}
+			o.PlaysByMonth = append(o.PlaysByMonth, MonthCount{Month: month, Plays: d.Plays})
+		}
+		sp, ok, err := latestSpan(ctx, tx, id, DefaultVisitGap)
+		if err != nil || !ok {
+			return err
+		}
+		v, err := visit(ctx, tx, id, sp)
+		if err != nil {
+			return err
+		}
+		o.Latest = &v
 		return nil
 	})
 	return o, err
+}
+
+// latestSpan finds the player's latest visit from the newest plays
+// backwards, reading more plays only while no gap has ended it.
+func latestSpan(ctx context.Context, tx *storage.Tx, player int64, gap time.Duration) (span, bool, error) {
+	g := int64(gap / time.Minute)
+	for limit := 64; ; limit *= 4 {
+		ms, err := tx.RecentPlayMinutes(ctx, player, limit)
+		if err != nil || len(ms) == 0 {
+			return span{}, false, err
+		}
+		sp := span{from: ms[0], to: ms[0], n: 1}
+		for _, m := range ms[1:] {
+			if sp.from-m > g {
+				return sp, true, nil
+			}
+			sp.from = m
+			sp.n++
+		}
+		if len(ms) < limit {
+			return sp, true, nil
+		}
+	}
 }

@@ -173,11 +173,18 @@ func TestViewsChartAndOverview(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.Plays != 7 || o.Profile == nil || o.Profile.Rating != 12400 || len(o.Snapshots) != 3 {
+	if o.Plays != 7 || o.Profile == nil || o.Profile.Rating != 12400 || len(o.Points) != 3 {
 		t.Errorf("overview: %d plays, profile %+v", o.Plays, o.Profile)
 	}
 	if len(o.PlaysByMonth) != 1 || o.PlaysByMonth[0].Plays != 7 || o.Latest == nil || o.Latest.Start.Day() != 5 {
 		t.Errorf("overview: months %+v, latest %+v", o.PlaysByMonth, o.Latest)
+	}
+	h, err := a.Profile(ctx, "viewer", 1, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(h.Points) != 3 || h.Points[0].Rating != 12345 || len(h.Page) != 1 || h.Page[0].Rating != 12360 || h.Page[0].Name != "VIEWER" {
+		t.Errorf("profile history: points %+v, page %+v", h.Points, h.Page)
 	}
 	if _, err := a.Overview(ctx, "nobody"); err == nil {
 		t.Error("an unknown player has an overview")

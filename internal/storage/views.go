@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -65,16 +66,20 @@ func (f PlayFilter) where(playerID int64) (string, []any) {
 	return strings.Join(conds, " AND "), args
 }
 
-// playOrder is newest first; the natural key breaks ties so pages never
-// overlap.
-const playOrder = " ORDER BY p.played_at DESC, p.track DESC, p.id DESC"
+// playOrder is newest first; the id (in SQLite the rowid every index
+// carries) breaks ties, so the order comes straight off an index and
+// pages never overlap.
+const playOrder = " ORDER BY p.played_at DESC, p.id DESC"
 
 // FilterPlays lists the player's plays matching f, newest first, limit of
 // them after skipping offset, without their detail.
 func (t *Tx) FilterPlays(ctx context.Context, playerID int64, f PlayFilter, offset, limit int) ([]Play, error) {
 	where, args := f.where(playerID)
-	rows, err := t.queryOnce(ctx, "SELECT "+playColumns+" FROM plays p WHERE "+where+playOrder+" LIMIT ? OFFSET ?",
-		append(args, limit, offset)...)
+	// The rows skipped by OFFSET are walked on an index in the subquery;
+	// only the page's rows are read whole.
+	// (A derived table, not IN: MariaDB allows no LIMIT in an IN subquery.)
+	rows, err := t.queryOnce(ctx, "SELECT "+playColumns+" FROM plays p JOIN (SELECT p.id FROM plays p WHERE "+
+		where+playOrder+" LIMIT ? OFFSET ?) k ON k.id = p.id"+playOrder, append(args, limit, offset)...)
 	if err != nil {
 		return nil, fmt.Errorf("storage: list plays: %w", err)
 	}
@@ -149,7 +154,7 @@ func (t *Tx) ChartPlays(ctx context.Context, playerID int64, c maimai.Chart) ([]
 type Attempt struct {
 	ID int64
 	maimai.Chart
-	PlayedAt    time.Time
+	Minute      int64 // played_minute: unix minutes, cheaper to read than a time
 	Achievement maimai.Achievement
 	DXScore     int
 	FC          maimai.FC
@@ -167,16 +172,15 @@ func (t *Tx) AttemptsBefore(ctx context.Context, playerID int64, charts []maimai
 			uniq = append(uniq, c)
 		}
 	}
-	const cols = "SELECT p.id, p.title, p.chart_type, p.difficulty, p.played_at, p.achievement, p.dx_score, p.fc, p.fs FROM plays p "
+	const cols = "SELECT p.id, p.title, p.chart_type, p.difficulty, p.played_minute, p.achievement, p.dx_score, p.fc, p.fs FROM plays p "
 	var out []Attempt
 	scan := func(rows *sql.Rows) error {
 		defer rows.Close()
 		for rows.Next() {
 			var a Attempt
-			if err := rows.Scan(&a.ID, &a.Title, &a.Type, &a.Difficulty, &a.PlayedAt, &a.Achievement, &a.DXScore, &a.FC, &a.FS); err != nil {
+			if err := rows.Scan(&a.ID, &a.Title, &a.Type, &a.Difficulty, &a.Minute, &a.Achievement, &a.DXScore, &a.FC, &a.FS); err != nil {
 				return err
 			}
-			a.PlayedAt = a.PlayedAt.UTC()
 			out = append(out, a)
 		}
 		return rows.Err()
@@ -221,18 +225,13 @@ func (t *Tx) AttemptsBefore(ctx context.Context, playerID int64, charts []maimai
 }
 
 func sortAttempts(as []Attempt) {
-	// Insertion order is by chart; callers want time order.
+	// Insertion order is by chart; callers want time order. Plays of one
+	// minute were stored oldest first, so their ids order them.
 	slices.SortFunc(as, func(a, b Attempt) int {
-		if c := a.PlayedAt.Compare(b.PlayedAt); c != 0 {
-			return c
+		if a.Minute != b.Minute {
+			return cmp.Compare(a.Minute, b.Minute)
 		}
-		switch {
-		case a.ID < b.ID:
-			return -1
-		case a.ID > b.ID:
-			return 1
-		}
-		return 0
+		return cmp.Compare(a.ID, b.ID)
 	})
 }
 
@@ -366,4 +365,103 @@ func (t *Tx) CountPlaysBetween(ctx context.Context, playerID int64, from, to tim
 		return 0, fmt.Errorf("storage: count plays: %w", err)
 	}
 	return n, nil
+}
+
+// DayCount is the number of plays on one UTC day.
+type DayCount struct {
+	Day   int64 // unix minutes of the day's start
+	Plays int
+}
+
+// PlaysPerDay counts the player's plays per UTC day, oldest first: plays
+// over time without reading every play.
+func (t *Tx) PlaysPerDay(ctx context.Context, playerID int64) ([]DayCount, error) {
+	rows, err := t.query(ctx, `SELECT played_minute - played_minute % 1440, COUNT(*) FROM plays WHERE player_id = ?
+		GROUP BY played_minute - played_minute % 1440 ORDER BY 1`, playerID)
+	if err != nil {
+		return nil, fmt.Errorf("storage: count plays per day: %w", err)
+	}
+	defer rows.Close()
+	var out []DayCount
+	for rows.Next() {
+		var d DayCount
+		if err := rows.Scan(&d.Day, &d.Plays); err != nil {
+			return nil, fmt.Errorf("storage: count plays per day: %w", err)
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// RecentPlayMinutes lists the minutes of the player's latest limit plays,
+// newest first.
+func (t *Tx) RecentPlayMinutes(ctx context.Context, playerID int64, limit int) ([]int64, error) {
+	rows, err := t.query(ctx, "SELECT played_minute FROM plays WHERE player_id = ? ORDER BY played_minute DESC LIMIT ?", playerID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("storage: list play times: %w", err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var m int64
+		if err := rows.Scan(&m); err != nil {
+			return nil, fmt.Errorf("storage: list play times: %w", err)
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// SnapshotPoint is a snapshot's numbers, for charts over time.
+type SnapshotPoint struct {
+	Kind       string
+	ObservedAt time.Time
+	Rating     int
+	Stars      int
+	PlayCount  int
+}
+
+// SnapshotPoints lists the numbers of every snapshot of the player oldest
+// first, without their data.
+func (t *Tx) SnapshotPoints(ctx context.Context, playerID int64) ([]SnapshotPoint, error) {
+	rows, err := t.query(ctx, `SELECT kind, observed_at, rating, stars, play_count FROM snapshots
+		WHERE player_id = ? ORDER BY observed_at, id`, playerID)
+	if err != nil {
+		return nil, fmt.Errorf("storage: list snapshots: %w", err)
+	}
+	defer rows.Close()
+	var out []SnapshotPoint
+	for rows.Next() {
+		var p SnapshotPoint
+		if err := rows.Scan(&p.Kind, &p.ObservedAt, &p.Rating, &p.Stars, &p.PlayCount); err != nil {
+			return nil, fmt.Errorf("storage: list snapshots: %w", err)
+		}
+		p.ObservedAt = p.ObservedAt.UTC()
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// SnapshotsPage lists the player's snapshots newest first with their data,
+// limit of them after skipping offset; kind "" means every kind.
+func (t *Tx) SnapshotsPage(ctx context.Context, playerID int64, kind string, offset, limit int) ([]Snapshot, error) {
+	q := `SELECT id, kind, observed_at, region, name, rating, stars, play_count, digest, data FROM snapshots
+		WHERE player_id = ? AND (? = '' OR kind = ?) ORDER BY observed_at DESC, id DESC LIMIT ? OFFSET ?`
+	rows, err := t.query(ctx, q, playerID, kind, kind, limit, offset)
+	if err != nil {
+		return nil, fmt.Errorf("storage: list snapshots: %w", err)
+	}
+	defer rows.Close()
+	var out []Snapshot
+	for rows.Next() {
+		s := Snapshot{PlayerID: playerID}
+		var data string
+		if err := rows.Scan(&s.ID, &s.Kind, &s.ObservedAt, &s.Region, &s.Name, &s.Rating, &s.Stars, &s.PlayCount, &s.Digest, &data); err != nil {
+			return nil, fmt.Errorf("storage: list snapshots: %w", err)
+		}
+		s.ObservedAt = s.ObservedAt.UTC()
+		s.Data = []byte(data)
+		out = append(out, s)
+	}
+	return out, rows.Err()
 }

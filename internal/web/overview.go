@@ -46,14 +46,14 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	rating := chartSeries{Label: text(r, "profile.rating")}
-	for _, sn := range o.Snapshots {
+	for _, sn := range o.Points {
 		v.Rating.X = append(v.Rating.X, sn.ObservedAt.Unix())
 		rating.Values = append(rating.Values, num(float64(sn.Rating)))
 	}
 	v.Rating.Series = []chartSeries{rating}
 	monthly := chartSeries{Label: text(r, "overview.plays_per_month")}
 	for _, m := range o.PlaysByMonth {
-		v.Plays.X = append(v.Plays.X, m.Day.Unix())
+		v.Plays.X = append(v.Plays.X, m.Month.Unix())
 		monthly.Values = append(monthly.Values, num(float64(m.Plays)))
 	}
 	v.Plays.Series = []chartSeries{monthly}

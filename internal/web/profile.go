@@ -39,19 +39,24 @@ type profileView struct {
 
 func (s *Server) profile(w http.ResponseWriter, r *http.Request) {
 	player := r.PathValue("player")
-	snaps, err := s.archive.Snapshots(r.Context(), player)
+	want := requestedPage(r)
+	h, err := s.archive.Profile(r.Context(), player, (want-1)*listPageSize, listPageSize)
 	if err != nil {
 		s.archiveFail(w, r, err)
 		return
 	}
-	pg := newPager(r, listPageSize, len(snaps))
-	v := profileView{Total: len(snaps), Pager: pg, Profile: profileCharts(r, snaps), Counts: counterChart(snaps)}
+	pg := newPager(r, listPageSize, len(h.Points))
+	if pg.Page != want {
+		if h, err = s.archive.Profile(r.Context(), player, pg.Offset(), pg.Size); err != nil {
+			s.archiveFail(w, r, err)
+			return
+		}
+	}
+	v := profileView{Total: len(h.Points), Pager: pg, Profile: profileCharts(r, h.Points), Counts: counterChart(h.PlayerData)}
 	for _, k := range counterKeys {
 		v.Counters = append(v.Counters, label(k))
 	}
-	end := len(snaps) - pg.Offset()
-	for i := end - 1; i >= 0 && i >= end-pg.Size; i-- {
-		sn := snaps[i]
+	for _, sn := range h.Page {
 		row := snapshotRow{When: localTime(sn.ObservedAt, sn.Region), Kind: string(sn.Kind), Name: sn.Name, Rating: sn.Rating,
 			Stars: sn.Stars, Band: sn.RatingBand, PlayCount: sn.PlayCount, Trophy: sn.Trophy, FriendCode: sn.FriendCode}
 		if row.Band == "" {
@@ -70,7 +75,7 @@ func (s *Server) profile(w http.ResponseWriter, r *http.Request) {
 
 // profileCharts is rating, stars and play count over time: one point per
 // snapshot, a count left out where the page did not show it.
-func profileCharts(r *http.Request, snaps []archive.Snapshot) chartData {
+func profileCharts(r *http.Request, snaps []archive.SnapshotPoint) chartData {
 	var d chartData
 	rating := chartSeries{Label: text(r, "profile.rating"), Scale: "rating"}
 	stars := chartSeries{Label: text(r, "profile.stars"), Scale: "count"}

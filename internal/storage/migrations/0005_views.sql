@@ -1,5 +1,8 @@
 -- The web pages read a chart's plays in time order (chart page, diff,
--- sessions' new bests) and the newest photos first.
+-- sessions' new bests), page through plays of one difficulty newest first,
+-- and list the newest photos first.
 CREATE INDEX plays_chart ON plays (player_id, title, chart_type, difficulty, played_at);
+
+CREATE INDEX plays_difficulty ON plays (player_id, difficulty, played_at);
 
 CREATE INDEX photos_taken ON photos (player_id, taken_at);

@@ -1,0 +1,127 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/maiprobe/maiprobe/internal/archive"
+)
+
+// benchPlays is the size of the benchmarks' archive: one player's 100,000
+// plays over three years.
+const benchPlays = 100_000
+
+// bench is the generated archive and a server over it, made once per test
+// binary run (generating takes most of a minute) and shared by every
+// benchmark.
+var bench struct {
+	once sync.Once
+	dir  string
+	s    *Server
+	err  error
+}
+
+// TestMain removes the benchmarks' archive when the run ends.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if bench.dir != "" {
+		os.RemoveAll(bench.dir)
+	}
+	os.Exit(code)
+}
+
+func benchServer(b *testing.B) *Server {
+	b.Helper()
+	bench.once.Do(func() {
+		ctx := context.Background()
+		bench.dir, bench.err = os.MkdirTemp("", "maiprobe-bench-")
+		if bench.err != nil {
+			return
+		}
+		a, err := archive.Open(ctx, filepath.Join(bench.dir, "bench.db"))
+		if err != nil {
+			bench.err = err
+			return
+		}
+		start := time.Now()
+		rep, err := a.Generate(ctx, archive.GenOptions{Player: "bench", Plays: benchPlays, Seed: 1,
+			End: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)})
+		if err != nil {
+			bench.err = err
+			return
+		}
+		b.Logf("generated %+v in %s", rep, time.Since(start).Round(time.Second))
+		if err := a.SetPublic(ctx, "bench", true); err != nil {
+			bench.err = err
+			return
+		}
+		bench.s, bench.err = New(ctx, Config{}, a)
+	})
+	if bench.err != nil {
+		b.Fatal(bench.err)
+	}
+	return bench.s
+}
+
+// benchPage renders path through the whole handler (session, router,
+// archive queries, template) per iteration and checks it holds want.
+func benchPage(b *testing.B, path, want string) {
+	s := benchServer(b)
+	get := func() *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		req.RemoteAddr = "192.0.2.1:1234"
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, req)
+		return rec
+	}
+	if rec := get(); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), want) {
+		b.Fatalf("GET %s: %d, no %q in\n%.2000s", path, rec.Code, want, rec.Body.String())
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		get()
+	}
+}
+
+func BenchmarkPagePlaysFirst(b *testing.B) {
+	benchPage(b, "/p/bench/plays", `rel="next"`)
+}
+
+// BenchmarkPagePlaysDeepFiltered is page 200 of the MASTER plays (of about
+// 500 pages): offset pagination under a filter.
+func BenchmarkPagePlaysDeepFiltered(b *testing.B) {
+	benchPage(b, "/p/bench/plays?diff=master&page=200", "MASTER")
+}
+
+func BenchmarkPageDiff(b *testing.B) {
+	benchPage(b, "/p/bench/diff", `class="num`)
+}
+
+func BenchmarkPageDiffDeepFiltered(b *testing.B) {
+	benchPage(b, "/p/bench/diff?q=song+00&page=50", `class="num`)
+}
+
+// BenchmarkPageChart is the most played chart: every attempt, its
+// change and the progress curve.
+func BenchmarkPageChart(b *testing.B) {
+	benchPage(b, "/p/bench/chart?title=Generated+Song+0001&type=dx&diff=expert", "application/json")
+}
+
+func BenchmarkPageOverview(b *testing.B) {
+	benchPage(b, "/p/bench/", "application/json")
+}
+
+func BenchmarkPageSessions(b *testing.B) {
+	benchPage(b, "/p/bench/sessions", "visit")
+}
+
+func BenchmarkPageProfile(b *testing.B) {
+	benchPage(b, "/p/bench/profile", "application/json")
+}
