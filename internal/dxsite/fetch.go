@@ -110,10 +110,10 @@ type fetcher struct {
 	run    archive.FetchRun
 	// prev is the run before this one (or the interrupted one it
 	// resumes): its play count dates the archive's newest play.
-	prev archive.FetchRun
-	done   map[string]bool
-	total  int
-	n      int
+	prev  archive.FetchRun
+	done  map[string]bool
+	total int
+	n     int
 }
 
 // Fetch reads the player's pages from the site and imports them: home,
