@@ -137,6 +137,8 @@ type Config struct {
 	// Lang is the saving page's language when the browser does not say
 	// (zh or en).
 	Lang string
+	// Done, when set, is told when a capture ends (err nil on success).
+	Done func(region maimai.Region, rep Report, err error)
 	// Log receives what happens on the site's hosts; other hosts are never
 	// logged. Nil discards.
 	Log *slog.Logger

@@ -49,11 +49,19 @@ func (j *job) status() jobStatus {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	s := jobStatus{ID: j.id, Region: j.region, State: j.state, Progress: j.progress, Error: j.err}
-	if j.state == stateDone {
+	if j.state == stateDone || j.report.Pages > 0 {
 		r := j.report
 		s.Report = &r
 	}
 	return s
+}
+
+// report is the status's report, zero when there is none.
+func (s jobStatus) report() Report {
+	if s.Report == nil {
+		return Report{}
+	}
+	return *s.Report
 }
 
 func (j *job) set(f func(j *job)) {
@@ -90,6 +98,9 @@ func (p *Proxy) start(region maimai.Region, session func(context.Context) (Sessi
 		fail := func(err error) {
 			p.log.Warn("capture: failed", "region", string(region), "err", err.Error())
 			j.set(func(j *job) { j.state, j.err = stateFailed, err.Error() })
+			if p.cfg.Done != nil {
+				p.cfg.Done(region, j.status().report(), err)
+			}
 		}
 		s, err := session(ctx)
 		if err != nil {
@@ -112,6 +123,9 @@ func (p *Proxy) start(region maimai.Region, session func(context.Context) (Sessi
 		p.log.Info("capture: saved", "region", string(region), "pages", rep.Pages, "added", rep.Added,
 			"unchanged", rep.Unchanged, "rejected", rep.Rejected)
 		j.set(func(j *job) { j.state, j.report = stateDone, rep })
+		if p.cfg.Done != nil {
+			p.cfg.Done(region, rep, nil)
+		}
 	}()
 	return j
 }

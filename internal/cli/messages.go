@@ -26,8 +26,12 @@ type messages struct {
 
 	serveUsage, serving string
 
+	genUsage, genArgs, genProgress, generated string
+
 	userUsage, userArgs, noUsers, userAdded, passwordChanged                string
 	noPassword, noTerminal, passwordPrompt, passwordAgain, passwordMismatch string
+
+	proxyUsage, proxyRemoteToken, proxyListening, proxyWeChat, proxyTLS, proxyCACreated, proxySaved, proxyFailed string
 
 	kinds map[dxnet.Kind]string
 
@@ -81,6 +85,14 @@ var zh = &messages{
 	statusPlayer: "  玩家 %s：%d 次游玩",
 	statusEmpty:  "存档 %s 还是空的。\n用 `maiprobe import 文件或目录` 导入保存的 maimai DX NET 页面，`maiprobe help` 查看所有命令。",
 
+	genUsage: `生成一个虚构但逼真的存档（用于试用网页和性能测试）：约三年内的游玩，每次到店 5–40 次，
+含成绩提高、部分游玩详情、主页与玩家数据快照和相册照片。经普通导入流程写入，相同 seed 得到相同存档。
+  --plays N   游玩次数（默认 10000）
+  --seed N    随机种子（默认 1）
+  --player NAME  写入哪个玩家（默认 "default"）`,
+	genArgs:     "maiprobe gen: --plays 必须为正数，且不接受其他参数",
+	genProgress: "已生成 %d / %d 次游玩…",
+	generated:   "已为玩家 %s 生成 %d 次游玩、%d 个详情、%d 份资料快照、%d 张照片（%d 个页面，用时 %s）",
 	serveUsage: `启动网页版（不带命令运行时的默认操作）：在浏览器里查看存档、导入页面。
   --addr 地址              监听地址（默认 127.0.0.1:8080；环境变量 MAIPROBE_ADDR）
   --base-path 路径         网址前缀，例如 /release（环境变量 MAIPROBE_BASE_PATH）
@@ -105,6 +117,25 @@ var zh = &messages{
 	passwordPrompt:   "密码：",
 	passwordAgain:    "再次输入密码：",
 	passwordMismatch: "两次输入的密码不一致",
+
+	proxyUsage: `启动抓取代理：在手机或电脑上把 HTTP 代理设为本机，登录 maimai DX NET 后数据自动保存（详见 docs/proxy.md）。
+国服（无需证书）：用微信打开 http://tgk-wcaime.wahlap.com/wc_auth/oauth/authorize/maimai-dx 登录。
+其他网站的流量原样转发，不查看、不记录。
+  --addr 地址        监听地址（默认 :8866，即所有网卡；只接受本地网络的设备；环境变量 MAIPROBE_PROXY_ADDR）
+  --tls              同时用本地生成的证书拦截网站自己的域名（国际服、日服需要；首次运行生成证书，需在设备上信任）
+  --ca-dir 目录      证书存放目录（默认 用户配置目录/maiprobe/proxy-ca；环境变量 MAIPROBE_CA_DIR）
+  --remote 网址      保存到远程 maiprobe 服务器而不是本地存档（环境变量 MAIPROBE_REMOTE）
+  --token 令牌       远程服务器的导入令牌（环境变量 MAIPROBE_TOKEN）
+  --only 部分        只获取这些部分：home,playerData,album,record,details,scores（逗号分隔）
+  --once             第一次保存结束后退出
+  --hosts 映射       把网站域名指向别处，例如 maimai.wahlap.com=https://127.0.0.1:8443（测试用；环境变量 MAIPROBE_PROXY_HOSTS）`,
+	proxyRemoteToken: "--remote 和 --token 必须同时给出",
+	proxyListening:   "maiprobe 抓取代理已启动（%s）。在手机或电脑的 Wi-Fi/网络设置里把 HTTP 代理设为：",
+	proxyWeChat:      "国服：设置代理后，在微信里打开 %s 登录，数据会自动保存。",
+	proxyTLS:         "TLS 抓取已开启：请在设备上安装并信任证书 %s（设置代理后也可在浏览器打开 %s 下载），\nSHA-256 指纹 %s。之后用浏览器打开 maimai DX NET 主页即可。用完后请删除该证书。",
+	proxyCACreated:   "已生成本地证书 %s（私钥只有本用户可读）。",
+	proxySaved:       "已保存（%s）：%d 页，新增 %d，无变化 %d，拒绝 %d",
+	proxyFailed:      "保存失败（%s）：%v",
 
 	kinds: map[dxnet.Kind]string{
 		dxnet.KindHome: "主页", dxnet.KindPlayerData: "玩家数据", dxnet.KindPhoto: "相册",
@@ -169,6 +200,15 @@ Also takes a JSON file written by maiprobe export.
 	statusPlayer: "  player %s: %d plays",
 	statusEmpty:  "The archive %s is empty.\nImport saved maimai DX NET pages with `maiprobe import FILE-OR-DIR`; `maiprobe help` lists every command.",
 
+	genUsage: `Generate a made-up but realistic archive (to try the web app and for benchmarks): plays over about
+three years in visits of 5–40 plays, improving scores, details for some plays, home and player data
+snapshots and album photos. Written through the normal import path; the same seed gives the same archive.
+  --plays N   how many plays (default 10000)
+  --seed N    random seed (default 1)
+  --player NAME  the player to write to (default "default")`,
+	genArgs:     "maiprobe gen: --plays must be positive, and gen takes no other arguments",
+	genProgress: "generated %d of %d plays…",
+	generated:   "player %s: generated %d plays, %d details, %d profile snapshots, %d photos (%d pages in %s)",
 	serveUsage: `Run the web app (what maiprobe does without a command): browse the archive and import pages in a browser.
   --addr ADDR              where to listen (default 127.0.0.1:8080; env MAIPROBE_ADDR)
   --base-path PATH         URL prefix, e.g. /release (env MAIPROBE_BASE_PATH)
@@ -193,6 +233,25 @@ With no user yet, the log shows a one-time setup URL; only that URL can create t
 	passwordPrompt:   "Password: ",
 	passwordAgain:    "Password again: ",
 	passwordMismatch: "the two passwords differ",
+
+	proxyUsage: `Run the capture proxy: set this machine as the HTTP proxy of a phone or PC, log in to maimai DX NET, and the pages are saved by themselves (docs/proxy.md).
+CN (no certificate needed): open http://tgk-wcaime.wahlap.com/wc_auth/oauth/authorize/maimai-dx in WeChat and log in.
+Traffic to every other site passes through untouched; it is neither inspected nor logged.
+  --addr ADDR      where to listen (default :8866, every interface; only devices on the local network are served; env MAIPROBE_PROXY_ADDR)
+  --tls            also intercept the site's own hosts with a locally generated certificate (needed for intl and JP; made on first run, to be trusted on the device)
+  --ca-dir DIR     where the certificate is kept (default: the user config dir/maiprobe/proxy-ca; env MAIPROBE_CA_DIR)
+  --remote URL     save to a maiprobe server instead of the local archive (env MAIPROBE_REMOTE)
+  --token TOKEN    the server's import token (env MAIPROBE_TOKEN)
+  --only PARTS     fetch only these parts: home,playerData,album,record,details,scores (comma-separated)
+  --once           exit when the first capture has ended
+  --hosts MAP      send the site's hosts elsewhere, e.g. maimai.wahlap.com=https://127.0.0.1:8443 (tests; env MAIPROBE_PROXY_HOSTS)`,
+	proxyRemoteToken: "give both --remote and --token",
+	proxyListening:   "maiprobe capture proxy is running (%s). Set the HTTP proxy in the phone's or PC's Wi-Fi/network settings to:",
+	proxyWeChat:      "CN: with the proxy set, open %s in WeChat and log in; the pages are saved by themselves.",
+	proxyTLS:         "TLS capture is on: install and trust the certificate %s on the device (with the proxy set, a browser can download it from %s);\nits SHA-256 fingerprint is %s. Then open maimai DX NET's home page in the browser. Remove the certificate when done.",
+	proxyCACreated:   "made the local certificate %s (its key is readable by this user only)",
+	proxySaved:       "saved (%s): %d pages, %d added, %d unchanged, %d rejected",
+	proxyFailed:      "saving failed (%s): %v",
 
 	kinds: map[dxnet.Kind]string{
 		dxnet.KindHome: "home", dxnet.KindPlayerData: "player data", dxnet.KindPhoto: "album",
