@@ -484,3 +484,18 @@ func (a *Archive) Plates(ctx context.Context, player string) (*PlateReport, erro
 	}
 	return res, nil
 }
+
+// PlayerRegion is the region of the player's saved pages; ErrNotFound
+// when the player is unknown or has no saved page yet.
+func (a *Archive) PlayerRegion(ctx context.Context, player string) (maimai.Region, error) {
+	var r maimai.Region
+	err := a.db.View(ctx, func(tx *storage.Tx) error {
+		id, err := tx.PlayerID(ctx, player)
+		if err != nil {
+			return err
+		}
+		r, err = tx.PlayerRegion(ctx, id)
+		return err
+	})
+	return r, err
+}

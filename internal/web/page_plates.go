@@ -1,0 +1,98 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+
+	"github.com/maiprobe/maiprobe/internal/archive"
+	"github.com/maiprobe/maiprobe/internal/maimai"
+)
+
+// plateSummary is one plate in the list of plates.
+type plateSummary struct {
+	Name, Versions    string
+	Done, Total, Left int
+	Percent           int
+	Complete          bool
+	URL               string // the plate's chart list (an app path)
+}
+
+// plateChartRow is one chart of a plate.
+type plateChartRow struct {
+	Title, Type, Diff, DiffKey, Level string
+	Constant                          string
+	ChartURL                          string // "" when never played
+	Achievement, Rank, FC, FS         string
+}
+
+// platesView is plate progress: every plate, or one plate's charts.
+type platesView struct {
+	Known, Synced bool
+	Plates        []plateSummary
+	// One plate (?plate=&kind=): its charts, remaining or (?show=done)
+	// done, paginated.
+	Plate    *plateSummary
+	ShowDone bool
+	DoneURL  string
+	LeftURL  string
+	Rows     []plateChartRow
+	Pager    Pager
+}
+
+func newPlateSummary(player string, p archive.PlateStatus) plateSummary {
+	ps := plateSummary{Name: p.Name, Done: len(p.Done), Left: len(p.Remaining), Total: len(p.Done) + len(p.Remaining)}
+	ps.Complete = ps.Left == 0
+	ps.Percent = ps.Done * 100 / ps.Total
+	if n := len(p.Versions); n > 0 {
+		ps.Versions = p.Versions[0]
+		if n > 1 {
+			ps.Versions += " – " + p.Versions[n-1]
+		}
+	}
+	ps.URL = "/p/" + url.PathEscape(player) + "/plates?" + url.Values{"plate": {p.Prefix}, "kind": {string(p.Kind)}}.Encode()
+	return ps
+}
+
+func (s *Server) plates(w http.ResponseWriter, r *http.Request) {
+	player := r.PathValue("player")
+	rep, err := s.archive.Plates(r.Context(), player)
+	if err != nil {
+		s.archiveFail(w, r, err)
+		return
+	}
+	v := platesView{Known: rep.Region != "", Synced: rep.Synced}
+	q := r.URL.Query()
+	for _, p := range rep.Plates {
+		ps := newPlateSummary(player, p)
+		v.Plates = append(v.Plates, ps)
+		if p.Prefix != q.Get("plate") || string(p.Kind) != q.Get("kind") {
+			continue
+		}
+		v.Plate, v.ShowDone = &ps, q.Get("show") == "done"
+		v.LeftURL = ps.URL
+		v.DoneURL = ps.URL + "&show=done"
+		list := p.Remaining
+		if v.ShowDone {
+			list = p.Done
+		}
+		v.Pager = newPager(r, listPageSize, len(list))
+		for _, e := range list[v.Pager.Offset():min(len(list), v.Pager.Offset()+v.Pager.Size)] {
+			row := plateChartRow{Title: e.Title, Type: label(string(e.Type)), Diff: label(string(e.Difficulty)), DiffKey: string(e.Difficulty),
+				Level: e.Level}
+			if e.Constant.Known() {
+				row.Constant = e.Constant.String()
+			}
+			if b := e.Best; b != nil {
+				row.ChartURL = chartPath(player, maimai.Chart{Title: b.Title, Type: b.Type, Difficulty: b.Difficulty})
+				row.Achievement = b.Achievement.String() + "%"
+				row.Rank, row.FC, row.FS = markLabel(string(b.Rank)), markLabel(string(b.FC)), markLabel(string(b.FS))
+			}
+			v.Rows = append(v.Rows, row)
+		}
+	}
+	if q.Get("plate") != "" && v.Plate == nil {
+		s.notFound(w, r)
+		return
+	}
+	s.render(w, r, http.StatusOK, "plates", v)
+}

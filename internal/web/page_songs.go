@@ -1,0 +1,122 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/maiprobe/maiprobe/internal/archive"
+	"github.com/maiprobe/maiprobe/internal/maimai"
+	"github.com/maiprobe/maiprobe/internal/rating"
+	"github.com/maiprobe/maiprobe/internal/songs"
+)
+
+// songFilterView is the song list's filter form, filled from the query.
+type songFilterView struct {
+	Q, CMin, CMax                          string
+	Played                                 bool
+	Levels, Versions, Genres, Types, Diffs []option
+	Active                                 bool   // some filter is set
+	Reset                                  string // the list without filters (an app path)
+}
+
+// songRow is one chart of the song list with the player's best.
+type songRow struct {
+	Title, Artist, Genre, Version string
+	Type, Diff, DiffKey, Level    string
+	Constant                      string // "" when unknown
+	Learned, Played               bool
+	ChartURL                      string // the chart page, when played
+	Achievement, Rank, FC, FS     string
+	Rating                        int
+}
+
+// songsView is the song list.
+type songsView struct {
+	Filter songFilterView
+	Synced bool
+	Total  int
+	Rows   []songRow
+	Pager  Pager
+}
+
+// songFilter reads the song list's filter from the query: q (title or
+// artist), level, cmin/cmax (constants such as 13.7), version (number),
+// genre, type, diff and played. Unknown values are ignored.
+func songFilter(r *http.Request) (archive.SongFilter, songFilterView) {
+	q := r.URL.Query()
+	f := archive.SongFilter{Query: strings.TrimSpace(q.Get("q")), Level: q.Get("level"), Genre: q.Get("genre"), Played: q.Get("played") == "1"}
+	v := songFilterView{Q: f.Query, Played: f.Played, Reset: r.URL.Path}
+	if c, err := songs.ParseConstant(q.Get("cmin")); err == nil {
+		f.MinConstant, v.CMin = c, c.String()
+	}
+	if c, err := songs.ParseConstant(q.Get("cmax")); err == nil {
+		f.MaxConstant, v.CMax = c, c.String()
+	}
+	if n, err := strconv.Atoi(q.Get("version")); err == nil && rating.Version(n).Valid() {
+		f.Version = rating.Version(n)
+	}
+	if t := maimai.ChartType(q.Get("type")); t == maimai.Std || t == maimai.DX {
+		f.Type = t
+	}
+	if d := maimai.Difficulty(q.Get("diff")); d.Valid() {
+		f.Difficulty = d
+	}
+	var diffs []string
+	for _, d := range maimai.Difficulties {
+		diffs = append(diffs, string(d))
+	}
+	v.Diffs = options(string(f.Difficulty), diffs...)
+	v.Types = options(string(f.Type), "std", "dx")
+	v.Active = f != (archive.SongFilter{})
+	return f, v
+}
+
+// choices is a <select> of values shown as they are.
+func choices(current string, values []string) []option {
+	out := []option{{Value: "", Label: "—", Selected: current == ""}}
+	for _, x := range values {
+		out = append(out, option{Value: x, Label: x, Selected: x == current})
+	}
+	return out
+}
+
+func (s *Server) songs(w http.ResponseWriter, r *http.Request) {
+	player := r.PathValue("player")
+	f, fv := songFilter(r)
+	want := requestedPage(r)
+	list, err := s.archive.SongList(r.Context(), player, f, (want-1)*listPageSize, listPageSize)
+	if err != nil {
+		s.archiveFail(w, r, err)
+		return
+	}
+	pg := newPager(r, listPageSize, list.Total)
+	if pg.Page != want {
+		if list, err = s.archive.SongList(r.Context(), player, f, pg.Offset(), pg.Size); err != nil {
+			s.archiveFail(w, r, err)
+			return
+		}
+	}
+	fv.Levels = choices(f.Level, list.Levels)
+	fv.Genres = choices(f.Genre, list.Genres)
+	fv.Versions = []option{{Value: "", Label: "—", Selected: f.Version == 0}}
+	for _, x := range list.Versions {
+		fv.Versions = append(fv.Versions, option{Value: strconv.Itoa(int(x.Version)), Label: x.Name, Selected: x.Version == f.Version})
+	}
+	v := songsView{Filter: fv, Synced: list.Synced, Total: list.Total, Pager: pg}
+	for _, c := range list.Charts {
+		row := songRow{Title: c.Title, Artist: c.Artist, Genre: c.Genre, Version: c.Version, Type: label(string(c.Type)),
+			Diff: label(string(c.Difficulty)), DiffKey: string(c.Difficulty), Level: c.Level, Learned: c.Learned, Rating: c.Rating}
+		if c.Constant.Known() {
+			row.Constant = c.Constant.String()
+		}
+		if b := c.Best; b != nil {
+			row.Played = true
+			row.ChartURL = chartPath(player, b.Chart)
+			row.Achievement = b.Achievement.String() + "%"
+			row.Rank, row.FC, row.FS = markLabel(string(b.Rank)), markLabel(string(b.FC)), markLabel(string(b.FS))
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	s.render(w, r, http.StatusOK, "songs", v)
+}
