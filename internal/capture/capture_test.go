@@ -62,6 +62,7 @@ func (f *fakeSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // fakeAuth is tgk-wcaime.wahlap.com: the authorize redirect to WeChat and
 // the callback, which only WeChat's browser may use.
 type fakeAuth struct {
+	next      string // where the callback sends the browser
 	callbacks atomic.Int32
 	gotUA     atomic.Value
 }
@@ -79,7 +80,7 @@ func (f *fakeAuth) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "bad callback", http.StatusBadRequest)
 			return
 		}
-		http.Redirect(w, r, "https://"+HostCN+"/maimai-mobile/?t=ticket-8812", http.StatusFound)
+		http.Redirect(w, r, f.next, http.StatusFound)
 	default:
 		http.NotFound(w, r)
 	}
@@ -96,7 +97,7 @@ type siteRig struct {
 func newSiteRig(t *testing.T, withCA bool) *siteRig {
 	t.Helper()
 	site := &fakeSite{home: readPage(t, "home-cn-2020.html"), record: readPage(t, "record-cn-mixed.html")}
-	auth := &fakeAuth{}
+	auth := &fakeAuth{next: "https://" + HostCN + "/maimai-mobile/?t=ticket-8812"}
 	siteSrv := httptest.NewTLSServer(site)
 	t.Cleanup(siteSrv.Close)
 	authSrv := httptest.NewTLSServer(auth)
