@@ -45,7 +45,11 @@ func fakeSiteRig(t *testing.T, o fakesite.Options, withCA bool) (*rig, *fakesite
 }
 
 // pageCounter reads what the fetch stored.
-type pageCounter struct{ a interface{ RowCounts(context.Context) (map[string]int, error) } }
+type pageCounter struct {
+	a interface {
+		RowCounts(context.Context) (map[string]int, error)
+	}
+}
 
 func (p *pageCounter) counts(t *testing.T) map[string]int {
 	t.Helper()
