@@ -73,6 +73,7 @@ func commands() []*cmd {
 		statusCmd(),
 		serveCmd(),
 		userCmd(),
+		fetchCmd(),
 		proxyCmd(),
 	}
 }

@@ -24,6 +24,11 @@ type messages struct {
 
 	noPlayers, statusHead, statusPlayer, statusEmpty string
 
+	fetchUsage, fetchArgs, fetchRegion, fetchNoSegaCN, fetchNeedPassword, fetchNeedAuth                  string
+	fetchResumed, fetchSummary, fetchLoss, fetchLostSince, fetchLostBefore, fetchLossUnknown, fetchAlbum string
+	fetchExpired, fetchMaintenance, fetchChallenge, fetchRateLimited, fetchLogin, fetchSiteError         string
+	fetchInterrupted                                                                                     string
+
 	serveUsage, serving string
 
 	genUsage, genArgs, genProgress, generated string
@@ -93,6 +98,40 @@ var zh = &messages{
 	genArgs:     "maiprobe gen: --plays 必须为正数，且不接受其他参数",
 	genProgress: "已生成 %d / %d 次游玩…",
 	generated:   "已为玩家 %s 生成 %d 次游玩、%d 个详情、%d 份资料快照、%d 张照片（%d 个页面，用时 %s）",
+	fetchUsage: `从 maimai DX NET 网站直接获取并存档：主页、玩家数据、相册（含照片图片）、最近 50 次游玩、
+存档里还没有的游玩详情、各难度（含 Re:MASTER 和宴会场）的最佳成绩。每页都经普通导入流程写入，不会重复。
+中断后再次运行会从中断处继续。
+  --region cn|intl|jp   网站（默认 cn）
+  --cookie 'userId=…; _t=…'  网站的 Cookie（国服需连同 __tst_status、EO_Bot_Ssid 一起复制；环境变量 MAIPROBE_COOKIE）
+  --cookie-file 文件    从文件读取 Cookie，运行后写回网站更新过的 Cookie（_t 每次请求都会变）
+  --sega-id ID          国际服、日服用 SEGA ID 登录，密码从标准输入读取（需 --password-stdin）
+  --only 部分           只获取这些部分：home,playerData,album,record,details,scores（逗号分隔）
+  --site 网址           网站地址（镜像或测试用，默认官方网站）
+  --login-url 网址      SEGA ID 登录页地址
+  --interval 时长       两次请求的最短间隔（默认 1s）
+  --timeout 时长        单次请求的超时（默认 30s）
+  --retries N           遇到 567、5xx、超时或断线时的重试次数（默认 4，间隔成倍增加）
+  --quiet               只报告被拒绝的页面`,
+	fetchArgs:         "不接受参数：%s",
+	fetchRegion:       "未知网站 %q（cn、intl 或 jp）",
+	fetchNoSegaCN:     "国服只能用微信登录：请用 --cookie 给出 Cookie",
+	fetchNeedPassword: "--sega-id 需要 --password-stdin，并从标准输入给出密码",
+	fetchNeedAuth:     "请给出 --cookie、--cookie-file、MAIPROBE_COOKIE 或 --sega-id",
+	fetchResumed:      "继续上次中断的获取。",
+	fetchSummary:      "获取 %d 页（%d 次请求）：新增游玩 %d、详情 %d、成绩 %d、资料快照 %d、照片图片 %d；已存档而跳过 %d",
+	fetchLoss:         "丢失计：网站总游玩 %d 次；%d 次游玩在网站的 %d 条记录里等待存档，再玩 %d 次最早那次未存档的游玩就会被挤掉",
+	fetchLostSince:    "上次存档之后已有 %d 次游玩被挤出记录，无法找回",
+	fetchLostBefore:   "存档开始之前的 %d 次游玩已无法找回",
+	fetchLossUnknown:  "丢失计：页面上没有总游玩次数（获取 home 或 playerData 才能计算）",
+	fetchAlbum:        "相册：%d 张照片等待存档（相册保留 %d 张），再拍 %d 张最早那张未存档的就会被挤掉",
+	fetchExpired:      "登录已过期，请重新登录（session expired, log in again）",
+	fetchMaintenance:  "网站维护中，请在维护结束后再试",
+	fetchChallenge:    "网站返回了防机器人验证页：请从浏览器复制网站的全部 Cookie（包括 __tst_status 和 EO_Bot_Ssid）",
+	fetchRateLimited:  "网站多次拒绝请求（限流或服务器错误），请稍后再试",
+	fetchLogin:        "登录失败：请检查 SEGA ID 和密码",
+	fetchSiteError:    "网站返回错误 %d：%s",
+	fetchInterrupted:  "已中断；再次运行会从中断处继续",
+
 	serveUsage: `启动网页版（不带命令运行时的默认操作）：在浏览器里查看存档、导入页面。
   --addr 地址              监听地址（默认 127.0.0.1:8080；环境变量 MAIPROBE_ADDR）
   --base-path 路径         网址前缀，例如 /release（环境变量 MAIPROBE_BASE_PATH）
@@ -209,6 +248,41 @@ snapshots and album photos. Written through the normal import path; the same see
 	genArgs:     "maiprobe gen: --plays must be positive, and gen takes no other arguments",
 	genProgress: "generated %d of %d plays…",
 	generated:   "player %s: generated %d plays, %d details, %d profile snapshots, %d photos (%d pages in %s)",
+	fetchUsage: `Fetch straight from the maimai DX NET site into the archive: home, player data, the album (and its
+photo images), the last 50 plays, the detail of every play the archive lacks, and the best scores of every
+difficulty (Re:MASTER and utage included). Every page goes through the normal import, so nothing is doubled.
+Run it again after an interruption and it carries on where it stopped.
+  --region cn|intl|jp   the site (default cn)
+  --cookie 'userId=…; _t=…'  the site's cookies (CN: copy __tst_status and EO_Bot_Ssid too; env MAIPROBE_COOKIE)
+  --cookie-file FILE    read the cookies from FILE and write back the ones the site rotated (_t changes every request)
+  --sega-id ID          intl/JP: log in with a SEGA ID, the password read from standard input (needs --password-stdin)
+  --only PARTS          fetch only these parts: home,playerData,album,record,details,scores (comma-separated)
+  --site URL            the site's address (mirrors and tests; default the official site)
+  --login-url URL       the SEGA ID login page
+  --interval DURATION   the least time between two requests (default 1s)
+  --timeout DURATION    the time limit of one request (default 30s)
+  --retries N           retries on 567, 5xx, timeouts and dropped connections (default 4, waits doubling)
+  --quiet               report rejected pages only`,
+	fetchArgs:         "takes no arguments: %s",
+	fetchRegion:       "unknown site %q (cn, intl or jp)",
+	fetchNoSegaCN:     "the CN site logs in through WeChat only: give its cookies with --cookie",
+	fetchNeedPassword: "--sega-id needs --password-stdin and the password on standard input",
+	fetchNeedAuth:     "give --cookie, --cookie-file, MAIPROBE_COOKIE or --sega-id",
+	fetchResumed:      "Resuming the interrupted fetch.",
+	fetchSummary:      "fetched %d pages (%d requests): new %d plays, %d details, %d scores, %d profile snapshots, %d photo images; %d skipped as archived",
+	fetchLoss:         "loss meter: %d plays in all; %d plays wait in the site's window of %d, %d more plays push the oldest unsaved one out",
+	fetchLostSince:    "%d plays left the window since the last save and are lost",
+	fetchLostBefore:   "%d plays were made before the archive began and are lost",
+	fetchLossUnknown:  "loss meter: no total play count on the pages (fetch home or playerData to work it out)",
+	fetchAlbum:        "album: %d photos wait to be saved (the album keeps %d), %d more photos push the oldest unsaved one out",
+	fetchExpired:      "session expired, log in again",
+	fetchMaintenance:  "the site is under maintenance, try again after it",
+	fetchChallenge:    "the site answered with its bot check page: copy all the site's cookies from the browser, including __tst_status and EO_Bot_Ssid",
+	fetchRateLimited:  "the site keeps refusing requests (rate limit or server error); try again later",
+	fetchLogin:        "login failed: check the SEGA ID and password",
+	fetchSiteError:    "the site answered with error %d: %s",
+	fetchInterrupted:  "interrupted; run it again to carry on where it stopped",
+
 	serveUsage: `Run the web app (what maiprobe does without a command): browse the archive and import pages in a browser.
   --addr ADDR              where to listen (default 127.0.0.1:8080; env MAIPROBE_ADDR)
   --base-path PATH         URL prefix, e.g. /release (env MAIPROBE_BASE_PATH)

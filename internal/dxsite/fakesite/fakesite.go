@@ -341,6 +341,10 @@ func (s *Server) content(rel string, q url.Values) []byte {
 		return b
 	}
 	if s.Region != maimai.CN {
+		if rel == "home/" {
+			// The login ends on home/, so every region has one.
+			return s.file("homeIntl")
+		}
 		return nil
 	}
 	switch rel {
@@ -439,7 +443,7 @@ func (s *Server) addPlays(n int) {
 // file is one of dxnet's synthetic pages for the server's region.
 func (s *Server) file(kind string) []byte {
 	names := map[string]string{
-		"home": "home-cn-2020", "playerData": "playerData-cn-2025", "photo": "photo-intl-album",
+		"home": "home-cn-2020", "homeIntl": "home-intl-2025", "playerData": "playerData-cn-2025", "photo": "photo-intl-album",
 		"playlogDetail": "playlogDetail-cn-dx", "musicGenre": "musicGenre-tabs",
 		"error": "error-intl", "login": "login-intl-sid", "maintenance": "maintenance-cn",
 	}
