@@ -56,12 +56,6 @@ const (
 // origin.
 const ownPrefix = "/maiprobe-proxy/"
 
-// WeChatUA is the User-Agent the callback is replayed with: the site only
-// lets WeChat's browser log in.
-const WeChatUA = "Mozilla/5.0 (Linux; Android 14; Pixel 8 Build/UQ1A.240205.004; wv) AppleWebKit/537.36 (KHTML, like Gecko) " +
-	"Version/4.0 Chrome/122.0.6261.120 Mobile Safari/537.36 XWEB/1220099 MMWEBSDK/20240301 MMWEBID/1 " +
-	"MicroMessenger/8.0.48.2580(0x28003035) WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64"
-
 // HostMap sends a site host to another origin: tests point
 // "maimai.wahlap.com" at a fake site on https://127.0.0.1:port. Keys are
 // host names without a port; values are scheme://host[:port].

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/maiprobe/maiprobe/internal/dxsite"
 )
 
 // The WeChat OAuth redirect as the CN site sends it (parameters in
@@ -176,7 +178,7 @@ func TestWeChatLogin(t *testing.T) {
 	if got := s.auth.callbacks.Load(); got != 1 {
 		t.Errorf("the site saw %d callbacks, want the one replay", got)
 	}
-	if ua, _ := s.auth.gotUA.Load().(string); ua != WeChatUA {
+	if ua, _ := s.auth.gotUA.Load().(string); ua != dxsite.WeChatUA {
 		t.Errorf("the callback was replayed with User-Agent %q, want WeChat's", ua)
 	}
 	sess := s.fetcher.sessions[0]

@@ -6,6 +6,7 @@ import (
 	"embed"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"html/template"
 	"net/http"
 	"strings"
@@ -130,11 +131,7 @@ func (p *Proxy) start(region maimai.Region, session func(context.Context) (Sessi
 	return j
 }
 
-type errString string
-
-func (e errString) Error() string { return string(e) }
-
-const errNoFetcher = errString("capture: no fetcher configured")
+var errNoFetcher = errors.New("capture: no fetcher configured")
 
 //go:embed templates/*.html
 var templateFS embed.FS

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/maiprobe/maiprobe/internal/dxnet"
+	"github.com/maiprobe/maiprobe/internal/dxsite"
 	"github.com/maiprobe/maiprobe/internal/maimai"
 )
 
@@ -141,7 +142,7 @@ func (p *Proxy) replay(ctx context.Context, cb *url.URL) (Session, error) {
 	if err != nil {
 		return Session{}, err
 	}
-	req.Header.Set("User-Agent", WeChatUA)
+	req.Header.Set("User-Agent", dxsite.WeChatUA)
 	req.Header.Set("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
 	req.Header.Set("Accept-Language", "zh-CN,zh;q=0.9")
 	resp, err := c.Do(req)
@@ -155,7 +156,7 @@ func (p *Proxy) replay(ctx context.Context, cb *url.URL) (Session, error) {
 	if len(cookies) == 0 {
 		return Session{}, fmt.Errorf("capture: %w (the login link may have expired or been used already; open it again)", ErrNoSession)
 	}
-	return Session{Region: maimai.CN, Base: base, Site: p.mapped(base), Cookies: cookies, UserAgent: WeChatUA}, nil
+	return Session{Region: maimai.CN, Base: base, Site: p.mapped(base), Cookies: cookies, UserAgent: dxsite.WeChatUA}, nil
 }
 
 // home handles a logged-in visit to the home page inside an intercepted
