@@ -28,6 +28,8 @@ type Archive struct {
 	// hook runs before each insert of an import; tests use it to fail a
 	// transaction midway.
 	hook func(what string) error
+	// charts caches each region's chart database for ratings (songs.go).
+	charts chartCache
 }
 
 // Open opens the archive at location (a SQLite file path,

@@ -80,7 +80,7 @@ type ratingData struct {
 	playerID int64
 	region   maimai.Region
 	set      *chartSet
-	links    map[maimai.Chart]storage.ChartLink
+	links    map[maimai.Chart]storage.ChartLink // of the player's charts
 	bests    []storage.BestScore
 	history  []storage.ScoreStep
 	hist     map[int64][]storage.ConstantRow // constant history by chart, when asked
@@ -104,24 +104,21 @@ func (a *Archive) loadRating(ctx context.Context, player string, withHistory boo
 			}
 			return err
 		}
-		if d.set, err = loadCharts(ctx, tx, d.region); err != nil {
+		if d.set, err = a.cachedCharts(ctx, tx, d.region); err != nil {
 			return err
 		}
-		links, err := tx.ChartLinks(ctx, d.region)
+		bests, links, err := tx.BestScoresLinked(ctx, id, d.region)
 		if err != nil {
 			return err
 		}
+		d.bests = bests
 		d.links = make(map[maimai.Chart]storage.ChartLink, len(links))
 		for _, l := range links {
-			d.links[l.Chart] = l
-		}
-		if d.bests, err = tx.BestScores(ctx, id); err != nil {
-			return err
-		}
-		for _, b := range d.bests {
-			if _, ok := d.links[b.Chart]; !ok {
+			if l.Status == "" {
 				d.unlinked = true
+				continue
 			}
+			d.links[l.Chart] = l
 		}
 		if !withHistory {
 			return nil

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/maiprobe/maiprobe/internal/dxnet"
 	"github.com/maiprobe/maiprobe/internal/fixtures"
 	"github.com/maiprobe/maiprobe/internal/maimai"
 	"github.com/maiprobe/maiprobe/internal/songs"
@@ -312,5 +313,48 @@ func TestRatingGoldenCN(t *testing.T) {
 	}
 	if r.Old[0].Next != nil {
 		t.Errorf("an entry at 100.5%% has a next step: %+v", r.Old[0].Next)
+	}
+}
+
+// BenchmarkArchiveRating rates a player with 10,000 best scores (every
+// chart of 2,500 synthetic songs) from a SQLite archive: reading the
+// chart database, the links and the bests, and the B50.
+func BenchmarkArchiveRating(b *testing.B) {
+	ctx := context.Background()
+	a := openTest(b, filepath.Join(b.TempDir(), "bench.db"))
+	var list []genSong
+	for i := 0; i < 2500; i++ {
+		s := genSong{id: 1000 + i, title: fmt.Sprintf("Bench %04d", i), typ: "SD", from: "maimai でらっくす FESTiVAL",
+			ds: []songs.Constant{songs.Constant(20 + i%30), songs.Constant(60 + i%40), songs.Constant(90 + i%40), songs.Constant(110 + i%40)}}
+		if i%5 == 0 {
+			s.from = "maimai でらっくす PRiSM"
+		}
+		list = append(list, s)
+	}
+	path := filepath.Join(b.TempDir(), "music_data.json")
+	if err := os.WriteFile(path, dfJSON(list), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	syncFrom(b, a, path)
+	page := &dxnet.ScoresPage{Header: dxnet.Header{Kind: dxnet.KindScores, Region: maimai.CN}, List: "musicSort"}
+	for i, s := range list {
+		for j, d := range []maimai.Difficulty{maimai.Basic, maimai.Advanced, maimai.Expert, maimai.Master} {
+			ach := maimai.Achievement(900000 + (i*7919+j*104729)%110000)
+			page.Scores = append(page.Scores, maimai.Score{Chart: maimai.Chart{Title: s.title, Type: maimai.Std, Difficulty: d},
+				Level: "13", Played: true, Achievement: ach, Rank: maimai.RankOf(ach), DXScore: 100, DXScoreMax: 1080})
+		}
+	}
+	if res := mustImport(b, a, "bench", "scores", page, Added); res.Added.Scores != 10000 {
+		b.Fatalf("imported %d scores", res.Added.Scores)
+	}
+	r, err := a.Rating(ctx, "bench", time.Time{}) // links the charts once
+	if err != nil || r.Bests != 10000 || len(r.Old) != 35 || len(r.New) != 15 || len(r.Unknown) != 0 {
+		b.Fatalf("rating: %v; %d bests, %d old, %d new, %d unknown", err, r.Bests, len(r.Old), len(r.New), len(r.Unknown))
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := a.Rating(ctx, "bench", time.Time{}); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

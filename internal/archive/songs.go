@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/text/unicode/norm"
@@ -130,19 +131,18 @@ func (a *Archive) syncSongs(ctx context.Context, tx *storage.Tx, db *songs.Datab
 			row.Key = strconv.Itoa(s.ID)
 		}
 		old, ok := songByKey[row.Key]
-		switch {
-		case !ok:
+		// A changed song, or a song with a changed chart, gets the sync's
+		// time, which readers use to see that the data changed.
+		dirty := false
+		if !ok {
 			if err := tx.InsertSong(ctx, &row); err != nil {
 				return err
 			}
 			rep.AddedSongs++
-		default:
+		} else {
 			row.ID = old.ID
-			if old.SyncedAt = now; old != row {
-				if err := tx.UpdateSong(ctx, &row); err != nil {
-					return err
-				}
-			}
+			old.SyncedAt = now
+			dirty = old != row
 		}
 		for _, c := range s.Charts {
 			cr := storage.ChartRow{SongID: row.ID, Difficulty: c.Difficulty, Side: c.Side, Level: c.Level,
@@ -158,6 +158,7 @@ func (a *Archive) syncSongs(ctx context.Context, tx *storage.Tx, db *songs.Datab
 				if err := tx.UpdateChart(ctx, &cr); err != nil {
 					return err
 				}
+				dirty = true
 			}
 			if !c.Constant.Known() {
 				continue
@@ -174,6 +175,11 @@ func (a *Archive) syncSongs(ctx context.Context, tx *storage.Tx, db *songs.Datab
 			}
 			h := storage.ConstantRow{ChartID: cr.ID, Constant: cr.Constant, Level: cr.Level, Source: db.Source, FirstSeen: now, LastSeen: now}
 			if err := tx.InsertConstant(ctx, &h); err != nil {
+				return err
+			}
+		}
+		if dirty {
+			if err := tx.UpdateSong(ctx, &row); err != nil {
 				return err
 			}
 		}
@@ -271,6 +277,45 @@ func loadCharts(ctx context.Context, tx *storage.Tx, region maimai.Region) (*cha
 	}
 	set.db = songs.NewDatabase(region, source, synced)
 	set.all = songs.NewDatabase(region, source, all)
+	return set, nil
+}
+
+// chartCache keeps each region's chart database between ratings: reading
+// 10,000 charts costs far more than the rest of a rating. A cached set is
+// never changed; a changed stamp (see storage.ChartStamp) replaces it.
+type chartCache struct {
+	mu   sync.Mutex
+	sets map[maimai.Region]cachedCharts
+}
+
+type cachedCharts struct {
+	stamp string
+	set   *chartSet
+}
+
+// cachedCharts is loadCharts through the archive's cache. The set it
+// returns is shared: read it, never change it.
+func (a *Archive) cachedCharts(ctx context.Context, tx *storage.Tx, region maimai.Region) (*chartSet, error) {
+	stamp, err := tx.ChartStamp(ctx, region)
+	if err != nil {
+		return nil, err
+	}
+	a.charts.mu.Lock()
+	c, ok := a.charts.sets[region]
+	a.charts.mu.Unlock()
+	if ok && c.stamp == stamp {
+		return c.set, nil
+	}
+	set, err := loadCharts(ctx, tx, region)
+	if err != nil {
+		return nil, err
+	}
+	a.charts.mu.Lock()
+	if a.charts.sets == nil {
+		a.charts.sets = map[maimai.Region]cachedCharts{}
+	}
+	a.charts.sets[region] = cachedCharts{stamp: stamp, set: set}
+	a.charts.mu.Unlock()
 	return set, nil
 }
 

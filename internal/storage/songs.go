@@ -350,3 +350,52 @@ func (t *Tx) PlayerRegion(ctx context.Context, playerID int64) (maimai.Region, e
 	}
 	return maimai.Region(r), nil
 }
+
+// ChartStamp is a value that changes whenever a region's chart database
+// (songs, charts, constant history) does, so readers can cache it.
+func (t *Tx) ChartStamp(ctx context.Context, region maimai.Region) (string, error) {
+	var songs, charts, maxChart, consts, maxConst int64
+	var synced sql.NullString
+	err := t.tx.QueryRowContext(ctx, t.d.rebind(`SELECT
+		(SELECT COUNT(*) FROM songs WHERE region = ?), (SELECT MAX(synced_at) FROM songs WHERE region = ?),
+		(SELECT COUNT(*) FROM charts), (SELECT COALESCE(MAX(id), 0) FROM charts),
+		(SELECT COUNT(*) FROM chart_constants), (SELECT COALESCE(MAX(id), 0) FROM chart_constants)`),
+		string(region), string(region)).Scan(&songs, &synced, &charts, &maxChart, &consts, &maxConst)
+	if err != nil {
+		return "", fmt.Errorf("storage: chart stamp: %w", err)
+	}
+	return fmt.Sprintf("%d %s %d %d %d %d", songs, synced.String, charts, maxChart, consts, maxConst), nil
+}
+
+// BestScoresLinked lists the player's best scores by chart, each with its
+// chart link in region (a zero ChartLink when it has none), in one query.
+func (t *Tx) BestScoresLinked(ctx context.Context, playerID int64, region maimai.Region) ([]BestScore, []ChartLink, error) {
+	rows, err := t.query(ctx, `SELECT b.id, b.player_id, b.title, b.chart_type, b.difficulty, b.level, b.genre, b.achievement,
+		b.score_rank, b.dx_score, b.dx_score_max, b.fc, b.fs, b.play_count, b.updated_at,
+		COALESCE(l.chart_id, 0), COALESCE(l.status, ''), COALESCE(l.reason, '')
+		FROM best_scores b LEFT JOIN chart_links l ON l.region = ? AND l.title = b.title AND l.chart_type = b.chart_type
+			AND l.difficulty = b.difficulty
+		WHERE b.player_id = ? ORDER BY b.title, b.chart_type, b.difficulty`, string(region), playerID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("storage: list best scores: %w", err)
+	}
+	defer rows.Close()
+	var bs []BestScore
+	var ls []ChartLink
+	for rows.Next() {
+		var b BestScore
+		var l ChartLink
+		if err := rows.Scan(&b.ID, &b.PlayerID, &b.Title, &b.Type, &b.Difficulty, &b.Level, &b.Genre, &b.Achievement, &b.Rank,
+			&b.DXScore, &b.DXScoreMax, &b.FC, &b.FS, &b.PlayCount, &b.UpdatedAt, &l.ChartID, &l.Status, &l.Reason); err != nil {
+			return nil, nil, fmt.Errorf("storage: list best scores: %w", err)
+		}
+		b.UpdatedAt = b.UpdatedAt.UTC()
+		b.Played = true
+		if l.Status != "" {
+			l.Region, l.Chart = region, b.Chart
+		}
+		bs = append(bs, b)
+		ls = append(ls, l)
+	}
+	return bs, ls, rows.Err()
+}
