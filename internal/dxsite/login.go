@@ -58,7 +58,7 @@ func (s *Session) Login(ctx context.Context, loginURL, id, password string) erro
 	f.values.Set(f.idField, id)
 	f.values.Set(f.passwordField, password)
 	form := f.values.Encode()
-	body, _, err := s.do(ctx, func(ctx context.Context) (*http.Request, error) {
+	body, landed, err := s.do(ctx, func(ctx context.Context) (*http.Request, error) {
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, action.String(), strings.NewReader(form))
 		if err == nil {
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -68,6 +68,13 @@ func (s *Session) Login(ctx context.Context, loginURL, id, password string) erro
 	}, "text/html", nil)
 	if err != nil {
 		return fmt.Errorf("dxsite: log in: %w", err)
+	}
+	if landed != nil && strings.Contains(landed.Path, "/aimeList") {
+		// JP: the account's first Aime card is the player.
+		body, _, err = s.fetch(ctx, s.base.String()+"aimeList/submit/?idx=0", "text/html")
+		if err != nil {
+			return fmt.Errorf("dxsite: log in: choose the Aime: %w", err)
+		}
 	}
 	if p, perr := dxnet.Parse(body); perr == nil && !p.Head().IsData() {
 		return ErrLogin
