@@ -8,12 +8,15 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 
 	"github.com/maiprobe/maiprobe/internal/archive"
 	"github.com/maiprobe/maiprobe/internal/fixtures"
@@ -28,10 +31,17 @@ type pageCheck struct {
 	charts bool // the page draws uPlot charts
 }
 
-// playerPages are the pages of a player every scenario opens.
+// playerPages are the pages of a player every scenario opens, after
+// importing seedPages.
 func playerPages() []pageCheck {
 	return []pageCheck{
-		{name: "overview", path: "/", texts: []string{playerName, "plays", "Desperado Waltz"}},
+		{name: "overview", path: "/", texts: []string{playerName, "Desperado Waltz"}, charts: true},
+		{name: "plays", path: "/plays", texts: []string{"Plays", "Desperado Waltz", "LAMIA", "PANDORA PARADOXXX"}},
+		{name: "diff", path: "/diff", texts: []string{"Changes", "First play", "Desperado Waltz"}},
+		{name: "sessions", path: "/sessions", texts: []string{"Sessions", "new personal bests"}},
+		{name: "album", path: "/album", texts: []string{"Album", "1 photos"}},
+		{name: "profile", path: "/profile", texts: []string{"Profile history", "Rating, stars and play count over time"}, charts: true},
+		{name: "import", path: "/import", texts: []string{"Import", "Or paste a page's HTML"}},
 		{name: "settings", path: "/settings", texts: []string{"Settings", "Only me (private)"}},
 	}
 }
@@ -79,6 +89,113 @@ func importDirect(t *testing.T, s *server, files []string) {
 	}
 }
 
+// importInBrowser uploads files (and two that must be rejected) at once
+// through the import page, with a page pasted into its text box, and
+// checks the result of each.
+func importInBrowser(t *testing.T, tb *tab, app string, files []string) {
+	t.Helper()
+	bad := map[string]string{ // file → its reason
+		dxnetTestdata(t, "notdxnet-othersite.html"):    "not a maimai DX NET page",
+		fixtures.DXNet(t, "cn/error-bakapiano-1.html"): "not player data",
+	}
+	upload := append([]string(nil), files...)
+	for f := range bad {
+		upload = append(upload, f)
+	}
+	pasted, err := os.ReadFile(fixtures.DXNet(t, "cn/record-truerou-1.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	tb.open(app+"/p/"+playerName+"/import", http.StatusOK)
+	tb.run("choose files", chromedp.SetUploadFiles(chromedp.CSS(`form input[type=file][name=files]`), upload))
+	tb.fill(`form textarea[name=html]`, string(pasted))
+	tb.submit(`form[action$="/import"]`, http.StatusOK)
+	tb.screenshot("import-results")
+	tb.checkClean("import")
+
+	type row struct{ Name, Kind, Status, What string }
+	rows := eval[[]row](tb, `[...document.querySelectorAll('table.import tbody tr')].map(tr => {
+		const c = [...tr.cells].map(td => td.innerText.trim());
+		return {Name: c[0], Kind: c[1], Status: c[2], What: c[3]};
+	})`)
+	got := map[string]row{}
+	for _, r := range rows {
+		got[r.Name] = r
+	}
+	if len(rows) != len(upload)+1 {
+		t.Errorf("import: %d result rows, want %d (every file and the pasted page): %+v", len(rows), len(upload)+1, rows)
+	}
+	for _, f := range upload {
+		name := filepath.Base(f)
+		r, ok := got[name]
+		switch reason, isBad := bad[f]; {
+		case !ok:
+			t.Errorf("import: no result for %s", name)
+		case isBad && (r.Status != "rejected" || !strings.Contains(r.What, reason)):
+			t.Errorf("import %s: %s %q, want rejected with %q", name, r.Status, r.What, reason)
+		case !isBad && (r.Status != "added" || !strings.Contains(r.What, "+")):
+			t.Errorf("import %s: %s %q, want added with counts", name, r.Status, r.What)
+		}
+	}
+	if r := got["pasted page"]; r.Status != "added" || !strings.Contains(r.Kind, "record") || !strings.Contains(r.What, "plays +") {
+		t.Errorf("import of the pasted record page: %+v, want an added record with plays", r)
+	}
+	tb.wantText("import summary", fmt.Sprintf("%d added, %d rejected, %d files in all", len(files)+1, len(bad), len(upload)+1))
+}
+
+// followPlay reaches a filtered play list, a play's detail and its chart
+// page the way a player does: through the filter form and the links.
+func followPlay(t *testing.T, tb *tab, app string) {
+	t.Helper()
+	tb.open(app+"/p/"+playerName+"/plays", http.StatusOK)
+	tb.fill(`form.filter input[name=q]`, "BREaK")
+	tb.submit(`form.filter`, http.StatusOK)
+	if got := tb.path(); !strings.Contains(got, "q=BREaK") {
+		t.Errorf("filter: ended at %s, want the query in the URL", got)
+	}
+	tb.wantText("filtered plays", "BREaK! BREaK! BREaK!", "plays match")
+	if body := tb.text(); strings.Contains(body, "Desperado Waltz") || strings.Contains(body, "LAMIA") {
+		t.Error("filter q=BREaK still lists other songs")
+	}
+	tb.screenshot("plays-filtered")
+	tb.checkClean("filtered plays")
+
+	// The play of playlogDetail-cn-dx.html, imported with its detail.
+	detail := eval[string](tb, `(() => {
+		const tr = [...document.querySelectorAll('table.plays tbody tr')].find(tr => tr.innerText.includes('99.2315%'));
+		const a = tr && tr.querySelector('td:last-child a');
+		return a ? a.href : '';
+	})()`)
+	if !strings.Contains(detail, "/plays/") {
+		t.Fatalf("filtered plays: the 99.2315%% play links to %q, want its play page", detail)
+	}
+	tb.open(detail, http.StatusOK)
+	tb.wantText("play detail", "BREaK! BREaK! BREaK!", "Max combo", "This chart's history")
+	checkCharts(t, tb, "play detail")
+	tb.screenshot("play-detail")
+	tb.checkClean("play detail")
+
+	chart := eval[string](tb, `(() => { const a = document.querySelector('main h1 a'); return a ? a.href : ''; })()`)
+	if !strings.Contains(chart, "/chart") {
+		t.Fatalf("play detail: the title links to %q, want the chart page", chart)
+	}
+	tb.open(chart, http.StatusOK)
+	tb.wantText("chart page", "BREaK! BREaK! BREaK!", "Achievement and DX score over time")
+	checkCharts(t, tb, "chart page")
+	tb.screenshot("chart")
+	tb.checkClean("chart page")
+}
+
+// checkCharts fails unless the page has charts and uPlot drew all of them.
+func checkCharts(t *testing.T, tb *tab, what string) {
+	t.Helper()
+	total, drawn := tb.chartsDrawn()
+	if total == 0 || drawn != total {
+		t.Errorf("%s: %d of %d charts drawn by uPlot, want all of at least one", what, drawn, total)
+	}
+}
+
 // checkPages opens every page of the player at app (origin plus base
 // path) and checks status, text, charts and problems, with a screenshot.
 func checkPages(t *testing.T, tb *tab, app string, pages []pageCheck) {
@@ -88,10 +205,7 @@ func checkPages(t *testing.T, tb *tab, app string, pages []pageCheck) {
 		tb.open(u, http.StatusOK)
 		tb.wantText(pc.name, pc.texts...)
 		if pc.charts {
-			total, drawn := tb.chartsDrawn()
-			if total == 0 || drawn != total {
-				t.Errorf("%s: %d of %d uPlot charts drawn, want all of at least one", pc.name, drawn, total)
-			}
+			checkCharts(t, tb, pc.name)
 		}
 		tb.screenshot(pc.name)
 		tb.checkClean(pc.name)
@@ -126,8 +240,9 @@ func TestOwnerInBrowser(t *testing.T) {
 	login(t, tb, s.Origin, "")
 	tb.checkClean("login")
 
-	importDirect(t, s, files)
+	importInBrowser(t, tb, s.App, files)
 	checkPages(t, tb, s.App, playerPages())
+	followPlay(t, tb, s.App)
 
 	t.Run("private player", func(t *testing.T) {
 		visitor := newTab(t, browser, "1-visitor")
@@ -223,8 +338,8 @@ func TestBasePathInBrowser(t *testing.T) {
 			t.Errorf("link %s ended at %s, outside %s", l, got, base)
 		}
 		for _, a := range tb.formActions() {
-			if !strings.HasPrefix(a, base+"/") {
-				t.Errorf("page %s has a form posting to %q, outside %s", tb.path(), a, base)
+			if !strings.HasPrefix(a, s.App+"/") {
+				t.Errorf("page %s has a form sent to %s, outside %s", tb.path(), a, base)
 			}
 		}
 		tb.checkClean("link " + l)
