@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -70,7 +71,8 @@ func (a *apiState) take(token int64) time.Duration {
 	return 0
 }
 
-// apiFile is the answer for one imported file.
+// apiFile is the answer for one imported file: the fields `maiprobe
+// import` reports, with Error saying why a rejected file was rejected.
 type apiFile struct {
 	Name      string         `json:"name"`
 	Status    archive.Status `json:"status"`
@@ -78,13 +80,16 @@ type apiFile struct {
 	Region    string         `json:"region,omitempty"`
 	Added     archive.Counts `json:"added"`
 	Unchanged archive.Counts `json:"unchanged"`
-	Reason    string         `json:"reason,omitempty"`
+	Error     string         `json:"error,omitempty"`
 }
 
-// apiAnswer is the body of a successful import request.
+// apiAnswer is the body of a successful import request: every file in
+// Files and, when the request held one page, that page's fields at the top
+// level too (what the capture proxy reads, docs/proxy.md).
 type apiAnswer struct {
-	Player string    `json:"player"`
-	Files  []apiFile `json:"files"`
+	Player string `json:"player"`
+	*apiFile
+	Files []apiFile `json:"files"`
 }
 
 // apiPage is one page of a JSON request.
@@ -204,6 +209,11 @@ func (s *Server) apiImport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	if p := r.URL.Query().Get("player"); p != "" && p != player {
+		apiError(w, http.StatusForbidden, fmt.Sprintf("this token imports for player %q only, not %q", player, p))
+		return
+	}
+
 	pages, status, msg := s.readPages(r)
 	if status != 0 {
 		apiError(w, status, msg)
@@ -214,13 +224,20 @@ func (s *Server) apiImport(w http.ResponseWriter, r *http.Request) {
 		res := s.archive.Import(r.Context(), player, p)
 		f := apiFile{Name: res.Name, Status: res.Status, Kind: string(res.Kind), Region: string(res.Region), Added: res.Added, Unchanged: res.Unchanged}
 		if res.Err != nil {
-			f.Reason = res.Err.Error()
+			f.Error = res.Err.Error()
 		}
 		ans.Files = append(ans.Files, f)
 		s.log.Info("api import", "player", player, "token", tokenID, "file", res.Name, "status", res.Status, "kind", res.Kind)
 	}
+	if len(ans.Files) == 1 {
+		ans.apiFile = &ans.Files[0]
+	}
 	writeJSON(w, http.StatusOK, ans)
 }
+
+// exportMark is how a maiprobe export starts (its "format" field), so an
+// export posted as JSON is restored rather than read as pages.
+var exportMark = []byte(`"maiprobe-export"`)
 
 // readPages reads the pages of a request in one of its three forms; on
 // failure it returns the status and what is wrong.
@@ -236,6 +253,14 @@ func (s *Server) readPages(r *http.Request) ([]archive.Source, int, string) {
 		}
 		return http.StatusBadRequest, "cannot read the request: " + err.Error()
 	}
+	q := r.URL.Query()
+	var observed time.Time
+	if o := q.Get("observed_at"); o != "" {
+		if observed, err = time.Parse(time.RFC3339, o); err != nil {
+			return nil, http.StatusBadRequest, fmt.Sprintf("observed_at %q: want an RFC 3339 time such as 2025-12-01T20:30:00+08:00", o)
+		}
+	}
+	name := q.Get("name")
 	var pages []archive.Source
 	switch ct {
 	case "text/html", "application/xhtml+xml", "text/plain", "application/octet-stream":
@@ -244,16 +269,22 @@ func (s *Server) readPages(r *http.Request) ([]archive.Source, int, string) {
 			st, msg := tooBig(err)
 			return nil, st, msg
 		}
-		name := r.URL.Query().Get("name")
 		if name == "" {
 			name = "page.html"
 		}
-		pages = append(pages, archive.Source{Name: name, Data: b})
+		pages = append(pages, archive.Source{Name: name, Data: b, ObservedAt: observed})
 	case "application/json":
 		b, err := io.ReadAll(r.Body)
 		if err != nil {
 			st, msg := tooBig(err)
 			return nil, st, msg
+		}
+		if bytes.Contains(b[:min(len(b), 200)], exportMark) {
+			if name == "" {
+				name = "export.json"
+			}
+			pages = append(pages, archive.Source{Name: name, Data: b})
+			break
 		}
 		var list []apiPage
 		if trimmed := strings.TrimSpace(string(b)); strings.HasPrefix(trimmed, "[") {
@@ -299,7 +330,7 @@ func (s *Server) readPages(r *http.Request) ([]archive.Source, int, string) {
 				if err != nil {
 					return nil, http.StatusBadRequest, "cannot read " + fh.Filename + ": " + err.Error()
 				}
-				pages = append(pages, archive.Source{Name: fh.Filename, Data: b})
+				pages = append(pages, archive.Source{Name: fh.Filename, Data: b, ObservedAt: observed})
 			}
 		}
 	default:

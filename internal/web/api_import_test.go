@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +15,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/maiprobe/maiprobe/internal/capture"
 )
 
 // dxnetPage reads a synthetic page of the parsers' testdata.
@@ -36,8 +39,16 @@ func (ap *app) newImportToken(player string) string {
 	return secret
 }
 
+// apiReply is an import API answer as a client reads it.
+type apiReply struct {
+	Player string    `json:"player"`
+	Name   string    `json:"name"`   // set when the request held one page
+	Status string    `json:"status"` // set when the request held one page
+	Files  []apiFile `json:"files"`
+}
+
 // apiPost posts body to the import API with a token (none when "").
-func (b *browser) apiPost(path, token, contentType string, body []byte) (response, apiAnswer) {
+func (b *browser) apiPost(path, token, contentType string, body []byte) (response, apiReply) {
 	b.ap.t.Helper()
 	req := httptest.NewRequest(http.MethodPost, path, bytes.NewReader(body))
 	if contentType != "" {
@@ -47,10 +58,13 @@ func (b *browser) apiPost(path, token, contentType string, body []byte) (respons
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	res := b.do(req)
-	var ans apiAnswer
+	var ans apiReply
 	if res.StatusCode == http.StatusOK {
 		if err := json.Unmarshal([]byte(res.body), &ans); err != nil {
 			b.ap.t.Fatalf("POST %s: %v\n%s", path, err, res.body)
+		}
+		if one := len(ans.Files) == 1; one != (ans.Status != "") || one && (ans.Name != ans.Files[0].Name || ans.Status != string(ans.Files[0].Status)) {
+			b.ap.t.Errorf("POST %s: the top level does not repeat the one file: %s", path, res.body)
 		}
 	}
 	return res, ans
@@ -119,8 +133,8 @@ func TestImportAPIFormats(t *testing.T) {
 				if f.Name != w.name || string(f.Status) != w.status || f.Kind != w.kind || f.Added.Plays != w.plays {
 					t.Errorf("file %d = %+v, want %+v", i, f, w)
 				}
-				if (f.Status == "rejected") != (f.Reason != "") {
-					t.Errorf("file %d: status %s with reason %q", i, f.Status, f.Reason)
+				if (f.Status == "rejected") != (f.Error != "") {
+					t.Errorf("file %d: status %s with error %q", i, f.Status, f.Error)
 				}
 			}
 		})
@@ -393,3 +407,43 @@ func TestTokensPage(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestImportAPIForCaptureProxy posts pages the way the capture proxy does
+// (docs/proxy.md), with its own client.
+func TestImportAPIForCaptureProxy(t *testing.T) {
+	ctx := context.Background()
+	ap := newApp(t, Config{})
+	ap.addUser("alice", "alice")
+	ap.addUser("bob", "bob")
+	srv := httptest.NewServer(ap.s)
+	defer srv.Close()
+	token := ap.newImportToken("alice")
+	record := dxnetPage(t, "record-cn-mixed.html")
+
+	rm := &capture.Remote{Base: srv.URL + "/", Token: token, Player: "alice"}
+	res, err := rm.Import(ctx, "https://maimai.wahlap.com/maimai-mobile/record/", record, ap.clock.now().Add(-time.Hour))
+	if err != nil || res.Status != "added" || res.Kind != "record" || res.Region != "cn" || res.Name != "https://maimai.wahlap.com/maimai-mobile/record/" {
+		t.Fatalf("record: %+v %v", res, err)
+	}
+	res, err = (&capture.Remote{Base: srv.URL, Token: token}).Import(ctx, "record/", record, time.Time{})
+	if err != nil || res.Status != "unchanged" {
+		t.Errorf("again without a player: %+v %v", res, err)
+	}
+	res, err = rm.Import(ctx, "login/", dxnetPage(t, "login-cn-wechat.html"), time.Time{})
+	if err != nil || res.Status != "rejected" || res.Error == "" {
+		t.Errorf("login page: %+v %v", res, err)
+	}
+	res, err = rm.Import(ctx, "future/", dxnetPage(t, "playlogDetail-cn-dx.html"), ap.clock.now().Add(72*time.Hour))
+	if err != nil || res.Status != "rejected" || !strings.Contains(res.Error, "in the future") {
+		t.Errorf("observed_at in the future: %+v %v", res, err)
+	}
+	if _, err := (&capture.Remote{Base: srv.URL, Token: token, Player: "bob"}).Import(ctx, "record/", record, time.Time{}); !errors.Is(err, capture.ErrRemote) {
+		t.Errorf("alice's token for bob: %v, want refused", err)
+	}
+	if n, _ := ap.a.CountPlays(ctx, "bob"); n != 0 {
+		t.Errorf("bob got %d plays through alice's token", n)
+	}
+	if _, err := (&capture.Remote{Base: srv.URL, Token: "mpi_wrong"}).Import(ctx, "record/", record, time.Time{}); !errors.Is(err, capture.ErrRemote) {
+		t.Errorf("wrong token: %v", err)
+	}
+}

@@ -122,7 +122,7 @@
     }
     var f = body.files[0];
     tally[f.status] = (tally[f.status] || 0) + 1;
-    note(name + ': ' + f.status + (f.kind ? ' (' + f.kind + ')' : '') + (f.reason ? ' — ' + f.reason : ''));
+    note(name + ': ' + f.status + (f.kind ? ' (' + f.kind + ')' : '') + (f.error ? ' — ' + f.error : ''));
     return f;
   }
 
@@ -181,7 +181,7 @@
       var record = await get('record/');
       var f = await send('record/', record);
       if (f.status === 'rejected') {
-        throw new Error(T.login + ' (' + (f.reason || '') + ')');
+        throw new Error(T.login + ' (' + (f.error || '') + ')');
       }
       var doc = new DOMParser().parseFromString(record, 'text/html');
       var idx = [];
