@@ -24,7 +24,8 @@ func echo(w http.ResponseWriter, r *http.Request) {
 	h.Add("Set-Cookie", "other=cookie-9b1c; Path=/")
 	h.Add("Set-Cookie", "second=2; Path=/")
 	body, _ := io.ReadAll(r.Body)
-	io.WriteString(w, "path="+r.URL.RequestURI()+"\nua="+r.UserAgent()+"\nauth="+r.Header.Get("Authorization")+"\nbody=")
+	io.WriteString(w, "path="+r.URL.RequestURI()+"\nua="+r.UserAgent()+"\nauth="+r.Header.Get("Authorization")+
+		"\nxff="+r.Header.Get("X-Forwarded-For")+"\nconnection="+r.Header.Get("Connection")+"\nbody=")
 	w.Write(body)
 	w.Write([]byte{0, 1, 2, 0xff, 0xfe, '\r', '\n'})
 }
@@ -62,6 +63,7 @@ func TestOtherHostsPassThrough(t *testing.T) {
 				req, _ := http.NewRequest(tc.method, tc.srv.URL+"/secret-path-5e8d?token=q-0a9f", strings.NewReader(tc.body))
 				req.Header.Set("User-Agent", "ua-test")
 				req.Header.Set("Authorization", "Bearer other-token-77")
+				req.Header.Set("X-Forwarded-For", "203.0.113.9")
 				return getBody(t, c, req)
 			}
 			want, wantBody := do(direct)
@@ -75,7 +77,8 @@ func TestOtherHostsPassThrough(t *testing.T) {
 			if !reflect.DeepEqual(got.Header, want.Header) {
 				t.Errorf("headers through the proxy:\n%v\nwant\n%v", got.Header, want.Header)
 			}
-			if !strings.Contains(gotBody, "auth=Bearer other-token-77") || !strings.Contains(gotBody, "ua=ua-test") {
+			if !strings.Contains(gotBody, "auth=Bearer other-token-77") || !strings.Contains(gotBody, "ua=ua-test") ||
+				!strings.Contains(gotBody, "xff=203.0.113.9\n") {
 				t.Errorf("the request's headers did not arrive: %q", gotBody)
 			}
 			if tc.srv == tlsSrv {

@@ -96,9 +96,15 @@ func (p *Proxy) forwardOther(w http.ResponseWriter, r *http.Request) {
 	rp := &httputil.ReverseProxy{
 		Rewrite: func(pr *httputil.ProxyRequest) {
 			// The request already names its origin; only hop-by-hop headers
-			// (removed by ReverseProxy) change.
+			// (removed by ReverseProxy) change. ReverseProxy also drops the
+			// client's own Forwarded headers: they go on as they came.
 			pr.Out.URL = cloneURL(pr.In.URL)
 			pr.Out.Host = pr.In.Host
+			for _, h := range []string{"Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto"} {
+				if v, ok := pr.In.Header[h]; ok {
+					pr.Out.Header[h] = v
+				}
+			}
 		},
 		Transport: p.forward,
 		// ReverseProxy's default would log the URL; say nothing.
