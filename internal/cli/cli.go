@@ -75,6 +75,9 @@ func commands() []*cmd {
 		userCmd(),
 		fetchCmd(),
 		proxyCmd(),
+		songsCmd(),
+		ratingCmd(),
+		genCmd(),
 	}
 }
 
