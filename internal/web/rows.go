@@ -123,6 +123,8 @@ func label(v string) string {
 		return strings.ToUpper(v)
 	case "remaster":
 		return "Re:MASTER"
+	case "ap":
+		return "AP" // not "A+": the rule below is for the plus marks
 	case "std":
 		return "STD"
 	case "dx":
