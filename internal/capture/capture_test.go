@@ -302,3 +302,63 @@ func cookieHeader(cs []*http.Cookie) string {
 	}
 	return strings.Join(parts, "; ")
 }
+
+func TestCallbackReloadShowsTheSameCapture(t *testing.T) {
+	s := newSiteRig(t, false)
+	cb := "http://" + HostCNAuth + callbackPath + "?r=xK4fT2e9&t=214115533&code=071code&state=F1E2D3C4B5A69788"
+	_, first := getBody(t, s.client, mustReq(t, cb, "en"))
+	_, again := getBody(t, s.client, mustReq(t, cb, "en"))
+	id1, id2 := jobIDRE.FindStringSubmatch(first), jobIDRE.FindStringSubmatch(again)
+	if id1 == nil || id2 == nil || id1[1] != id2[1] {
+		t.Fatalf("the reload shows another capture: %v %v", id1, id2)
+	}
+	if st := waitJob(t, s.client, "http://"+HostCNAuth, again); st.State != stateDone {
+		t.Errorf("capture ended %+v", st)
+	}
+	if n := s.auth.callbacks.Load(); n != 1 {
+		t.Errorf("the login's code was replayed %d times, want once", n)
+	}
+}
+
+func TestBrowserWaitsDuringTLSCapture(t *testing.T) {
+	s := newSiteRig(t, true)
+	release := make(chan struct{})
+	started := make(chan struct{})
+	s.p.cfg.Fetch = func(ctx context.Context, _ Session, _ func(Progress)) (Report, error) {
+		close(started)
+		select {
+		case <-release:
+		case <-ctx.Done():
+		}
+		return Report{Pages: 1, Added: 1}, nil
+	}
+	home := func() (*http.Response, string) {
+		req := mustReq(t, "https://"+HostCN+"/maimai-mobile/home/", "en")
+		req.AddCookie(&http.Cookie{Name: "userId", Value: "u-5521"})
+		return getBody(t, s.client, req)
+	}
+	_, page := home()
+	<-started
+	before := s.site.visits.Load()
+	for _, path := range []string{"/maimai-mobile/home/", "/maimai-mobile/record/"} {
+		req := mustReq(t, "https://"+HostCN+path, "en")
+		req.AddCookie(&http.Cookie{Name: "userId", Value: "u-5521"})
+		_, body := getBody(t, s.client, req)
+		if jobIDRE.FindString(body) != jobIDRE.FindString(page) {
+			t.Errorf("%s during the capture: not the running capture's saving page", path)
+		}
+	}
+	if got := s.site.visits.Load(); got != before {
+		t.Errorf("the site got %d requests from the browser during the capture, want none", got-before)
+	}
+	close(release)
+	if st := waitJob(t, s.client, "https://"+HostCN, page); st.State != stateDone {
+		t.Errorf("capture ended %+v", st)
+	}
+	// Afterwards the browser reaches the site again.
+	req := mustReq(t, "https://"+HostCN+"/maimai-mobile/record/", "en")
+	req.AddCookie(&http.Cookie{Name: "userId", Value: "u-5521"})
+	if _, body := getBody(t, s.client, req); strings.Contains(body, "maiprobe") {
+		t.Error("the site is still held after the capture")
+	}
+}

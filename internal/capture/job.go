@@ -28,6 +28,7 @@ const (
 type job struct {
 	id     string
 	region maimai.Region
+	key    string // what started it (the login's code), to show it again on a reload
 
 	mu       sync.Mutex
 	state    string
@@ -71,15 +72,39 @@ func (j *job) set(f func(j *job)) {
 	j.mu.Unlock()
 }
 
+// running is a capture of region still under way, or nil.
+func (p *Proxy) running(region maimai.Region) *job {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, j := range p.jobs {
+		if st := j.status().State; j.region == region && (st == stateLogin || st == stateFetching) {
+			return j
+		}
+	}
+	return nil
+}
+
+// byKey is the job key started, or nil.
+func (p *Proxy) byKey(key string) *job {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, j := range p.jobs {
+		if j.key == key {
+			return j
+		}
+	}
+	return nil
+}
+
 // maxJobs bounds the jobs kept for their saving pages.
 const maxJobs = 64
 
 // start runs a capture in the background: session takes the session, then
 // the fetcher runs. The job outlives the request that started it.
-func (p *Proxy) start(region maimai.Region, session func(context.Context) (Session, error)) *job {
+func (p *Proxy) start(region maimai.Region, key string, session func(context.Context) (Session, error)) *job {
 	var b [16]byte
 	rand.Read(b[:])
-	j := &job{id: hex.EncodeToString(b[:]), region: region, state: stateLogin}
+	j := &job{id: hex.EncodeToString(b[:]), region: region, key: key, state: stateLogin}
 	p.mu.Lock()
 	if len(p.jobs) >= maxJobs {
 		for id, old := range p.jobs {

@@ -28,6 +28,9 @@ func (p *Proxy) serveSite(w http.ResponseWriter, r *http.Request) {
 		p.authorize(w, r)
 	case host == HostCNAuth && r.URL.Path == callbackPath && r.URL.Query().Get("code") != "":
 		p.callback(w, r)
+	case r.URL.Scheme == "https" && siteRegions[host] != "" && p.busy(w, r, host):
+		// A capture of this site runs: the browser's requests would rotate
+		// the session's _t under the fetcher, so they wait for it.
 	case r.URL.Scheme == "https" && isHome(r) && siteRegions[host] != "":
 		p.home(w, r, host)
 	default:
@@ -40,6 +43,21 @@ func (p *Proxy) serveSite(w http.ResponseWriter, r *http.Request) {
 func isHome(r *http.Request) bool {
 	path := strings.TrimSuffix(r.URL.Path, "/")
 	return r.Method == http.MethodGet && path == "/maimai-mobile/home" && r.Header.Get("Cookie") != ""
+}
+
+// busy answers a page request inside an intercepted tunnel with the saving
+// page while a capture of the site's region runs, and reports whether it
+// did.
+func (p *Proxy) busy(w http.ResponseWriter, r *http.Request, host string) bool {
+	if !strings.HasPrefix(r.URL.Path, "/maimai-mobile/") || strings.HasPrefix(r.URL.Path, "/maimai-mobile/img/") {
+		return false
+	}
+	j := p.running(siteRegions[host])
+	if j == nil {
+		return false
+	}
+	p.renderJob(w, r, j, http.StatusOK)
+	return true
 }
 
 // forwardSite passes a request on to the site (through Hosts), changing the
@@ -125,8 +143,15 @@ func rewriteRedirectURI(loc string) (string, bool) {
 func (p *Proxy) callback(w http.ResponseWriter, r *http.Request) {
 	cb := cloneURL(r.URL)
 	cb.Scheme, cb.Host = "https", HostCNAuth
+	key := "wechat:" + r.URL.Query().Get("code")
+	if j := p.byKey(key); j != nil {
+		// A reload of the callback: its code is spent, show the capture it
+		// started.
+		p.renderJob(w, r, j, http.StatusOK)
+		return
+	}
 	p.log.Info("capture: WeChat login callback", "host", HostCNAuth)
-	j := p.start(maimai.CN, func(ctx context.Context) (Session, error) {
+	j := p.start(maimai.CN, key, func(ctx context.Context) (Session, error) {
 		return p.replay(ctx, cb)
 	})
 	p.renderJob(w, r, j, http.StatusOK)
@@ -199,7 +224,7 @@ func (p *Proxy) home(w http.ResponseWriter, r *http.Request, host string) {
 	base := &url.URL{Scheme: "https", Host: host, Path: "/maimai-mobile/"}
 	s := Session{Region: siteRegions[host], Base: base, Site: p.mapped(base), Cookies: mergeCookies(r.Cookies(), resp.Cookies()), UserAgent: r.UserAgent()}
 	p.log.Info("capture: session taken from the home page", "host", host)
-	j := p.start(s.Region, func(context.Context) (Session, error) { return s, nil })
+	j := p.start(s.Region, "", func(context.Context) (Session, error) { return s, nil })
 	// The site may have rotated the session's cookies; the browser keeps the
 	// new ones so it stays logged in.
 	for _, c := range resp.Cookies() {
