@@ -593,19 +593,22 @@ func (a *Archive) Overview(ctx context.Context, player string) (Overview, error)
 			}
 			o.Profile = &s
 		}
-		days, err := tx.PlaysPerDay(ctx, id)
-		if err != nil {
+		// Plays per month: one count per month over the plays index,
+		// rather than reading every play.
+		first, last, any, err := tx.PlayMinuteRange(ctx, id)
+		if err != nil || !any {
 			return err
 		}
-		for _, d := range days {
-			o.Plays += d.Plays
-			t := time.Unix(d.Day*60, 0).UTC()
-			month := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
-			if n := len(o.PlaysByMonth); n > 0 && o.PlaysByMonth[n-1].Month.Equal(month) {
-				o.PlaysByMonth[n-1].Plays += d.Plays
-				continue
+		t := time.Unix(first*60, 0).UTC()
+		for m := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC); m.Unix()/60 <= last; m = m.AddDate(0, 1, 0) {
+			n, err := tx.CountPlaysInMinutes(ctx, id, m.Unix()/60, m.AddDate(0, 1, 0).Unix()/60)
+			if err != nil {
+				return err
 			}
-			o.PlaysByMonth = append(o.PlaysByMonth, MonthCount{Month: month, Plays: d.Plays})
+			o.Plays += n
+			if n > 0 {
+				o.PlaysByMonth = append(o.PlaysByMonth, MonthCount{Month: m, Plays: n})
+			}
 		}
 		sp, ok, err := latestSpan(ctx, tx, id, DefaultVisitGap)
 		if err != nil || !ok {

@@ -367,30 +367,42 @@ func (t *Tx) CountPlaysBetween(ctx context.Context, playerID int64, from, to tim
 	return n, nil
 }
 
-// DayCount is the number of plays on one UTC day.
-type DayCount struct {
-	Day   int64 // unix minutes of the day's start
-	Plays int
+// PlayMinuteRange returns the minutes of the player's first and last
+// play; ok is false when there are none.
+func (t *Tx) PlayMinuteRange(ctx context.Context, playerID int64) (first, last int64, ok bool, err error) {
+	// Two queries: SQLite answers a lone MIN or MAX off the index, but
+	// scans for both at once.
+	for _, q := range []struct {
+		dest *int64
+		dir  string
+	}{{&first, "ASC"}, {&last, "DESC"}} {
+		err = t.tx.QueryRowContext(ctx, t.d.rebind("SELECT played_minute FROM plays WHERE player_id = ? ORDER BY played_minute "+q.dir+" LIMIT 1"),
+			playerID).Scan(q.dest)
+		if errors.Is(err, sql.ErrNoRows) {
+			return 0, 0, false, nil
+		}
+		if err != nil {
+			return 0, 0, false, fmt.Errorf("storage: find play times: %w", err)
+		}
+	}
+	return first, last, true, nil
 }
 
-// PlaysPerDay counts the player's plays per UTC day, oldest first: plays
-// over time without reading every play.
-func (t *Tx) PlaysPerDay(ctx context.Context, playerID int64) ([]DayCount, error) {
-	rows, err := t.query(ctx, `SELECT played_minute - played_minute % 1440, COUNT(*) FROM plays WHERE player_id = ?
-		GROUP BY played_minute - played_minute % 1440 ORDER BY 1`, playerID)
+// CountPlaysInMinutes counts the player's plays with from <= minute < to
+// (unix minutes): an index range, however many plays the player has.
+func (t *Tx) CountPlaysInMinutes(ctx context.Context, playerID, from, to int64) (int, error) {
+	rows, err := t.query(ctx, "SELECT COUNT(*) FROM plays WHERE player_id = ? AND played_minute >= ? AND played_minute < ?", playerID, from, to)
 	if err != nil {
-		return nil, fmt.Errorf("storage: count plays per day: %w", err)
+		return 0, fmt.Errorf("storage: count plays: %w", err)
 	}
 	defer rows.Close()
-	var out []DayCount
+	var n int
 	for rows.Next() {
-		var d DayCount
-		if err := rows.Scan(&d.Day, &d.Plays); err != nil {
-			return nil, fmt.Errorf("storage: count plays per day: %w", err)
+		if err := rows.Scan(&n); err != nil {
+			return 0, fmt.Errorf("storage: count plays: %w", err)
 		}
-		out = append(out, d)
 	}
-	return out, rows.Err()
+	return n, rows.Err()
 }
 
 // RecentPlayMinutes lists the minutes of the player's latest limit plays,
@@ -445,9 +457,15 @@ func (t *Tx) SnapshotPoints(ctx context.Context, playerID int64) ([]SnapshotPoin
 // SnapshotsPage lists the player's snapshots newest first with their data,
 // limit of them after skipping offset; kind "" means every kind.
 func (t *Tx) SnapshotsPage(ctx context.Context, playerID int64, kind string, offset, limit int) ([]Snapshot, error) {
-	q := `SELECT id, kind, observed_at, region, name, rating, stars, play_count, digest, data FROM snapshots
-		WHERE player_id = ? AND (? = '' OR kind = ?) ORDER BY observed_at DESC, id DESC LIMIT ? OFFSET ?`
-	rows, err := t.query(ctx, q, playerID, kind, kind, limit, offset)
+	const cols = "SELECT id, kind, observed_at, region, name, rating, stars, play_count, digest, data FROM snapshots WHERE player_id = ? "
+	const order = " ORDER BY observed_at DESC, id DESC LIMIT ? OFFSET ?"
+	var rows *sql.Rows
+	var err error
+	if kind == "" {
+		rows, err = t.query(ctx, cols+order, playerID, limit, offset)
+	} else {
+		rows, err = t.query(ctx, cols+"AND kind = ?"+order, playerID, kind, limit, offset)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("storage: list snapshots: %w", err)
 	}
