@@ -24,6 +24,9 @@ import (
 func findChromium(t *testing.T) string {
 	t.Helper()
 	if p := os.Getenv("MAIPROBE_CHROMIUM"); p != "" {
+		if _, err := os.Stat(p); err != nil {
+			t.Fatalf("e2e: MAIPROBE_CHROMIUM: %v", err)
+		}
 		return p
 	}
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome", "headless-shell"} {
