@@ -77,7 +77,6 @@ func commands() []*cmd {
 		proxyCmd(),
 		songsCmd(),
 		ratingCmd(),
-		genCmd(),
 	}
 }
 

@@ -38,6 +38,12 @@ type messages struct {
 
 	proxyUsage, proxyRemoteToken, proxyListening, proxyWeChat, proxyTLS, proxyCACreated, proxySaved, proxyFailed string
 
+	songsUsage, songsArgs, songsBadRegion, songsNeedFrom, songsSynced, songsLinks string
+	noUnmatched, unmatchedHead, linkLearned, linkAmbiguous                        string
+
+	ratingUsage, ratingNoArgs, ratingHead, ratingColumns, ratingNew, ratingOld string
+	ratingUnknown, ratingUnknownHint, ratingHistoryColumns                     string
+
 	kinds map[dxnet.Kind]string
 
 	errNotDXNet, errUnknownPage, errTruncated, errLayout, errSitePage, errMisparsed, errExport string
@@ -175,6 +181,38 @@ var zh = &messages{
 	proxyCACreated:   "已生成本地证书 %s（私钥只有本用户可读）。",
 	proxySaved:       "已保存（%s）：%d 页，新增 %d，无变化 %d，拒绝 %d",
 	proxyFailed:      "保存失败（%s）：%v",
+
+	songsUsage: `管理存档里的曲目与谱面数据（定数、等级、物量），计算 rating 需要它。
+  songs sync        载入曲目数据：新增曲目与谱面，更新定数并保留定数的历史（一个事务）
+  songs unmatched   列出导入的页面里与曲目数据对不上的谱面（数据里没有的，或无法区分的同名谱面）
+  --from 网址或文件  数据来源：diving-fish music_data（国服，默认 ` + DefaultSongsCN + `）、
+                    zetaraku data.json 或 Tachi 数据（日服/国际服必须给出）
+  --region cn|jp|intl  数据所属的服务器（默认 cn）
+  --json            以 JSON 输出
+没有曲目数据时也能使用：页面上出现过的谱面会以"定数未知"记录，之后同步时补上。`,
+	songsArgs:      "用法：maiprobe songs sync [--from 网址或文件] [--region cn|jp|intl] | songs unmatched",
+	songsBadRegion: "未知的服务器 %q：请用 cn、jp 或 intl",
+	songsNeedFrom:  "%s 没有默认的数据来源：请用 --from 给出 zetaraku data.json 或 Tachi 数据（网址或文件）",
+	songsSynced:    "已同步 %s 曲目数据（来源 %s）：%d 首曲目，%d 张谱面；新增 %d 首曲目、%d 张谱面，%d 个定数有变化",
+	songsLinks:     "页面上出现过的谱面：%d 个已匹配，%d 个数据中没有（定数未知），%d 个无法区分",
+	noUnmatched:    "导入的页面里的谱面全部与曲目数据匹配。",
+	unmatchedHead:  "%d 个谱面与曲目数据对不上（不计入 rating 或定数未知）：",
+	linkLearned:    "数据中没有",
+	linkAmbiguous:  "无法区分",
+
+	ratingUsage: `根据存档计算 rating（B50：新版本 15 首 + 旧版本 35 首；按服务器与当时版本的规则）。
+  --json      以 JSON 输出 {"total": N, "new": [...], "old": [...], ...}
+  --at 时间   计算某一时刻（RFC 3339）的 rating：用当时的最好成绩与定数
+  --history   列出 rating 的历史：每天最后一次提高成绩之后，以及每个保存的主页/玩家数据页（附网站显示的 rating）
+先用 maiprobe songs sync 载入曲目数据，否则谱面的定数未知、不计入。`,
+	ratingNoArgs:         "不接受参数",
+	ratingHead:           "玩家 %s（%s，%s，%s）：rating %d = 新曲 %d + 旧曲 %d",
+	ratingColumns:        "#	Rating	定数	等级	达成率	评级	FC/FS	下一步	谱面	曲名",
+	ratingNew:            "新版本曲目",
+	ratingOld:            "旧版本曲目",
+	ratingUnknown:        "定数未知（不计入）",
+	ratingUnknownHint:    "%d 个谱面定数未知，其中 %d 个与曲目数据对不上；用 maiprobe songs sync 同步数据，maiprobe songs unmatched 查看原因。",
+	ratingHistoryColumns: "时间	来源	计算的 rating	网站的 rating	定数未知",
 
 	kinds: map[dxnet.Kind]string{
 		dxnet.KindHome: "主页", dxnet.KindPlayerData: "玩家数据", dxnet.KindPhoto: "相册",
@@ -326,6 +364,38 @@ Traffic to every other site passes through untouched; it is neither inspected no
 	proxyCACreated:   "made the local certificate %s (its key is readable by this user only)",
 	proxySaved:       "saved (%s): %d pages, %d added, %d unchanged, %d rejected",
 	proxyFailed:      "saving failed (%s): %v",
+
+	songsUsage: `Manage the archive's song and chart data (constants, levels, note counts) that ratings need.
+  songs sync        load song data: add songs and charts, update constants keeping their history (one transaction)
+  songs unmatched   list the charts on imported pages that are not charts of the song data (missing, or look-alikes)
+  --from URL|FILE   the data: diving-fish music_data (CN, default ` + DefaultSongsCN + `),
+                    zetaraku data.json or Tachi seeds (required for jp and intl)
+  --region cn|jp|intl  the server the data is for (default cn)
+  --json            print JSON
+Works without song data too: charts seen on pages are kept with "constant unknown" until a sync fills them in.`,
+	songsArgs:      "usage: maiprobe songs sync [--from URL|FILE] [--region cn|jp|intl] | songs unmatched",
+	songsBadRegion: "unknown region %q: use cn, jp or intl",
+	songsNeedFrom:  "%s has no default song data: give a zetaraku data.json or Tachi seeds (URL or file) with --from",
+	songsSynced:    "synced %s song data from %s: %d songs, %d charts; %d new songs, %d new charts, %d constants changed",
+	songsLinks:     "charts seen on pages: %d matched, %d not in the data (constant unknown), %d ambiguous",
+	noUnmatched:    "Every chart on the imported pages matches the song data.",
+	unmatchedHead:  "%d charts do not match the song data (not rated, or constant unknown):",
+	linkLearned:    "not in the data",
+	linkAmbiguous:  "ambiguous",
+
+	ratingUsage: `Compute the rating from the archive (B50: 15 new + 35 old charts, by the rules of the region and version of the time).
+  --json      print JSON {"total": N, "new": [...], "old": [...], ...}
+  --at TIME   the rating at a past moment (RFC 3339), from the bests and constants of that time
+  --history   list the rating over time: after the last improvement of each day, and at every saved home/playerData page (with the rating the site showed)
+Load song data first with maiprobe songs sync, or charts have no constant and do not count.`,
+	ratingNoArgs:         "takes no arguments, got",
+	ratingHead:           "player %s (%s, %s, %s): rating %d = new %d + old %d",
+	ratingColumns:        "#	Rating	Const	Level	Achievement	Rank	FC/FS	Next step	Chart	Title",
+	ratingNew:            "New songs",
+	ratingOld:            "Old songs",
+	ratingUnknown:        "Constant unknown (not counted)",
+	ratingUnknownHint:    "%d charts have no known constant, %d of them do not match the song data; run maiprobe songs sync, and maiprobe songs unmatched for why.",
+	ratingHistoryColumns: "Time	From	Computed	Site	Unknown",
 
 	kinds: map[dxnet.Kind]string{
 		dxnet.KindHome: "home", dxnet.KindPlayerData: "player data", dxnet.KindPhoto: "album",
