@@ -77,6 +77,7 @@ func commands() []*cmd {
 		proxyCmd(),
 		songsCmd(),
 		ratingCmd(),
+		genCmd(),
 	}
 }
 
