@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/maiprobe/maiprobe/internal/dxsite"
 	"github.com/maiprobe/maiprobe/internal/dxsite/fakesite"
 )
 
@@ -92,6 +93,8 @@ func TestTLSCaptureFakeSite(t *testing.T) {
 	r, site, _, pc := fakeSiteRig(t, fakesite.Options{Plays: 7}, true)
 	req := mustReq(t, "https://"+HostCN+"/maimai-mobile/home/", "en")
 	req.Header.Set("Cookie", site.Cookie())
+	// CN serves WeChat's browser only.
+	req.Header.Set("User-Agent", dxsite.WeChatUA)
 	resp, page := getBody(t, r.client, req)
 	if resp.StatusCode != http.StatusOK || !strings.Contains(page, "maiprobe is saving") {
 		t.Fatalf("home visit %d:\n%s", resp.StatusCode, page)

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -56,23 +57,34 @@ func (rm *Remote) Import(ctx context.Context, name string, page []byte, observed
 		q.Set("player", rm.Player)
 	}
 	u.RawQuery = q.Encode()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), bytes.NewReader(page))
-	if err != nil {
-		return RemoteResult{}, err
-	}
-	req.Header.Set("Authorization", "Bearer "+rm.Token)
-	req.Header.Set("Content-Type", "text/html; charset=utf-8")
-	req.Header.Set("Accept", "application/json")
 	c := rm.Client
 	if c == nil {
 		c = &http.Client{Timeout: time.Minute}
 	}
-	resp, err := c.Do(req)
-	if err != nil {
-		return RemoteResult{}, fmt.Errorf("capture: remote import %s: %w", name, err)
+	var resp *http.Response
+	var body []byte
+	for attempt := 0; ; attempt++ {
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), bytes.NewReader(page))
+		if err != nil {
+			return RemoteResult{}, err
+		}
+		req.Header.Set("Authorization", "Bearer "+rm.Token)
+		req.Header.Set("Content-Type", "text/html; charset=utf-8")
+		req.Header.Set("Accept", "application/json")
+		resp, err = c.Do(req)
+		if err != nil {
+			return RemoteResult{}, fmt.Errorf("capture: remote import %s: %w", name, err)
+		}
+		body, _ = io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusTooManyRequests || attempt >= maxRemoteRetries {
+			break
+		}
+		// The server paces each token (a burst, then one page a second).
+		if err := sleep(ctx, retryAfter(resp.Header.Get("Retry-After"))); err != nil {
+			return RemoteResult{}, err
+		}
 	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	var res RemoteResult
 	jsonErr := json.Unmarshal(body, &res)
 	switch {
@@ -89,5 +101,30 @@ func (rm *Remote) Import(ctx context.Context, name string, page []byte, observed
 			msg = strings.TrimSpace(string(body[:min(len(body), 200)]))
 		}
 		return RemoteResult{}, fmt.Errorf("capture: remote import %s: %w: HTTP %d %s", name, ErrRemote, resp.StatusCode, msg)
+	}
+}
+
+// maxRemoteRetries is how often a page the server asked to wait for (429)
+// is sent again.
+const maxRemoteRetries = 8
+
+// retryAfter reads a Retry-After in seconds: at least a second, at most a
+// minute.
+func retryAfter(v string) time.Duration {
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil || n < 1 {
+		return time.Second
+	}
+	return time.Duration(min(n, 60)) * time.Second
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
 	}
 }

@@ -21,6 +21,7 @@ import (
 // importServer is the server side of the import API as docs/proxy.md
 // describes it.
 type importServer struct {
+	busy  int // answer the next busy requests with 429
 	mu    sync.Mutex
 	got   []url.Values
 	pages [][]byte
@@ -37,6 +38,13 @@ func (s *importServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	body, _ := io.ReadAll(r.Body)
 	s.mu.Lock()
+	if s.busy > 0 {
+		s.busy--
+		s.mu.Unlock()
+		w.Header().Set("Retry-After", "1")
+		http.Error(w, `{"error":"too many requests with this token; wait and try again"}`, http.StatusTooManyRequests)
+		return
+	}
 	s.got = append(s.got, r.URL.Query())
 	s.pages = append(s.pages, body)
 	s.mu.Unlock()
@@ -99,14 +107,22 @@ func TestRemoteImport(t *testing.T) {
 		err                       error
 	}{
 		{"added", "tok-1", "<html>home</html>", "added", nil},
+		{"after waiting", "tok-1", "<html>busy</html>", "added", nil},
 		{"rejected", "tok-1", "reject-me", "rejected", nil},
 		{"wrong token", "nope", "<html>", "", ErrRemote},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			if tc.name == "after waiting" {
+				srv.busy = 1
+			}
+			start := time.Now()
 			rm := &Remote{Base: api.URL + "/base", Token: tc.token}
 			res, err := rm.Import(context.Background(), "p", []byte(tc.page), time.Time{})
 			if !errors.Is(err, tc.err) || res.Status != tc.status {
 				t.Errorf("status %q, err %v; want %q, %v", res.Status, err, tc.status, tc.err)
+			}
+			if tc.name == "after waiting" && (time.Since(start) < time.Second || srv.busy != 0) {
+				t.Error("the page was not sent again after the server's Retry-After")
 			}
 			if tc.err != nil && !strings.Contains(err.Error(), "token") {
 				t.Errorf("the error does not say the token is wrong: %v", err)
