@@ -361,6 +361,9 @@ func (s *Session) do(ctx context.Context, build func(context.Context) (*http.Req
 				lastErr = describeNetErr(req.URL.String(), rerr)
 				retry = true
 			case resp.StatusCode != http.StatusOK:
+				if isChallenge(body) {
+					return nil, nil, ErrChallenge
+				}
 				return nil, nil, fmt.Errorf("dxsite: %s answered %s", req.URL.Path, resp.Status)
 			default:
 				if contentType != nil {

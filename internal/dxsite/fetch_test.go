@@ -10,6 +10,7 @@ import (
 
 	"github.com/maiprobe/maiprobe/internal/archive"
 	"github.com/maiprobe/maiprobe/internal/dxsite/fakesite"
+	"github.com/maiprobe/maiprobe/internal/maimai"
 )
 
 // noon is a clock outside every maintenance window.
@@ -332,5 +333,65 @@ func TestOnlyRecord(t *testing.T) {
 	// Without a play count the loss meter is unknown.
 	if rep.Loss.Known {
 		t.Errorf("loss %+v without a play count", rep.Loss)
+	}
+}
+
+func TestHeaders(t *testing.T) {
+	ctx := context.Background()
+	site := fakesite.New(t, fakesite.Options{Plays: 3, RequireWeChat: true})
+	s := session(t, site, site.Cookie())
+	if _, err := s.Get(ctx, "home/"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Get(ctx, "record/"); err != nil {
+		t.Fatal(err)
+	}
+	h := site.LastHeader()
+	if ua := h.Get("User-Agent"); !strings.Contains(ua, "MicroMessenger") {
+		t.Errorf("User-Agent %q is not WeChat's", ua)
+	}
+	if ref := h.Get("Referer"); ref != site.URL()+"home/" {
+		t.Errorf("Referer %q, want the previous page %s", ref, site.URL()+"home/")
+	}
+
+	// The CN site serves the WeChat browser only.
+	other, err := NewSession(Config{Region: maimai.CN, Site: site.URL(), Cookie: site.Cookie(), Interval: -1, UserAgent: "curl/8.0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.Get(ctx, "home/"); !errors.Is(err, ErrNotPage) {
+		t.Errorf("without the WeChat User-Agent: %v, want ErrNotPage", err)
+	}
+}
+
+func TestInMaintenance(t *testing.T) {
+	for _, tc := range []struct {
+		region maimai.Region
+		at     string
+		want   bool
+	}{
+		{maimai.CN, "2026-11-23T19:59:59Z", false}, // 03:59 in Beijing
+		{maimai.CN, "2026-11-23T20:00:00Z", true},  // 04:00
+		{maimai.CN, "2026-11-23T22:59:00Z", true},  // 06:59
+		{maimai.CN, "2026-11-23T23:00:00Z", false}, // 07:00
+		{maimai.JP, "2026-11-23T19:30:00Z", true},  // 04:30 in Tokyo
+		{maimai.Intl, "2026-11-23T18:30:00Z", false},
+	} {
+		at, _ := time.Parse(time.RFC3339, tc.at)
+		if got := InMaintenance(tc.region, at); got != tc.want {
+			t.Errorf("InMaintenance(%s, %s) = %v, want %v", tc.region, tc.at, got, tc.want)
+		}
+	}
+}
+
+func TestMaintenanceHoursRefuseEarly(t *testing.T) {
+	site := fakesite.New(t, fakesite.Options{Plays: 3})
+	s, err := NewSession(Config{Region: maimai.CN, Site: site.URL(), Cookie: site.Cookie(), Interval: -1, CheckHours: true,
+		Now: func() time.Time { return time.Date(2026, 11, 23, 21, 0, 0, 0, time.UTC) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Get(context.Background(), "home/"); !errors.Is(err, ErrMaintenance) || site.Requests("") != 0 {
+		t.Errorf("in the maintenance hours: %v after %d requests; want ErrMaintenance and no request", err, site.Requests(""))
 	}
 }

@@ -43,6 +43,9 @@ type Options struct {
 	Pages map[string][]byte
 	// NoBotCheck turns off the CDN bot check (on for CN by default).
 	NoBotCheck bool
+	// RequireWeChat makes the CN site refuse a User-Agent that is not the
+	// WeChat browser's, as the real one does.
+	RequireWeChat bool
 	// SegaID and Password are the login the fake accepts (intl and JP).
 	SegaID, Password string
 }
@@ -70,6 +73,7 @@ type Server struct {
 	drop      int
 	counts    map[string]int
 	total     int
+	header    http.Header // of the last request
 	onRequest func(path string)
 }
 
@@ -164,6 +168,13 @@ func (s *Server) Requests(path string) int {
 	return s.counts[path]
 }
 
+// LastHeader is the header of the last request the site got.
+func (s *Server) LastHeader() http.Header {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.header.Clone()
+}
+
 func (s *Server) set(fn func()) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -179,6 +190,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	rel := strings.TrimPrefix(r.URL.Path, "/maimai-mobile/")
 	s.total++
 	s.counts[rel]++
+	s.header = r.Header.Clone()
 	hook := s.onRequest
 	var drop, stall bool
 	var stallFor time.Duration
@@ -229,6 +241,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	if !strings.HasPrefix(r.URL.Path, "/maimai-mobile/") {
 		http.NotFound(w, r)
+		return
+	}
+	if s.Region == maimai.CN && s.o.RequireWeChat && !strings.Contains(r.UserAgent(), "MicroMessenger") {
+		// The CN site serves the WeChat browser only.
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprint(w, "请在微信客户端打开链接")
 		return
 	}
 	if s.botCheck() && !s.hasBotCookies(r) {
