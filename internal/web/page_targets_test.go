@@ -1,0 +1,97 @@
+package web
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/maiprobe/maiprobe/internal/archive"
+	"github.com/maiprobe/maiprobe/internal/fixtures"
+	"github.com/maiprobe/maiprobe/internal/maimai"
+	"github.com/maiprobe/maiprobe/internal/songs"
+)
+
+var targetRowRE = regexp.MustCompile(`(?s)<td class="title"><a [^>]*>([^<]*)</a>.*<td>([^<]*?)(?: <span class="badge">([^<]*)</span>)?</td>.*<td class="num goal">([^<]*)</td>\s*<td class="num need">([^<]*)</td>\s*<td class="num gain">([^<]*)</td>`)
+
+// targetRows reads title, table, outside badge, goal, need and gain off
+// the targets page.
+func targetRows(body string) [][]string {
+	var out [][]string
+	for _, row := range strings.Split(body, "</tr>") {
+		if m := targetRowRE.FindStringSubmatch(row); m != nil {
+			out = append(out, m[1:])
+		}
+	}
+	return out
+}
+
+func TestTargetsPage(t *testing.T) {
+	_, b := songsApp(t, true)
+	body := getOK(t, b, "/p/default/targets")
+	want := [][]string{
+		// Scatman (8.0, 72.5%, 64): 72.5447% makes 65, +1 for 0.0447%.
+		{"Scatman (Ski Ba Bop Ba Dop Bop)", "旧曲", "", "72.5447% BB → 65", "&#43;0.0447%", "+1"},
+		// Help me (12.9, 99.0012%, 265): SS+ at 99.5% makes 12.9 × 21.1 ×
+		// 99.5% = 270.8, +5 for 0.4988% — more per step than the next
+		// rating step (99.1354% for +1).
+		{"Help me, ERINNNNNN!!", "旧曲", "", "99.5000% SS&#43; → 270", "&#43;0.4988%", "+5"},
+		// ウミユリ海底譚 is at 100.5% already: no target.
+	}
+	got := targetRows(body)
+	if strings.Join(flatten(got), "|") != strings.Join(flatten(want), "|") {
+		t.Errorf("targets %q, want %q", got, want)
+	}
+	if !strings.Contains(body, `id="rating-total">637</span>`) {
+		t.Error("the targets page lacks the total 637")
+	}
+}
+
+func flatten(rows [][]string) []string {
+	var out []string
+	for _, r := range rows {
+		out = append(out, strings.Join(r, ","))
+	}
+	return out
+}
+
+// TestTargetsRealCN: with the old table full, charts outside it are
+// listed with the score that beats its lowest entry.
+func TestTargetsRealCN(t *testing.T) {
+	src := fixtures.Shared(t, "data/songs/divingfish-music_data.cn.json")
+	ap := newApp(t, Config{})
+	ap.addUser("owner", "default")
+	ctx := context.Background()
+	db, err := songs.Open(ctx, src, maimai.CN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ap.a.SyncSongs(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"record-mainetcn-1.html", "record-truerou-1.html"} {
+		res := ap.a.Import(ctx, "default", archive.Source{Name: name, Data: fixtures.ReadDXNet(t, "cn/"+name), ObservedAt: time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)})
+		if res.Err != nil {
+			t.Fatalf("import %s: %v", name, res.Err)
+		}
+	}
+	b := ap.browser()
+	ap.mustLogin(b, "", "owner")
+	body := getOK(t, b, "/p/default/targets")
+	if !strings.Contains(body, "新曲 0，旧曲 296") {
+		t.Error("the floors are not new 0 (empty), old 296 (Got more raves？ 14.1 at 99.8286%)")
+	}
+	rows := targetRows(body)
+	if len(rows) < 2 {
+		t.Fatalf("targets %q", rows)
+	}
+	// 天火明命 (14.0, 303) is 0.0096% short of SSS+: 14.0 × 22.4 × 100.5% = 315.2.
+	if got, want := strings.Join(rows[0], ","), "天火明命,旧曲,,100.5000% SSS&#43; → 315,&#43;0.0096%,+12"; got != want {
+		t.Errorf("first target %q, want %q", got, want)
+	}
+	// Λzure Vixen is outside the old table; SS (99%) makes 300, 4 over the floor.
+	if got, want := strings.Join(rows[1], ","), "Λzure Vixen,旧曲,表外,99.0000% SS → 300,&#43;0.0056%,+4"; got != want {
+		t.Errorf("second target %q, want %q", got, want)
+	}
+}
