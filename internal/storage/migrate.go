@@ -77,12 +77,28 @@ func (db *DB) migrate(ctx context.Context) error {
 	if _, err := db.w.ExecContext(ctx, create); err != nil {
 		return fmt.Errorf("storage: create schema_migrations: %w", err)
 	}
-	var current int
-	if err := db.w.QueryRowContext(ctx, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations").Scan(&current); err != nil {
+	// Every migration not applied yet runs, not only those above the
+	// highest applied: numbers are reserved in parallel work, so 0004 may
+	// land after an archive already has 0005.
+	applied := map[int]bool{}
+	rows, err := db.w.QueryContext(ctx, "SELECT version FROM schema_migrations")
+	if err != nil {
+		return fmt.Errorf("storage: read schema version: %w", err)
+	}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			rows.Close()
+			return fmt.Errorf("storage: read schema version: %w", err)
+		}
+		applied[v] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
 		return fmt.Errorf("storage: read schema version: %w", err)
 	}
 	for _, m := range ms {
-		if m.version <= current {
+		if applied[m.version] {
 			continue
 		}
 		err := db.update(ctx, func(tx *Tx) error {
