@@ -347,6 +347,31 @@ func (a *Archive) OpenSiteLogin(ctx context.Context, key *SecretKey, player stri
 	return l, nil
 }
 
+// UpdateSiteLoginCookie stores the cookie a fetch ended with in place of
+// the player's stored one (the CN site rotates _t with every answer, so
+// the old one no longer works), keeping the schedule and the last outcome.
+func (a *Archive) UpdateSiteLoginCookie(ctx context.Context, key *SecretKey, player, cookie string) error {
+	l, err := a.OpenSiteLogin(ctx, key, player)
+	if err != nil {
+		return err
+	}
+	l.Cookie = cookie
+	if err := l.Check(); err != nil {
+		return err
+	}
+	plain, err := json.Marshal(l)
+	if err != nil {
+		return err
+	}
+	return a.db.Update(ctx, func(tx *storage.Tx) error {
+		pid, err := tx.PlayerID(ctx, player)
+		if err != nil {
+			return err
+		}
+		return tx.SetSiteLoginSealed(ctx, pid, key.seal(plain, player))
+	})
+}
+
 // ForgetSiteLogin deletes the player's stored login.
 func (a *Archive) ForgetSiteLogin(ctx context.Context, player string) error {
 	return a.db.Update(ctx, func(tx *storage.Tx) error {

@@ -303,6 +303,18 @@ func TestSiteLogins(t *testing.T) {
 			t.Errorf("due after run now: %+v", due)
 		}
 
+		// A rotated cookie replaces the stored one and keeps the rest.
+		rotated := "userId=1234567890; _t=fedcba9876543210fedcba9876543210"
+		if err := a.UpdateSiteLoginCookie(ctx, key, "alice", rotated); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := a.OpenSiteLogin(ctx, key, "alice"); err != nil || got.Cookie != rotated {
+			t.Errorf("after rotation: %+v %v", got, err)
+		}
+		if st2, _ := a.SiteLoginStatus(ctx, "alice"); st2.Enabled || !strings.Contains(st2.LastError, "log in again") {
+			t.Errorf("rotation changed the status: %+v", st2)
+		}
+
 		// Storing a new login enables it again.
 		if err := a.StoreSiteLogin(ctx, key, "alice", cn, time.Hour); err != nil {
 			t.Fatal(err)

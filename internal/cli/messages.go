@@ -145,7 +145,9 @@ var zh = &messages{
   --https-redirect         把 HTTP 请求重定向到 HTTPS（环境变量 MAIPROBE_HTTPS_REDIRECT）
   --max-upload 大小        请求体上限（默认 64MB；环境变量 MAIPROBE_MAX_UPLOAD）
   --session-ttl 时长       登录有效期（默认 720h；环境变量 MAIPROBE_SESSION_TTL）
-还没有用户时，日志里会打印一次性的设置链接，只有用它才能创建第一个用户。`,
+还没有用户时，日志里会打印一次性的设置链接，只有用它才能创建第一个用户。
+环境变量 MAIPROBE_SECRET_KEY（base64 编码的 32 个随机字节，例如 openssl rand -base64 32）开启“自动抓取”：
+网站登录信息用它加密保存，服务器按计划替玩家抓取页面。没有它这个功能关闭。`,
 	serving: "maiprobe 网页版已启动：请在浏览器打开 %s",
 
 	userUsage: `管理网页版的登录用户。
@@ -328,7 +330,9 @@ Run it again after an interruption and it carries on where it stopped.
   --https-redirect         redirect plain HTTP to HTTPS (env MAIPROBE_HTTPS_REDIRECT)
   --max-upload SIZE        largest request body (default 64MB; env MAIPROBE_MAX_UPLOAD)
   --session-ttl DURATION   how long a login lasts (default 720h; env MAIPROBE_SESSION_TTL)
-With no user yet, the log shows a one-time setup URL; only that URL can create the first user.`,
+With no user yet, the log shows a one-time setup URL; only that URL can create the first user.
+MAIPROBE_SECRET_KEY (32 random bytes in base64, e.g. openssl rand -base64 32) turns on automatic fetching:
+site logins are stored encrypted with it and the server fetches players' pages on a schedule. Without it the feature is off.`,
 	serving: "maiprobe is serving: open %s in a browser",
 
 	userUsage: `Manage the web app's logins.

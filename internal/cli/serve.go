@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/maiprobe/maiprobe/internal/archive"
 	"github.com/maiprobe/maiprobe/internal/web"
 )
 
@@ -25,6 +26,8 @@ type serveConfig struct {
 	web.Config
 	// The raw forms of settings parsed after the flags.
 	trustedProxies, maxUpload, sessionTTL string
+	// secretKey is MAIPROBE_SECRET_KEY (never a flag: it would show in ps).
+	secretKey string
 }
 
 func serveCmd() *cmd {
@@ -41,6 +44,7 @@ func serveCmd() *cmd {
 			fs.BoolVar(&sc.HTTPSRedirect, "https-redirect", redirect, "")
 			fs.StringVar(&sc.maxUpload, "max-upload", orDefault(env("MAIPROBE_MAX_UPLOAD"), "64MB"), "")
 			fs.StringVar(&sc.sessionTTL, "session-ttl", orDefault(env("MAIPROBE_SESSION_TTL"), "720h"), "")
+			sc.secretKey = env("MAIPROBE_SECRET_KEY")
 		},
 		run: func(ctx context.Context, c *runCtx, _ *flag.FlagSet, args []string) int {
 			if len(args) > 0 {
@@ -67,6 +71,11 @@ func (sc *serveConfig) finish() error {
 	}
 	if sc.SessionTTL, err = time.ParseDuration(sc.sessionTTL); err != nil || sc.SessionTTL <= 0 {
 		return fmt.Errorf("--session-ttl %q: want a duration such as 720h", sc.sessionTTL)
+	}
+	if sc.secretKey != "" {
+		if sc.SecretKey, err = archive.ParseSecretKey(sc.secretKey); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -101,6 +110,9 @@ func serve(ctx context.Context, c *runCtx, sc serveConfig) int {
 	defer a.Close()
 	log := slog.New(slog.NewTextHandler(c.Stderr, nil))
 	sc.Logger, sc.Now = log, c.Now
+	if sc.SecretKey != nil {
+		sc.Fetch = web.SiteFetcher{Archive: a}.Fetch
+	}
 	app, err := web.New(ctx, sc.Config, a)
 	if err != nil {
 		fmt.Fprintf(c.Stderr, "maiprobe serve: %v\n", err)
@@ -125,6 +137,10 @@ func serve(ctx context.Context, c *runCtx, sc serveConfig) int {
 	}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
+	schedCtx, stopSched := context.WithCancel(ctx)
+	schedDone := make(chan struct{})
+	go func() { app.RunScheduler(schedCtx); close(schedDone) }()
+	defer func() { stopSched(); <-schedDone }()
 	select {
 	case err := <-done:
 		fmt.Fprintf(c.Stderr, "maiprobe serve: %v\n", err)

@@ -202,6 +202,15 @@ func (t *Tx) SetSiteLoginNextRun(ctx context.Context, playerID int64, next time.
 	return nil
 }
 
+// SetSiteLoginSealed replaces the sealed credentials of the player's login
+// and nothing else (the CN site's cookie changes with every answer).
+func (t *Tx) SetSiteLoginSealed(ctx context.Context, playerID int64, sealed []byte) error {
+	if _, err := t.exec(ctx, "UPDATE site_logins SET sealed = ? WHERE player_id = ?", sealed, playerID); err != nil {
+		return fmt.Errorf("storage: update site login: %w", err)
+	}
+	return nil
+}
+
 // DeleteSiteLogin forgets the player's stored login.
 func (t *Tx) DeleteSiteLogin(ctx context.Context, playerID int64) error {
 	if _, err := t.exec(ctx, "DELETE FROM site_logins WHERE player_id = ?", playerID); err != nil {

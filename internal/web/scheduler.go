@@ -8,13 +8,80 @@ import (
 	"time"
 
 	"github.com/maiprobe/maiprobe/internal/archive"
+	"github.com/maiprobe/maiprobe/internal/dxsite"
 )
 
 // FetchFunc fetches a player's pages from DX NET with a stored login and
-// imports them into the archive, returning a one-line summary. It wraps
+// imports them into the archive. Its error wraps
 // archive.ErrSiteLoginExpired when the site no longer accepts the login,
 // which turns the player's schedule off until the owner stores a new one.
-type FetchFunc func(ctx context.Context, player string, login archive.SiteLogin) (summary string, err error)
+// SiteFetcher.Fetch is the real one.
+type FetchFunc func(ctx context.Context, player string, login archive.SiteLogin) (FetchResult, error)
+
+// FetchResult is what a fetch did.
+type FetchResult struct {
+	// Summary is one line for the owner, e.g. "12 pages: plays +3, …".
+	Summary string
+	// Cookie is the session's cookie when the fetch ended; the CN site
+	// rotates _t with every answer, so it replaces the stored one. ""
+	// keeps the stored login as it is.
+	Cookie string
+}
+
+// SiteFetcher fetches with dxsite, the site client of `maiprobe fetch`.
+type SiteFetcher struct {
+	Archive *archive.Archive
+	// Site and LoginURL replace the real site's addresses (tests: a fake
+	// site); empty means the login's region's site.
+	Site, LoginURL string
+	// Interval is the least time between two requests to the site
+	// (default 1 s, as dxsite).
+	Interval time.Duration
+}
+
+// Fetch logs in (SEGA ID) or uses the stored cookie (CN), then reads and
+// imports the player's pages with dxsite.Fetch.
+func (f SiteFetcher) Fetch(ctx context.Context, player string, login archive.SiteLogin) (FetchResult, error) {
+	s, err := dxsite.NewSession(dxsite.Config{Region: login.Region, Site: f.Site, Cookie: login.Cookie, Interval: f.Interval, CheckHours: f.Site == ""})
+	if err != nil {
+		return FetchResult{}, err
+	}
+	if login.SegaID != "" {
+		if err := s.Login(ctx, f.LoginURL, login.SegaID, login.Password); err != nil {
+			return FetchResult{}, expired(err)
+		}
+	}
+	rep, err := dxsite.Fetch(ctx, f.Archive, player, s, dxsite.Options{})
+	res := FetchResult{Summary: fetchSummary(rep)}
+	if login.Cookie != "" && !errors.Is(err, dxsite.ErrSessionExpired) {
+		res.Cookie = s.Cookie()
+	}
+	return res, expired(err)
+}
+
+// expired marks the site's refusals of the login itself (an expired
+// session, a wrong password, missing bot-check cookies) as
+// archive.ErrSiteLoginExpired: only a new login helps.
+func expired(err error) error {
+	if errors.Is(err, dxsite.ErrSessionExpired) || errors.Is(err, dxsite.ErrLogin) || errors.Is(err, dxsite.ErrChallenge) {
+		return loginRefused{err}
+	}
+	return err
+}
+
+// loginRefused is a dxsite error (its message says what to do) that is
+// also an archive.ErrSiteLoginExpired.
+type loginRefused struct{ error }
+
+func (e loginRefused) Is(target error) bool { return target == archive.ErrSiteLoginExpired }
+func (e loginRefused) Unwrap() error        { return e.error }
+
+// fetchSummary is the line the fetch page shows for a run.
+func fetchSummary(rep dxsite.Report) string {
+	a := rep.Added
+	return fmt.Sprintf("%d pages new, %d unchanged, %d rejected; plays +%d, details +%d, scores +%d, photos +%d (%d requests)",
+		a.Pages, rep.Unchanged.Pages, rep.Rejected, a.Plays, a.Details, a.Scores, a.Photos, rep.Requests)
+}
 
 // Scheduler settings.
 const (
@@ -109,7 +176,14 @@ func (s *Server) fetchOne(ctx context.Context, player string) {
 	}()
 
 	ran := s.now()
-	summary, err := s.callFetch(ctx, player)
+	res, err := s.callFetch(ctx, player)
+	bg := context.WithoutCancel(ctx)
+	if res.Cookie != "" {
+		// Even an interrupted fetch rotated the cookie: keep the newest.
+		if cerr := s.archive.UpdateSiteLoginCookie(bg, s.cfg.SecretKey, player, res.Cookie); cerr != nil {
+			s.log.Error("scheduler: keep the rotated cookie", "player", player, "err", cerr)
+		}
+	}
 	if ctx.Err() != nil {
 		// Shutting down: leave the run due, so it happens after the restart.
 		return
@@ -117,24 +191,24 @@ func (s *Server) fetchOne(ctx context.Context, player string) {
 	if err != nil {
 		s.log.Warn("scheduled fetch failed", "player", player, "err", err, "expired", errors.Is(err, archive.ErrSiteLoginExpired))
 	} else {
-		s.log.Info("scheduled fetch", "player", player, "result", summary)
+		s.log.Info("scheduled fetch", "player", player, "result", res.Summary)
 	}
-	if rerr := s.archive.RecordSiteLoginRun(context.WithoutCancel(ctx), player, ran, summary, err); rerr != nil {
+	if rerr := s.archive.RecordSiteLoginRun(bg, player, ran, res.Summary, err); rerr != nil {
 		s.log.Error("scheduler: record the outcome", "player", player, "err", rerr)
 	}
 }
 
 // callFetch opens the stored login and calls the fetcher; a panic in the
 // fetcher is an error of this run, not the end of the server.
-func (s *Server) callFetch(ctx context.Context, player string) (summary string, err error) {
+func (s *Server) callFetch(ctx context.Context, player string) (res FetchResult, err error) {
 	login, err := s.archive.OpenSiteLogin(ctx, s.cfg.SecretKey, player)
 	if err != nil {
-		return "", err
+		return FetchResult{}, err
 	}
 	defer func() {
 		if p := recover(); p != nil {
 			s.log.Error("scheduler: the fetcher panicked", "player", player, "panic", p)
-			summary, err = "", fmt.Errorf("internal error in the fetcher: %v", p)
+			res, err = FetchResult{}, fmt.Errorf("internal error in the fetcher: %v", p)
 		}
 	}()
 	fctx, cancel := context.WithTimeout(ctx, fetchTimeout)

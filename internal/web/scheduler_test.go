@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/maiprobe/maiprobe/internal/archive"
+	"github.com/maiprobe/maiprobe/internal/dxsite/fakesite"
 	"github.com/maiprobe/maiprobe/internal/maimai"
 )
 
@@ -37,17 +38,17 @@ type stubFetch struct {
 	page   []byte
 }
 
-func (f *stubFetch) fetch(ctx context.Context, player string, login archive.SiteLogin) (string, error) {
+func (f *stubFetch) fetch(ctx context.Context, player string, login archive.SiteLogin) (FetchResult, error) {
 	f.mu.Lock()
 	f.calls = append(f.calls, player)
 	f.logins[player] = login
 	err := f.fail[player]
 	f.mu.Unlock()
 	if err != nil {
-		return "", err
+		return FetchResult{}, err
 	}
 	res := f.a.Import(ctx, player, archive.Source{Name: "record/", Data: f.page})
-	return fmt.Sprintf("record: %s, %d plays added", res.Status, res.Added.Plays), res.Err
+	return FetchResult{Summary: fmt.Sprintf("record: %s, %d plays added", res.Status, res.Added.Plays)}, res.Err
 }
 
 func TestSchedulerRunsDueFetches(t *testing.T) {
@@ -73,7 +74,7 @@ func TestSchedulerRunsDueFetches(t *testing.T) {
 
 	// The archive stamps with the real clock, the app with the test clock
 	// (taken earlier): step past the first runs' due time.
-	ap.clock.add(time.Second)
+	ap.clock.add(time.Minute)
 	if n := ap.s.runDue(ctx); n != 2 {
 		t.Fatalf("first round ran %d fetches, want 2 (alice, bob; carol has no schedule)", n)
 	}
@@ -145,9 +146,9 @@ func TestSchedulerRunsDueFetches(t *testing.T) {
 
 func TestRunSchedulerLoop(t *testing.T) {
 	done := make(chan string, 4)
-	fetch := func(ctx context.Context, player string, _ archive.SiteLogin) (string, error) {
+	fetch := func(ctx context.Context, player string, _ archive.SiteLogin) (FetchResult, error) {
 		done <- player
-		return "ok", nil
+		return FetchResult{Summary: "ok"}, nil
 	}
 	ap := newApp(t, Config{SecretKey: testSecretKey(t), Fetch: fetch, Now: time.Now})
 	ap.addUser("alice", "alice")
@@ -217,5 +218,57 @@ func TestFetchPageRefusesBadLogins(t *testing.T) {
 				t.Errorf("%d, want 400 saying %q\n%s", res.StatusCode, tt.want, res.body)
 			}
 		})
+	}
+}
+
+// TestSchedulerWithFakeSite runs scheduled fetches through dxsite against
+// the fake DX NET: the rotated cookie is kept for the next run, and an
+// expired session turns the schedule off.
+func TestSchedulerWithFakeSite(t *testing.T) {
+	ctx := context.Background()
+	site := fakesite.New(t, fakesite.Options{Plays: 30})
+	ap := newApp(t, Config{SecretKey: testSecretKey(t)})
+	ap.s.cfg.Fetch = SiteFetcher{Archive: ap.a, Site: site.URL(), Interval: -1}.Fetch
+	ap.addUser("alice", "alice")
+	first := site.Cookie()
+	if err := ap.a.StoreSiteLogin(ctx, ap.s.cfg.SecretKey, "alice", archive.SiteLogin{Region: maimai.CN, Cookie: first}, 6*time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	ap.clock.add(time.Minute)
+	if n := ap.s.runDue(ctx); n != 1 {
+		t.Fatalf("ran %d fetches", n)
+	}
+	st, _ := ap.a.SiteLoginStatus(ctx, "alice")
+	plays, _ := ap.a.CountPlays(ctx, "alice")
+	if st.LastError != "" || !st.Enabled || plays != 30 || !strings.Contains(st.LastResult, "plays +30") {
+		t.Fatalf("after the first fetch: %d plays, %+v", plays, st)
+	}
+	login, _ := ap.a.OpenSiteLogin(ctx, ap.s.cfg.SecretKey, "alice")
+	if login.Cookie == first || !strings.Contains(login.Cookie, "_t=") {
+		t.Errorf("the stored cookie was not rotated: %q", login.Cookie)
+	}
+
+	// The next run works only with the rotated _t (the site refuses a stale one).
+	site.AddPlays(4)
+	ap.clock.add(6 * time.Hour)
+	if n := ap.s.runDue(ctx); n != 1 {
+		t.Fatalf("second round ran %d", n)
+	}
+	st, _ = ap.a.SiteLoginStatus(ctx, "alice")
+	plays, _ = ap.a.CountPlays(ctx, "alice")
+	if st.LastError != "" || plays != 34 || !strings.Contains(st.LastResult, "plays +4") {
+		t.Fatalf("after the second fetch: %d plays, %+v", plays, st)
+	}
+
+	site.Expire()
+	ap.clock.add(6 * time.Hour)
+	ap.s.runDue(ctx)
+	st, _ = ap.a.SiteLoginStatus(ctx, "alice")
+	if st.Enabled || !strings.Contains(st.LastError, "session expired, log in again") || !st.NextRunAt.IsZero() {
+		t.Errorf("after the session expired: %+v", st)
+	}
+	ap.clock.add(24 * time.Hour)
+	if n := ap.s.runDue(ctx); n != 0 {
+		t.Errorf("an expired login ran again: %d", n)
 	}
 }
