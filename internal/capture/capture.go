@@ -99,7 +99,7 @@ type Session struct {
 
 // Progress is how far a fetch has come, for the saving page.
 type Progress struct {
-	Pages   int    `json:"pages"`             // pages saved so far
+	Pages   int    `json:"pages"`             // pages read so far
 	Total   int    `json:"total"`             // pages planned so far (grows)
 	Current string `json:"current,omitempty"` // what is being fetched now
 }

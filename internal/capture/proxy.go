@@ -52,9 +52,6 @@ func (p *Proxy) Close() error {
 	return nil
 }
 
-// Wait waits for the running fetches to end (tests, and a clean exit).
-func (p *Proxy) Wait() { p.wg.Wait() }
-
 // ServeHTTP serves one proxy request: a CONNECT tunnel, a plain HTTP
 // request with an absolute URL, or a request to the proxy itself.
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
