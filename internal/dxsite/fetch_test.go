@@ -11,6 +11,7 @@ import (
 	"github.com/maiprobe/maiprobe/internal/archive"
 	"github.com/maiprobe/maiprobe/internal/dxsite/fakesite"
 	"github.com/maiprobe/maiprobe/internal/maimai"
+	"github.com/maiprobe/maiprobe/internal/storage/storagetest"
 )
 
 // noon is a clock outside every maintenance window.
@@ -18,7 +19,12 @@ func noon() time.Time { return time.Date(2026, 11, 23, 4, 0, 0, 0, time.UTC) }
 
 func openArchive(t *testing.T) *archive.Archive {
 	t.Helper()
-	a, err := archive.Open(context.Background(), filepath.Join(t.TempDir(), "archive.db"))
+	return openAt(t, filepath.Join(t.TempDir(), "archive.db"))
+}
+
+func openAt(t *testing.T, location string) *archive.Archive {
+	t.Helper()
+	a, err := archive.Open(context.Background(), location)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,10 +52,16 @@ func rows(t *testing.T, a *archive.Archive) map[string]int {
 	return c
 }
 
+// TestFetchSyntheticCN fetches a synthetic CN player twice, into every
+// configured database.
 func TestFetchSyntheticCN(t *testing.T) {
+	storagetest.Run(t, testFetchSyntheticCN)
+}
+
+func testFetchSyntheticCN(t *testing.T, location string) {
 	ctx := context.Background()
 	site := fakesite.New(t, fakesite.Options{Plays: 60})
-	a := openArchive(t)
+	a := openAt(t, location)
 	s := session(t, site, site.Cookie())
 	rep, err := Fetch(ctx, a, "p", s, Options{})
 	for _, r := range rep.Results {
