@@ -30,6 +30,8 @@ type Archive struct {
 	hook func(what string) error
 	// charts caches each region's chart database for ratings (songs.go).
 	charts chartCache
+	// ratings caches each player's current rating (rating.go).
+	ratings ratingCache
 }
 
 // Open opens the archive at location (a SQLite file path,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/maiprobe/maiprobe/internal/maimai"
@@ -161,8 +162,13 @@ func (a *Archive) loadLinked(ctx context.Context, player string, withHistory boo
 // the player's region and version at that time.
 func (a *Archive) Rating(ctx context.Context, player string, at time.Time) (*PlayerRating, error) {
 	past := !at.IsZero()
+	stamp := ""
 	if !past {
 		at = a.now()
+		var r *PlayerRating
+		if r, stamp = a.ratings.get(ctx, a, player, at); r != nil {
+			return r, nil
+		}
 	}
 	d, err := a.loadLinked(ctx, player, past)
 	if err != nil {
@@ -182,7 +188,85 @@ func (a *Archive) Rating(ctx context.Context, player string, at time.Time) (*Pla
 	}
 	res := d.rate(rules, scores, at, past)
 	res.Player = player
+	if stamp != "" {
+		a.ratings.put(player, stamp, res)
+	}
 	return res, nil
+}
+
+// ratingCache keeps each player's latest current rating with the stamp of
+// what it was computed from (storage.RatingStamp), so showing the rating
+// again costs one small query until an import or a sync changes its data.
+type ratingCache struct {
+	mu sync.Mutex
+	m  map[string]cachedRating
+}
+
+type cachedRating struct {
+	stamp string
+	res   PlayerRating
+}
+
+// stamp is the player's rating stamp under the rules of at.
+func (a *Archive) ratingStamp(ctx context.Context, player string, at time.Time) (string, error) {
+	var stamp string
+	err := a.db.View(ctx, func(tx *storage.Tx) error {
+		id, err := tx.PlayerID(ctx, player)
+		if err != nil {
+			return err
+		}
+		region, err := tx.PlayerRegion(ctx, id)
+		if err != nil {
+			return err
+		}
+		rules, err := RulesFor(region, at)
+		if err != nil {
+			return err
+		}
+		s, err := tx.RatingStamp(ctx, id, region)
+		stamp = fmt.Sprintf("%d %s %s", id, rules.Version, s)
+		return err
+	})
+	return stamp, err
+}
+
+// get returns a copy of the cached rating when its data has not changed,
+// and the stamp it checked ("" when it could not read one).
+func (c *ratingCache) get(ctx context.Context, a *Archive, player string, at time.Time) (*PlayerRating, string) {
+	stamp, err := a.ratingStamp(ctx, player, at)
+	if err != nil {
+		return nil, "" // the full path reports it
+	}
+	c.mu.Lock()
+	cr, ok := c.m[player]
+	c.mu.Unlock()
+	if !ok || cr.stamp != stamp {
+		return nil, stamp
+	}
+	r := cr.res.clone()
+	r.At = at.UTC()
+	return r, stamp
+}
+
+// put caches res under the stamp read before its data was: a change made
+// in between leaves the entry keyed by the older stamp, so it is
+// recomputed next time rather than served stale.
+func (c *ratingCache) put(player, stamp string, res *PlayerRating) {
+	c.mu.Lock()
+	if c.m == nil {
+		c.m = map[string]cachedRating{}
+	}
+	c.m[player] = cachedRating{stamp: stamp, res: *res.clone()}
+	c.mu.Unlock()
+}
+
+// clone copies r with its tables, so callers may change what they get.
+func (r *PlayerRating) clone() *PlayerRating {
+	c := *r
+	c.New = append([]RatingEntry{}, r.New...)
+	c.Old = append([]RatingEntry{}, r.Old...)
+	c.Unknown = append([]RatingEntry{}, r.Unknown...)
+	return &c
 }
 
 // bestsAt is the best of each chart as the score history had it at at:

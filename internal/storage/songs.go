@@ -399,3 +399,23 @@ func (t *Tx) BestScoresLinked(ctx context.Context, playerID int64, region maimai
 	}
 	return bs, ls, rows.Err()
 }
+
+// RatingStamp is a value that changes whenever anything a player's rating
+// in region is computed from does: their best scores and score history,
+// the region's chart links and its chart database.
+func (t *Tx) RatingStamp(ctx context.Context, playerID int64, region maimai.Region) (string, error) {
+	charts, err := t.ChartStamp(ctx, region)
+	if err != nil {
+		return "", err
+	}
+	var bests, steps, maxStep, links, maxLink int64
+	err = t.tx.QueryRowContext(ctx, t.d.rebind(`SELECT
+		(SELECT COUNT(*) FROM best_scores WHERE player_id = ?),
+		(SELECT COUNT(*) FROM score_history WHERE player_id = ?), (SELECT COALESCE(MAX(id), 0) FROM score_history WHERE player_id = ?),
+		(SELECT COUNT(*) FROM chart_links WHERE region = ?), (SELECT COALESCE(MAX(id), 0) FROM chart_links WHERE region = ?)`),
+		playerID, playerID, playerID, string(region), string(region)).Scan(&bests, &steps, &maxStep, &links, &maxLink)
+	if err != nil {
+		return "", fmt.Errorf("storage: rating stamp: %w", err)
+	}
+	return fmt.Sprintf("%s|%d %d %d %d %d", charts, bests, steps, maxStep, links, maxLink), nil
+}
