@@ -1,0 +1,52 @@
+package e2e
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// TestHarnessSeesProblems checks the checks: a page with a console
+// error, an uncaught exception, a missing script, a failed request and an
+// undrawn chart must be reported, or every clean page above proves nothing.
+func TestHarnessSeesProblems(t *testing.T) {
+	t.Parallel()
+	browser := newChromium(t, false)
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /bad", func(w http.ResponseWriter, r *http.Request) {
+		// A port that refuses connections makes the last request fail.
+		dead := httptest.NewServer(http.NotFoundHandler())
+		dead.Close()
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, `<!doctype html><title>bad</title>
+<figure class="chart"><figcaption>never drawn</figcaption></figure>
+<script src="/missing.js"></script>
+<script>console.error("broken", 42); fetch(%q).catch(() => {}); throw new Error("boom");</script>`, dead.URL+"/x")
+	})
+	mux.HandleFunc("GET /good", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, `<!doctype html><title>good</title><p>fine</p><script>console.log("not an error")</script>`)
+	})
+	ts := httptest.NewServer(mux)
+	t.Cleanup(ts.Close)
+	tb := newTab(t, browser, "0-harness")
+
+	tb.open(ts.URL+"/good", http.StatusOK)
+	if p := tb.takeProblems(); len(p) != 0 {
+		t.Errorf("a clean page reported %q", p)
+	}
+
+	tb.open(ts.URL+"/bad", http.StatusOK)
+	if total, drawn := tb.chartsDrawn(); total != 1 || drawn != 0 {
+		t.Errorf("chartsDrawn on an undrawn chart = %d, %d; want 1, 0", total, drawn)
+	}
+	tb.open(ts.URL+"/good", http.StatusOK) // lets the failed fetch finish
+	got := strings.Join(tb.takeProblems(), "\n")
+	for _, want := range []string{`console error: "broken" 42`, "uncaught exception", "boom", "/missing.js answered 404", "request failed"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("problems do not mention %q; got:\n%s", want, got)
+		}
+	}
+}
