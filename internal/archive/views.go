@@ -276,26 +276,8 @@ type VisitList struct {
 	Visits []Visit
 }
 
-// span is a session's bounds in unix minutes and its play count.
-type span struct {
-	from, to int64
-	n        int
-}
-
-// splitSessions groups sorted play minutes into sessions, oldest first.
-func splitSessions(minutes []int64, gap time.Duration) []span {
-	var out []span
-	g := int64(gap / time.Minute)
-	for _, m := range minutes {
-		if len(out) > 0 && m-out[len(out)-1].to <= g {
-			out[len(out)-1].to = m
-			out[len(out)-1].n++
-			continue
-		}
-		out = append(out, span{from: m, to: m, n: 1})
-	}
-	return out
-}
+// span is a visit's first and last minute (unix minutes).
+type span struct{ from, to int64 }
 
 // Visits splits the player's plays into visits separated by at least
 // gap (DefaultVisitGap when 0) and lists limit of them, newest first,
@@ -306,14 +288,22 @@ func (a *Archive) Visits(ctx context.Context, player string, gap time.Duration, 
 	}
 	var out VisitList
 	err := a.view(ctx, player, func(tx *storage.Tx, id int64) error {
-		minutes, err := tx.PlayMinutes(ctx, id)
+		starts, err := tx.VisitStarts(ctx, id, int64(gap/time.Minute))
+		if err != nil || len(starts) == 0 {
+			return err
+		}
+		_, last, _, err := tx.PlayMinuteRange(ctx, id)
 		if err != nil {
 			return err
 		}
-		spans := splitSessions(minutes, gap)
-		out.Total = len(spans)
-		for i := len(spans) - 1 - offset; i >= 0 && len(out.Visits) < limit; i-- {
-			s, err := visit(ctx, tx, id, spans[i])
+		out.Total = len(starts)
+		for i := len(starts) - 1 - offset; i >= 0 && len(out.Visits) < limit; i-- {
+			// A visit runs from its start to the minute before the next.
+			sp := span{from: starts[i], to: last}
+			if i+1 < len(starts) {
+				sp.to = starts[i+1] - 1
+			}
+			s, err := visit(ctx, tx, id, sp)
 			if err != nil {
 				return err
 			}
@@ -340,6 +330,9 @@ func visit(ctx context.Context, tx *storage.Tx, player int64, sp span) (Visit, e
 		return s, nil
 	}
 	s.Start, s.End, s.Region = plays[0].PlayedAt, plays[len(plays)-1].PlayedAt, plays[0].Region
+	// The span may run up to the next visit; the rating is looked up
+	// around the plays themselves.
+	to = time.Unix((s.End.Unix()/60+1)*60, 0).UTC()
 	chs, err := changes(ctx, tx, player, plays)
 	if err != nil {
 		return s, err
@@ -570,15 +563,23 @@ type Overview struct {
 	// without plays left out.
 	PlaysByMonth []MonthCount
 	Latest       *Visit // nil when there are no plays
+	// Recent are the latest plays, newest first (up to the number asked).
+	Recent []StoredPlay
 }
 
-// Overview gathers the player's front page. It reads no more than it
-// shows: plays are counted per day in SQL and the latest visit is found
-// from the newest plays backwards.
-func (a *Archive) Overview(ctx context.Context, player string) (Overview, error) {
+// Overview gathers the player's front page with its recent latest plays.
+// It reads no more than it shows: plays are counted per month on the
+// index and the latest visit is found from the newest plays backwards.
+func (a *Archive) Overview(ctx context.Context, player string, recent int) (Overview, error) {
 	var o Overview
 	err := a.view(ctx, player, func(tx *storage.Tx, id int64) error {
-		var err error
+		rows, err := tx.FilterPlays(ctx, id, storage.PlayFilter{}, 0, recent)
+		if err != nil {
+			return err
+		}
+		if o.Recent, err = storedPlays(rows); err != nil {
+			return err
+		}
 		if o.Points, err = tx.SnapshotPoints(ctx, id); err != nil {
 			return err
 		}
@@ -633,13 +634,12 @@ func latestSpan(ctx context.Context, tx *storage.Tx, player int64, gap time.Dura
 		if err != nil || len(ms) == 0 {
 			return span{}, false, err
 		}
-		sp := span{from: ms[0], to: ms[0], n: 1}
+		sp := span{from: ms[0], to: ms[0]}
 		for _, m := range ms[1:] {
 			if sp.from-m > g {
 				return sp, true, nil
 			}
 			sp.from = m
-			sp.n++
 		}
 		if len(ms) < limit {
 			return sp, true, nil

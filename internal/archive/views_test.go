@@ -169,12 +169,15 @@ func TestViewsChartAndOverview(t *testing.T) {
 	if err != nil || pv.Play.Achievement != 990500 || len(pv.Chart.Plays) != 6 {
 		t.Errorf("play by id: %+v, %v", pv.Play, err)
 	}
-	o, err := a.Overview(ctx, "viewer")
+	o, err := a.Overview(ctx, "viewer", 2)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if o.Plays != 7 || o.Profile == nil || o.Profile.Rating != 12400 || len(o.Points) != 3 {
 		t.Errorf("overview: %d plays, profile %+v", o.Plays, o.Profile)
+	}
+	if len(o.Recent) != 2 || o.Recent[0].Achievement != 997000 {
+		t.Errorf("overview: recent plays %+v", o.Recent)
 	}
 	if len(o.PlaysByMonth) != 1 || o.PlaysByMonth[0].Plays != 7 || o.Latest == nil || o.Latest.Start.Day() != 5 {
 		t.Errorf("overview: months %+v, latest %+v", o.PlaysByMonth, o.Latest)
@@ -186,7 +189,7 @@ func TestViewsChartAndOverview(t *testing.T) {
 	if len(h.Points) != 3 || h.Points[0].Rating != 12345 || len(h.Page) != 1 || h.Page[0].Rating != 12360 || h.Page[0].Name != "VIEWER" {
 		t.Errorf("profile history: points %+v, page %+v", h.Points, h.Page)
 	}
-	if _, err := a.Overview(ctx, "nobody"); err == nil {
+	if _, err := a.Overview(ctx, "nobody", 2); err == nil {
 		t.Error("an unknown player has an overview")
 	}
 }

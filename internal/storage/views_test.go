@@ -205,12 +205,28 @@ func viewSuite(t *testing.T, db *storage.DB) {
 
 	t.Run("minutes, ranges, snapshots, photos", func(t *testing.T) {
 		view(t, func(tx *storage.Tx) error {
-			ms, err := tx.PlayMinutes(ctx, player)
-			if err != nil {
-				return err
+			day := viewBase.Unix() / 60
+			for _, tt := range []struct {
+				gap  int64
+				want string
+			}{{180, fmt.Sprint([]int64{day, day + 24*60})}, {3, fmt.Sprint([]int64{day, day + 4, day + 8, day + 24*60, day + 24*60 + 5})}, {2000, fmt.Sprint([]int64{day})}} {
+				starts, err := tx.VisitStarts(ctx, player, tt.gap)
+				if err != nil {
+					return err
+				}
+				if fmt.Sprint(starts) != tt.want {
+					t.Errorf("visit starts with a gap of %d minutes = %v, want %s", tt.gap, starts, tt.want)
+				}
 			}
-			if len(ms) != 5 || ms[0] != viewBase.Unix()/60 || ms[4] != viewBase.Unix()/60+24*60+5 {
-				t.Errorf("minutes = %v", ms)
+			first, last, ok, err := tx.PlayMinuteRange(ctx, player)
+			if err != nil || !ok || first != day || last != day+24*60+5 {
+				t.Errorf("play minutes %d…%d (%v, %v), want %d…%d", first, last, ok, err, day, day+24*60+5)
+			}
+			if ms, err := tx.RecentPlayMinutes(ctx, player, 2); err != nil || fmt.Sprint(ms) != fmt.Sprint([]int64{day + 24*60 + 5, day + 24*60}) {
+				t.Errorf("recent minutes = %v, %v", ms, err)
+			}
+			if n, err := tx.CountPlaysInMinutes(ctx, player, day, day+9); err != nil || n != 3 {
+				t.Errorf("plays in day 1's first 9 minutes = %d, %v; want 3", n, err)
 			}
 			day1, err := tx.PlaysBetween(ctx, player, viewBase, viewBase.Add(9*time.Minute))
 			if err != nil {

@@ -2,8 +2,6 @@ package web
 
 import (
 	"net/http"
-
-	"github.com/maiprobe/maiprobe/internal/archive"
 )
 
 // profileCard is the latest saved profile as the overview shows it.
@@ -31,7 +29,7 @@ const overviewPageSize = 20
 
 func (s *Server) overview(w http.ResponseWriter, r *http.Request) {
 	player := r.PathValue("player")
-	o, err := s.archive.Overview(r.Context(), player)
+	o, err := s.archive.Overview(r.Context(), player, overviewPageSize)
 	if err != nil {
 		s.archiveFail(w, r, err)
 		return
@@ -61,12 +59,7 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request) {
 		lv := newVisitView(player, *o.Latest)
 		v.Latest = &lv
 	}
-	recent, err := s.archive.ListPlays(r.Context(), player, archive.PlayFilter{}, 0, overviewPageSize)
-	if err != nil {
-		s.archiveFail(w, r, err)
-		return
-	}
-	for _, p := range recent.Plays {
+	for _, p := range o.Recent {
 		v.Recent = append(v.Recent, newPlayRow(player, p))
 	}
 	s.render(w, r, http.StatusOK, "overview", v)
