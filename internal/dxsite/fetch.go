@@ -125,8 +125,8 @@ type fetcher struct {
 // a killed process) and started again within ResumeWithin skips the pages
 // the first one finished; the archive's deduplication makes any page read
 // twice harmless.
-func Fetch(ctx context.Context, a *archive.Archive, player string, s *Session, o Options) (Report, error) {
-	rep := Report{Region: s.Region()}
+func Fetch(ctx context.Context, a *archive.Archive, player string, s *Session, o Options) (rep Report, err error) {
+	rep = Report{Region: s.Region()}
 	if player == "" {
 		return rep, errors.New("dxsite: no player name given")
 	}
@@ -139,27 +139,24 @@ func Fetch(ctx context.Context, a *archive.Archive, player string, s *Session, o
 	if err := f.begin(ctx); err != nil {
 		return rep, err
 	}
-	want := func(p Part) bool { return len(o.Only) == 0 || slices.Contains(o.Only, p) }
-	for _, p := range []Part{PartHome, PartPlayerData, PartAlbum, PartRecord} {
-		if want(p) || (p == PartRecord && want(PartDetails)) {
-			f.total++
-		}
-	}
-	if want(PartScores) {
-		f.total += len(ScoreLists)
-	}
 	steps := []struct {
-		part Part
-		fn   func(context.Context) error
+		part  Part
+		pages int
+		fn    func(context.Context) error
 	}{
-		{PartHome, func(ctx context.Context) error { return f.profile(ctx, PartHome, "home/") }},
-		{PartPlayerData, func(ctx context.Context) error { return f.profile(ctx, PartPlayerData, "playerData/") }},
-		{PartAlbum, f.album},
-		{PartRecord, f.record},
-		{PartScores, f.scores},
+		{PartHome, 1, func(ctx context.Context) error { return f.profile(ctx, PartHome, "home/") }},
+		{PartPlayerData, 1, func(ctx context.Context) error { return f.profile(ctx, PartPlayerData, "playerData/") }},
+		{PartAlbum, 1, f.album},
+		{PartRecord, 1, f.record},
+		{PartScores, len(ScoreLists), f.scores},
 	}
 	for _, st := range steps {
-		if !want(st.part) && !(st.part == PartRecord && want(PartDetails)) {
+		if f.wants(st.part) {
+			f.total += st.pages
+		}
+	}
+	for _, st := range steps {
+		if !f.wants(st.part) {
 			continue
 		}
 		if err := st.fn(ctx); err != nil {
@@ -174,6 +171,14 @@ func Fetch(ctx context.Context, a *archive.Archive, player string, s *Session, o
 		return rep, fmt.Errorf("dxsite: %d pages were rejected by the archive", rep.Rejected)
 	}
 	return rep, nil
+}
+
+// wants reports whether the fetch reads part; the details need the record.
+func (f *fetcher) wants(p Part) bool {
+	if len(f.o.Only) == 0 || slices.Contains(f.o.Only, p) {
+		return true
+	}
+	return p == PartRecord && slices.Contains(f.o.Only, PartDetails)
 }
 
 // begin resumes an interrupted run or starts a new one.
@@ -406,7 +411,7 @@ func (f *fetcher) record(ctx context.Context) error {
 			return err
 		}
 	}
-	if len(f.o.Only) > 0 && !slices.Contains(f.o.Only, PartDetails) {
+	if !f.wants(PartDetails) {
 		return nil
 	}
 	return f.details(ctx, rec)

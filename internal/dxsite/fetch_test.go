@@ -85,6 +85,10 @@ func testFetchSyntheticCN(t *testing.T, location string) {
 	if rep.PlayCount != 60 {
 		t.Errorf("play count %d, want 60", rep.PlayCount)
 	}
+	// home, playerData, album + 3 images, record, 50 details, 6 lists: 63.
+	if rep.Requests != 63 || site.Requests("") != 63 {
+		t.Errorf("%d requests (site saw %d), want 63", rep.Requests, site.Requests(""))
+	}
 	// First fetch: 50 plays wait in the window, the 10 before are lost.
 	want := Loss{Known: true, Waiting: 50, SlotsLeft: 0, LostBefore: 10}
 	if rep.Loss != want {
