@@ -302,10 +302,12 @@ func (a *Archive) RatingTargets(ctx context.Context, player string, limit int) (
 	if err != nil {
 		return nil, fmt.Errorf("archive: rating targets: %w", err)
 	}
-	if pc == nil || !pc.ruled {
+	if pc == nil {
 		return res, nil
 	}
-	res.Region = pc.d.region
+	if res.Region = pc.d.region; !pc.ruled {
+		return res, nil // no rules for the region today: nothing to rank
+	}
 	rules := pc.rules
 	var bests []rating.Best
 	var entries []RatingEntry
