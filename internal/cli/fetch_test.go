@@ -23,7 +23,7 @@ func TestFetchCommand(t *testing.T) {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
 	}
 	for _, want := range []string{
-		"fetched 59 pages (63 requests): new 50 plays, 50 details,",
+		"fetched 60 pages (63 requests): new 50 plays, 50 details,",
 		"3 photo images",
 		"loss meter: 55 plays in all; 50 plays wait in the site's window of 50, 0 more plays",
 		"5 plays were made before the archive began",
