@@ -6,6 +6,8 @@ import (
 	"html/template"
 	"net/url"
 	"strings"
+
+	"github.com/maiprobe/maiprobe/internal/dxsite"
 )
 
 // bookmarkletJS is the script the bookmarklet and the userscript run on
@@ -20,6 +22,8 @@ type bookmarkletSettings struct {
 	Token  string `json:"token"`  // the import token
 	Pace   int    `json:"pace"`   // milliseconds between two requests to the site
 	Button bool   `json:"button"` // userscript: show a button instead of the panel at once
+	// Lists are the score lists to read, the same as the server's fetcher.
+	Lists []string `json:"lists"`
 }
 
 // bookmarkletPace keeps the script to about one request a second on the
@@ -37,7 +41,7 @@ func bookmarkletSource(set bookmarkletSettings) string {
 // bookmarkletURL is the javascript: link to drag to the bookmarks bar.
 // The script is percent-encoded, which browsers undo before running it.
 func bookmarkletURL(api, token string) template.URL {
-	src := "void " + bookmarkletSource(bookmarkletSettings{API: api, Token: token, Pace: bookmarkletPace})
+	src := "void " + bookmarkletSource(bookmarkletSettings{API: api, Token: token, Pace: bookmarkletPace, Lists: dxsite.ScoreLists})
 	// It is our own script with JSON-escaped settings, hence trusted as a URL.
 	return template.URL("javascript:" + url.PathEscape(src))
 }
@@ -58,7 +62,7 @@ func userscript(api, token string) string {
 		b.WriteString("// @match       " + m + "\n")
 	}
 	b.WriteString("// @grant       none\n// @run-at      document-idle\n// ==/UserScript==\n")
-	b.WriteString(bookmarkletSource(bookmarkletSettings{API: api, Token: token, Pace: bookmarkletPace, Button: true}))
+	b.WriteString(bookmarkletSource(bookmarkletSettings{API: api, Token: token, Pace: bookmarkletPace, Button: true, Lists: dxsite.ScoreLists}))
 	b.WriteString("\n")
 	return b.String()
 }

@@ -1,7 +1,7 @@
 // maiprobe's bookmarklet and userscript (docs/bookmarklet.md). It runs on a
 // maimai DX NET page in the player's own browser: it sends the page, or on
 // request the record list, every play detail the record list links to and
-// the score lists of every difficulty, to the maiprobe import API. The
+// the score lists of every difficulty (cfg.lists), to the maiprobe import API. The
 // site's pages are fetched same-origin with the player's own session, one
 // about every cfg.pace milliseconds; the server is called with the import
 // token only (no cookies). The Go side appends the call with the settings.
@@ -176,7 +176,9 @@
       if (!base) {
         throw new Error(T.notSite);
       }
-      var diffs = [0, 1, 2, 3, 4, 10];
+      var lists = cfg.lists && cfg.lists.length ? cfg.lists : [0, 1, 2, 3, 4, 10].map(function (d) {
+        return 'record/musicGenre/search/?genre=99&diff=' + d;
+      });
       say(T.fetching + 'record/');
       var record = await get('record/');
       var f = await send('record/', record);
@@ -191,7 +193,7 @@
         }
       });
       var paths = idx.map(function (v) { return 'record/playlogDetail/?idx=' + encodeURIComponent(v); });
-      diffs.forEach(function (d) { paths.push('record/musicGenre/search/?genre=99&diff=' + d); });
+      paths = paths.concat(lists);
       progress.max = paths.length + 1;
       progress.value = 1;
       for (var i = 0; i < paths.length && !stopped; i++) {
