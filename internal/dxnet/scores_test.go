@@ -281,7 +281,7 @@ func TestParseScoresSynthetic(t *testing.T) {
 			file: "musicSort-cn-utage.html", region: maimai.CN, list: "musicSort", filter: "版本 / master",
 			charts: []maimai.Score{
 				func() maimai.Score {
-					s := wantPlayed(wantScore("D✪N’T  ST✪P  R✪CKIN’", maimai.Std, maimai.Master, "14+", "舞萌DX 2024"), "100.6789", 2523, 2844, maimai.RankSSSP, maimai.APP, maimai.FSDP)
+					s := wantPlayed(wantScore("D✪N’T  ST✪P  R✪CKIN’", maimai.Std, maimai.Master, "14+", "舞萌DX 2024"), "100.6789", 2523, 2844, maimai.RankSSSP, maimai.AP, maimai.FSDP)
 					s.Idx = "cn-idx-1"
 					return s
 				}(),
