@@ -122,14 +122,22 @@ func (a *Archive) syncSongs(ctx context.Context, tx *storage.Tx, db *songs.Datab
 	for _, h := range hist {
 		latest[h.ChartID] = h // ordered by first_seen: the last one wins
 	}
+	seen := map[string]int{}
 	for _, s := range db.Songs {
+		key := songKey(s)
+		// Keys repeat in some data (zetaraku utage twins); the nth repeat,
+		// in the data's order, is a song of its own.
+		if n := seen[key]; n > 0 {
+			seen[key]++
+			key += "#" + strconv.Itoa(n+1)
+		} else {
+			seen[key] = 1
+		}
 		row := storage.SongRow{Region: db.Region, Key: s.Key, MusicID: s.ID, Title: s.Title, SiteTitle: s.SiteTitle,
 			Type: s.Type, Artist: s.Artist, Genre: s.Genre, BPM: s.BPM, Version: s.Version,
 			VersionNum: int(versionNumber(s.Version)), Utage: s.Utage, UtageKind: s.UtageKind, Buddy: s.Buddy, New: s.New,
 			Source: db.Source, SyncedAt: now}
-		if row.Key == "" {
-			row.Key = strconv.Itoa(s.ID)
-		}
+		row.Key = key
 		old, ok := songByKey[row.Key]
 		// A changed song, or a song with a changed chart, gets the sync's
 		// time, which readers use to see that the data changed.
@@ -185,6 +193,16 @@ func (a *Archive) syncSongs(ctx context.Context, tx *storage.Tx, db *songs.Datab
 		}
 	}
 	return nil
+}
+
+// songKey is a song's key in the archive: its source key, which Tachi and
+// zetaraku share between a title's std and DX chart sets, with the type.
+func songKey(s *songs.Song) string {
+	k := s.Key
+	if k == "" {
+		k = strconv.Itoa(s.ID)
+	}
+	return k + "/" + string(s.Type)
 }
 
 // versionNumber reads a source's version name ("maimai でらっくす
@@ -247,7 +265,11 @@ func loadCharts(ctx context.Context, tx *storage.Tx, region maimai.Region) (*cha
 	var synced, all []*songs.Song
 	source := ""
 	for _, r := range rows {
-		s := &songs.Song{ID: r.MusicID, Key: r.Key, Title: r.Title, SiteTitle: r.SiteTitle, Artist: r.Artist, Genre: r.Genre,
+		key := r.Key
+		if i := strings.LastIndex(key, "/"); i >= 0 && r.Source != learnedSource {
+			key = key[:i] // the source's key, without songKey's type
+		}
+		s := &songs.Song{ID: r.MusicID, Key: key, Title: r.Title, SiteTitle: r.SiteTitle, Artist: r.Artist, Genre: r.Genre,
 			BPM: r.BPM, Version: r.Version, Type: r.Type, Utage: r.Utage, UtageKind: r.UtageKind, Buddy: r.Buddy, New: r.New,
 			Regions: []maimai.Region{region}}
 		bySong[r.ID], rowOf[r.ID] = s, r

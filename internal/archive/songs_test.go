@@ -295,3 +295,47 @@ func TestSyncRealCN(t *testing.T) {
 		t.Errorf("history of %s: %+v, want %s then one tenth more from %s", m, hist, old, later)
 	}
 }
+
+// TestSyncRealIntl syncs the Tachi intl data and imports the intl record
+// fixture. The page (CiRCLE) is newer than the data (PRiSM PLUS): each
+// chart that does not match must be one the data does not have yet,
+// learned with the matcher's reason, never dropped.
+func TestSyncRealIntl(t *testing.T) {
+	ctx := context.Background()
+	src := fixtures.Shared(t, "data/songs/tachi-maimaidx-intl.2025-10-17.json")
+	a := openDB(t, "sqlite")
+	a.now = func() time.Time { return time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC) }
+	db, err := songs.Open(ctx, src, maimai.Intl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.SyncSongs(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	res := a.Import(ctx, "intl", Source{Name: "record", Data: fixtures.ReadDXNet(t, "intl/record-minty-1.html"), ObservedAt: a.now()})
+	if res.Status != Added {
+		t.Fatalf("import: %s %v", res.Status, res.Err)
+	}
+	un, err := a.UnmatchedCharts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 23 distinct charts of the page's 50 plays are of songs added after
+	// the data was made (the songs package pins 34 missed plays).
+	if len(un) != 23 {
+		t.Errorf("%d charts unmatched, want 23", len(un))
+	}
+	for _, u := range un {
+		if u.Region != maimai.Intl || u.Status != LinkLearned || !strings.Contains(u.Reason, "no song with this title in the intl data") {
+			t.Errorf("unmatched %+v: want a learned intl chart of a song the data lacks", u)
+		}
+	}
+	r, err := a.Rating(ctx, "intl", time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Region != maimai.Intl || r.Unmatched != len(un) || r.Bests != len(r.New)+len(r.Old)+len(r.Unknown) {
+		t.Errorf("rating: region %s, %d unmatched (want %d), %d bests = %d new + %d old + %d unknown",
+			r.Region, r.Unmatched, len(un), r.Bests, len(r.New), len(r.Old), len(r.Unknown))
+	}
+}
