@@ -339,3 +339,35 @@ func TestSyncRealIntl(t *testing.T) {
 			r.Region, r.Unmatched, len(un), r.Bests, len(r.New), len(r.Old), len(r.Unknown))
 	}
 }
+
+// TestSyncRealJPTwice syncs the zetaraku JP data twice: every song is
+// stored once, and the second sync finds nothing new or changed (the keys
+// are stable).
+func TestSyncRealJPTwice(t *testing.T) {
+	ctx := context.Background()
+	src := fixtures.Shared(t, "data/songs/zetaraku-maimai-data.2025-05-26.json")
+	db, err := songs.Open(ctx, src, maimai.JP)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := openDB(t, "sqlite")
+	rep, err := a.SyncSongs(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Songs < 1000 || rep.AddedSongs != rep.Songs || rep.AddedCharts != rep.Charts {
+		t.Fatalf("first sync: %+v", rep)
+	}
+	a.now = func() time.Time { return testNow.Add(time.Hour) }
+	rep, err = a.SyncSongs(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.AddedSongs != 0 || rep.AddedCharts != 0 || rep.Constants != 0 {
+		t.Fatalf("second sync of the same data: %+v", rep)
+	}
+	stored, err := a.SongDatabase(ctx, maimai.JP)
+	if err != nil || len(stored.Songs) != len(db.Songs) || stored.ChartCount() != db.ChartCount() {
+		t.Fatalf("stored %d songs, %d charts (%v); the data has %d, %d", len(stored.Songs), stored.ChartCount(), err, len(db.Songs), db.ChartCount())
+	}
+}
