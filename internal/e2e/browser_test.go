@@ -172,8 +172,13 @@ func (tb *tab) listen(ev any) {
 
 // takeProblems returns and forgets what went wrong since the last call.
 func (tb *tab) takeProblems() []string {
-	// Events of the page's last moments may still be on their way.
-	time.Sleep(50 * time.Millisecond)
+	// A round trip to the page: the tab hands every event that came
+	// before the answer to listen first, so none of this page is missed.
+	ctx, cancel := context.WithTimeout(tb.ctx, 20*time.Second)
+	defer cancel()
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[int](`0`)); err != nil {
+		tb.t.Errorf("e2e: page round trip: %v", err)
+	}
 	tb.mu.Lock()
 	defer tb.mu.Unlock()
 	p := tb.problems

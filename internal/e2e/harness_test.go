@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestHarnessSeesProblems checks the checks: a page with a console
@@ -23,7 +24,7 @@ func TestHarnessSeesProblems(t *testing.T) {
 		fmt.Fprintf(w, `<!doctype html><title>bad</title>
 <figure class="chart"><figcaption>never drawn</figcaption></figure>
 <script src="/missing.js"></script>
-<script>console.error("broken", 42); fetch(%q).catch(() => {}); throw new Error("boom");</script>`, dead.URL+"/x")
+<script>console.error("broken", 42); fetch(%q).catch(() => { document.title = "fetched"; }); throw new Error("boom");</script>`, dead.URL+"/x")
 	})
 	mux.HandleFunc("GET /good", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -42,7 +43,14 @@ func TestHarnessSeesProblems(t *testing.T) {
 	if total, drawn := tb.chartsDrawn(); total != 1 || drawn != 0 {
 		t.Errorf("chartsDrawn on an undrawn chart = %d, %d; want 1, 0", total, drawn)
 	}
-	tb.open(ts.URL+"/good", http.StatusOK) // lets the failed fetch finish
+	// The failed fetch ends after the page loaded; wait for it.
+	deadline := time.Now().Add(10 * time.Second)
+	for eval[string](tb, `document.title`) != "fetched" {
+		if time.Now().After(deadline) {
+			t.Fatal("the page's fetch to a closed port never failed")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 	got := strings.Join(tb.takeProblems(), "\n")
 	for _, want := range []string{`console error: "broken" 42`, "uncaught exception", "boom", "/missing.js answered 404", "request failed"} {
 		if !strings.Contains(got, want) {
