@@ -279,6 +279,20 @@ type VisitList struct {
 // span is a visit's first and last minute (unix minutes).
 type span struct{ from, to int64 }
 
+// splitVisits groups sorted play minutes into visits, oldest first.
+func splitVisits(minutes []int64, gap time.Duration) []span {
+	var out []span
+	g := int64(gap / time.Minute)
+	for _, m := range minutes {
+		if n := len(out); n > 0 && m-out[n-1].to <= g {
+			out[n-1].to = m
+			continue
+		}
+		out = append(out, span{from: m, to: m})
+	}
+	return out
+}
+
 // Visits splits the player's plays into visits separated by at least
 // gap (DefaultVisitGap when 0) and lists limit of them, newest first,
 // after skipping offset.
@@ -288,21 +302,14 @@ func (a *Archive) Visits(ctx context.Context, player string, gap time.Duration, 
 	}
 	var out VisitList
 	err := a.view(ctx, player, func(tx *storage.Tx, id int64) error {
-		starts, err := tx.VisitStarts(ctx, id, int64(gap/time.Minute))
-		if err != nil || len(starts) == 0 {
-			return err
-		}
-		_, last, _, err := tx.PlayMinuteRange(ctx, id)
+		minutes, err := tx.PlayMinutes(ctx, id)
 		if err != nil {
 			return err
 		}
-		out.Total = len(starts)
-		for i := len(starts) - 1 - offset; i >= 0 && len(out.Visits) < limit; i-- {
-			// A visit runs from its start to the minute before the next.
-			sp := span{from: starts[i], to: last}
-			if i+1 < len(starts) {
-				sp.to = starts[i+1] - 1
-			}
+		spans := splitVisits(minutes, gap)
+		out.Total = len(spans)
+		for i := len(spans) - 1 - offset; i >= 0 && len(out.Visits) < limit; i-- {
+			sp := spans[i]
 			s, err := visit(ctx, tx, id, sp)
 			if err != nil {
 				return err

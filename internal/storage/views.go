@@ -235,24 +235,21 @@ func sortAttempts(as []Attempt) {
 	})
 }
 
-// VisitStarts lists, oldest first, the minute of every play of the player
-// that comes more than gap minutes after the play before it (and the
-// first play): where each visit to the arcade starts. The window function
-// runs in the database, so only the starts come back.
-func (t *Tx) VisitStarts(ctx context.Context, playerID, gap int64) ([]int64, error) {
-	rows, err := t.query(ctx, `SELECT played_minute FROM (
-		SELECT played_minute, played_minute - LAG(played_minute) OVER (ORDER BY played_minute) AS gap
-		FROM plays WHERE player_id = ?) g
-		WHERE gap IS NULL OR gap > ? ORDER BY played_minute`, playerID, gap)
+// PlayMinutes lists the minute (unix minutes) of every play of the
+// player, oldest first: enough to split plays into visits without reading
+// the plays. (A LAG window function does the same in SQL, but SQLite runs
+// it several times slower than this index walk.)
+func (t *Tx) PlayMinutes(ctx context.Context, playerID int64) ([]int64, error) {
+	rows, err := t.query(ctx, "SELECT played_minute FROM plays WHERE player_id = ? ORDER BY played_minute", playerID)
 	if err != nil {
-		return nil, fmt.Errorf("storage: find visits: %w", err)
+		return nil, fmt.Errorf("storage: list play times: %w", err)
 	}
 	defer rows.Close()
 	var out []int64
 	for rows.Next() {
 		var m int64
 		if err := rows.Scan(&m); err != nil {
-			return nil, fmt.Errorf("storage: find visits: %w", err)
+			return nil, fmt.Errorf("storage: list play times: %w", err)
 		}
 		out = append(out, m)
 	}
