@@ -439,6 +439,18 @@ func TestBehindProxyInBrowser(t *testing.T) {
 	importDirect(t, s, files)
 	checkPages(t, tb, front+base, playerPages(syntheticSong))
 
+	// A page that prints an absolute URL: the import API's address shown
+	// with a new import token is the one the browser sees.
+	tb.open(front+base+"/p/"+playerName+"/tokens", http.StatusOK)
+	tb.fill(`form[action$="/tokens"] input[name=label]`, "e2e")
+	tb.submit(`form[action$="/tokens"]`, http.StatusOK)
+	api := eval[string](tb, `(document.querySelector('#api-example') || {innerText: ''}).innerText`)
+	if want := `"` + front + base + "/api/import?name=record.html" + `"`; !strings.Contains(api, want) {
+		t.Errorf("tokens page behind the proxy shows the API as %q, want it to contain %s", api, want)
+	}
+	tb.screenshot("token-created")
+	tb.checkClean("tokens page")
+
 	// What the browser does not show: the raw redirects and headers.
 	c := noRedirects(proxy)
 	resp, _ := get(t, c, front+base)
