@@ -27,12 +27,20 @@ type RatingEntry struct {
 	Rating      int                `json:"rating"`
 	// Next is the smallest achievement that raises the chart's rating, and
 	// the rating there; nil at 100.5% or when the constant is unknown.
-	Next    *rating.Target `json:"next,omitempty"`
-	SongID  int            `json:"song_id,omitempty"`
-	Version string         `json:"version,omitempty"`
+	Next    *NextStep `json:"next,omitempty"`
+	SongID  int       `json:"song_id,omitempty"`
+	Version string    `json:"version,omitempty"`
 	// Link is the chart's link status: LinkMatched, LinkLearned or
 	// LinkAmbiguous.
 	Link string `json:"link"`
+}
+
+// NextStep is the smallest achievement that raises a chart's rating, with
+// the rating and rank there (rating.Rules.NextStep).
+type NextStep struct {
+	Achievement maimai.Achievement `json:"achievement"`
+	Rating      int                `json:"rating"`
+	Rank        maimai.Rank        `json:"rank"`
 }
 
 // PlayerRating is a player's rating computed from the archive.
@@ -348,7 +356,7 @@ func (d *ratingData) rate(rules rating.Rules, scores []maimai.Score, at time.Tim
 			e := entries[x.Index]
 			e.Rating = x.Rating
 			if t, ok := rules.NextStep(x.Constant, x.Achievement, x.FC); ok {
-				e.Next = &t
+				e.Next = &NextStep{Achievement: t.Achievement, Rating: t.Rating, Rank: t.Rank}
 			}
 			out[i] = e
 		}

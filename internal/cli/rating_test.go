@@ -51,6 +51,9 @@ func TestSongsSyncAndRating(t *testing.T) {
 			Achievement float64 `json:"achievement"`
 			Constant    float64 `json:"constant"`
 			Rating      int     `json:"rating"`
+			Next        *struct {
+				Achievement float64 `json:"achievement"`
+			} `json:"next"`
 		} `json:"old"`
 	}
 	if err := json.Unmarshal([]byte(out), &r); err != nil {
@@ -58,7 +61,7 @@ func TestSongsSyncAndRating(t *testing.T) {
 	}
 	// 12.8 × 22.4 × 100.5% = 288.1; the std master has no constant.
 	if r.Total != 288 || len(r.New) != 0 || len(r.Old) != 1 || r.Old[0].Title != "　" || r.Old[0].Type != "dx" ||
-		r.Old[0].Difficulty != "master" || r.Old[0].Achievement != 101 || r.Old[0].Constant != 12.8 || r.Old[0].Rating != 288 ||
+		r.Old[0].Difficulty != "master" || r.Old[0].Achievement != 101 || r.Old[0].Constant != 12.8 || r.Old[0].Rating != 288 || r.Old[0].Next != nil ||
 		len(r.Unknown) != 1 || r.Unknown[0].Achievement != 99.5012 || r.Unknown[0].Constant != nil {
 		t.Errorf("rating --json:\n%s", out)
 	}
