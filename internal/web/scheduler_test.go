@@ -206,8 +206,9 @@ func TestFetchPageRefusesBadLogins(t *testing.T) {
 		form url.Values
 		want string
 	}{
-		{"cookie without _t", url.Values{"region": {"cn"}, "cookie": {"userId=1"}, "every": {"3"}}, "_t="},
-		{"no password", url.Values{"region": {"jp"}, "sega_id": {"a"}, "every": {"3"}}, "password"},
+		{"cookie without _t", url.Values{"region": {"cn"}, "cookie": {"userId=987654321"}, "every": {"3"}}, "_t="},
+		{"no password", url.Values{"region": {"jp"}, "sega_id": {"segaid-987654321"}, "every": {"3"}}, "password"},
+		{"minutes", url.Values{"region": {"jp"}, "sega_id": {"a"}, "password": {"pw-987654321"}, "every": {"-1"}}, "whole number of hours"},
 		{"bad schedule", url.Values{"region": {"cn"}, "cookie": {"userId=1; _t=2"}, "every": {"often"}}, "whole number of hours"},
 		{"unknown site", url.Values{"region": {"kr"}, "cookie": {"userId=1; _t=2"}, "every": {"3"}}, "unknown site region"},
 	} {
@@ -216,6 +217,9 @@ func TestFetchPageRefusesBadLogins(t *testing.T) {
 			res := b.post("/p/alice/fetch", tt.form)
 			if res.StatusCode != http.StatusBadRequest || !strings.Contains(res.body, tt.want) {
 				t.Errorf("%d, want 400 saying %q\n%s", res.StatusCode, tt.want, res.body)
+			}
+			if strings.Contains(res.body, "987654321") {
+				t.Error("the page shows what was typed back")
 			}
 		})
 	}
