@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/mozillazg/go-pinyin"
 	"golang.org/x/text/unicode/norm"
 	"golang.org/x/text/width"
 
@@ -23,7 +24,8 @@ import (
 // SongFilter narrows the song list; zero fields do not filter.
 type SongFilter struct {
 	// Query matches the title or artist, ignoring case, full/half width
-	// and hiragana/katakana.
+	// and hiragana/katakana, or the pinyin initials of the title's Han
+	// characters ("kzdd" finds 康莊大道).
 	Query string
 	Level string // the level label, "13+"
 	// MinConstant and MaxConstant bound the constant (inclusive); a chart
@@ -92,6 +94,32 @@ func FoldSearch(s string) string {
 		b.WriteRune(r)
 	}
 	return strings.ToLower(b.String())
+}
+
+// initialsArgs picks the first letter of a character's first reading.
+var initialsArgs = pinyin.Args{Style: pinyin.FirstLetter, Fallback: func(rune, pinyin.Args) []string { return nil }}
+
+// PinyinInitials writes each Han character of s as the first letter of its
+// (first) pinyin reading and keeps every other character, folded as by
+// FoldSearch: "六兆年と一夜物語" is "lznトyywy". CN players search titles
+// by these initials, as the probers' search boxes let them.
+func PinyinInitials(s string) string {
+	var b strings.Builder
+	for _, r := range FoldSearch(s) {
+		if py := pinyin.SinglePinyin(r, initialsArgs); len(py) > 0 && py[0] != "" {
+			b.WriteString(py[0])
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// searchText is what the song search looks in: a song's titles and
+// artist, folded, and the pinyin initials of its titles.
+func searchText(s *songs.Song) string {
+	titles := s.Title + "\x00" + s.SiteTitle
+	return FoldSearch(titles+"\x00"+s.Artist) + "\x00" + PinyinInitials(titles)
 }
 
 // playerCharts is a player's chart database joined with their bests.
@@ -217,7 +245,7 @@ func (a *Archive) SongList(ctx context.Context, player string, f SongFilter, off
 		if q != "" {
 			text, ok := folded[c.Song]
 			if !ok {
-				text = FoldSearch(s.Title + "\x00" + s.SiteTitle + "\x00" + s.Artist)
+				text = searchText(c.Song)
 				folded[c.Song] = text
 			}
 			if !strings.Contains(text, q) {

@@ -40,3 +40,16 @@ func TestLevelLess(t *testing.T) {
 		t.Errorf("sorted levels %q, want %q", got, want)
 	}
 }
+
+func TestPinyinInitials(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"康莊大道", "kzdd"},
+		{"六兆年と一夜物語", "lznトyywy"},
+		{"ウミユリ海底譚", "ウミユリhdt"},
+		{"Ａi C", "aic"},
+	} {
+		if got := PinyinInitials(tc.in); got != tc.want {
+			t.Errorf("PinyinInitials(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

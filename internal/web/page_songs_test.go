@@ -87,6 +87,7 @@ func TestSongList(t *testing.T) {
 		{"all: 17 synced charts and 2 learned ones", "/p/default/songs", nil, "共 19 张谱面"},
 		{"hiragana finds katakana", q(url.Values{"q": {"うみゆり"}}), []string{"ウミユリ海底譚", "ウミユリ海底譚", "ウミユリ海底譚", "ウミユリ海底譚"}, "共 4 张谱面"},
 		{"katakana finds hiragana", q(url.Values{"q": {"サクランボ"}, "diff": {"master"}}), []string{"さくらんぼ"}, "共 1 张谱面"},
+		{"pinyin initials of 海底譚", q(url.Values{"q": {"HDT"}, "diff": {"master"}}), []string{"ウミユリ海底譚"}, "共 1 张谱面"},
 		{"half-width katakana", q(url.Values{"q": {"ｳﾐﾕﾘ"}, "diff": {"master"}}), []string{"ウミユリ海底譚"}, "共 1 张谱面"},
 		{"full-width latin, artist", q(url.Values{"q": {"ＳＣＡＴＭＡＮ ｊｏｈｎ"}, "level": {"8"}}), []string{"Scatman (Ski Ba Bop Ba Dop Bop)"}, "共 1 张谱面"},
 		{"constant range", q(url.Values{"cmin": {"12.4"}, "cmax": {"12.9"}}), []string{"Help me, ERINNNNNN!!", "Help me, ERINNNNNN!!", "さくらんぼ"}, "共 3 张谱面"},
