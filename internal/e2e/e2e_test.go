@@ -271,10 +271,16 @@ func TestOwnerInBrowser(t *testing.T) {
 
 	t.Run("private player", func(t *testing.T) {
 		visitor := newTab(t, browser, "1-visitor")
-		overview := s.App + "/p/" + playerName + "/"
-		visitor.open(overview, http.StatusOK)
-		if got := visitor.path(); !strings.HasPrefix(got, "/login?next=") {
-			t.Errorf("a visitor opening a private player ended at %s, want the login form", got)
+		// refused is whether a visitor is sent to log in instead of seeing
+		// the page (the app's answer to an anonymous visitor).
+		refused := func(pc pageCheck) bool {
+			visitor.open(s.App+"/p/"+playerName+pc.path, http.StatusOK)
+			return strings.HasPrefix(visitor.path(), "/login?next=")
+		}
+		for _, pc := range playerPages(realSong) {
+			if !refused(pc) {
+				t.Errorf("a visitor sees %s of a private player (at %s)", pc.name, visitor.path())
+			}
 		}
 		if strings.Contains(visitor.text(), realSong) {
 			t.Error("a visitor sees a private player's plays")
@@ -288,17 +294,24 @@ func TestOwnerInBrowser(t *testing.T) {
 		tb.wantText("settings saved", "Saved.")
 		tb.checkClean("make public")
 
-		visitor.open(overview, http.StatusOK)
-		if got := visitor.path(); got != "/p/"+playerName+"/" {
-			t.Errorf("a visitor opening a public player ended at %s", got)
+		// Public means readable by anyone, changeable by the owner only.
+		ownerOnly := map[string]bool{"import": true, "tokens": true, "fetch": true, "settings": true}
+		for _, pc := range playerPages(realSong) {
+			switch got := refused(pc); {
+			case ownerOnly[pc.name] && !got:
+				t.Errorf("a visitor reaches %s of a public player (at %s)", pc.name, visitor.path())
+			case !ownerOnly[pc.name] && got:
+				t.Errorf("a visitor is refused %s of a public player", pc.name)
+			case !ownerOnly[pc.name]:
+				visitor.wantText(pc.name+" of a public player", pc.texts...)
+			}
 		}
+		visitor.open(s.App+"/p/"+playerName+"/", http.StatusOK)
 		visitor.wantText("public player", playerName, realSong)
-		visitor.screenshot("public-shown")
-		// Public means readable, not changeable.
-		visitor.open(s.App+"/p/"+playerName+"/settings", http.StatusOK)
-		if got := visitor.path(); !strings.HasPrefix(got, "/login?next=") {
-			t.Errorf("a visitor opening the settings of a public player ended at %s, want the login form", got)
+		if strings.Contains(visitor.text(), "Settings") {
+			t.Error("a visitor of a public player is offered the settings")
 		}
+		visitor.screenshot("public-shown")
 		visitor.checkClean("public player, visitor")
 	})
 }

@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"crypto/tls"
 	"io"
 	"log/slog"
 	"net"
@@ -132,21 +131,17 @@ func tlsProxy(t *testing.T, backend string) *httptest.Server {
 			r.SetURL(target)
 			r.SetXForwarded()
 		},
-		ErrorLog: nil,
 	}
-	p := httptest.NewUnstartedServer(rp)
-	p.Config.ErrorLog = nil
-	p.StartTLS()
+	p := httptest.NewTLSServer(rp)
 	t.Cleanup(p.Close)
 	return p
 }
 
-// noRedirects is a client through the TLS proxy that shows redirects
-// instead of following them.
+// noRedirects is a client that trusts the TLS proxy's certificate and
+// shows redirects instead of following them.
 func noRedirects(p *httptest.Server) *http.Client {
 	c := p.Client()
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	c.Transport.(*http.Transport).TLSClientConfig = &tls.Config{InsecureSkipVerify: true}
 	return c
 }
 
