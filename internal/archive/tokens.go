@@ -121,27 +121,10 @@ func (a *Archive) UseImportToken(ctx context.Context, secret string) (player str
 		if err != nil {
 			return err
 		}
-		id = tok.ID
-		if err := tx.TouchImportToken(ctx, tok.ID, a.now()); err != nil {
-			return err
-		}
-		player, err = playerName(ctx, tx, tok.PlayerID)
-		return err
+		id, player = tok.ID, tok.Player
+		return tx.TouchImportToken(ctx, tok.ID, a.now())
 	})
 	return player, id, err
-}
-
-func playerName(ctx context.Context, tx *storage.Tx, id int64) (string, error) {
-	ps, err := tx.Players(ctx)
-	if err != nil {
-		return "", err
-	}
-	for _, p := range ps {
-		if p.ID == id {
-			return p.Name, nil
-		}
-	}
-	return "", fmt.Errorf("archive: player id %d: %w", id, storage.ErrNotFound)
 }
 
 // SecretKey seals stored site logins (AES-256-GCM). Without one the

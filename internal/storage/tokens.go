@@ -13,6 +13,7 @@ import (
 type ImportToken struct {
 	ID         int64
 	PlayerID   int64
+	Player     string // the player's name (read only)
 	TokenHash  string
 	Label      string
 	CreatedAt  time.Time
@@ -34,7 +35,7 @@ func (t *Tx) AddImportToken(ctx context.Context, tok ImportToken) (int64, error)
 
 // ImportTokens lists the player's tokens, newest first.
 func (t *Tx) ImportTokens(ctx context.Context, playerID int64) ([]ImportToken, error) {
-	rows, err := t.query(ctx, "SELECT id, player_id, token_hash, label, created_at, last_used_at FROM import_tokens WHERE player_id = ? ORDER BY created_at DESC, id DESC", playerID)
+	rows, err := t.query(ctx, "SELECT "+importTokenColumns+" WHERE t.player_id = ? ORDER BY t.created_at DESC, t.id DESC", playerID)
 	if err != nil {
 		return nil, fmt.Errorf("storage: list import tokens: %w", err)
 	}
@@ -53,7 +54,7 @@ func (t *Tx) ImportTokens(ctx context.Context, playerID int64) ([]ImportToken, e
 // ImportTokenByHash returns the token whose secret hashes to hash, or
 // ErrNotFound.
 func (t *Tx) ImportTokenByHash(ctx context.Context, hash string) (ImportToken, error) {
-	row := t.tx.QueryRowContext(ctx, t.d.rebind("SELECT id, player_id, token_hash, label, created_at, last_used_at FROM import_tokens WHERE token_hash = ?"), hash)
+	row := t.tx.QueryRowContext(ctx, t.d.rebind("SELECT "+importTokenColumns+" WHERE t.token_hash = ?"), hash)
 	tok, err := scanImportToken(row.Scan)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ImportToken{}, fmt.Errorf("import token: %w", ErrNotFound)
@@ -61,10 +62,12 @@ func (t *Tx) ImportTokenByHash(ctx context.Context, hash string) (ImportToken, e
 	return tok, err
 }
 
+const importTokenColumns = "t.id, t.player_id, p.name, t.token_hash, t.label, t.created_at, t.last_used_at FROM import_tokens t JOIN players p ON p.id = t.player_id"
+
 func scanImportToken(scan func(...any) error) (ImportToken, error) {
 	var tok ImportToken
 	var used sql.NullTime
-	if err := scan(&tok.ID, &tok.PlayerID, &tok.TokenHash, &tok.Label, &tok.CreatedAt, &used); err != nil {
+	if err := scan(&tok.ID, &tok.PlayerID, &tok.Player, &tok.TokenHash, &tok.Label, &tok.CreatedAt, &used); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return ImportToken{}, err
 		}
