@@ -243,12 +243,12 @@ func TestLearnedThenSynced(t *testing.T) {
 func TestSyncRealCN(t *testing.T) {
 	ctx := context.Background()
 	src := fixtures.Shared(t, "data/songs/divingfish-music_data.cn.json")
-	real, err := os.ReadFile(src)
+	raw, err := os.ReadFile(src)
 	if err != nil {
 		t.Fatal(err)
 	}
 	a := openDB(t, "sqlite")
-	rep := syncFrom(t, a, serveSongs(t, &real)) // as from diving-fish's API
+	rep := syncFrom(t, a, serveSongs(t, &raw)) // as from diving-fish's API
 	if rep.Songs < 1000 || rep.AddedSongs != rep.Songs || rep.AddedCharts != rep.Charts || rep.Constants != 0 {
 		t.Fatalf("first sync of the CN data: %+v", rep)
 	}
@@ -267,7 +267,7 @@ func TestSyncRealCN(t *testing.T) {
 	}
 
 	// A modified copy: one master constant moves up by 0.1.
-	db, err := songs.Load(bytes.NewReader(real), maimai.CN)
+	db, err := songs.Load(bytes.NewReader(raw), maimai.CN)
 	if err != nil {
 		t.Fatal(err)
 	}
