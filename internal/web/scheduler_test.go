@@ -276,3 +276,36 @@ func TestSchedulerWithFakeSite(t *testing.T) {
 		t.Errorf("an expired login ran again: %d", n)
 	}
 }
+
+// TestSchedulerSurvivesFailures: a fetcher that panics and a login sealed
+// under another key are errors of their runs, recorded for the owner.
+func TestSchedulerSurvivesFailures(t *testing.T) {
+	ctx := context.Background()
+	fetch := func(ctx context.Context, player string, _ archive.SiteLogin) (FetchResult, error) {
+		panic("fetcher bug")
+	}
+	ap := newApp(t, Config{SecretKey: testSecretKey(t), Fetch: fetch})
+	ap.addUser("alice", "alice")
+	ap.addUser("bob", "bob")
+	login := archive.SiteLogin{Region: maimai.CN, Cookie: "userId=1; _t=2"}
+	if err := ap.a.StoreSiteLogin(ctx, ap.s.cfg.SecretKey, "alice", login, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	otherKey, err := archive.ParseSecretKey(base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, 32)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ap.a.StoreSiteLogin(ctx, otherKey, "bob", login, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	ap.clock.add(time.Minute)
+	if n := ap.s.runDue(ctx); n != 2 {
+		t.Fatalf("ran %d", n)
+	}
+	for player, want := range map[string]string{"alice": "internal error in the fetcher: fetcher bug", "bob": "was the key changed"} {
+		st, _ := ap.a.SiteLoginStatus(ctx, player)
+		if !strings.Contains(st.LastError, want) || !st.Enabled || st.LastRunAt.IsZero() {
+			t.Errorf("%s: %+v, want the error %q and the schedule on", player, st, want)
+		}
+	}
+}
