@@ -370,6 +370,9 @@ func TestTokensPage(t *testing.T) {
 	if strings.Contains(res.body, "phone <b>") {
 		t.Error("the label is not escaped")
 	}
+	if !strings.Contains(res.body, `id="needs-https"`) {
+		t.Error("no warning that the bookmarklet cannot call a plain-HTTP server")
+	}
 	// The token works, and is not shown again.
 	if res, _ := ap.browser().apiPost("/api/import", secret, "text/html", dxnetPage(t, "record-cn-mixed.html")); res.StatusCode != http.StatusOK {
 		t.Fatalf("the new token: %d %s", res.StatusCode, res.body)
@@ -445,5 +448,16 @@ func TestImportAPIForCaptureProxy(t *testing.T) {
 	}
 	if _, err := (&capture.Remote{Base: srv.URL, Token: "mpi_wrong"}).Import(ctx, "record/", record, time.Time{}); !errors.Is(err, capture.ErrRemote) {
 		t.Errorf("wrong token: %v", err)
+	}
+}
+
+func TestLoopbackHost(t *testing.T) {
+	for host, want := range map[string]bool{
+		"localhost:8080": true, "127.0.0.1": true, "127.0.0.1:8080": true, "[::1]:8080": true, "mai.localhost": true,
+		"maiprobe.test": false, "192.168.1.2:8080": false, "[fe80::1]:80": false, "localhost.example": false,
+	} {
+		if got := loopbackHost(host); got != want {
+			t.Errorf("loopbackHost(%q) = %v, want %v", host, got, want)
+		}
 	}
 }

@@ -99,6 +99,9 @@ func TestBookmarkletInBrowser(t *testing.T) {
 	if m == nil {
 		t.Fatalf("no bookmarklet on the new token's page:\n%s", res.body)
 	}
+	if strings.Contains(res.body, `id="needs-https"`) {
+		t.Error("the page warns about plain HTTP for a server on 127.0.0.1")
+	}
 	// The browser undoes the attribute's entities, then the URL's escapes.
 	src, err := url.PathUnescape(strings.TrimPrefix(html.UnescapeString(m[1]), "javascript:"))
 	if err != nil {

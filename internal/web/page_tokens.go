@@ -3,9 +3,12 @@ package web
 import (
 	"errors"
 	"html/template"
+	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/maiprobe/maiprobe/internal/archive"
@@ -24,6 +27,9 @@ type tokensView struct {
 	NewLabel    string
 	Bookmarklet template.URL // javascript: link holding New
 	Userscript  string
+	// PlainHTTP: the site's HTTPS pages cannot call this server's address
+	// (mixed content), so the bookmarklet would fail.
+	PlainHTTP bool
 }
 
 func (s *Server) tokensPage(w http.ResponseWriter, r *http.Request) {
@@ -38,6 +44,8 @@ func (s *Server) showTokens(w http.ResponseWriter, r *http.Request, status int, 
 		return
 	}
 	v.Tokens, v.API = toks, s.external(r, "/api/import")
+	st := state(r)
+	v.PlainHTTP = st.Scheme != "https" && !loopbackHost(st.Host)
 	s.render(w, r, status, "tokens", v)
 }
 
@@ -74,4 +82,18 @@ func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.redirect(w, r, "/p/"+url.PathEscape(player)+"/tokens?revoked=1")
+}
+
+// loopbackHost reports whether host (with or without a port) is this
+// computer, which browsers let HTTPS pages call over plain HTTP.
+func loopbackHost(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.Trim(host, "[]")
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
 }
