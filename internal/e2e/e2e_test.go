@@ -269,51 +269,57 @@ func TestOwnerInBrowser(t *testing.T) {
 	checkPages(t, tb, s.App, playerPages(realSong))
 	followPlay(t, tb, s.App)
 
-	t.Run("private player", func(t *testing.T) {
-		visitor := newTab(t, browser, "1-visitor")
-		// refused is whether a visitor is sent to log in instead of seeing
-		// the page (the app's answer to an anonymous visitor).
-		refused := func(pc pageCheck) bool {
-			visitor.open(s.App+"/p/"+playerName+pc.path, http.StatusOK)
-			return strings.HasPrefix(visitor.path(), "/login?next=")
-		}
-		for _, pc := range playerPages(realSong) {
-			if !refused(pc) {
-				t.Errorf("a visitor sees %s of a private player (at %s)", pc.name, visitor.path())
-			}
-		}
-		if strings.Contains(visitor.text(), realSong) {
-			t.Error("a visitor sees a private player's plays")
-		}
-		visitor.screenshot("private-refused")
-		visitor.checkClean("private player, visitor")
+	checkVisibility(t, browser, tb, s)
+}
 
-		tb.open(s.App+"/p/"+playerName+"/settings", http.StatusOK)
-		tb.click(`input[name=public][value="1"]`)
-		tb.submit(`form[action$="/settings"]`, http.StatusOK)
-		tb.wantText("settings saved", "Saved.")
-		tb.checkClean("make public")
+// checkVisibility checks a private player's pages refused to a visitor in
+// a fresh browser context, then shown after the owner (logged in in
+// owner) makes the player public on the settings page.
+func checkVisibility(t *testing.T, browser context.Context, owner *tab, s *server) {
+	t.Helper()
+	visitor := newTab(t, browser, "1-visitor")
+	// refused is whether a visitor is sent to log in instead of seeing
+	// the page (the app's answer to an anonymous visitor).
+	refused := func(pc pageCheck) bool {
+		visitor.open(s.App+"/p/"+playerName+pc.path, http.StatusOK)
+		return strings.HasPrefix(visitor.path(), "/login?next=")
+	}
+	for _, pc := range playerPages(realSong) {
+		if !refused(pc) {
+			t.Errorf("a visitor sees %s of a private player (at %s)", pc.name, visitor.path())
+		}
+	}
+	if strings.Contains(visitor.text(), realSong) {
+		t.Error("a visitor sees a private player's plays")
+	}
+	visitor.screenshot("private-refused")
+	visitor.checkClean("private player, visitor")
 
-		// Public means readable by anyone, changeable by the owner only.
-		ownerOnly := map[string]bool{"import": true, "tokens": true, "fetch": true, "settings": true}
-		for _, pc := range playerPages(realSong) {
-			switch got := refused(pc); {
-			case ownerOnly[pc.name] && !got:
-				t.Errorf("a visitor reaches %s of a public player (at %s)", pc.name, visitor.path())
-			case !ownerOnly[pc.name] && got:
-				t.Errorf("a visitor is refused %s of a public player", pc.name)
-			case !ownerOnly[pc.name]:
-				visitor.wantText(pc.name+" of a public player", pc.texts...)
-			}
+	owner.open(s.App+"/p/"+playerName+"/settings", http.StatusOK)
+	owner.click(`input[name=public][value="1"]`)
+	owner.submit(`form[action$="/settings"]`, http.StatusOK)
+	owner.wantText("settings saved", "Saved.")
+	owner.checkClean("make public")
+
+	// Public means readable by anyone, changeable by the owner only.
+	ownerOnly := map[string]bool{"import": true, "tokens": true, "fetch": true, "settings": true}
+	for _, pc := range playerPages(realSong) {
+		switch got := refused(pc); {
+		case ownerOnly[pc.name] && !got:
+			t.Errorf("a visitor reaches %s of a public player (at %s)", pc.name, visitor.path())
+		case !ownerOnly[pc.name] && got:
+			t.Errorf("a visitor is refused %s of a public player", pc.name)
+		case !ownerOnly[pc.name]:
+			visitor.wantText(pc.name+" of a public player", pc.texts...)
 		}
-		visitor.open(s.App+"/p/"+playerName+"/", http.StatusOK)
-		visitor.wantText("public player", playerName, realSong)
-		if strings.Contains(visitor.text(), "Settings") {
-			t.Error("a visitor of a public player is offered the settings")
-		}
-		visitor.screenshot("public-shown")
-		visitor.checkClean("public player, visitor")
-	})
+	}
+	visitor.open(s.App+"/p/"+playerName+"/", http.StatusOK)
+	visitor.wantText("public player", playerName, realSong)
+	if strings.Contains(visitor.text(), "Settings") {
+		t.Error("a visitor of a public player is offered the settings")
+	}
+	visitor.screenshot("public-shown")
+	visitor.checkClean("public player, visitor")
 }
 
 // TestBasePathInBrowser is scenario 2: the app under /release. Every link
