@@ -263,7 +263,7 @@ func TestProfileAlbumOverview(t *testing.T) {
 		t.Error("the album is not newest first")
 	}
 	overview := mustGet(t, b, "/p/default/")
-	for _, want := range []string{"<h1>default</h1>", "ｍａｉｍａｉ", "15120", "共 5 次游玩", "最近一次游玩", "Help me, ERINNNNNN!!"} {
+	for _, want := range []string{"<h1>default</h1>", "ｍａｉｍａｉ", "15120", "共 5 次游玩", "最近一次游玩", "Help me, ERINNNNNN!!", "段位 05", "阶级 s_12"} {
 		if !strings.Contains(overview, want) {
 			t.Errorf("overview lacks %q", want)
 		}
@@ -346,5 +346,22 @@ func TestImportPage(t *testing.T) {
 	evetok := eve.csrf("/p/eves/import")
 	if res := post(eve, map[string]string{"csrf": evetok}, map[string][]byte{"r.html": record}); res.StatusCode != http.StatusForbidden {
 		t.Errorf("eve imports into default: %d", res.StatusCode)
+	}
+}
+
+func TestRankCode(t *testing.T) {
+	tests := []struct{ file, prefix, want string }{
+		{"course_rank_05QwErTyUi.png", "course_rank_", "05"},
+		{"class_rank_s_12AsDfGhJk.png", "class_rank_", "s_12"},
+		{"course_rank_05.png", "course_rank_", "05"},
+		{"other.png", "course_rank_", "other.png"},
+		{"", "course_rank_", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			if got := rankCode(tt.file, tt.prefix); got != tt.want {
+				t.Errorf("rankCode(%q) = %q, want %q", tt.file, got, tt.want)
+			}
+		})
 	}
 }

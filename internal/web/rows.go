@@ -275,3 +275,21 @@ func (s *Server) archiveFail(w http.ResponseWriter, r *http.Request, err error) 
 	}
 	s.failErr(w, r, err)
 }
+
+// rankCode shortens a course or class rank image name as the site names it
+// (course_rank_05QwErTyUi.png, class_rank_s_12AsDfGhJk.png) to its code
+// (05, s_12): the image's own name carries a random tail.
+func rankCode(file, prefix string) string {
+	code, ok := strings.CutPrefix(strings.TrimSuffix(file, ".png"), prefix)
+	if !ok {
+		return file
+	}
+	end := len(code)
+	for i := len(code) - 1; i >= 0; i-- {
+		if c := code[i]; c >= '0' && c <= '9' {
+			end = i + 1
+			break
+		}
+	}
+	return code[:end]
+}

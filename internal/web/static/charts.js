@@ -20,7 +20,9 @@
       if (!seen[scale]) {
         seen[scale] = true;
         scales[scale] = {auto: true};
-        axes.push({scale: scale, side: Object.keys(seen).length === 1 ? 3 : 1, grid: {show: Object.keys(seen).length === 1}});
+        // size: room for labels such as 15,000 beside the plot.
+        axes.push({scale: scale, side: Object.keys(seen).length === 1 ? 3 : 1, size: 64,
+          grid: {show: Object.keys(seen).length === 1}});
       }
     });
     var box = document.createElement("div");
