@@ -3,6 +3,7 @@ package dxnet
 import (
 	"bytes"
 	"fmt"
+	"io"
 
 	"golang.org/x/net/html"
 )
@@ -64,12 +65,52 @@ func Parse(b []byte) (Page, error) {
 
 // complete reports whether the page reaches its closing </html> tag: every
 // saved DX NET page does, and a download or paste that was cut off does not.
+// Save tools and browser extensions may append comments, scripts or a few
+// tags after </html>; those are allowed, page text after it is not.
 func complete(b []byte) bool {
-	tail := bytes.TrimRight(b, " \t\r\n\x00")
-	if len(tail) > 64 {
-		tail = tail[len(tail)-64:]
+	end := lastIndexFold(b, []byte("</html>"))
+	if end < 0 {
+		return false
 	}
-	return bytes.HasSuffix(bytes.ToLower(tail), []byte("</html>"))
+	rest := b[end+len("</html>"):]
+	if len(rest) > maxTail {
+		return false
+	}
+	z := html.NewTokenizer(bytes.NewReader(rest))
+	raw := false // inside <script> or <style>, where text is code
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return z.Err() == io.EOF
+		case html.TextToken:
+			if !raw && len(bytes.Trim(z.Text(), " \t\r\n\f\x00")) > 0 {
+				return false
+			}
+		case html.StartTagToken:
+			name, _ := z.TagName()
+			raw = string(name) == "script" || string(name) == "style"
+		case html.EndTagToken:
+			raw = false
+		}
+	}
+}
+
+// maxTail bounds what complete accepts after </html>: an injected script
+// is small, a second page is not.
+const maxTail = 64 << 10
+
+// lastIndexFold is bytes.LastIndex ignoring ASCII case; sep is lower case.
+func lastIndexFold(b, sep []byte) int {
+	for i := len(b) - len(sep); i >= 0; i-- {
+		j := 0
+		for j < len(sep) && b[i+j]|0x20 == sep[j]|0x20 {
+			j++
+		}
+		if j == len(sep) {
+			return i
+		}
+	}
+	return -1
 }
 
 // looksLikeText rejects binary junk before the HTML parser, which accepts
