@@ -22,6 +22,9 @@ type merger struct {
 	tx     *storage.Tx
 	player int64
 	res    *Result
+	// replay is set by Reparse, which derives pages oldest first: pages
+	// observed later are stored but not derived yet.
+	replay bool
 }
 
 // derive stores what page shows; pageID is the stored page.
@@ -252,9 +255,22 @@ func (m *merger) scores(ctx context.Context, scores []maimai.Score, title, genre
 	return m.raise(ctx, obs)
 }
 
+// bestKey is a best score's identity: its chart and its song's genre
+// (empty when no page has shown it), since two songs may share a title.
+type bestKey struct {
+	maimai.Chart
+	genre string
+}
+
 // raise applies observations to the best scores: a chart's first score
 // creates its best, a better one (any of achievement, DX score, FC, FS
 // going up) raises it and adds a score history row observed at its time.
+//
+// An observation with a genre (musicGenre, musicDetail) goes to the best of
+// that genre, else to the chart's best of unknown genre, which takes the
+// genre. One without (plays, the other lists) goes to the chart's only
+// best; when the chart has bests of two songs it raises neither and counts
+// as Ambiguous.
 func (m *merger) raise(ctx context.Context, obs []observation) error {
 	if len(obs) == 0 {
 		return nil
@@ -263,25 +279,68 @@ func (m *merger) raise(ctx context.Context, obs []observation) error {
 	for i, o := range obs {
 		charts[i] = o.Chart
 	}
-	best, err := m.tx.BestScoresOf(ctx, m.player, charts)
+	rows, err := m.tx.BestScoresForUpdate(ctx, m.player, charts)
 	if err != nil {
 		return err
 	}
-	changed := map[maimai.Chart]bool{}
-	created := map[maimai.Chart]bool{}
+	best := map[bestKey]storage.BestScore{}
+	for _, b := range rows {
+		best[bestKey{b.Chart, b.Genre}] = b
+	}
+	// genres lists each chart's bests by genre, kept in step with best.
+	genres := map[maimai.Chart][]string{}
+	for k := range best {
+		genres[k.Chart] = append(genres[k.Chart], k.genre)
+	}
+	changed := map[bestKey]bool{}
+	created := map[bestKey]bool{}
+	adopted := map[maimai.Chart]string{} // chart → genre its unknown-genre best took
 	var steps []storage.ScoreStep
 	for _, o := range obs {
-		b, ok := best[o.Chart]
+		k, ok := bestKey{o.Chart, o.Genre}, false
+		if o.Genre != "" {
+			_, ok = best[k]
+			if !ok {
+				if b, had := best[bestKey{o.Chart, ""}]; had {
+					// The best stored before any page showed its genre.
+					old := bestKey{o.Chart, ""}
+					b.Genre = o.Genre
+					best[k], ok = b, true
+					delete(best, old)
+					created[k], changed[k] = created[old], !created[old]
+					delete(created, old)
+					delete(changed, old)
+					adopted[o.Chart] = o.Genre
+					gs := genres[o.Chart]
+					for i, g := range gs {
+						if g == "" {
+							gs[i] = o.Genre
+						}
+					}
+				}
+			}
+		} else {
+			switch gs := genres[o.Chart]; len(gs) {
+			case 0:
+			case 1:
+				k, ok = bestKey{o.Chart, gs[0]}, true
+			default:
+				m.res.Unchanged.Ambiguous++
+				continue
+			}
+		}
 		if !ok {
-			b = storage.BestScore{PlayerID: m.player, Score: maimai.Score{Chart: o.Chart, Played: true,
+			b := storage.BestScore{PlayerID: m.player, Score: maimai.Score{Chart: o.Chart, Played: true,
 				Achievement: o.Achievement, Rank: rankOr(o.Rank, o.Achievement), DXScore: o.DXScore, DXScoreMax: o.DXScoreMax,
 				FC: o.FC, FS: o.FS, Level: o.Level, Genre: o.Genre, PlayCount: o.PlayCount}, UpdatedAt: o.At}
-			best[o.Chart] = b
-			created[o.Chart] = true
+			best[k] = b
+			genres[o.Chart] = append(genres[o.Chart], o.Genre)
+			created[k] = true
 			m.res.Added.Scores++
 			steps = append(steps, step(b, o))
 			continue
 		}
+		b := best[k]
 		up := false
 		if o.Achievement > b.Achievement {
 			b.Achievement, b.Rank, up = o.Achievement, rankOr(o.Rank, o.Achievement), true
@@ -302,9 +361,6 @@ func (m *merger) raise(ctx context.Context, obs []observation) error {
 		if o.Level != "" && o.Level != b.Level {
 			b.Level, other = o.Level, true
 		}
-		if o.Genre != "" && o.Genre != b.Genre {
-			b.Genre, other = o.Genre, true
-		}
 		if o.PlayCount > b.PlayCount {
 			b.PlayCount, other = o.PlayCount, true
 		}
@@ -312,29 +368,34 @@ func (m *merger) raise(ctx context.Context, obs []observation) error {
 			if o.At.After(b.UpdatedAt) {
 				b.UpdatedAt = o.At
 			}
-			if !created[o.Chart] {
+			if !created[k] {
 				m.res.Added.Improvements++
 			}
 			steps = append(steps, step(b, o))
 		} else if !o.fromPlay {
 			m.res.Unchanged.Scores++
 		}
-		if up || other {
-			changed[o.Chart] = true
+		if (up || other) && !created[k] {
+			changed[k] = true
 		}
-		best[o.Chart] = b
+		best[k] = b
 	}
-	// Write each chart once, in a stable order.
-	charts = make([]maimai.Chart, 0, len(best))
-	for c := range best {
-		if created[c] || changed[c] {
-			charts = append(charts, c)
+	// Write each best once, in a stable order.
+	keys := make([]bestKey, 0, len(best))
+	for k := range best {
+		if created[k] || changed[k] {
+			keys = append(keys, k)
 		}
 	}
-	sort.Slice(charts, func(i, j int) bool { return chartLess(charts[i], charts[j]) })
-	for _, c := range charts {
-		b := best[c]
-		if created[c] {
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].Chart != keys[j].Chart {
+			return chartLess(keys[i].Chart, keys[j].Chart)
+		}
+		return keys[i].genre < keys[j].genre
+	})
+	for _, k := range keys {
+		b := best[k]
+		if created[k] {
 			err = m.tx.InsertBest(ctx, &b)
 		} else {
 			err = m.tx.UpdateBest(ctx, &b)
@@ -343,7 +404,20 @@ func (m *merger) raise(ctx context.Context, obs []observation) error {
 			return err
 		}
 	}
+	adoptedCharts := make([]maimai.Chart, 0, len(adopted))
+	for c := range adopted {
+		adoptedCharts = append(adoptedCharts, c)
+	}
+	sort.Slice(adoptedCharts, func(i, j int) bool { return chartLess(adoptedCharts[i], adoptedCharts[j]) })
+	for _, c := range adoptedCharts {
+		if err := m.tx.SetHistoryGenre(ctx, m.player, c, adopted[c]); err != nil {
+			return err
+		}
+	}
 	for i := range steps {
+		if g, ok := adopted[steps[i].Chart]; ok && steps[i].Genre == "" {
+			steps[i].Genre = g
+		}
 		if _, err := m.tx.InsertStep(ctx, &steps[i]); err != nil {
 			return err
 		}
@@ -352,7 +426,7 @@ func (m *merger) raise(ctx context.Context, obs []observation) error {
 }
 
 func step(b storage.BestScore, o observation) storage.ScoreStep {
-	return storage.ScoreStep{PlayerID: b.PlayerID, Chart: b.Chart, ObservedAt: o.At, Achievement: b.Achievement,
+	return storage.ScoreStep{PlayerID: b.PlayerID, Chart: b.Chart, Genre: b.Genre, ObservedAt: o.At, Achievement: b.Achievement,
 		Rank: b.Rank, DXScore: b.DXScore, DXScoreMax: b.DXScoreMax, FC: b.FC, FS: b.FS, PageID: o.PageID}
 }
 
@@ -394,7 +468,12 @@ func fsLevel(f maimai.FS) int {
 }
 
 // snapshot stores a profile snapshot unless it equals the player's latest
-// snapshot of the same kind observed before it.
+// snapshot of the same kind observed before it. The stored snapshots are
+// always the observations of that kind in time order with consecutive
+// repeats collapsed, so a page observed between older ones (imported late)
+// also mends what follows it: the repeats it now interrupts become a
+// snapshot again, and a later snapshot it now repeats goes. Import order
+// thus never changes the result, and it equals a reparse.
 func (m *merger) snapshot(ctx context.Context, page dxnet.Page, prof dxnet.Profile, data any, observed time.Time, pageID int64) error {
 	b, err := json.Marshal(data)
 	if err != nil {
@@ -403,11 +482,12 @@ func (m *merger) snapshot(ctx context.Context, page dxnet.Page, prof dxnet.Profi
 	sum := sha256.Sum256(b)
 	digest := hex.EncodeToString(sum[:])
 	kind := string(page.Head().Kind)
-	prev, err := m.tx.SnapshotDigestBefore(ctx, m.player, kind, observed)
+	prev, err := m.tx.SnapshotNear(ctx, m.player, kind, observed, false)
+	hasPrev := err == nil
 	if err != nil && !isNotFound(err) {
 		return err
 	}
-	if err == nil && prev == digest {
+	if hasPrev && prev.Digest == digest {
 		m.res.Unchanged.Snapshots++
 		return nil
 	}
@@ -418,10 +498,36 @@ func (m *merger) snapshot(ctx context.Context, page dxnet.Page, prof dxnet.Profi
 	if err != nil {
 		return err
 	}
-	if added {
-		m.res.Added.Snapshots++
-	} else {
+	if !added {
 		m.res.Unchanged.Snapshots++
+		return nil
+	}
+	m.res.Added.Snapshots++
+	next, err := m.tx.SnapshotNear(ctx, m.player, kind, observed, true)
+	hasNext := err == nil
+	if err != nil && !isNotFound(err) {
+		return err
+	}
+	if hasPrev && !m.replay {
+		// Pages observed after this one and before the next snapshot
+		// repeated prev; the first of them now shows a change again.
+		var to time.Time
+		if hasNext {
+			to = next.ObservedAt
+		}
+		pg, err := m.tx.FirstPageBetween(ctx, m.player, kind, observed, to)
+		switch {
+		case err == nil:
+			back := prev
+			back.ObservedAt, back.PageID, back.Region = pg.ObservedAt, pg.ID, pg.Region
+			_, err := m.tx.InsertSnapshot(ctx, &back)
+			return err
+		case !isNotFound(err):
+			return err
+		}
+	}
+	if hasNext && next.Digest == digest {
+		return m.tx.DeleteSnapshot(ctx, next.ID)
 	}
 	return nil
 }

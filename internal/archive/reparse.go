@@ -78,7 +78,7 @@ func (a *Archive) Reparse(ctx context.Context, player string) (ReparseReport, er
 				fail(err)
 				continue
 			}
-			m := &merger{tx: tx, player: pid, res: &res}
+			m := &merger{tx: tx, player: pid, res: &res, replay: true}
 			if err := m.derive(ctx, page, pg.ID, pg.ObservedAt); err != nil {
 				return fmt.Errorf("page %s (%s): %w", pg.Name, pg.SHA256, err)
 			}

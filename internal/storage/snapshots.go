@@ -81,3 +81,59 @@ func (t *Tx) Snapshots(ctx context.Context, playerID int64) ([]Snapshot, error) 
 	}
 	return ss, rows.Err()
 }
+
+// SnapshotNear returns the player's snapshot of kind observed latest at or
+// before at (after false), or earliest after at (after true), or ErrNotFound.
+func (t *Tx) SnapshotNear(ctx context.Context, playerID int64, kind string, at time.Time, after bool) (Snapshot, error) {
+	cond, order := "s.observed_at <= ?", "DESC"
+	if after {
+		cond, order = "s.observed_at > ?", "ASC"
+	}
+	s := Snapshot{PlayerID: playerID, Kind: kind}
+	var data string
+	err := t.tx.QueryRowContext(ctx, t.d.rebind(`SELECT s.id, s.observed_at, COALESCE(s.page_id, 0), s.region,
+		s.name, s.rating, s.stars, s.play_count, s.digest, s.data
+		FROM snapshots s WHERE s.player_id = ? AND s.kind = ? AND `+cond+`
+		ORDER BY s.observed_at `+order+`, s.id `+order+` LIMIT 1`), playerID, kind, utc(at)).Scan(
+		&s.ID, &s.ObservedAt, &s.PageID, &s.Region, &s.Name, &s.Rating, &s.Stars, &s.PlayCount, &s.Digest, &data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Snapshot{}, ErrNotFound
+	}
+	if err != nil {
+		return Snapshot{}, fmt.Errorf("storage: find snapshot: %w", err)
+	}
+	s.ObservedAt = s.ObservedAt.UTC()
+	s.Data = []byte(data)
+	return s, nil
+}
+
+// FirstPageBetween returns the id, region and time of the player's earliest
+// page of kind observed after from and before to (no bound when to is
+// zero), or ErrNotFound.
+func (t *Tx) FirstPageBetween(ctx context.Context, playerID int64, kind string, from, to time.Time) (Page, error) {
+	q := `SELECT id, region, observed_at FROM pages WHERE player_id = ? AND kind = ? AND observed_at > ?`
+	args := []any{playerID, kind, utc(from)}
+	if !to.IsZero() {
+		q += ` AND observed_at < ?`
+		args = append(args, utc(to))
+	}
+	p := Page{PlayerID: playerID, Kind: kind}
+	err := t.tx.QueryRowContext(ctx, t.d.rebind(q+` ORDER BY observed_at, imported_at, sha256 LIMIT 1`), args...).Scan(
+		&p.ID, &p.Region, &p.ObservedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Page{}, ErrNotFound
+	}
+	if err != nil {
+		return Page{}, fmt.Errorf("storage: find page: %w", err)
+	}
+	p.ObservedAt = p.ObservedAt.UTC()
+	return p, nil
+}
+
+// DeleteSnapshot removes snapshot id.
+func (t *Tx) DeleteSnapshot(ctx context.Context, id int64) error {
+	if _, err := t.tx.ExecContext(ctx, t.d.rebind("DELETE FROM snapshots WHERE id = ?"), id); err != nil {
+		return fmt.Errorf("storage: delete snapshot: %w", err)
+	}
+	return nil
+}
