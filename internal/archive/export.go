@@ -124,6 +124,7 @@ type exportStep struct {
 	Title       string             `json:"title"`
 	Type        maimai.ChartType   `json:"type"`
 	Difficulty  maimai.Difficulty  `json:"difficulty"`
+	Genre       string             `json:"genre,omitempty"`
 	ObservedAt  time.Time          `json:"observed_at"`
 	Achievement maimai.Achievement `json:"achievement"`
 	Rank        maimai.Rank        `json:"rank"`
@@ -236,7 +237,7 @@ func exportOne(ctx context.Context, tx *storage.Tx, p storage.Player) (exportPla
 	}
 	for _, s := range steps {
 		ep.ScoreHistory = append(ep.ScoreHistory, exportStep{Page: s.PageSHA, Title: s.Title, Type: s.Type,
-			Difficulty: s.Difficulty, ObservedAt: s.ObservedAt, Achievement: s.Achievement, Rank: s.Rank,
+			Difficulty: s.Difficulty, Genre: s.Genre, ObservedAt: s.ObservedAt, Achievement: s.Achievement, Rank: s.Rank,
 			DXScore: s.DXScore, DXScoreMax: s.DXScoreMax, FC: s.FC, FS: s.FS})
 	}
 	return ep, nil
@@ -427,7 +428,7 @@ func (a *Archive) restoreOne(ctx context.Context, tx *storage.Tx, name string, e
 	}
 	for _, s := range ep.ScoreHistory {
 		row := storage.ScoreStep{PlayerID: pid, Chart: maimai.Chart{Title: s.Title, Type: s.Type, Difficulty: s.Difficulty},
-			ObservedAt: s.ObservedAt, Achievement: s.Achievement, Rank: s.Rank, DXScore: s.DXScore,
+			Genre: s.Genre, ObservedAt: s.ObservedAt, Achievement: s.Achievement, Rank: s.Rank, DXScore: s.DXScore,
 			DXScoreMax: s.DXScoreMax, FC: s.FC, FS: s.FS, PageID: pageIDs[s.Page]}
 		added, err := tx.InsertStep(ctx, &row)
 		if err != nil {
@@ -441,22 +442,26 @@ func (a *Archive) restoreOne(ctx context.Context, tx *storage.Tx, name string, e
 }
 
 // restoreScores adds the export's best scores; where the archive has a
-// best of the same chart, each field keeps the better of the two.
+// best of the same chart and genre, each field keeps the better of the two.
 func restoreScores(ctx context.Context, tx *storage.Tx, pid int64, scores []exportScore, res *Result) error {
 	charts := make([]maimai.Chart, len(scores))
 	for i, s := range scores {
 		charts[i] = maimai.Chart{Title: s.Title, Type: s.Type, Difficulty: s.Difficulty}
 	}
-	best, err := tx.BestScoresOf(ctx, pid, charts)
+	rows, err := tx.BestScoresForUpdate(ctx, pid, charts)
 	if err != nil {
 		return err
+	}
+	best := map[bestKey]storage.BestScore{}
+	for _, b := range rows {
+		best[bestKey{b.Chart, b.Genre}] = b
 	}
 	for _, s := range scores {
 		in := storage.BestScore{PlayerID: pid, UpdatedAt: s.UpdatedAt, Score: maimai.Score{
 			Chart: maimai.Chart{Title: s.Title, Type: s.Type, Difficulty: s.Difficulty}, Played: true,
 			Level: s.Level, Genre: s.Genre, Achievement: s.Achievement, Rank: s.Rank, DXScore: s.DXScore,
 			DXScoreMax: s.DXScoreMax, FC: s.FC, FS: s.FS, PlayCount: s.PlayCount}}
-		b, ok := best[in.Chart]
+		b, ok := best[bestKey{in.Chart, in.Genre}]
 		if !ok {
 			if err := tx.InsertBest(ctx, &in); err != nil {
 				return err

@@ -22,6 +22,7 @@ type BestScore struct {
 type ScoreStep struct {
 	PlayerID int64
 	maimai.Chart
+	Genre       string // the song's genre, part of the best's identity; '' when unknown
 	ObservedAt  time.Time
 	Achievement maimai.Achievement
 	Rank        maimai.Rank
@@ -46,9 +47,39 @@ func scanBest(rows *sql.Rows) (BestScore, error) {
 }
 
 // BestScoresOf returns the player's best scores of the given charts, by
-// chart, in a few batched queries.
+// chart, in a few batched queries. A chart of two songs (same title, type
+// and difficulty, different genre) gives the best with the higher
+// achievement.
 func (t *Tx) BestScoresOf(ctx context.Context, playerID int64, charts []maimai.Chart) (map[maimai.Chart]BestScore, error) {
+	bs, err := t.bestRows(ctx, playerID, charts, "")
+	if err != nil {
+		return nil, err
+	}
 	out := map[maimai.Chart]BestScore{}
+	for _, b := range bs {
+		if old, ok := out[b.Chart]; !ok || b.Achievement > old.Achievement {
+			out[b.Chart] = b
+		}
+	}
+	return out, nil
+}
+
+// BestScoresForUpdate returns every best score of the given charts (one per
+// song genre) and locks them until the transaction ends, so two imports
+// raising the same best apply one after the other instead of the later
+// overwriting the earlier with what it read before. SQLite has one writer
+// and needs no lock.
+func (t *Tx) BestScoresForUpdate(ctx context.Context, playerID int64, charts []maimai.Chart) ([]BestScore, error) {
+	lock := " FOR UPDATE"
+	if t.d.name == "sqlite" {
+		lock = ""
+	}
+	return t.bestRows(ctx, playerID, charts, lock)
+}
+
+// bestRows reads the best scores of charts; suffix ends each query.
+func (t *Tx) bestRows(ctx context.Context, playerID int64, charts []maimai.Chart, suffix string) ([]BestScore, error) {
+	var out []BestScore
 	seen := map[maimai.Chart]bool{}
 	var uniq []maimai.Chart
 	for _, c := range charts {
@@ -57,27 +88,31 @@ func (t *Tx) BestScoresOf(ctx context.Context, playerID int64, charts []maimai.C
 			uniq = append(uniq, c)
 		}
 	}
+	collect := func(rows *sql.Rows, err error) error {
+		if err != nil {
+			return fmt.Errorf("storage: find best scores: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			b, err := scanBest(rows)
+			if err != nil {
+				return fmt.Errorf("storage: find best scores: %w", err)
+			}
+			out = append(out, b)
+		}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("storage: find best scores: %w", err)
+		}
+		return nil
+	}
 	if t.d.name == "sqlite" {
 		// In-process SQLite has no round trips to save, and a point lookup
 		// on the unique key beats one large OR query it cannot index well.
 		for _, c := range uniq {
-			rows, err := t.query(ctx, "SELECT "+bestColumns+" FROM best_scores WHERE player_id = ? AND title = ? AND chart_type = ? AND difficulty = ?",
-				playerID, c.Title, string(c.Type), string(c.Difficulty))
+			err := collect(t.query(ctx, "SELECT "+bestColumns+" FROM best_scores WHERE player_id = ? AND title = ? AND chart_type = ? AND difficulty = ? ORDER BY genre"+suffix,
+				playerID, c.Title, string(c.Type), string(c.Difficulty)))
 			if err != nil {
-				return nil, fmt.Errorf("storage: find best scores: %w", err)
-			}
-			for rows.Next() {
-				b, err := scanBest(rows)
-				if err != nil {
-					rows.Close()
-					return nil, fmt.Errorf("storage: find best scores: %w", err)
-				}
-				out[b.Chart] = b
-			}
-			err = rows.Err()
-			rows.Close()
-			if err != nil {
-				return nil, fmt.Errorf("storage: find best scores: %w", err)
+				return nil, err
 			}
 		}
 		return out, nil
@@ -95,29 +130,18 @@ func (t *Tx) BestScoresOf(ctx context.Context, playerID int64, charts []maimai.C
 			args = append(args, c.Title, string(c.Type), string(c.Difficulty))
 		}
 		uniq = uniq[n:]
-		rows, err := t.queryOnce(ctx, "SELECT "+bestColumns+" FROM best_scores WHERE player_id = ? AND ("+cond.String()+")", args...)
+		// In id order, so two transactions locking the same rows take them
+		// in the same order.
+		err := collect(t.queryOnce(ctx, "SELECT "+bestColumns+" FROM best_scores WHERE player_id = ? AND ("+cond.String()+") ORDER BY id"+suffix, args...))
 		if err != nil {
-			return nil, fmt.Errorf("storage: find best scores: %w", err)
-		}
-		for rows.Next() {
-			b, err := scanBest(rows)
-			if err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("storage: find best scores: %w", err)
-			}
-			out[b.Chart] = b
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return nil, fmt.Errorf("storage: find best scores: %w", err)
+			return nil, err
 		}
 	}
 	return out, nil
 }
 
-// InsertBest adds the first best of a chart. It returns ErrRetry when a
-// concurrent transaction added the chart first.
+// InsertBest adds the first best of a chart and song genre. It returns
+// ErrRetry when a concurrent transaction added it first.
 func (t *Tx) InsertBest(ctx context.Context, b *BestScore) error {
 	id, added, err := t.insert(ctx, "best score", `INSERT INTO best_scores
 		(player_id, title, chart_type, difficulty, level, genre, achievement, score_rank, dx_score, dx_score_max, fc, fs, play_count, updated_at)
@@ -134,7 +158,9 @@ func (t *Tx) InsertBest(ctx context.Context, b *BestScore) error {
 	return nil
 }
 
-// UpdateBest writes a changed best score.
+// UpdateBest writes a changed best score (its genre too: a best first
+// stored with an unknown genre takes the genre a page shows). Read it with
+// BestScoresForUpdate in the same transaction.
 func (t *Tx) UpdateBest(ctx context.Context, b *BestScore) error {
 	_, err := t.exec(ctx, `UPDATE best_scores SET level = ?, genre = ?, achievement = ?, score_rank = ?, dx_score = ?,
 		dx_score_max = ?, fc = ?, fs = ?, play_count = ?, updated_at = ? WHERE id = ?`,
@@ -149,9 +175,9 @@ func (t *Tx) UpdateBest(ctx context.Context, b *BestScore) error {
 // InsertStep adds a row of score history unless the same step is stored.
 func (t *Tx) InsertStep(ctx context.Context, s *ScoreStep) (bool, error) {
 	_, added, err := t.insert(ctx, "score history", `INSERT INTO score_history
-		(player_id, title, chart_type, difficulty, observed_at, achievement, score_rank, dx_score, dx_score_max, fc, fs, page_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?){{ignore}}`,
-		s.PlayerID, s.Title, string(s.Type), string(s.Difficulty), utc(s.ObservedAt), int64(s.Achievement), string(s.Rank),
+		(player_id, title, chart_type, difficulty, genre, observed_at, achievement, score_rank, dx_score, dx_score_max, fc, fs, page_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?){{ignore}}`,
+		s.PlayerID, s.Title, string(s.Type), string(s.Difficulty), s.Genre, utc(s.ObservedAt), int64(s.Achievement), string(s.Rank),
 		s.DXScore, s.DXScoreMax, string(s.FC), string(s.FS), nullInt(s.PageID))
 	if err != nil {
 		return false, fmt.Errorf("storage: insert score history: %w", err)
@@ -161,7 +187,7 @@ func (t *Tx) InsertStep(ctx context.Context, s *ScoreStep) (bool, error) {
 
 // BestScores lists the player's best scores by chart.
 func (t *Tx) BestScores(ctx context.Context, playerID int64) ([]BestScore, error) {
-	rows, err := t.query(ctx, "SELECT "+bestColumns+" FROM best_scores WHERE player_id = ? ORDER BY title, chart_type, difficulty", playerID)
+	rows, err := t.query(ctx, "SELECT "+bestColumns+" FROM best_scores WHERE player_id = ? ORDER BY title, chart_type, difficulty, genre", playerID)
 	if err != nil {
 		return nil, fmt.Errorf("storage: list best scores: %w", err)
 	}
@@ -179,10 +205,10 @@ func (t *Tx) BestScores(ctx context.Context, playerID int64) ([]BestScore, error
 
 // ScoreHistory lists the player's score history by chart, then time.
 func (t *Tx) ScoreHistory(ctx context.Context, playerID int64) ([]ScoreStep, error) {
-	rows, err := t.query(ctx, `SELECT h.title, h.chart_type, h.difficulty, h.observed_at, h.achievement, h.score_rank,
+	rows, err := t.query(ctx, `SELECT h.title, h.chart_type, h.difficulty, h.genre, h.observed_at, h.achievement, h.score_rank,
 		h.dx_score, h.dx_score_max, h.fc, h.fs, COALESCE(h.page_id, 0), COALESCE(pg.sha256, '')
 		FROM score_history h LEFT JOIN pages pg ON pg.id = h.page_id
-		WHERE h.player_id = ? ORDER BY h.title, h.chart_type, h.difficulty, h.observed_at, h.achievement, h.dx_score, h.fc, h.fs`, playerID)
+		WHERE h.player_id = ? ORDER BY h.title, h.chart_type, h.difficulty, h.genre, h.observed_at, h.achievement, h.dx_score, h.fc, h.fs`, playerID)
 	if err != nil {
 		return nil, fmt.Errorf("storage: list score history: %w", err)
 	}
@@ -190,7 +216,7 @@ func (t *Tx) ScoreHistory(ctx context.Context, playerID int64) ([]ScoreStep, err
 	var ss []ScoreStep
 	for rows.Next() {
 		s := ScoreStep{PlayerID: playerID}
-		if err := rows.Scan(&s.Title, &s.Type, &s.Difficulty, &s.ObservedAt, &s.Achievement, &s.Rank, &s.DXScore,
+		if err := rows.Scan(&s.Title, &s.Type, &s.Difficulty, &s.Genre, &s.ObservedAt, &s.Achievement, &s.Rank, &s.DXScore,
 			&s.DXScoreMax, &s.FC, &s.FS, &s.PageID, &s.PageSHA); err != nil {
 			return nil, fmt.Errorf("storage: list score history: %w", err)
 		}
@@ -198,4 +224,15 @@ func (t *Tx) ScoreHistory(ctx context.Context, playerID int64) ([]ScoreStep, err
 		ss = append(ss, s)
 	}
 	return ss, rows.Err()
+}
+
+// SetHistoryGenre files the chart's score history of unknown genre under
+// genre, when its best takes that genre.
+func (t *Tx) SetHistoryGenre(ctx context.Context, playerID int64, c maimai.Chart, genre string) error {
+	_, err := t.exec(ctx, `UPDATE score_history SET genre = ? WHERE player_id = ? AND title = ? AND chart_type = ?
+		AND difficulty = ? AND genre = ''`, genre, playerID, c.Title, string(c.Type), string(c.Difficulty))
+	if err != nil {
+		return fmt.Errorf("storage: set score history genre: %w", err)
+	}
+	return nil
 }

@@ -375,7 +375,7 @@ func (t *Tx) BestScoresLinked(ctx context.Context, playerID int64, region maimai
 		COALESCE(l.chart_id, 0), COALESCE(l.status, ''), COALESCE(l.reason, '')
 		FROM best_scores b LEFT JOIN chart_links l ON l.region = ? AND l.title = b.title AND l.chart_type = b.chart_type
 			AND l.difficulty = b.difficulty
-		WHERE b.player_id = ? ORDER BY b.title, b.chart_type, b.difficulty`, string(region), playerID)
+		WHERE b.player_id = ? ORDER BY b.title, b.chart_type, b.difficulty, b.genre`, string(region), playerID)
 	if err != nil {
 		return nil, nil, fmt.Errorf("storage: list best scores: %w", err)
 	}
