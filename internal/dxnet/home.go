@@ -1,6 +1,7 @@
 package dxnet
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -40,11 +41,18 @@ func parseProfile(doc *html.Node, kind Kind) (Profile, error) {
 	}
 
 	rating := ""
+	var st cardState
 	walk(card, func(n *html.Node) bool {
+		if st.err != nil {
+			return false
+		}
 		if n.Type != html.ElementNode {
 			return true
 		}
 		if n.DataAtom == atom.Img {
+			if imgName(attr(n, "src")) == "icon_star" {
+				st.starIcon = true
+			}
 			profileImg(&p, n)
 			return true
 		}
@@ -54,7 +62,10 @@ func parseProfile(doc *html.Node, kind Kind) (Profile, error) {
 				rating = text(n)
 			case c == "trophy_block":
 				p.Trophy = text(n)
-			case strings.HasPrefix(c, "trophy_") && c != "trophy_inner_block":
+				st.trophyBlock = true
+			case c == "trophy_inner_block":
+				st.trophyInner = true
+			case strings.HasPrefix(c, "trophy_"):
 				p.TrophyColor = strings.ToLower(strings.TrimPrefix(c, "trophy_"))
 			case c == "comment_block", c == "friend_comment_block":
 				p.Comment = text(n)
@@ -62,10 +73,22 @@ func parseProfile(doc *html.Node, kind Kind) (Profile, error) {
 			}
 		}
 		if own := ownText(n); own != "" {
-			profileText(&p, n, own)
+			st.err = profileText(&p, &st, n, own)
 		}
 		return true
 	})
+	if st.err != nil {
+		return p, layoutErr(kind, "%v", st.err)
+	}
+	if st.starIcon && !st.stars {
+		return p, layoutErr(kind, "the card shows the star icon but no star count (×N) beside it")
+	}
+	if (st.trophyInner || p.TrophyColor != "") && !st.trophyBlock {
+		return p, layoutErr(kind, "the card has a trophy but no trophy_block")
+	}
+	if st.trophyBlock && p.TrophyColor == "" {
+		return p, layoutErr(kind, "the trophy %q has no colour (trophy_<colour> class)", p.Trophy)
+	}
 
 	r, err := strconv.Atoi(rating)
 	if err != nil {
@@ -95,27 +118,46 @@ func profileImg(p *Profile, n *html.Node) {
 	}
 }
 
+// cardState is what parseProfile saw besides the profile itself, to tell
+// a card it does not fully understand.
+type cardState struct {
+	starIcon, stars          bool // the icon_star image; a star count read
+	trophyBlock, trophyInner bool
+	err                      error
+}
+
 // profileText reads the card's loose text: the stars ("×85" after the star
 // icon), the old pages' "MAX：5077" and the play counts.
-func profileText(p *Profile, n *html.Node, own string) {
-	if rest, ok := strings.CutPrefix(own, "×"); ok && find(n, func(x *html.Node) bool {
-		return x.DataAtom == atom.Img && imgName(attr(x, "src")) == "icon_star"
-	}) != nil {
-		if v, err := atoiComma(rest); err == nil {
-			p.Stars = v
+func profileText(p *Profile, c *cardState, n *html.Node, own string) error {
+	if rest, ok := strings.CutPrefix(own, "×"); ok {
+		icon := find(n, isAtom(atom.Img))
+		if icon == nil {
+			return nil
 		}
-		return
+		if name := imgName(attr(icon, "src")); name != "icon_star" {
+			return fmt.Errorf("a count %q beside the icon %s, not icon_star", own, name)
+		}
+		v, err := atoiComma(rest)
+		if err != nil {
+			return fmt.Errorf("star count %q is not a number", own)
+		}
+		p.Stars, c.stars = v, true
+		return nil
 	}
 	for _, line := range textLines(n) {
 		label, value, ok := cutLabel(line)
 		if !ok {
 			continue
 		}
-		v, err := atoiComma(value)
-		if err != nil {
+		kind := playCountLabel(label)
+		if kind == "" {
 			continue
 		}
-		switch playCountLabel(label) {
+		v, err := atoiComma(value)
+		if err != nil {
+			return fmt.Errorf("%q: %q is not a number", label, value)
+		}
+		switch kind {
 		case "max":
 			p.RatingMax = v
 		case "total":
@@ -124,6 +166,7 @@ func profileText(p *Profile, n *html.Node, own string) {
 			p.PlayCountVersion = v
 		}
 	}
+	return nil
 }
 
 // playCountLabel sorts the labels of the card's numbers in the three

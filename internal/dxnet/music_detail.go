@@ -39,6 +39,11 @@ func parseMusicDetail(doc *html.Node, h *Header) (Page, error) {
 	if !r.titleSeen || p.Title == "" {
 		return nil, layoutErr(h.Kind, "no song title")
 	}
+	if p.Genre == "" && prevElement(r.title) != nil {
+		// Every known layout has the genre line (class blue) right above
+		// the title; something else there is a layout we do not know.
+		return nil, layoutErr(h.Kind, "%q: the line above the title is not a genre line (div class blue with text)", p.Title)
+	}
 	if err := r.merge(); err != nil {
 		return nil, layoutErr(h.Kind, "%q: %v", p.Title, err)
 	}
@@ -57,6 +62,7 @@ type detailReader struct {
 	page       *MusicDetailPage
 	err        error
 	titleSeen  bool
+	title      *html.Node // the title line, whose previous sibling is the genre line
 	artistSeen bool
 	lastType   maimai.ChartType // the type icon last seen, for the table after it
 	types      int              // how many header type icons
@@ -86,6 +92,7 @@ func (r *detailReader) element(n *html.Node) bool {
 		switch {
 		case hasClass(n, "break") && hasClass(n, "f_15") && !r.titleSeen:
 			r.titleSeen = true
+			r.title = n
 			r.page.Title = rawText(n)
 			return false
 		case hasClass(n, "break") && hasClass(n, "f_12") && r.titleSeen && !r.artistSeen:
@@ -123,6 +130,9 @@ func (r *detailReader) table(t *html.Node) error {
 			return layoutErr(r.page.Kind, "difficulty row %d: %v", len(r.rows)+1, err)
 		}
 		if b.level == nil {
+			if b.diffNum != "" || b.diff != "" || b.idx != "" || b.icons > 0 || hasDiffButton(tr) {
+				return layoutErr(r.page.Kind, "difficulty row %d has no level (music_lv_back)", len(r.rows)+1)
+			}
 			continue // not a difficulty row
 		}
 		s := maimai.Score{Level: text(b.level), Idx: b.idx}
@@ -145,6 +155,23 @@ func (r *detailReader) table(t *html.Node) error {
 		s.Rank, s.FC, s.FS = b.rank, b.fc, b.fs
 		s.Played = b.rank != ""
 		r.rows = append(r.rows, s)
+	}
+	return nil
+}
+
+// hasDiffButton reports whether a row has a music_<d>_btn button.
+func hasDiffButton(tr *html.Node) bool {
+	_, err := rowDiff(tr, "")
+	return err == nil
+}
+
+// prevElement is n's previous sibling element, or nil.
+func prevElement(n *html.Node) *html.Node {
+	for n != nil {
+		n = n.PrevSibling
+		if n != nil && n.Type == html.ElementNode {
+			return n
+		}
 	}
 	return nil
 }

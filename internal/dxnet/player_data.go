@@ -27,6 +27,12 @@ func parsePlayerData(doc *html.Node, h *Header) (Page, error) {
 			return nil, layoutErr(h.Kind, "a counter (musiccount_block) without its icon")
 		}
 		key := iconKey(attr(img, "src"))
+		if !counterKeys[key] {
+			return nil, layoutErr(h.Kind, "a counter with the unknown icon %s", imgName(attr(img, "src")))
+		}
+		if _, dup := p.Counts[key]; dup {
+			return nil, layoutErr(h.Kind, "two counters with the icon %s", imgName(attr(img, "src")))
+		}
 		c, err := parseCount(text(firstClass(b, "musiccount_counter_block")))
 		if err != nil {
 			return nil, layoutErr(h.Kind, "counter %s: %v", key, err)
@@ -35,6 +41,9 @@ func parsePlayerData(doc *html.Node, h *Header) (Page, error) {
 	}
 	if len(p.Counts) == 0 {
 		return nil, layoutErr(h.Kind, "no counters (musiccount_block)")
+	}
+	if n := len(byClass(doc, "musiccount_counter_block")); n != len(p.Counts) {
+		return nil, layoutErr(h.Kind, "%d counter values (musiccount_counter_block) but %d counters (musiccount_block)", n, len(p.Counts))
 	}
 
 	diff, err := selectedDiff(doc)
@@ -48,6 +57,15 @@ func parsePlayerData(doc *html.Node, h *Header) (Page, error) {
 		}
 	}
 	return p, nil
+}
+
+// counterKeys are the icon keys (see iconKey) of the playerData counters:
+// ranks from S, clears, combo and sync marks, DX stars.
+var counterKeys = map[string]bool{
+	"sssp": true, "sss": true, "ssp": true, "ss": true, "sp": true, "s": true, "clear": true,
+	"app": true, "ap": true, "fcp": true, "fc": true,
+	"fsdp": true, "fsd": true, "fsp": true, "fs": true, "sync": true,
+	"dxstar_1": true, "dxstar_2": true, "dxstar_3": true, "dxstar_4": true, "dxstar_5": true,
 }
 
 // parseCount reads a counter: "48/5,562", or "48 / 5,562" on older pages.
