@@ -280,17 +280,18 @@ func (r *PlayerRating) clone() *PlayerRating {
 // bestsAt is the best of each chart as the score history had it at at:
 // each row of history is the best as an improvement made it.
 func bestsAt(history []storage.ScoreStep, at time.Time) []maimai.Score {
-	last := map[maimai.Chart]storage.ScoreStep{}
-	var order []maimai.Chart
+	last := map[bestKey]storage.ScoreStep{}
+	var order []bestKey
 	for _, s := range history {
 		if s.ObservedAt.After(at) {
 			continue
 		}
-		if _, ok := last[s.Chart]; !ok {
-			order = append(order, s.Chart)
+		k := bestKey{s.Chart, s.Genre}
+		if _, ok := last[k]; !ok {
+			order = append(order, k)
 		}
-		if prev, ok := last[s.Chart]; !ok || !s.ObservedAt.Before(prev.ObservedAt) {
-			last[s.Chart] = s
+		if prev, ok := last[k]; !ok || !s.ObservedAt.Before(prev.ObservedAt) {
+			last[k] = s
 		}
 	}
 	out := make([]maimai.Score, 0, len(order))
@@ -302,7 +303,7 @@ func bestsAt(history []storage.ScoreStep, at time.Time) []maimai.Score {
 }
 
 func stepScore(s storage.ScoreStep) maimai.Score {
-	return maimai.Score{Chart: s.Chart, Played: true, Achievement: s.Achievement, Rank: s.Rank, DXScore: s.DXScore,
+	return maimai.Score{Chart: s.Chart, Genre: s.Genre, Played: true, Achievement: s.Achievement, Rank: s.Rank, DXScore: s.DXScore,
 		DXScoreMax: s.DXScoreMax, FC: s.FC, FS: s.FS}
 }
 
@@ -430,17 +431,17 @@ func (a *Archive) RatingHistory(ctx context.Context, player string) ([]RatingPoi
 	// One sweep over the history, oldest first, keeps the bests current.
 	steps := append([]storage.ScoreStep(nil), d.history...)
 	sort.SliceStable(steps, func(i, j int) bool { return steps[i].ObservedAt.Before(steps[j].ObservedAt) })
-	cur := map[maimai.Chart]int{}
+	cur := map[bestKey]int{}
 	var scores []maimai.Score
 	next := 0
 	out := points[:0]
 	for _, p := range points {
 		for ; next < len(steps) && !steps[next].ObservedAt.After(p.At); next++ {
 			s := steps[next]
-			if i, ok := cur[s.Chart]; ok {
+			if i, ok := cur[bestKey{s.Chart, s.Genre}]; ok {
 				scores[i] = stepScore(s)
 			} else {
-				cur[s.Chart] = len(scores)
+				cur[bestKey{s.Chart, s.Genre}] = len(scores)
 				scores = append(scores, stepScore(s))
 			}
 		}
