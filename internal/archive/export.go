@@ -9,6 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/maiprobe/maiprobe/internal/maimai"
@@ -30,14 +32,17 @@ type exportFile struct {
 }
 
 type exportPlayer struct {
-	Name         string           `json:"name"`
-	CreatedAt    time.Time        `json:"created_at"`
-	Pages        []exportPage     `json:"pages"`
-	Plays        []exportPlay     `json:"plays"`
-	Snapshots    []exportSnapshot `json:"snapshots"`
-	Photos       []exportPhoto    `json:"photos"`
-	Scores       []exportScore    `json:"scores"`
-	ScoreHistory []exportStep     `json:"score_history"`
+	Name      string           `json:"name"`
+	CreatedAt time.Time        `json:"created_at"`
+	Pages     []exportPage     `json:"pages"`
+	Plays     []exportPlay     `json:"plays"`
+	Snapshots []exportSnapshot `json:"snapshots"`
+	Photos    []exportPhoto    `json:"photos"`
+	// PhotoImages are the album images the fetcher downloaded; files
+	// written before they were exported have none.
+	PhotoImages  []exportPhotoImage `json:"photo_images"`
+	Scores       []exportScore      `json:"scores"`
+	ScoreHistory []exportStep       `json:"score_history"`
 }
 
 type exportPage struct {
@@ -101,6 +106,13 @@ type exportPhoto struct {
 	Type       maimai.ChartType  `json:"type"`
 	Difficulty maimai.Difficulty `json:"difficulty"`
 	Level      string            `json:"level"`
+}
+
+type exportPhotoImage struct {
+	URL         string    `json:"url"`
+	ContentType string    `json:"content_type"`
+	FetchedAt   time.Time `json:"fetched_at"`
+	Data        []byte    `json:"data"` // base64 by encoding/json
 }
 
 type exportScore struct {
@@ -182,7 +194,7 @@ func (a *Archive) Export(ctx context.Context, w io.Writer, players ...string) er
 
 func exportOne(ctx context.Context, tx *storage.Tx, p storage.Player) (exportPlayer, error) {
 	ep := exportPlayer{Name: p.Name, CreatedAt: p.CreatedAt, Pages: []exportPage{}, Plays: []exportPlay{},
-		Snapshots: []exportSnapshot{}, Photos: []exportPhoto{}, Scores: []exportScore{}, ScoreHistory: []exportStep{}}
+		Snapshots: []exportSnapshot{}, Photos: []exportPhoto{}, PhotoImages: []exportPhotoImage{}, Scores: []exportScore{}, ScoreHistory: []exportStep{}}
 	pages, err := tx.Pages(ctx, p.ID)
 	if err != nil {
 		return ep, err
@@ -221,6 +233,18 @@ func exportOne(ctx context.Context, tx *storage.Tx, p storage.Player) (exportPla
 	for _, ph := range photos {
 		ep.Photos = append(ep.Photos, exportPhoto{Page: ph.PageSHA, Key: ph.Key, Region: ph.Region, ImageURL: ph.ImageURL,
 			TakenAt: ph.TakenAt, Title: ph.Title, Type: ph.Type, Difficulty: ph.Difficulty, Level: ph.Level})
+	}
+	urls, err := tx.PhotoImageURLs(ctx, p.ID)
+	if err != nil {
+		return ep, err
+	}
+	for _, u := range slices.Sorted(maps.Keys(urls)) {
+		img, err := tx.PhotoImageData(ctx, p.ID, u)
+		if err != nil {
+			return ep, err
+		}
+		ep.PhotoImages = append(ep.PhotoImages, exportPhotoImage{URL: img.URL, ContentType: img.ContentType,
+			FetchedAt: img.FetchedAt, Data: img.Data})
 	}
 	best, err := tx.BestScores(ctx, p.ID)
 	if err != nil {
@@ -350,6 +374,11 @@ func (a *Archive) checkExport(ep *exportPlayer) error {
 			return err
 		}
 	}
+	for i, img := range ep.PhotoImages {
+		if img.URL == "" || img.ContentType == "" || len(img.Data) == 0 {
+			return fmt.Errorf("photo image %d: no url, content type or data", i+1)
+		}
+	}
 	return nil
 }
 
@@ -422,6 +451,16 @@ func (a *Archive) restoreOne(ctx context.Context, tx *storage.Tx, name string, e
 			return err
 		}
 		count(added, &res.Added.Photos, &res.Unchanged.Photos)
+	}
+	for _, img := range ep.PhotoImages {
+		row := storage.PhotoImage{PlayerID: pid, URL: img.URL, ContentType: img.ContentType, FetchedAt: img.FetchedAt, Data: img.Data}
+		added, err := tx.InsertPhotoImage(ctx, &row)
+		if err != nil {
+			return err
+		}
+		if added {
+			res.Added.PhotoImages++
+		}
 	}
 	if err := restoreScores(ctx, tx, pid, ep.Scores, res); err != nil {
 		return err

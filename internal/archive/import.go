@@ -54,6 +54,8 @@ type Counts struct {
 	Improvements int `json:"improvements"`
 	// History counts score history rows restored from an export (Added only).
 	History int `json:"history,omitempty"`
+	// PhotoImages counts album photo images restored from an export.
+	PhotoImages int `json:"photo_images,omitempty"`
 	// Ambiguous counts scores of a page or play that names no genre, of a
 	// title two stored songs share, so no best was raised (Unchanged only).
 	Ambiguous int `json:"ambiguous,omitempty"`
