@@ -5,7 +5,8 @@
 -- rebuilt: create, copy, drop, rename (plain SQL all three databases run).
 -- Ids are not copied: nothing refers to them, and PostgreSQL's identity
 -- would not count copied ids.
--- The genre is {{short}}: MariaDB limits a key to 3072 bytes.
+-- The genre is {{short}} and the history's FC and FS {{tiny}} so the keys
+-- fit InnoDB's 3072 bytes on MariaDB and MySQL.
 CREATE TABLE best_scores_v8 (
     id           {{id}},
     player_id    BIGINT NOT NULL,
@@ -47,8 +48,8 @@ CREATE TABLE score_history_v8 (
     score_rank   {{short}} NOT NULL,
     dx_score     INTEGER NOT NULL,
     dx_score_max INTEGER NOT NULL,
-    fc           {{short}} NOT NULL,
-    fs           {{short}} NOT NULL,
+    fc           {{tiny}} NOT NULL,
+    fs           {{tiny}} NOT NULL,
     page_id      BIGINT,
     CONSTRAINT score_history_song_step UNIQUE (player_id, title, chart_type, difficulty, genre, observed_at, achievement, dx_score, fc, fs),
     FOREIGN KEY (player_id) REFERENCES players (id),
