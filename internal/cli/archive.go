@@ -106,10 +106,18 @@ func printResult(c *runCtx, r archive.Result) {
 	case archive.Rejected:
 		fmt.Fprintf(c.Stderr, "%s  %s: %s\n", c.msg.rejected, r.Name, c.msg.explain(r.Err))
 	case archive.Added:
-		fmt.Fprintf(c.Stdout, "%s  %s: %s (%s) %s\n", c.msg.added, r.Name, c.msg.kind(r.Kind), r.Region, c.msg.counts(r))
+		fmt.Fprintf(c.Stdout, "%s  %s: %s %s\n", c.msg.added, r.Name, what(c.msg, r), c.msg.counts(r))
 	default:
-		fmt.Fprintf(c.Stdout, "%s  %s: %s (%s)\n", c.msg.unchanged, r.Name, c.msg.kind(r.Kind), r.Region)
+		fmt.Fprintf(c.Stdout, "%s  %s: %s\n", c.msg.unchanged, r.Name, what(c.msg, r))
 	}
+}
+
+// what names a file's kind and, for a page, its region: "record (cn)".
+func what(m *messages, r archive.Result) string {
+	if r.Region == "" {
+		return m.kind(r.Kind)
+	}
+	return fmt.Sprintf("%s (%s)", m.kind(r.Kind), r.Region)
 }
 
 func exportCmd() *cmd {

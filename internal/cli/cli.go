@@ -161,7 +161,7 @@ func addGlobalFlags(fs *flag.FlagSet, c *runCtx) {
 func printUsage(w io.Writer, m *messages) {
 	fmt.Fprintln(w, m.usageHead)
 	for _, k := range commands() {
-		fmt.Fprintf(w, "  %-28s %s\n", strings.TrimSpace(k.name+" "+k.args), firstLine(k.usage(m)))
+		fmt.Fprintf(w, "  %-28s %s\n", strings.TrimSpace(k.name+" "+k.args), summary(k.usage(m), m))
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, m.globalFlags)
@@ -173,9 +173,29 @@ func printCmdUsage(w io.Writer, k *cmd, fs *flag.FlagSet, m *messages) {
 	fmt.Fprintln(w, m.globalFlags)
 }
 
-func firstLine(s string) string {
-	line, _, _ := strings.Cut(s, "\n")
-	return line
+// summary is the first sentence of a command's usage text, which may run
+// over several lines before its flags, for the command list.
+func summary(s string, m *messages) string {
+	sep := " "
+	if m == zh {
+		sep = ""
+	}
+	var parts []string
+	for _, line := range strings.Split(s, "\n") {
+		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, " ") || strings.HasPrefix(line, "\t") {
+			break
+		}
+		parts = append(parts, strings.TrimSpace(line))
+	}
+	text := strings.Join(parts, sep)
+	// The first sentence is enough for the command list.
+	if i := strings.Index(text, "。"); i >= 0 && i+len("。") < len(text) {
+		return text[:i+len("。")]
+	}
+	if i := strings.Index(text, ". "); i >= 0 {
+		return text[:i+1]
+	}
+	return text
 }
 
 func orDefault(v, def string) string {

@@ -20,7 +20,7 @@ type messages struct {
 
 	added, unchanged, rejected, skippedDir, importSummary string
 
-	exported, reparsed, reparseFailedPage string
+	exported, reparsed, reparseFailedPage, colon string
 
 	noPlayers, statusHead, statusPlayer, statusEmpty string
 
@@ -88,7 +88,8 @@ var zh = &messages{
 	importSummary: "共 %d 个文件：新增 %d，无变化 %d，拒绝 %d",
 
 	exported:          "已导出 %d 位玩家到 %s",
-	reparsed:          "重新解析 %d 页：%s",
+	reparsed:          "重新解析 %d 页",
+	colon:             "：",
 	reparseFailedPage: "页面 %s 现在无法解析：%v",
 
 	noPlayers:    "存档中还没有玩家。用 maiprobe import 导入保存的页面。",
@@ -220,7 +221,7 @@ var zh = &messages{
 		dxnet.KindHome: "主页", dxnet.KindPlayerData: "玩家数据", dxnet.KindPhoto: "相册",
 		dxnet.KindRecord: "游玩记录", dxnet.KindPlaylogDetail: "游玩详情", dxnet.KindScores: "成绩列表",
 		dxnet.KindMusicDetail: "乐曲详情", dxnet.KindFriendCode: "好友代码", dxnet.KindError: "错误页",
-		dxnet.KindLogin: "登录页", dxnet.KindMaintenance: "维护页",
+		dxnet.KindLogin: "登录页", dxnet.KindMaintenance: "维护页", archive.KindExport: "maiprobe 导出文件",
 	},
 
 	errNotDXNet:    "不是 maimai DX NET 页面",
@@ -271,7 +272,8 @@ Also takes a JSON file written by maiprobe export.
 	importSummary: "%d files: %d added, %d unchanged, %d rejected",
 
 	exported:          "exported %d players to %s",
-	reparsed:          "reparsed %d pages: %s",
+	reparsed:          "reparsed %d pages",
+	colon:             ": ",
 	reparseFailedPage: "page %s no longer parses: %v",
 
 	noPlayers:    "The archive has no players yet. Import saved pages with maiprobe import.",
@@ -405,7 +407,7 @@ Load song data first with maiprobe songs sync, or charts have no constant and do
 		dxnet.KindHome: "home", dxnet.KindPlayerData: "player data", dxnet.KindPhoto: "album",
 		dxnet.KindRecord: "record", dxnet.KindPlaylogDetail: "play detail", dxnet.KindScores: "score list",
 		dxnet.KindMusicDetail: "music detail", dxnet.KindFriendCode: "friend code", dxnet.KindError: "error page",
-		dxnet.KindLogin: "login page", dxnet.KindMaintenance: "maintenance page",
+		dxnet.KindLogin: "login page", dxnet.KindMaintenance: "maintenance page", archive.KindExport: "maiprobe export",
 	},
 
 	errNotDXNet:    "not a maimai DX NET page",

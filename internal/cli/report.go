@@ -20,7 +20,9 @@ func (m *messages) describe(c archive.Counts, sign string) string {
 	vals := [8]int{c.Pages, c.Plays, c.Details, c.Snapshots, c.Photos, c.Scores, c.Improvements, c.History}
 	var parts []string
 	for i, v := range vals {
-		if v != 0 && i != 0 { // the page itself is implied by "added"
+		// One page is implied by a file's line; more (a restored export)
+		// are worth saying.
+		if v != 0 && (i != 0 || v > 1) {
 			parts = append(parts, fmt.Sprintf("%s %s%d", n[i], sign, v))
 		}
 	}
@@ -50,7 +52,11 @@ func printReparse(c *runCtx, rep archive.ReparseReport) int {
 	for _, f := range rep.Failed {
 		fmt.Fprintf(c.Stderr, c.msg.reparseFailedPage+"\n", f.Name, c.msg.explain(f.Err))
 	}
-	fmt.Fprintf(c.Stdout, c.msg.reparsed+"\n", rep.Pages, c.msg.describe(rep.After, ""))
+	line := fmt.Sprintf(c.msg.reparsed, rep.Pages)
+	if d := c.msg.describe(rep.After, ""); d != "" {
+		line += c.msg.colon + d
+	}
+	fmt.Fprintln(c.Stdout, line)
 	if len(rep.Failed) > 0 {
 		return exitFail
 	}
