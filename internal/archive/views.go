@@ -20,6 +20,9 @@ var ErrNotFound = storage.ErrNotFound
 type StoredPlay struct {
 	ID int64 `json:"id"`
 	Play
+	// HasDetail says a detail page is stored, also in lists, which leave
+	// the detail itself out to stay fast.
+	HasDetail bool `json:"has_detail"`
 }
 
 // PlayFilter narrows a list of plays; zero fields do not filter.
@@ -42,7 +45,7 @@ type PlayList struct {
 }
 
 func storedPlay(r storage.Play) (StoredPlay, error) {
-	p := StoredPlay{ID: r.ID, Play: Play{Play: r.Play, Region: r.Region}}
+	p := StoredPlay{ID: r.ID, Play: Play{Play: r.Play, Region: r.Region}, HasDetail: r.HasDetail || r.Detail != nil}
 	if r.Detail != nil {
 		p.Detail = new(maimai.PlayDetail)
 		if err := json.Unmarshal(r.Detail, p.Detail); err != nil {

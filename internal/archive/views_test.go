@@ -73,6 +73,29 @@ func viewArchive(t *testing.T) *Archive {
 	return a
 }
 
+func TestListPlaysMarksDetail(t *testing.T) {
+	a := viewArchive(t)
+	list, err := a.ListPlays(context.Background(), "viewer", PlayFilter{}, 0, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list.Plays) != 7 {
+		t.Fatalf("%d plays listed, want 7", len(list.Plays))
+	}
+	for _, p := range list.Plays {
+		t.Run(p.PlayedAt.Format(time.DateTime), func(t *testing.T) {
+			// Only visit B's Oshama Scramble! has a detail page.
+			want := p.Title == "Oshama Scramble!"
+			if p.HasDetail != want {
+				t.Errorf("%s: HasDetail %v, want %v", p.Title, p.HasDetail, want)
+			}
+			if p.Detail != nil {
+				t.Error("the list carries the detail itself")
+			}
+		})
+	}
+}
+
 func TestViewsDiff(t *testing.T) {
 	a := viewArchive(t)
 	ctx := context.Background()

@@ -222,6 +222,14 @@ func TestChartAndPlayPages(t *testing.T) {
 	if err != nil || len(list.Plays) != 1 {
 		t.Fatalf("the detail page's play: %v %+v", err, list)
 	}
+	plays := mustGet(t, b, "/p/default/plays")
+	// The row of the play with a detail says so; the others only open.
+	if want := fmt.Sprintf(`<a href="/p/default/plays/%d">详情</a>`, list.Plays[0].ID); !strings.Contains(plays, want) {
+		t.Errorf("plays list lacks %s", want)
+	}
+	if strings.Count(plays, ">详情</a>") != 1 || !strings.Contains(plays, ">查看</a>") {
+		t.Errorf("plays list marks %d plays with a detail, want 1", strings.Count(plays, ">详情</a>"))
+	}
 	play := mustGet(t, b, fmt.Sprintf("/p/default/plays/%d", list.Plays[0].ID))
 	for _, want := range []string{"BREaK! BREaK! BREaK!", "99.2315%", "<td class=\"num\">420</td>", "FAST 61 · LATE 46",
 		"最大连击 402/710", "游玩后 Rating：15432（&#43;12）", "ＭＡＩＭＡＩ", `<script type="application/json">`} {

@@ -171,7 +171,7 @@ func newPlayRow(player string, p archive.StoredPlay) playRow {
 		When: localTime(p.PlayedAt, p.Region), Title: p.Title, Type: label(string(p.Type)),
 		Diff: label(string(p.Difficulty)), DiffKey: string(p.Difficulty), Level: p.Level,
 		Achievement: p.Achievement.String() + "%", Rank: markLabel(string(p.Rank)), FC: markLabel(string(p.FC)),
-		FS: markLabel(string(p.FS)), DXScore: p.DXScore, DXScoreMax: p.DXScoreMax, HasDetail: p.Detail != nil,
+		FS: markLabel(string(p.FS)), DXScore: p.DXScore, DXScoreMax: p.DXScoreMax, HasDetail: p.HasDetail,
 	}
 }
 
