@@ -9,15 +9,15 @@ import (
 )
 
 // countNames names archive.Counts fields in each language.
-var countNames = map[*messages][8]string{
-	zh: {"页面", "游玩", "详情", "快照", "照片", "成绩", "提升", "历史"},
-	en: {"pages", "plays", "details", "snapshots", "photos", "scores", "improvements", "history"},
+var countNames = map[*messages][9]string{
+	zh: {"页面", "游玩", "详情", "快照", "照片", "成绩", "提升", "历史", "无法区分同名乐曲的成绩"},
+	en: {"pages", "plays", "details", "snapshots", "photos", "scores", "improvements", "history", "scores of same-titled songs not told apart"},
 }
 
 // describe lists the non-zero counts, such as "plays +50, scores +3".
 func (m *messages) describe(c archive.Counts, sign string) string {
 	n := countNames[m]
-	vals := [8]int{c.Pages, c.Plays, c.Details, c.Snapshots, c.Photos, c.Scores, c.Improvements, c.History}
+	vals := [9]int{c.Pages, c.Plays, c.Details, c.Snapshots, c.Photos, c.Scores, c.Improvements, c.History, c.Ambiguous}
 	var parts []string
 	for i, v := range vals {
 		// One page is implied by a file's line; more (a restored export)
