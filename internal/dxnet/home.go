@@ -60,6 +60,7 @@ func parseProfile(doc *html.Node, kind Kind) (Profile, error) {
 			switch {
 			case c == "rating_block":
 				rating = text(n)
+				st.rating = n
 			case c == "trophy_block":
 				p.Trophy = text(n)
 				st.trophyBlock = true
@@ -79,6 +80,11 @@ func parseProfile(doc *html.Node, kind Kind) (Profile, error) {
 	})
 	if st.err != nil {
 		return p, layoutErr(kind, "%v", st.err)
+	}
+	if st.rating != nil && p.RatingBand == "" {
+		if img := find(st.rating.Parent, isAtom(atom.Img)); img != nil {
+			return p, layoutErr(kind, "the rating's image %s is not a rating_base_<band>", imgName(attr(img, "src")))
+		}
 	}
 	if st.starIcon && !st.stars {
 		return p, layoutErr(kind, "the card shows the star icon but no star count (×N) beside it")
@@ -122,6 +128,7 @@ func profileImg(p *Profile, n *html.Node) {
 // a card it does not fully understand.
 type cardState struct {
 	starIcon, stars          bool // the icon_star image; a star count read
+	rating                   *html.Node
 	trophyBlock, trophyInner bool
 	err                      error
 }

@@ -243,6 +243,9 @@ func (r *detailReader) block(n *html.Node, d maimai.Difficulty) (maimai.Score, e
 	if !s.Played {
 		return s, fmt.Errorf("no achievement (music_score_block)")
 	}
+	if len(b.cells) == 0 {
+		return s, fmt.Errorf("no play count or last play date (black_block)")
+	}
 	for i := 0; i+1 < len(b.cells); i += 2 {
 		v := b.cells[i+1]
 		if t, err := time.ParseInLocation("2006/01/02 15:04", v, r.page.Region.Location()); err == nil {

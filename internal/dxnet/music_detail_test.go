@@ -146,7 +146,8 @@ func TestParseMusicDetailLayoutErrors(t *testing.T) {
 		title = `<div class="m_5 f_15 break">Song</div><hr><div class="m_5 f_12 break">Artist</div>`
 		row   = `<tr><td><div class="music_lv_back">13</div></td><td><img src="https://maimaidx-eng.com/maimai-mobile/img/music_icon_sss.png"/></td><td><input type="hidden" name="diff" value="3"/></td></tr>`
 		block = `<div id="master" class="music_master_score_back"><div class="music_lv_back">13</div><img src="https://maimaidx-eng.com/maimai-mobile/img/music_icon_sss.png"/>` +
-			`<div class="music_score_block">100.0000%</div><div class="music_score_block">1 / 2</div></div>`
+			`<div class="music_score_block">100.0000%</div><div class="music_score_block">1 / 2</div>` +
+			`<div class="black_block"><table><tr><td>PLAY COUNT：</td><td>5</td></tr></table></div></div>`
 	)
 	tests := []struct{ name, body, want string }{
 		{"no title", head + `</div><table class="music_detail_table">` + row + `</table>` + block, "no song title"},
@@ -156,6 +157,7 @@ func TestParseMusicDetailLayoutErrors(t *testing.T) {
 		{"levels disagree", head + title + `<table class="music_detail_table">` + strings.Replace(row, ">13<", ">12+<", 1) + `</table></div>` + block, "the score block 13"},
 		{"unknown diff", head + title + `<table class="music_detail_table">` + strings.Replace(row, `value="3"`, `value="7"`, 1) + `</table></div>`, "no known difficulty"},
 		{"block without achievement", head + title + `<table class="music_detail_table">` + row + `</table></div>` + strings.Replace(block, "100.0000%", "", 1), "rank or combo icons but no achievement"},
+		{"block without play count", head + title + `<table class="music_detail_table">` + row + `</table></div>` + strings.Replace(block, "black_block", "grey_block", 1), "no play count or last play date"},
 		{"bad play count", head + title + `<table class="music_detail_table">` + row + `</table></div>` +
 			strings.Replace(block, `<div class="music_score_block">`, `<div class="black_block"><table><tr><td>PLAY COUNT：</td><td>many</td></tr></table></div><div class="music_score_block">`, 1), "neither a date nor a play count"},
 	}

@@ -52,9 +52,13 @@ func parsePlayerData(doc *html.Node, h *Header) (Page, error) {
 	}
 	p.Diff = diff
 	if m := firstClass(doc, "mile_block"); m != nil {
-		if v, err := atoiComma(text(m)); err == nil {
-			p.Mile = v
+		v, err := atoiComma(text(m))
+		if err != nil {
+			return nil, layoutErr(h.Kind, "maimile %q (mile_block) is not a number", text(m))
 		}
+		p.Mile = v
+	} else if find(doc, func(n *html.Node) bool { return n.DataAtom == atom.Img && imgName(attr(n, "src")) == "mile_base_count" }) != nil {
+		return nil, layoutErr(h.Kind, "the maimile image without its count (mile_block)")
 	}
 	return p, nil
 }
@@ -92,6 +96,9 @@ func errNotCount(s string) error {
 func selectedDiff(doc *html.Node) (maimai.Difficulty, error) {
 	sel := firstClass(doc, "diffbtn_selected")
 	if sel == nil {
+		if find(doc, func(n *html.Node) bool { return n.DataAtom == atom.Button && attr(n, "name") == "diff" }) != nil {
+			return "", fmt.Errorf("difficulty buttons but none marked diffbtn_selected")
+		}
 		return "", nil
 	}
 	var btn *html.Node
