@@ -80,3 +80,12 @@ func (a *assets) serve(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 	w.Write(f.body)
 }
+
+// favicon answers /favicon.ico, which browsers ask for on their own,
+// with the embedded SVG icon the layout links to under its hashed name.
+func (a *assets) favicon(w http.ResponseWriter, r *http.Request) {
+	f := a.files[a.hashed["favicon.svg"]]
+	w.Header().Set("Content-Type", f.ctype)
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	w.Write(f.body)
+}

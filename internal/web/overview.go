@@ -8,8 +8,10 @@ import (
 type profileCard struct {
 	Name, Band, Trophy, TrophyColor string
 	Rating, RatingMax, Stars        int
-	CourseRank, ClassRank, Grade    string // codes of the site's rank images (05, s_12)
-	Icon, Comment, When             string
+	CourseRank, ClassRank, Grade    string // codes of the site's rank images (05, S 12)
+	// The image file names, shown on hover: the codes' only source.
+	CourseRankFile, ClassRankFile, GradeFile string
+	Icon, Comment, When                      string
 }
 
 // overviewView is the player's front page: the profile, rating and plays
@@ -37,7 +39,8 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request) {
 	v := overviewView{Name: player, Count: o.Plays}
 	if p := o.Profile; p != nil {
 		v.Profile = &profileCard{Name: p.Name, Band: p.RatingBand, Trophy: p.Trophy, TrophyColor: p.TrophyColor, Rating: p.Rating,
-			RatingMax: p.RatingMax, Stars: p.Stars, CourseRank: rankCode(p.CourseRank, "course_rank_"), ClassRank: rankCode(p.ClassRank, "class_rank_"), Grade: p.Grade,
+			RatingMax: p.RatingMax, Stars: p.Stars, CourseRank: rankCode(p.CourseRank, "course_rank_"), ClassRank: rankCode(p.ClassRank, "class_rank_"),
+			Grade: rankCode(p.Grade, "grade_"), CourseRankFile: p.CourseRank, ClassRankFile: p.ClassRank, GradeFile: p.Grade,
 			Comment: p.Comment, When: localTime(p.ObservedAt, p.Region)}
 		if v.Profile.Band == "" {
 			v.Profile.Band = ratingBand(p.Rating)

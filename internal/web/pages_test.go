@@ -271,7 +271,7 @@ func TestProfileAlbumOverview(t *testing.T) {
 		t.Error("the album is not newest first")
 	}
 	overview := mustGet(t, b, "/p/default/")
-	for _, want := range []string{"<h1>default</h1>", "ｍａｉｍａｉ", "15120", "共 5 次游玩", "最近一次游玩", "Help me, ERINNNNNN!!", "段位 05", "阶级 s_12"} {
+	for _, want := range []string{"<h1>default</h1>", "ｍａｉｍａｉ", "15120", "共 5 次游玩", "最近一次游玩", "Help me, ERINNNNNN!!", `<span title="course_rank_05QwErTyUi.png">段位 05</span>`, `<span title="class_rank_s_12AsDfGhJk.png">阶级 S 12</span>`} {
 		if !strings.Contains(overview, want) {
 			t.Errorf("overview lacks %q", want)
 		}
@@ -360,8 +360,12 @@ func TestImportPage(t *testing.T) {
 func TestRankCode(t *testing.T) {
 	tests := []struct{ file, prefix, want string }{
 		{"course_rank_05QwErTyUi.png", "course_rank_", "05"},
-		{"class_rank_s_12AsDfGhJk.png", "class_rank_", "s_12"},
+		{"class_rank_s_12AsDfGhJk.png", "class_rank_", "S 12"},
+		{"class_rank_s_10FODgtQo4.png", "class_rank_", "S 10"}, // the tail ends in a digit
+		{"class_rank_l_10FODgtQo4.png", "class_rank_", "L 10"},
+		{"grade_04u9HDshZA.png", "grade_", "04"},
 		{"course_rank_05.png", "course_rank_", "05"},
+		{"course_rank_x.png", "course_rank_", "course_rank_x.png"},
 		{"other.png", "course_rank_", "other.png"},
 		{"", "course_rank_", ""},
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -276,20 +277,26 @@ func (s *Server) archiveFail(w http.ResponseWriter, r *http.Request, err error) 
 	s.failErr(w, r, err)
 }
 
-// rankCode shortens a course or class rank image name as the site names it
-// (course_rank_05QwErTyUi.png, class_rank_s_12AsDfGhJk.png) to its code
-// (05, s_12): the image's own name carries a random tail.
+// rankImage matches what follows the prefix in the site's rank image
+// names: an optional letter (the class's kind: s_, l_), a two-digit code
+// and a random tail (course_rank_05QwErTyUi.png, class_rank_s_12AsDfGhJk.png).
+var rankImage = regexp.MustCompile(`^(?:([a-z])_)?(\d\d)`)
+
+// rankCode shortens a course, class or grade image name to its code
+// ("05", "S 12"). No published table says which course or class a code
+// stands for, so the code is shown as it is, never a guessed name; a name
+// in another shape is returned whole.
 func rankCode(file, prefix string) string {
-	code, ok := strings.CutPrefix(strings.TrimSuffix(file, ".png"), prefix)
+	rest, ok := strings.CutPrefix(file, prefix)
 	if !ok {
 		return file
 	}
-	end := len(code)
-	for i := len(code) - 1; i >= 0; i-- {
-		if c := code[i]; c >= '0' && c <= '9' {
-			end = i + 1
-			break
-		}
+	m := rankImage.FindStringSubmatch(rest)
+	if m == nil {
+		return file
 	}
-	return code[:end]
+	if m[1] != "" {
+		return strings.ToUpper(m[1]) + " " + m[2]
+	}
+	return m[2]
 }

@@ -116,6 +116,7 @@ func New(ctx context.Context, cfg Config, a *archive.Archive) (*Server, error) {
 func (s *Server) routes() {
 	s.mux.HandleFunc("GET /{$}", s.index)
 	s.mux.HandleFunc("GET /static/{name}", s.assets.serve)
+	s.mux.HandleFunc("GET /favicon.ico", s.assets.favicon)
 	s.mux.HandleFunc("GET /lang/{lang}", s.switchLang)
 	s.mux.HandleFunc("GET /login", s.loginForm)
 	s.mux.HandleFunc("POST /login", s.login)
@@ -185,6 +186,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	if r.URL.Path == "/healthz" {
 		s.healthz(w, r)
+		return
+	}
+	if r.URL.Path == "/favicon.ico" && s.cfg.BasePath != "" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+		// Browsers ask the host's root for it, outside the base path too.
+		s.assets.favicon(w, r)
 		return
 	}
 	if s.cfg.HTTPSRedirect && st.Scheme != "https" {

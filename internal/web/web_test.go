@@ -316,6 +316,27 @@ func TestBasePathAndProxies(t *testing.T) {
 	}
 }
 
+func TestFavicon(t *testing.T) {
+	ap := newApp(t, Config{BasePath: "/release"})
+	b := ap.browser()
+	link := regexp.MustCompile(`<link rel="icon" href="(/release/static/favicon\.[0-9a-f]{12}\.svg)"`).FindStringSubmatch(b.get("/release/login").body)
+	if link == nil {
+		t.Fatal("the layout links no hashed favicon under the base path")
+	}
+	icon := b.get(link[1])
+	if icon.StatusCode != http.StatusOK || icon.Header.Get("Content-Type") != "image/svg+xml" || !strings.HasPrefix(icon.body, "<svg") {
+		t.Fatalf("GET %s: %d %q", link[1], icon.StatusCode, icon.Header.Get("Content-Type"))
+	}
+	for _, path := range []string{"/favicon.ico", "/release/favicon.ico"} {
+		t.Run(path, func(t *testing.T) {
+			res := b.get(path)
+			if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "image/svg+xml" || res.body != icon.body {
+				t.Errorf("GET %s: %d %q, not the linked icon", path, res.StatusCode, res.Header.Get("Content-Type"))
+			}
+		})
+	}
+}
+
 func TestHTTPSRedirect(t *testing.T) {
 	ap := newApp(t, Config{BasePath: "/test", HTTPSRedirect: true, TrustedProxies: mustPrefixes(t, "10.0.0.1")})
 	tests := []struct {

@@ -6,12 +6,36 @@
 (function () {
   "use strict";
   var colours = ["#d6336c", "#1c7ed6", "#2b8a3e", "#e8590c", "#7048e8", "#0c8599"];
+  var day = 86400;
+  // timeRange keeps the x axis about the data: uPlot pads a zero span (one
+  // point, or every point at one moment) by years, so a day either side
+  // stands in for it.
+  function timeRange(u, min, max) {
+    if (min == null || max == null) return [min, max];
+    if (max - min < 60) return [min - day / 2, max + day / 2];
+    return [min, max];
+  }
+  // axisSize fits the widest tick label (15,000 is wider than uPlot's fixed
+  // 50 px), measured in the axis's own font.
+  function axisSize(u, values, i, cycle) {
+    var ax = u.axes[i];
+    if (cycle > 1) return ax._size;
+    var size = ax.ticks.size + ax.gap, widest = 0;
+    if (values) {
+      u.ctx.font = ax.font[0];
+      values.forEach(function (v) {
+        widest = Math.max(widest, u.ctx.measureText(String(v)).width / devicePixelRatio);
+      });
+    }
+    return Math.max(50, Math.ceil(size + widest + 4));
+  }
   function draw(fig) {
     var src = fig.querySelector('script[type="application/json"]');
     if (!src || typeof uPlot === "undefined") return;
     var d = JSON.parse(src.textContent);
     if (!d || !d.x || d.x.length === 0) return;
-    var series = [{}], axes = [{}], data = [d.x], scales = {x: {time: true}}, seen = {};
+    var series = [{}], axes = [{}], data = [d.x], seen = {};
+    var scales = {x: {time: true, range: timeRange}};
     d.series.forEach(function (s, i) {
       var scale = s.scale || "y";
       series.push({label: s.label, scale: scale, stroke: colours[i % colours.length], width: 2, spanGaps: true,
@@ -20,8 +44,7 @@
       if (!seen[scale]) {
         seen[scale] = true;
         scales[scale] = {auto: true};
-        // size: room for labels such as 15,000 beside the plot.
-        axes.push({scale: scale, side: Object.keys(seen).length === 1 ? 3 : 1, size: 64,
+        axes.push({scale: scale, side: Object.keys(seen).length === 1 ? 3 : 1, size: axisSize,
           grid: {show: Object.keys(seen).length === 1}});
       }
     });
