@@ -314,9 +314,27 @@ func (tb *tab) cookies(u string) []*network.Cookie {
 	return res.Cookies
 }
 
-// screenshot saves a full-page PNG of the tab as <artifacts>/<scenario>-<name>.png.
+// overflow reports how wide the page's content is and how wide the
+// window: content wider than the window means a sideways scroll bar.
+func (tb *tab) overflow() (content, window int) {
+	tb.t.Helper()
+	w := eval[[]int](tb, `[document.documentElement.scrollWidth, window.innerWidth]`)
+	return w[0], w[1]
+}
+
+// checkWidth fails the test when the page is wider than the window.
+func (tb *tab) checkWidth(what string) {
+	tb.t.Helper()
+	if content, window := tb.overflow(); content > window {
+		tb.t.Errorf("%s: the page is %d px wide in a %d px window", what, content, window)
+	}
+}
+
+// screenshot saves a full-page PNG of the tab as <artifacts>/<scenario>-<name>.png;
+// every page shot must fit the window's width.
 func (tb *tab) screenshot(name string) {
 	tb.t.Helper()
+	tb.checkWidth(name)
 	ctx, cancel := context.WithTimeout(tb.ctx, 20*time.Second)
 	defer cancel()
 	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))

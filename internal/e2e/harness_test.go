@@ -30,6 +30,10 @@ func TestHarnessSeesProblems(t *testing.T) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		fmt.Fprint(w, `<!doctype html><title>good</title><p>fine</p><script>console.log("not an error")</script>`)
 	})
+	mux.HandleFunc("GET /wide", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, `<!doctype html><title>wide</title><pre>`+strings.Repeat("curl ", 400)+`</pre>`)
+	})
 	ts := httptest.NewServer(mux)
 	t.Cleanup(ts.Close)
 	tb := newTab(t, browser, "0-harness")
@@ -37,6 +41,14 @@ func TestHarnessSeesProblems(t *testing.T) {
 	tb.open(ts.URL+"/good", http.StatusOK)
 	if p := tb.takeProblems(); len(p) != 0 {
 		t.Errorf("a clean page reported %q", p)
+	}
+
+	if content, window := tb.overflow(); content > window {
+		t.Errorf("a narrow page counts as %d px wide in a %d px window", content, window)
+	}
+	tb.open(ts.URL+"/wide", http.StatusOK)
+	if content, window := tb.overflow(); content <= window {
+		t.Errorf("a page with a 2,000-character line counts as %d px wide in a %d px window", content, window)
 	}
 
 	tb.open(ts.URL+"/bad", http.StatusOK)
