@@ -7,13 +7,17 @@
   "use strict";
   var colours = ["#d6336c", "#1c7ed6", "#2b8a3e", "#e8590c", "#7048e8", "#0c8599"];
   var day = 86400;
-  // timeRange keeps the x axis about the data: uPlot pads a zero span (one
-  // point, or every point at one moment) by years, so a day either side
-  // stands in for it.
-  function timeRange(u, min, max) {
-    if (min == null || max == null) return [min, max];
-    if (max - min < 60) return [min - day / 2, max + day / 2];
-    return [min, max];
+  // timeRange keeps the x axis about the data: for a zero span (one point,
+  // or every point at one moment) uPlot widens the axis to about 2.7 years
+  // before asking the range, so the data's own span is checked and a day
+  // either side stands in for it.
+  function timeRange(xs) {
+    var lo = Infinity, hi = -Infinity;
+    xs.forEach(function (x) { lo = Math.min(lo, x); hi = Math.max(hi, x); });
+    return function (u, min, max) {
+      if (hi - lo < 60) return [lo - day / 2, hi + day / 2];
+      return [min, max];
+    };
   }
   // axisSize fits the widest tick label (15,000 is wider than uPlot's fixed
   // 50 px), measured in the axis's own font.
@@ -35,7 +39,7 @@
     var d = JSON.parse(src.textContent);
     if (!d || !d.x || d.x.length === 0) return;
     var series = [{}], axes = [{}], data = [d.x], seen = {};
-    var scales = {x: {time: true, range: timeRange}};
+    var scales = {x: {time: true, range: timeRange(d.x)}};
     d.series.forEach(function (s, i) {
       var scale = s.scale || "y";
       series.push({label: s.label, scale: scale, stroke: colours[i % colours.length], width: 2, spanGaps: true,
