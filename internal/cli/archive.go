@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/maiprobe/maiprobe/internal/archive"
@@ -85,8 +86,12 @@ func importCmd() *cmd {
 				}
 			}
 			bar.clear()
-			if skipped > 0 {
-				fmt.Fprintf(c.Stderr, c.msg.skippedDir+"\n", skipped)
+			if len(skipped) > 0 {
+				names := skipped
+				if len(names) > 5 {
+					names = append(names[:5:5], "…")
+				}
+				fmt.Fprintf(c.Stderr, c.msg.skippedDir+"\n", len(skipped), strings.Join(names, ", "))
 			}
 			if len(files) > 1 {
 				fmt.Fprintf(c.Stdout, c.msg.importSummary+"\n", len(files), nAdded, nSame, nRejected)

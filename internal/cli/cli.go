@@ -98,28 +98,22 @@ func Run(ctx context.Context, args []string, env Env) int {
 	}
 	c.msg = catalogue(c.cfg.Lang)
 
-	global := flag.NewFlagSet("maiprobe", flag.ContinueOnError)
-	global.SetOutput(io.Discard)
-	addGlobalFlags(global, c)
-	help := global.Bool("help", false, "")
-	global.BoolVar(help, "h", false, "")
-	if err := global.Parse(args); err != nil {
-		c.msg = catalogue(c.cfg.Lang)
-		fmt.Fprintf(env.Stderr, "maiprobe: %v\n\n", err)
-		printUsage(env.Stderr, c.msg)
-		return exitUsage
+	name, rest, named := splitCommand(args)
+	if !named {
+		// No command: what plain maiprobe does is serve, and its flags may
+		// stand alone ("maiprobe --addr :8080"); -h alone asks for the list.
+		for _, a := range args {
+			if a == "-h" || a == "--help" || a == "-help" {
+				printUsage(env.Stdout, c.msg)
+				return exitOK
+			}
+		}
 	}
-	c.msg = catalogue(c.cfg.Lang)
-	rest := global.Args()
-	if *help || (len(rest) > 0 && rest[0] == "help" && len(rest) == 1) {
-		printUsage(env.Stdout, c.msg)
-		return exitOK
-	}
-	name := "serve"
-	if len(rest) > 0 {
-		name, rest = rest[0], rest[1:]
-	}
-	if name == "help" && len(rest) > 0 {
+	if name == "help" {
+		if len(rest) == 0 {
+			printUsage(env.Stdout, c.msg)
+			return exitOK
+		}
 		name, rest = rest[0], []string{"--help"}
 	}
 	for _, k := range commands() {
@@ -140,6 +134,10 @@ func Run(ctx context.Context, args []string, env Env) int {
 			printCmdUsage(env.Stderr, k, fs, c.msg)
 			return exitUsage
 		}
+		if !validLang(c.cfg.Lang) {
+			fmt.Fprintf(env.Stderr, "maiprobe: --lang %q: want zh or en\n", c.cfg.Lang)
+			return exitUsage
+		}
 		c.msg = catalogue(c.cfg.Lang)
 		if *h {
 			printCmdUsage(env.Stdout, k, fs, c.msg)
@@ -150,6 +148,57 @@ func Run(ctx context.Context, args []string, env Env) int {
 	fmt.Fprintf(env.Stderr, c.msg.unknownCommand+"\n\n", name)
 	printUsage(env.Stderr, c.msg)
 	return exitUsage
+}
+
+// valueFlags are the names of every flag of any command that takes a
+// value, so the word after one is not mistaken for a command name.
+func valueFlags() map[string]bool {
+	out := map[string]bool{}
+	scratch := &runCtx{Env: Env{Getenv: func(string) string { return "" }}}
+	for _, k := range commands() {
+		fs := flag.NewFlagSet(k.name, flag.ContinueOnError)
+		addGlobalFlags(fs, scratch)
+		if k.flags != nil {
+			k.flags(fs, scratch)
+		}
+		fs.VisitAll(func(f *flag.Flag) {
+			if b, ok := f.Value.(interface{ IsBoolFlag() bool }); !ok || !b.IsBoolFlag() {
+				out[f.Name] = true
+			}
+		})
+	}
+	return out
+}
+
+// splitCommand finds the command among args, wherever the global flags put
+// it, and returns the other arguments in their order: "maiprobe --db x
+// import f" and "maiprobe import --db x f" both give import with
+// [--db x f], so a flag means the same before and after the command.
+// Without a command word it returns "serve" and named false.
+func splitCommand(args []string) (name string, rest []string, named bool) {
+	takesValue := valueFlags()
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			break
+		}
+		if strings.HasPrefix(a, "-") {
+			f := strings.TrimLeft(a, "-")
+			if !strings.Contains(f, "=") && takesValue[f] {
+				i++ // skip the flag's value
+			}
+			continue
+		}
+		rest = append(append(rest, args[:i]...), args[i+1:]...)
+		return a, rest, true
+	}
+	return "serve", args, false
+}
+
+// validLang accepts the two languages the catalogues have.
+func validLang(l string) bool {
+	l = strings.ToLower(l)
+	return strings.HasPrefix(l, "zh") || strings.HasPrefix(l, "en")
 }
 
 func addGlobalFlags(fs *flag.FlagSet, c *runCtx) {

@@ -299,3 +299,50 @@ func TestHelpInBothLanguages(t *testing.T) {
 		t.Errorf("unknown command: %d %s", code, errOut)
 	}
 }
+
+func TestSplitCommand(t *testing.T) {
+	tests := []struct {
+		args  []string
+		name  string
+		rest  []string
+		named bool
+	}{
+		{[]string{"import", "a.html"}, "import", []string{"a.html"}, true},
+		{[]string{"--db", "x.db", "import", "a.html"}, "import", []string{"--db", "x.db", "a.html"}, true},
+		{[]string{"--player", "export", "export", "-o", "f"}, "export", []string{"--player", "export", "-o", "f"}, true},
+		{[]string{"--db=x.db", "status"}, "status", []string{"--db=x.db"}, true},
+		{[]string{"--addr", "127.0.0.1:9", "--lang", "en"}, "serve", []string{"--addr", "127.0.0.1:9", "--lang", "en"}, false},
+		{[]string{"--https-redirect", "serve"}, "serve", []string{"--https-redirect"}, true},
+		{nil, "serve", nil, false},
+	}
+	for _, tt := range tests {
+		name, rest, named := splitCommand(tt.args)
+		if name != tt.name || named != tt.named || strings.Join(rest, " ") != strings.Join(tt.rest, " ") {
+			t.Errorf("splitCommand(%q) = %q %q %v; want %q %q %v", tt.args, name, rest, named, tt.name, tt.rest, tt.named)
+		}
+	}
+}
+
+func TestFlagsMeanTheSameBeforeAndAfterTheCommand(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "a.db")
+	for _, p := range []string{"one", "two"} {
+		if code, out, e := run(t, nil, "", "--db", db, "--player", p, "import", page("home-intl-2025.html")); code != 0 {
+			t.Fatalf("import for %s: %s%s", p, out, e)
+		}
+	}
+	dir := t.TempDir()
+	before, after := filepath.Join(dir, "before.json"), filepath.Join(dir, "after.json")
+	if code, _, e := run(t, nil, "", "--db", db, "--player", "one", "export", "-o", before); code != 0 {
+		t.Fatal(e)
+	}
+	if code, _, e := run(t, nil, "", "export", "--db", db, "--player", "one", "-o", after); code != 0 {
+		t.Fatal(e)
+	}
+	a, b := readExport(t, before), readExport(t, after)
+	if !bytes.Equal(a, b) || strings.Contains(string(a), `"name":"two"`) {
+		t.Errorf("--player before and after export differ, or exported another player:\n%s\n%s", a, b)
+	}
+	if code, _, e := run(t, nil, "", "--lang", "fr", "status"); code != 2 || !strings.Contains(e, "zh or en") {
+		t.Errorf("--lang fr: exit %d %s", code, e)
+	}
+}

@@ -69,7 +69,7 @@ var pageExts = map[string]bool{".html": true, ".htm": true, ".json": true, ".txt
 
 // expand turns the command line's paths into files: a directory gives its
 // page files recursively in name order; files and "-" are kept as given.
-func expand(paths []string) (files []string, skipped int, err error) {
+func expand(paths []string) (files, skipped []string, err error) {
 	for _, p := range paths {
 		if p == "-" {
 			files = append(files, p)
@@ -77,7 +77,7 @@ func expand(paths []string) (files []string, skipped int, err error) {
 		}
 		st, err := os.Stat(p)
 		if err != nil {
-			return nil, 0, err
+			return nil, nil, err
 		}
 		if !st.IsDir() {
 			files = append(files, p)
@@ -101,12 +101,12 @@ func expand(paths []string) (files []string, skipped int, err error) {
 			if pageExts[strings.ToLower(filepath.Ext(base))] {
 				found = append(found, path)
 			} else {
-				skipped++
+				skipped = append(skipped, path)
 			}
 			return nil
 		})
 		if err != nil {
-			return nil, 0, err
+			return nil, nil, err
 		}
 		sort.Strings(found)
 		files = append(files, found...)

@@ -65,7 +65,7 @@ var zh = &messages{
 	parseUsage: `解析页面并以 JSON 输出，每个文件一行（一个 JSON 对象）。不写入存档。
   --pretty   缩进输出
 无法识别的文件报错并以非零状态退出；网站的错误页也算识别成功。`,
-	importUsage: `导入保存的页面：文件、目录（递归，取 .html/.htm/.json/.txt 文件）或 -（标准输入）。
+	importUsage: `导入保存的页面：文件、目录（递归，取 .html/.htm/.json/.txt 文件和没有扩展名的文件）或 -（标准输入）。
 每个文件是一个事务：要么整页写入，要么什么都不写。同一页导入两次不会重复。
 也接受 maiprobe export 导出的 JSON 文件。
   --at 时间   页面保存的时间（RFC 3339），默认取文件的修改时间，标准输入取当前时间
@@ -84,7 +84,7 @@ var zh = &messages{
 	added:         "新增",
 	unchanged:     "无变化",
 	rejected:      "拒绝",
-	skippedDir:    "跳过 %d 个非页面文件（图片、脚本等）",
+	skippedDir:    "跳过 %d 个非页面文件（图片、脚本等）：%s",
 	importSummary: "共 %d 个文件：新增 %d，无变化 %d，拒绝 %d",
 
 	exported:          "已导出 %d 位玩家到 %s",
@@ -249,7 +249,7 @@ Commands:`,
 	parseUsage: `Parse pages and print each as JSON, one object per line. Writes nothing to the archive.
   --pretty   indent the output
 A file that is not a recognised page is an error (non-zero exit); the site's error pages are recognised.`,
-	importUsage: `Import saved pages: files, directories (recursively, their .html/.htm/.json/.txt files) or - for stdin.
+	importUsage: `Import saved pages: files, directories (recursively, their .html/.htm/.json/.txt files and files without an extension) or - for stdin.
 Each file is one transaction: all of the page or nothing. Importing a page twice stores nothing twice.
 Also takes a JSON file written by maiprobe export.
   --at TIME   when the pages were saved (RFC 3339); default: the file's modification time, now for stdin
@@ -268,7 +268,7 @@ Also takes a JSON file written by maiprobe export.
 	added:         "added",
 	unchanged:     "unchanged",
 	rejected:      "rejected",
-	skippedDir:    "skipped %d files that are not pages (images, scripts, …)",
+	skippedDir:    "skipped %d files that are not pages (images, scripts, …): %s",
 	importSummary: "%d files: %d added, %d unchanged, %d rejected",
 
 	exported:          "exported %d players to %s",

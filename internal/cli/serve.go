@@ -63,6 +63,9 @@ func serveCmd() *cmd {
 // finish parses the settings given as text.
 func (sc *serveConfig) finish() error {
 	var err error
+	if sc.BasePath, err = web.CleanBasePath(sc.BasePath); err != nil {
+		return err
+	}
 	if sc.TrustedProxies, err = web.ParseTrustedProxies(sc.trustedProxies); err != nil {
 		return err
 	}

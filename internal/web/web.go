@@ -253,6 +253,11 @@ func (s *Server) secure(next http.Handler) http.Handler {
 	})
 }
 
+// CleanBasePath checks a base path setting and returns it without a
+// trailing slash ("" for none), so the command line can refuse a bad one
+// as a usage error before anything starts.
+func CleanBasePath(p string) (string, error) { return cleanBasePath(p) }
+
 func cleanBasePath(p string) (string, error) {
 	p = strings.TrimRight(strings.TrimSpace(p), "/")
 	if p == "" {
