@@ -390,6 +390,11 @@ func (a *Archive) restoreOne(ctx context.Context, tx *storage.Tx, name string, e
 	if err := tx.KeepEarlierCreation(ctx, pid, ep.CreatedAt); err != nil {
 		return err
 	}
+	// What the player's snapshots showed before, to merge the file's with.
+	stored, err := playerSightings(ctx, tx, pid)
+	if err != nil {
+		return err
+	}
 	pageIDs := map[string]int64{}
 	for _, pg := range ep.Pages {
 		p := storage.Page{PlayerID: pid, SHA256: pg.SHA256, Kind: pg.Kind, Region: pg.Region, Name: pg.SourceName,
@@ -427,21 +432,28 @@ func (a *Archive) restoreOne(ctx context.Context, tx *storage.Tx, name string, e
 	if err := m.plays(ctx, in, false); err != nil {
 		return err
 	}
+	snaps := make([]storage.Snapshot, 0, len(ep.Snapshots))
 	for _, s := range ep.Snapshots {
 		// The file may be indented; store the compact JSON the importer writes.
 		var data bytes.Buffer
 		if err := json.Compact(&data, s.Data); err != nil {
 			return fmt.Errorf("snapshot %s: %w", s.ObservedAt, err)
 		}
-		row := storage.Snapshot{PlayerID: pid, Kind: s.Kind, ObservedAt: s.ObservedAt, PageID: pageIDs[s.Page],
+		snaps = append(snaps, storage.Snapshot{PlayerID: pid, Kind: s.Kind, ObservedAt: s.ObservedAt, PageID: pageIDs[s.Page],
 			Region: s.Region, Name: s.Name, Rating: s.Rating, Stars: s.Stars, PlayCount: s.PlayCount, Digest: s.Digest,
-			Data: data.Bytes()}
-		added, err := tx.InsertSnapshot(ctx, &row)
-		if err != nil {
-			return err
-		}
-		count(added, &res.Added.Snapshots, &res.Unchanged.Snapshots)
+			Data: data.Bytes()})
 	}
+	pages := make([]storage.Page, len(ep.Pages))
+	for i, pg := range ep.Pages {
+		pages[i] = storage.Page{ID: pageIDs[pg.SHA256], Kind: pg.Kind, Region: pg.Region, ObservedAt: pg.ObservedAt}
+	}
+	// Merged as page imports in any order would store them.
+	added, err := mergeSnapshots(ctx, tx, pid, stored, sightings(snaps, pages))
+	if err != nil {
+		return err
+	}
+	res.Added.Snapshots += added
+	res.Unchanged.Snapshots += max(len(ep.Snapshots)-added, 0)
 	for _, ph := range ep.Photos {
 		row := storage.Photo{PlayerID: pid, PageID: pageIDs[ph.Page], Key: ph.Key, Region: ph.Region,
 			Photo: maimai.Photo{ImageURL: ph.ImageURL, TakenAt: ph.TakenAt, Level: ph.Level,

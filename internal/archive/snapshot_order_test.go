@@ -112,3 +112,59 @@ func TestSnapshotImportOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestSnapshotRestoreMerge splits the home pages between two archives in
+// every way and restores one's export into the other: the snapshots are
+// the same as when every page was imported into one archive.
+func TestSnapshotRestoreMerge(t *testing.T) {
+	tmpl, err := os.ReadFile("../dxnet/testdata/home-cn-2020.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := time.Date(2025, 11, 20, 0, 0, 0, 0, time.UTC)
+	src := func(i int, trophy string) Source {
+		b := bytes.Replace(tmpl, []byte("<span>M.A.I.</span>"), []byte("<span>"+trophy+"</span>"), 1)
+		return Source{Name: fmt.Sprintf("home-%d.html", i), Data: append(b, fmt.Sprintf("\n<!-- %d -->", i)...),
+			ObservedAt: day.Add(time.Duration(i+1) * time.Hour)}
+	}
+	tests := []struct {
+		trophies []string
+		want     string
+	}{
+		{[]string{"A", "B", "A"}, "01 A, 02 B, 03 A"},
+		{[]string{"A", "B", "B", "A"}, "01 A, 02 B, 04 A"},
+		{[]string{"A", "A", "B", "A"}, "01 A, 03 B, 04 A"},
+	}
+	ctx := context.Background()
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.trophies, " "), func(t *testing.T) {
+			n := len(tt.trophies)
+			for mask := 0; mask < 1<<n; mask++ {
+				a, b := openDB(t, "sqlite"), openDB(t, "sqlite")
+				for i, tr := range tt.trophies {
+					to := a
+					if mask&(1<<i) != 0 {
+						to = b
+					}
+					if r := to.Import(ctx, "me", src(i, tr)); r.Status == Rejected {
+						t.Fatal(r.Err)
+					}
+				}
+				if mask == 0 {
+					// b has no player to export.
+					continue
+				}
+				file := export(t, b)
+				if r := a.Import(ctx, "me", Source{Name: "b.json", Data: file}); r.Status == Rejected {
+					t.Fatalf("split %b: restore: %v", mask, r.Err)
+				}
+				if got := strings.Join(snapshotTrophies(t, a, "me"), ", "); got != tt.want {
+					t.Errorf("split %b: snapshots %s, want %s", mask, got, tt.want)
+				}
+				if r := a.Import(ctx, "me", Source{Name: "b.json", Data: file}); r.Status != Unchanged {
+					t.Errorf("split %b: second restore %s %+v %v", mask, r.Status, r.Added, r.Err)
+				}
+			}
+		})
+	}
+}
