@@ -71,6 +71,7 @@ var zh = &messages{
   --at 时间   页面保存的时间（RFC 3339），默认取文件的修改时间，标准输入取当前时间
   --quiet     只报告被拒绝的文件`,
 	exportUsage: `把整个存档导出为 JSON（格式见 docs/archive-format.md）；导入到空存档可完整还原。
+曲目数据（用 songs sync 重新载入）与网页版登录用户不在导出文件中。
   -o 文件    写入文件而不是标准输出
   --player 名字  只导出这位玩家（默认导出所有玩家）`,
 	reparseUsage: `用当前的解析器从存档里保存的原始页面重新生成该玩家的数据（修复解析器之后使用）。原始页面不会丢失。`,
@@ -255,6 +256,7 @@ Also takes a JSON file written by maiprobe export.
   --at TIME   when the pages were saved (RFC 3339); default: the file's modification time, now for stdin
   --quiet     report rejected files only`,
 	exportUsage: `Write the whole archive as JSON (docs/archive-format.md); importing it into an empty archive restores it.
+Song data (load it again with songs sync) and the web app's logins are not in the file.
   -o FILE    write to FILE instead of standard output
   --player NAME  export only this player (default: every player)`,
 	reparseUsage: `Re-derive the player's archive from the stored raw pages with the current parsers (after a parser fix). Raw pages are kept.`,
