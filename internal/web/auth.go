@@ -104,7 +104,7 @@ func (s *Server) csrf(next http.Handler) http.Handler {
 		}
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			s.fail(w, r, http.StatusRequestEntityTooLarge, "error.too_large")
+			s.tooLarge(w, r)
 			return
 		}
 		got := r.Header.Get("X-CSRF-Token")

@@ -7,7 +7,53 @@ import (
 	"strings"
 
 	"github.com/maiprobe/maiprobe/internal/archive"
+	"github.com/maiprobe/maiprobe/internal/dxnet"
 )
+
+// kindText names a page kind in the page's language; a kind without a
+// catalogue entry shows as itself.
+func kindText(r *http.Request, k dxnet.Kind) string {
+	if k == "" {
+		return ""
+	}
+	key := "import.kind." + string(k)
+	if t := text(r, key); t != key {
+		return t
+	}
+	return string(k)
+}
+
+// reasonErrors are the categories of a rejected file, each with the
+// catalogue key that says it in the player's language.
+var reasonErrors = []struct {
+	err error
+	key string
+}{
+	{dxnet.ErrNotDXNet, "import.err.not_dxnet"},
+	{dxnet.ErrUnknownPage, "import.err.unknown_page"},
+	{dxnet.ErrTruncated, "import.err.truncated"},
+	{dxnet.ErrLayout, "import.err.layout"},
+	{archive.ErrSitePage, "import.err.site_page"},
+	{archive.ErrMisparsed, "import.err.misparsed"},
+	{archive.ErrExport, "import.err.export"},
+}
+
+// reasonText says why a file was rejected: the category in the page's
+// language, then the parser's own (English) detail, as the CLI does. The
+// English detail already starts with the category, so English pages show
+// the detail alone.
+func reasonText(r *http.Request, err error) string {
+	detail := strings.Join(strings.Fields(err.Error()), " ") // the site's messages hold line breaks
+	if state(r).Lang == "en" {
+		return detail
+	}
+	for _, re := range reasonErrors {
+		if errors.Is(err, re.err) {
+			return text(r, re.key) + "（" + detail + "）"
+		}
+	}
+	return detail
+}
 
 // importResult is what one file's import did, as the import page lists it.
 type importResult struct {
@@ -37,10 +83,10 @@ func (s *Server) doImport(w http.ResponseWriter, r *http.Request) {
 	var v importView
 	add := func(src archive.Source) {
 		res := s.archive.Import(r.Context(), player, src)
-		ir := importResult{Name: res.Name, Kind: string(res.Kind), Region: string(res.Region), Status: string(res.Status),
+		ir := importResult{Name: res.Name, Kind: kindText(r, res.Kind), Region: string(res.Region), Status: string(res.Status),
 			Added: res.Added, Unchanged: res.Unchanged}
 		if res.Err != nil {
-			ir.Reason = res.Err.Error()
+			ir.Reason = reasonText(r, res.Err)
 		}
 		switch res.Status {
 		case archive.Added:
@@ -65,7 +111,7 @@ func (s *Server) doImport(w http.ResponseWriter, r *http.Request) {
 			if err != nil {
 				var tooBig *http.MaxBytesError
 				if errors.As(err, &tooBig) {
-					s.fail(w, r, http.StatusRequestEntityTooLarge, "error.too_large")
+					s.tooLarge(w, r)
 					return
 				}
 				s.failErr(w, r, err)

@@ -326,11 +326,24 @@ func TestImportPage(t *testing.T) {
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("upload: %d\n%s", res.StatusCode, res.body)
 	}
-	for _, want := range []string{"新增 1 个，拒绝 1 个，共 2 个文件", "record.html", "游玩 &#43;5", "notes.txt", "not a maimai DX NET page"} {
+	for _, want := range []string{"新增 1 个，拒绝 1 个，共 2 个文件", "record.html", "<td>游玩记录 (cn)</td>", "游玩 &#43;5", "notes.txt",
+		"不是 maimai DX NET 的页面（not a maimai DX NET page"} {
 		if !strings.Contains(res.body, want) {
 			t.Errorf("results lack %q", want)
 		}
 	}
+	if strings.Contains(res.body, "record (cn)") {
+		t.Error("the Chinese page names the kind in English")
+	}
+	// The English page says the same in English, with the parser's detail alone.
+	owner.cookies[langCookie] = "en"
+	res = post(owner, map[string]string{"csrf": tok}, map[string][]byte{"record.html": record, "notes.txt": []byte("hello")})
+	for _, want := range []string{"<td>record (cn)</td>", "<td>not a maimai DX NET page"} {
+		if !strings.Contains(res.body, want) {
+			t.Errorf("English results lack %q", want)
+		}
+	}
+	delete(owner.cookies, langCookie)
 	if n, _ := ap.a.CountPlays(context.Background(), "default"); n != 5 {
 		t.Errorf("%d plays stored, want 5", n)
 	}

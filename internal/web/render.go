@@ -166,12 +166,35 @@ func (s *Server) redirect(w http.ResponseWriter, r *http.Request, path string) {
 type errorView struct {
 	Status  int
 	Message string // a catalogue key
+	Args    []any  // the key's format arguments, if it has any
 }
 
 // fail shows the error page with a status and a catalogue key saying
 // what went wrong.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, status int, key string) {
 	s.render(w, r, status, "error", errorView{Status: status, Message: key})
+}
+
+// tooLarge answers 413 with the upload limit, so the player knows how
+// much to leave out.
+func (s *Server) tooLarge(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusRequestEntityTooLarge, "error", errorView{Status: http.StatusRequestEntityTooLarge,
+		Message: "error.too_large", Args: []any{byteSize(s.cfg.MaxUpload)}})
+}
+
+// byteSize writes a size in bytes the way people say it: 64 MB, 1.5 MB, 2 KB.
+func byteSize(n int64) string {
+	unit, name := int64(1), "B"
+	switch {
+	case n >= 1<<20:
+		unit, name = 1<<20, "MB"
+	case n >= 1<<10:
+		unit, name = 1<<10, "KB"
+	}
+	if n%unit == 0 {
+		return fmt.Sprintf("%d %s", n/unit, name)
+	}
+	return fmt.Sprintf("%.1f %s", float64(n)/float64(unit), name)
 }
 
 // failErr logs an unexpected error and shows a 500.

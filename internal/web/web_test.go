@@ -696,6 +696,25 @@ func TestMaxUpload(t *testing.T) {
 			if res.StatusCode != tt.status {
 				t.Errorf("status %d, want %d", res.StatusCode, tt.status)
 			}
+			if tt.status == http.StatusRequestEntityTooLarge && !strings.Contains(res.body, "超过 1 KB 上限") {
+				t.Errorf("413 page does not say the limit:\n%s", res.body)
+			}
+		})
+	}
+}
+
+func TestByteSize(t *testing.T) {
+	tests := []struct {
+		n    int64
+		want string
+	}{
+		{64 << 20, "64 MB"}, {3 << 19, "1.5 MB"}, {2048, "2 KB"}, {1000, "1000 B"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.want, func(t *testing.T) {
+			if got := byteSize(tt.n); got != tt.want {
+				t.Errorf("byteSize(%d) = %q, want %q", tt.n, got, tt.want)
+			}
 		})
 	}
 }
