@@ -52,6 +52,8 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request) {
 		rating.Values = append(rating.Values, num(float64(sn.Rating)))
 	}
 	v.Rating.Series = []chartSeries{rating}
+	v.Rating.Offset = s.playerZone(r, player)
+	v.Plays.Offset = v.Rating.Offset
 	monthly := chartSeries{Label: text(r, "overview.plays_per_month")}
 	for _, m := range o.PlaysByMonth {
 		v.Plays.X = append(v.Plays.X, m.Month.Unix())

@@ -93,13 +93,30 @@ func (s *Server) rating(w http.ResponseWriter, r *http.Request) {
 	for i, e := range pr.Unknown {
 		v.Unknown = append(v.Unknown, newRatingRow(player, i+1, e))
 	}
+	// A saved page's time shows in its own region's clock, as on the
+	// profile page, even when the player's latest pages are of another.
+	zones := map[int64]maimai.Region{}
+	if n := len(hist); n > 0 {
+		ph, err := s.archive.Profile(r.Context(), player, 0, n)
+		if err != nil {
+			s.archiveFail(w, r, err)
+			return
+		}
+		for _, sn := range ph.Page {
+			zones[sn.ObservedAt.Unix()] = sn.Region
+		}
+	}
 	computed := chartSeries{Label: text(r, "rating.computed")}
 	site := chartSeries{Label: text(r, "rating.site")}
 	for _, p := range hist {
 		v.History.X = append(v.History.X, p.At.Unix())
 		computed.Values = append(computed.Values, num(float64(p.Computed)))
 		if p.Site > 0 {
-			v.Compared = append([]ratingPoint{{When: localTime(p.At, pr.Region), Computed: p.Computed, Site: p.Site,
+			region, ok := zones[p.At.Unix()]
+			if !ok {
+				region = pr.Region
+			}
+			v.Compared = append([]ratingPoint{{When: localTime(p.At, region), Computed: p.Computed, Site: p.Site,
 				Delta: fmt.Sprintf("%+d", p.Computed-p.Site)}}, v.Compared...)
 			site.Values = append(site.Values, num(float64(p.Site)))
 		} else {
@@ -107,6 +124,7 @@ func (s *Server) rating(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	v.History.Series = []chartSeries{computed, site}
+	v.History.Offset = zoneOffset(pr.Region)
 	if len(v.Compared) > comparedPoints {
 		v.Compared = v.Compared[:comparedPoints]
 	}

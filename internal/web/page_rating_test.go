@@ -55,6 +55,9 @@ func TestRatingPage(t *testing.T) {
 			t.Errorf("row %d: %q, want %q", i, got[i], want[i])
 		}
 	}
+	if !strings.Contains(body, `"offset":28800`) {
+		t.Error("the rating chart does not draw its axis in CN time (UTC+8)")
+	}
 	if !strings.Contains(body, "有 1 张玩过的谱面定数未知") {
 		t.Error("the blank-titled chart without a constant is not reported")
 	}
@@ -155,4 +158,32 @@ func dxnetTestdata(t *testing.T, name string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestSavedPageTimeAgrees: the rating page's "page saved" table prints a
+// snapshot's time as the profile page does, in the clock of the page's own
+// region, even when the player's latest page is of another region.
+func TestSavedPageTimeAgrees(t *testing.T) {
+	ap, b := songsApp(t, true)
+	ctx := context.Background()
+	// 16:54 UTC is 00:54 the next day in CN (UTC+8), 01:54 in JP.
+	res := ap.a.Import(ctx, "default", archive.Source{Name: "home.html", Data: dxnetTestdata(t, "home-cn-2020.html"),
+		ObservedAt: time.Date(2026, 11, 22, 16, 54, 0, 0, time.UTC)})
+	if res.Err != nil {
+		t.Fatalf("import home: %v", res.Err)
+	}
+	res = ap.a.Import(ctx, "default", archive.Source{Name: "photo.html", Data: dxnetTestdata(t, "photo-jp-album.html"),
+		ObservedAt: time.Date(2026, 11, 23, 3, 0, 0, 0, time.UTC)})
+	if res.Err != nil {
+		t.Fatalf("import photo: %v", res.Err)
+	}
+	const want, wrong = "2026-11-23 00:54", "2026-11-23 01:54"
+	for _, path := range []string{"/p/default/profile", "/p/default/rating"} {
+		t.Run(path, func(t *testing.T) {
+			body := getOK(t, b, path)
+			if !strings.Contains(body, want) || strings.Contains(body, wrong) {
+				t.Errorf("the CN home page saved at 16:54 UTC does not show as %s", want)
+			}
+		})
+	}
 }

@@ -53,6 +53,8 @@ func (s *Server) profile(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	v := profileView{Total: len(h.Points), Pager: pg, Profile: profileCharts(r, h.Points), Counts: counterChart(h.PlayerData)}
+	v.Profile.Offset = s.playerZone(r, player)
+	v.Counts.Offset = v.Profile.Offset
 	for _, k := range counterKeys {
 		v.Counters = append(v.Counters, label(k))
 	}

@@ -242,6 +242,26 @@ func newDiffRow(player string, d archive.DiffRow) diffRow {
 type chartData struct {
 	X      []int64       `json:"x"`
 	Series []chartSeries `json:"series"`
+	// Offset is the time zone of the axis in seconds east of UTC, the
+	// zone the page's tables use (localTime), not the browser's.
+	Offset int `json:"offset"`
+}
+
+// zoneOffset is the offset from UTC in seconds of a region's clock, for
+// chartData.Offset.
+func zoneOffset(r maimai.Region) int {
+	_, off := time.Now().In(r.Location()).Zone()
+	return off
+}
+
+// playerZone is the offset of the clock of the player's latest region,
+// for charts over pages of several saves; UTC for a player without one.
+func (s *Server) playerZone(r *http.Request, player string) int {
+	region, err := s.archive.PlayerRegion(r.Context(), player)
+	if err != nil {
+		return 0
+	}
+	return zoneOffset(region)
 }
 
 type chartSeries struct {

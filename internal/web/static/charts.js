@@ -1,6 +1,9 @@
 // maiprobe's chart glue: every <figure class="chart"> holds its data as
 // JSON in a <script type="application/json"> block:
-//   {"x": [unix seconds…], "series": [{"label": "…", "values": [n|null…], "scale": "…"}]}
+//   {"x": [unix seconds…], "series": [{"label": "…", "values": [n|null…], "scale": "…"}],
+//    "offset": seconds east of UTC}
+// and the time axis and legend show the clock of that offset (the region's,
+// as the page's tables do), not the browser's.
 // and gets a uPlot line chart. Without JavaScript the figure shows its
 // caption and the page's tables carry the same numbers.
 (function () {
@@ -33,12 +36,25 @@
     }
     return Math.max(50, Math.ceil(size + widest + 4));
   }
+  // zoned gives uPlot Dates whose local fields read the wall clock at
+  // offset seconds east of UTC, so its formatting shows that zone.
+  function zoned(offset) {
+    return function (ts) {
+      var d = new Date(ts * 1000);
+      var shifted = new Date(d.getTime() + (offset + d.getTimezoneOffset() * 60) * 1000);
+      // Across a DST change of the browser's zone the shifted moment has
+      // another local offset; correct by the difference.
+      return new Date(shifted.getTime() + (shifted.getTimezoneOffset() - d.getTimezoneOffset()) * 60000);
+    };
+  }
   function draw(fig) {
     var src = fig.querySelector('script[type="application/json"]');
     if (!src || typeof uPlot === "undefined") return;
     var d = JSON.parse(src.textContent);
     if (!d || !d.x || d.x.length === 0) return;
-    var series = [{}], axes = [{}], data = [d.x], seen = {};
+    // The time axis asks for more room per tick than uPlot's 50 px: its
+    // labels (date and time on two lines) are wider than that.
+    var series = [{}], axes = [{space: 100}], data = [d.x], seen = {};
     var scales = {x: {time: true, range: timeRange(d.x)}};
     d.series.forEach(function (s, i) {
       var scale = s.scale || "y";
@@ -55,7 +71,8 @@
     var box = document.createElement("div");
     fig.insertBefore(box, fig.firstChild);
     var width = function () { return Math.max(280, fig.clientWidth); };
-    var plot = new uPlot({width: width(), height: 240, series: series, axes: axes, scales: scales}, data, box);
+    var plot = new uPlot({width: width(), height: 240, series: series, axes: axes, scales: scales,
+      tzDate: zoned(d.offset || 0)}, data, box);
     window.addEventListener("resize", function () { plot.setSize({width: width(), height: 240}); });
   }
   function init() {
