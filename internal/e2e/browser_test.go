@@ -330,6 +330,19 @@ func (tb *tab) checkWidth(what string) {
 	}
 }
 
+// checkWrappers fails the test when a table's .scroll wrapper has to
+// scroll sideways: the page fits the window, but the table's last columns
+// are hidden until the reader scrolls the table.
+func (tb *tab) checkWrappers(what string) {
+	tb.t.Helper()
+	clipped := eval[[]string](tb, `Array.from(document.querySelectorAll(".scroll")).
+		filter(e => e.scrollWidth > e.clientWidth).
+		map(e => e.scrollWidth + " px of table in " + e.clientWidth + " px")`)
+	for _, c := range clipped {
+		tb.t.Errorf("%s: a table is cut off: %s", what, c)
+	}
+}
+
 // screenshot saves a full-page PNG of the tab as <artifacts>/<scenario>-<name>.png;
 // every page shot must fit the window's width.
 func (tb *tab) screenshot(name string) {

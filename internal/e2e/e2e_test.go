@@ -29,6 +29,7 @@ type pageCheck struct {
 	path   string // under /p/<player>
 	texts  []string
 	charts bool // the page draws uPlot charts
+	fits   bool // its wide tables show whole in the window, not scrolled sideways in their wrapper
 }
 
 // playerPages are the pages of a player every scenario opens after
@@ -37,12 +38,12 @@ func playerPages(song string) []pageCheck {
 	return []pageCheck{
 		{name: "overview", path: "/", texts: []string{playerName, song}, charts: true},
 		{name: "plays", path: "/plays", texts: []string{"Plays", song, "BREaK! BREaK! BREaK!"}},
-		{name: "diff", path: "/diff", texts: []string{"Changes", "First play", song}},
+		{name: "diff", path: "/diff", texts: []string{"Changes", "First play", song}, fits: true},
 		{name: "sessions", path: "/sessions", texts: []string{"Sessions", "new personal bests"}},
 		{name: "album", path: "/album", texts: []string{"Album", "1 photos"}},
 		{name: "profile", path: "/profile", texts: []string{"Profile history", "Rating, stars and play count over time"}, charts: true},
 		{name: "songs", path: "/songs", texts: []string{"Songs"}},
-		{name: "rating", path: "/rating", texts: []string{"Rating"}},
+		{name: "rating", path: "/rating", texts: []string{"Rating", "Next step"}, fits: true},
 		{name: "targets", path: "/targets", texts: []string{"Targets"}},
 		{name: "plates", path: "/plates", texts: []string{"Plates"}},
 		{name: "import", path: "/import", texts: []string{"Import", "Or paste a page's HTML"}},
@@ -231,6 +232,9 @@ func checkPages(t *testing.T, tb *tab, app string, pages []pageCheck) {
 		tb.wantText(pc.name, pc.texts...)
 		if pc.charts {
 			checkCharts(t, tb, pc.name)
+		}
+		if pc.fits {
+			tb.checkWrappers(pc.name)
 		}
 		tb.screenshot(pc.name)
 		tb.checkClean(pc.name)
