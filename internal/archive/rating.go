@@ -89,7 +89,7 @@ type ratingData struct {
 	playerID int64
 	region   maimai.Region
 	set      *chartSet
-	links    map[maimai.Chart]storage.ChartLink // of the player's charts
+	links    map[bestKey]storage.ChartLink // of the player's charts, by chart and genre
 	bests    []storage.BestScore
 	history  []storage.ScoreStep
 	hist     map[int64][]storage.ConstantRow // constant history by chart, when asked
@@ -121,13 +121,13 @@ func (a *Archive) loadRating(ctx context.Context, player string, withHistory boo
 			return err
 		}
 		d.bests = bests
-		d.links = make(map[maimai.Chart]storage.ChartLink, len(links))
+		d.links = make(map[bestKey]storage.ChartLink, len(links))
 		for _, l := range links {
 			if l.Status == "" {
 				d.unlinked = true
 				continue
 			}
-			d.links[l.Chart] = l
+			d.links[bestKey{l.Chart, l.Genre}] = l
 		}
 		if !withHistory {
 			return nil
@@ -318,7 +318,7 @@ func (d *ratingData) rate(rules rating.Rules, scores []maimai.Score, at time.Tim
 		e := RatingEntry{Title: s.Title, Type: s.Type, Difficulty: s.Difficulty, Level: s.Level, Achievement: s.Achievement,
 			Rank: rankOr(s.Rank, s.Achievement), FC: s.FC, FS: s.FS, Link: LinkLearned}
 		b := rating.Best{Key: rating.Key{Chart: s.Chart}, Achievement: s.Achievement, FC: s.FC, FS: s.FS}
-		l, linked := d.links[s.Chart]
+		l, linked := d.links[bestKey{s.Chart, s.Genre}]
 		var sc *storedChart
 		if linked {
 			e.Link = l.Status

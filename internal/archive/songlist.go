@@ -158,7 +158,7 @@ func (a *Archive) loadPlayerCharts(ctx context.Context, player string) (*playerC
 	}
 	pc := &playerCharts{d: d, best: make(map[int64]storage.BestScore, len(d.bests))}
 	for _, b := range d.bests {
-		if l, ok := d.links[b.Chart]; ok && l.ChartID != 0 {
+		if l, ok := d.links[bestKey{b.Chart, b.Genre}]; ok && l.ChartID != 0 {
 			pc.best[l.ChartID] = b
 		}
 	}
@@ -340,7 +340,7 @@ func (a *Archive) RatingTargets(ctx context.Context, player string, limit int) (
 	var bests []rating.Best
 	var entries []RatingEntry
 	for _, bs := range pc.d.bests {
-		l, ok := pc.d.links[bs.Chart]
+		l, ok := pc.d.links[bestKey{bs.Chart, bs.Genre}]
 		sc := pc.d.set.byID[l.ChartID]
 		if !ok || sc == nil || !sc.chart.Constant.Known() {
 			continue

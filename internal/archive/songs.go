@@ -396,16 +396,30 @@ func resolve(ctx context.Context, tx *storage.Tx, now time.Time) error {
 	if len(idents) == 0 {
 		return nil
 	}
-	// One ident per region and chart, with everything any page showed.
+	// One ident per region, chart and genre, with everything any page
+	// showed: two songs may share a title and tell apart only by genre.
 	type key struct {
+		region maimai.Region
+		chart  maimai.Chart
+		genre  string
+	}
+	type chartKey struct {
 		region maimai.Region
 		chart  maimai.Chart
 	}
 	merged := map[key]*storage.ChartIdent{}
+	genres := map[chartKey]map[string]bool{}
 	var order []key
 	for i := range idents {
 		id := &idents[i]
-		k := key{id.Region, id.Chart}
+		if id.Genre != "" {
+			ck := chartKey{id.Region, id.Chart}
+			if genres[ck] == nil {
+				genres[ck] = map[string]bool{}
+			}
+			genres[ck][id.Genre] = true
+		}
+		k := key{id.Region, id.Chart, id.Genre}
 		m := merged[k]
 		if m == nil {
 			merged[k] = id
@@ -413,14 +427,16 @@ func resolve(ctx context.Context, tx *storage.Tx, now time.Time) error {
 			continue
 		}
 		m.Level = cmpOr(m.Level, id.Level)
-		m.Genre = cmpOr(m.Genre, id.Genre)
 		m.Jacket = cmpOr(m.Jacket, id.Jacket)
 	}
 	sort.Slice(order, func(i, j int) bool {
 		if order[i].region != order[j].region {
 			return order[i].region < order[j].region
 		}
-		return chartLess(order[i].chart, order[j].chart)
+		if order[i].chart != order[j].chart {
+			return chartLess(order[i].chart, order[j].chart)
+		}
+		return order[i].genre < order[j].genre
 	})
 	sets := map[maimai.Region]*chartSet{}
 	for _, k := range order {
@@ -432,9 +448,20 @@ func resolve(ctx context.Context, tx *storage.Tx, now time.Time) error {
 			sets[k.region] = set
 		}
 		id := merged[k]
-		link := storage.ChartLink{Region: k.region, Chart: k.chart, UpdatedAt: now}
+		link := storage.ChartLink{Region: k.region, Chart: k.chart, Genre: k.genre, UpdatedAt: now}
+		genre := id.Genre
+		if gs := genres[chartKey{k.region, k.chart}]; genre == "" && len(gs) == 1 {
+			// A chart seen without its genre (plays, pages without
+			// genres) matches as the one genre other pages showed, as
+			// it did before links had a genre; with two genres seen
+			// there are two songs and it stays ambiguous unless level
+			// or jacket tells.
+			for g := range gs {
+				genre = g
+			}
+		}
 		c, err := set.db.Match(songs.Query{Title: id.Title, Type: id.Type, Difficulty: id.Difficulty, Level: id.Level,
-			Genre: id.Genre, Jacket: id.Jacket})
+			Genre: genre, Jacket: id.Jacket})
 		switch {
 		case err == nil:
 			link.ChartID, link.Status = set.id[c], LinkMatched
@@ -505,8 +532,9 @@ func linkCounts(ctx context.Context, tx *storage.Tx, region maimai.Region) (Link
 type Unmatched struct {
 	Region maimai.Region `json:"region"`
 	maimai.Chart
-	Status string `json:"status"` // LinkLearned or LinkAmbiguous
-	Reason string `json:"reason"` // the matcher's explanation
+	Genre  string `json:"genre,omitempty"` // as the pages showed it, '' when none did
+	Status string `json:"status"`          // LinkLearned or LinkAmbiguous
+	Reason string `json:"reason"`          // the matcher's explanation
 }
 
 // UnmatchedCharts matches the charts not matched yet and lists those that
@@ -524,7 +552,7 @@ func (a *Archive) UnmatchedCharts(ctx context.Context) ([]Unmatched, error) {
 			}
 			for _, l := range links {
 				if l.Status != LinkMatched {
-					out = append(out, Unmatched{Region: r, Chart: l.Chart, Status: l.Status, Reason: l.Reason})
+					out = append(out, Unmatched{Region: r, Chart: l.Chart, Genre: l.Genre, Status: l.Status, Reason: l.Reason})
 				}
 			}
 		}

@@ -67,6 +67,9 @@ type ConstantRow struct {
 type ChartLink struct {
 	Region maimai.Region
 	maimai.Chart
+	// Genre is the genre the pages showed with the chart, '' when none
+	// did: two songs may share a title (see migration 0009).
+	Genre     string
 	ChartID   int64
 	Status    string
 	Reason    string
@@ -239,8 +242,8 @@ func (t *Tx) SeeConstant(ctx context.Context, id int64, seen time.Time) error {
 
 // ChartLinks lists the chart links of a region.
 func (t *Tx) ChartLinks(ctx context.Context, region maimai.Region) ([]ChartLink, error) {
-	rows, err := t.query(ctx, `SELECT region, title, chart_type, difficulty, COALESCE(chart_id, 0), status, reason, updated_at
-		FROM chart_links WHERE region = ? ORDER BY title, chart_type, difficulty`, string(region))
+	rows, err := t.query(ctx, `SELECT region, title, chart_type, difficulty, genre, COALESCE(chart_id, 0), status, reason, updated_at
+		FROM chart_links WHERE region = ? ORDER BY title, chart_type, difficulty, genre`, string(region))
 	if err != nil {
 		return nil, fmt.Errorf("storage: list chart links: %w", err)
 	}
@@ -248,7 +251,7 @@ func (t *Tx) ChartLinks(ctx context.Context, region maimai.Region) ([]ChartLink,
 	var out []ChartLink
 	for rows.Next() {
 		var l ChartLink
-		if err := rows.Scan(&l.Region, &l.Title, &l.Type, &l.Difficulty, &l.ChartID, &l.Status, &l.Reason, &l.UpdatedAt); err != nil {
+		if err := rows.Scan(&l.Region, &l.Title, &l.Type, &l.Difficulty, &l.Genre, &l.ChartID, &l.Status, &l.Reason, &l.UpdatedAt); err != nil {
 			return nil, fmt.Errorf("storage: list chart links: %w", err)
 		}
 		l.UpdatedAt = l.UpdatedAt.UTC()
@@ -257,11 +260,12 @@ func (t *Tx) ChartLinks(ctx context.Context, region maimai.Region) ([]ChartLink,
 	return out, rows.Err()
 }
 
-// SetChartLink stores (or replaces) the link of l's region and chart.
+// SetChartLink stores (or replaces) the link of l's region, chart and
+// genre.
 func (t *Tx) SetChartLink(ctx context.Context, l *ChartLink) error {
 	_, added, err := t.insert(ctx, "chart link", `INSERT INTO chart_links
-		(region, title, chart_type, difficulty, chart_id, status, reason, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?){{ignore}}`,
-		string(l.Region), l.Title, string(l.Type), string(l.Difficulty), nullInt(l.ChartID), l.Status, l.Reason, utc(l.UpdatedAt))
+		(region, title, chart_type, difficulty, genre, chart_id, status, reason, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?){{ignore}}`,
+		string(l.Region), l.Title, string(l.Type), string(l.Difficulty), l.Genre, nullInt(l.ChartID), l.Status, l.Reason, utc(l.UpdatedAt))
 	if err != nil {
 		return fmt.Errorf("storage: insert chart link: %w", err)
 	}
@@ -269,8 +273,8 @@ func (t *Tx) SetChartLink(ctx context.Context, l *ChartLink) error {
 		return nil
 	}
 	_, err = t.exec(ctx, `UPDATE chart_links SET chart_id = ?, status = ?, reason = ?, updated_at = ?
-		WHERE region = ? AND title = ? AND chart_type = ? AND difficulty = ?`,
-		nullInt(l.ChartID), l.Status, l.Reason, utc(l.UpdatedAt), string(l.Region), l.Title, string(l.Type), string(l.Difficulty))
+		WHERE region = ? AND title = ? AND chart_type = ? AND difficulty = ? AND genre = ?`,
+		nullInt(l.ChartID), l.Status, l.Reason, utc(l.UpdatedAt), string(l.Region), l.Title, string(l.Type), string(l.Difficulty), l.Genre)
 	if err != nil {
 		return fmt.Errorf("storage: update chart link: %w", err)
 	}
@@ -296,10 +300,11 @@ func (t *Tx) DeleteUnsureLinks(ctx context.Context, region maimai.Region) error 
 
 // UnlinkedPlays lists the charts of plays (any player) that have no chart
 // link in the play's region, one row per chart as each page showed it.
+// Plays show no genre, so their links are those without a genre.
 func (t *Tx) UnlinkedPlays(ctx context.Context) ([]ChartIdent, error) {
 	rows, err := t.query(ctx, `SELECT DISTINCT p.region, p.title, p.chart_type, p.difficulty, p.level, p.jacket FROM plays p
 		WHERE NOT EXISTS (SELECT 1 FROM chart_links l WHERE l.region = p.region AND l.title = p.title
-			AND l.chart_type = p.chart_type AND l.difficulty = p.difficulty)`)
+			AND l.chart_type = p.chart_type AND l.difficulty = p.difficulty AND l.genre = '')`)
 	if err != nil {
 		return nil, fmt.Errorf("storage: find unlinked plays: %w", err)
 	}
@@ -316,11 +321,11 @@ func (t *Tx) UnlinkedPlays(ctx context.Context) ([]ChartIdent, error) {
 }
 
 // UnlinkedBests lists the charts of the player's best scores that have no
-// chart link in region.
+// chart link of their genre in region.
 func (t *Tx) UnlinkedBests(ctx context.Context, playerID int64, region maimai.Region) ([]ChartIdent, error) {
 	rows, err := t.query(ctx, `SELECT b.title, b.chart_type, b.difficulty, b.level, b.genre FROM best_scores b
 		WHERE b.player_id = ? AND NOT EXISTS (SELECT 1 FROM chart_links l WHERE l.region = ? AND l.title = b.title
-			AND l.chart_type = b.chart_type AND l.difficulty = b.difficulty)`, playerID, string(region))
+			AND l.chart_type = b.chart_type AND l.difficulty = b.difficulty AND l.genre = b.genre)`, playerID, string(region))
 	if err != nil {
 		return nil, fmt.Errorf("storage: find unlinked best scores: %w", err)
 	}
@@ -368,13 +373,14 @@ func (t *Tx) ChartStamp(ctx context.Context, region maimai.Region) (string, erro
 }
 
 // BestScoresLinked lists the player's best scores by chart, each with its
-// chart link in region (a zero ChartLink when it has none), in one query.
+// chart link of its genre in region (a zero ChartLink when it has none), in
+// one query.
 func (t *Tx) BestScoresLinked(ctx context.Context, playerID int64, region maimai.Region) ([]BestScore, []ChartLink, error) {
 	rows, err := t.query(ctx, `SELECT b.id, b.player_id, b.title, b.chart_type, b.difficulty, b.level, b.genre, b.achievement,
 		b.score_rank, b.dx_score, b.dx_score_max, b.fc, b.fs, b.play_count, b.updated_at,
 		COALESCE(l.chart_id, 0), COALESCE(l.status, ''), COALESCE(l.reason, '')
 		FROM best_scores b LEFT JOIN chart_links l ON l.region = ? AND l.title = b.title AND l.chart_type = b.chart_type
-			AND l.difficulty = b.difficulty
+			AND l.difficulty = b.difficulty AND l.genre = b.genre
 		WHERE b.player_id = ? ORDER BY b.title, b.chart_type, b.difficulty, b.genre`, string(region), playerID)
 	if err != nil {
 		return nil, nil, fmt.Errorf("storage: list best scores: %w", err)
@@ -392,7 +398,7 @@ func (t *Tx) BestScoresLinked(ctx context.Context, playerID int64, region maimai
 		b.UpdatedAt = b.UpdatedAt.UTC()
 		b.Played = true
 		if l.Status != "" {
-			l.Region, l.Chart = region, b.Chart
+			l.Region, l.Chart, l.Genre = region, b.Chart, b.Genre
 		}
 		bs = append(bs, b)
 		ls = append(ls, l)

@@ -156,8 +156,30 @@ func TestSongTables(t *testing.T) {
 			if ps, _ := tx.UnlinkedPlays(ctx); len(ps) != 0 {
 				t.Errorf("unlinked plays after linking: %+v", ps)
 			}
+			// The bests show their genre, so the genre-less links (the
+			// plays') are not theirs.
+			if bs, _ := tx.UnlinkedBests(ctx, pid, maimai.CN); len(bs) != 2 {
+				t.Errorf("unlinked bests after linking without genre: %+v, want both", bs)
+			}
+			for _, l := range []storage.ChartLink{
+				{Region: maimai.CN, Chart: maimai.Chart{Title: "Ｔｉｔｌｅ “Ｘ”", Type: maimai.DX, Difficulty: maimai.Master}, Genre: "舞萌", ChartID: chartID, Status: "matched", UpdatedAt: t0},
+				{Region: maimai.CN, Chart: maimai.Chart{Title: "Gone", Type: maimai.Std, Difficulty: maimai.Expert}, Genre: "舞萌", Status: "ambiguous", Reason: "two", UpdatedAt: t1},
+			} {
+				if err := tx.SetChartLink(ctx, &l); err != nil {
+					return err
+				}
+			}
+			links, err = tx.ChartLinks(ctx, maimai.CN)
+			if err != nil || len(links) != 4 || links[0].Genre != "" || links[0].Status != "learned" || links[1].Genre != "舞萌" ||
+				links[1].Status != "ambiguous" || links[3].Genre != "舞萌" || links[3].ChartID != chartID {
+				t.Errorf("links with genres: %+v, %v", links, err)
+			}
 			if bs, _ := tx.UnlinkedBests(ctx, pid, maimai.CN); len(bs) != 0 {
 				t.Errorf("unlinked bests after linking: %+v", bs)
+			}
+			if bs, ls, err := tx.BestScoresLinked(ctx, pid, maimai.CN); err != nil || len(bs) != 2 || ls[0].Status != "ambiguous" ||
+				ls[0].Genre != "舞萌" || ls[1].ChartID != chartID {
+				t.Errorf("best scores linked: %+v %+v, %v", bs, ls, err)
 			}
 			if bs, _ := tx.UnlinkedBests(ctx, pid, maimai.JP); len(bs) != 2 || bs[0].Genre != "舞萌" {
 				t.Errorf("unlinked bests in jp: %+v", bs)
@@ -167,7 +189,7 @@ func TestSongTables(t *testing.T) {
 			}
 			links, _ = tx.ChartLinks(ctx, maimai.CN)
 			songs, _ = tx.SongsIn(ctx, maimai.CN)
-			if len(links) != 1 || links[0].Status != "matched" || len(songs) != 1 || songs[0].Source == "page" {
+			if len(links) != 2 || links[0].Status != "matched" || links[1].Status != "matched" || len(songs) != 1 || songs[0].Source == "page" {
 				t.Errorf("after deleting unsure links: links %+v, songs %+v", links, songs)
 			}
 			return nil
