@@ -13,7 +13,7 @@ import (
 
 // TestMigrationLinkGenre puts back the chart_links of migration 4 with
 // links in it, runs migration 9 again and checks that every link is kept
-// with genre ” and that the other song called Link can now have a link of
+// with no genre and that the other song called Link can now have a link of
 // its own beside it.
 func TestMigrationLinkGenre(t *testing.T) {
 	for _, dbName := range storagetest.Databases {
