@@ -12,7 +12,7 @@ import (
 // database or an error, never panic, and every chart it returns must point
 // back at its song.
 func FuzzLoad(f *testing.F) {
-	for _, name := range []string{"divingfish.json", "zetaraku.json", "tachi.json"} {
+	for _, name := range []string{"synthetic-divingfish.json", "synthetic-zetaraku.json", "synthetic-tachi.json"} {
 		b, err := os.ReadFile("testdata/" + name)
 		if err != nil {
 			f.Fatal(err)

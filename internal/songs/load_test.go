@@ -17,7 +17,7 @@ import (
 )
 
 func TestLoadDivingFish(t *testing.T) {
-	db := openTestdata(t, "divingfish.json", "")
+	db := openTestdata(t, "synthetic-divingfish.json", "")
 	if db.Source != "diving-fish" || db.Region != maimai.CN {
 		t.Fatalf("source %q region %q, want diving-fish cn", db.Source, db.Region)
 	}
@@ -74,7 +74,7 @@ func TestLoadZetaraku(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.region), func(t *testing.T) {
-			db := openTestdata(t, "zetaraku.json", tt.region)
+			db := openTestdata(t, "synthetic-zetaraku.json", tt.region)
 			if db.Source != "zetaraku" || db.Region != tt.region {
 				t.Fatalf("source %q region %q", db.Source, db.Region)
 			}
@@ -83,7 +83,7 @@ func TestLoadZetaraku(t *testing.T) {
 			}
 		})
 	}
-	db := openTestdata(t, "zetaraku.json", maimai.Intl)
+	db := openTestdata(t, "synthetic-zetaraku.json", maimai.Intl)
 	c, err := db.Match(Query{Title: "群青シグナル", Type: maimai.DX, Difficulty: maimai.Master})
 	if err != nil {
 		t.Fatal(err)
@@ -106,7 +106,7 @@ func TestLoadZetaraku(t *testing.T) {
 }
 
 func TestLoadTachi(t *testing.T) {
-	db := openTestdata(t, "tachi.json", "")
+	db := openTestdata(t, "synthetic-tachi.json", "")
 	if db.Source != "tachi" || db.Region != maimai.Intl {
 		t.Fatalf("source %q region %q", db.Source, db.Region)
 	}
@@ -134,11 +134,11 @@ func TestLoadSniffs(t *testing.T) {
 		region maimai.Region
 		source string
 	}{
-		{"divingfish.json", "", "diving-fish"},
-		{"divingfish.json", maimai.CN, "diving-fish"},
-		{"zetaraku.json", maimai.JP, "zetaraku"},
-		{"tachi.json", "", "tachi"},
-		{"tachi.json", maimai.Intl, "tachi"},
+		{"synthetic-divingfish.json", "", "diving-fish"},
+		{"synthetic-divingfish.json", maimai.CN, "diving-fish"},
+		{"synthetic-zetaraku.json", maimai.JP, "zetaraku"},
+		{"synthetic-tachi.json", "", "tachi"},
+		{"synthetic-tachi.json", maimai.Intl, "tachi"},
 	} {
 		if db := openTestdata(t, tt.file, tt.region); db.Source != tt.source {
 			t.Errorf("%s: source %q, want %q", tt.file, db.Source, tt.source)
@@ -188,7 +188,7 @@ func TestLoadErrors(t *testing.T) {
 }
 
 func TestOpen(t *testing.T) {
-	body, err := os.ReadFile("testdata/divingfish.json")
+	body, err := os.ReadFile("testdata/synthetic-divingfish.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,7 +212,7 @@ func TestOpen(t *testing.T) {
 	if err != nil || db.Source != "diving-fish" || len(db.Songs) != 9 {
 		t.Fatalf("Open(URL) = %v, %v", db, err)
 	}
-	db, err = Open(ctx, filepath.Join("testdata", "tachi.json"), "")
+	db, err = Open(ctx, filepath.Join("testdata", "synthetic-tachi.json"), "")
 	if err != nil || db.Source != "tachi" {
 		t.Fatalf("Open(file) = %v, %v", db, err)
 	}
@@ -225,7 +225,7 @@ func TestOpen(t *testing.T) {
 		{"404", Loader{}, srv.URL + "/missing", "404"},
 		{"timeout", Loader{Timeout: 100 * time.Millisecond}, srv.URL + "/slow", "fetch"},
 		{"too large", Loader{MaxBytes: 100}, srv.URL + "/music_data", "larger than 100 bytes"},
-		{"too large file", Loader{MaxBytes: 100}, "testdata/divingfish.json", "larger than 100 bytes"},
+		{"too large file", Loader{MaxBytes: 100}, "testdata/synthetic-divingfish.json", "larger than 100 bytes"},
 		{"missing file", Loader{}, "testdata/nope.json", "no such file"},
 		{"no server", Loader{}, "http://127.0.0.1:1/x", "fetch"},
 	}
@@ -244,7 +244,7 @@ func TestOpen(t *testing.T) {
 }
 
 func ExampleOpen() {
-	db, err := Open(context.Background(), "testdata/divingfish.json", "")
+	db, err := Open(context.Background(), "testdata/synthetic-divingfish.json", "")
 	if err != nil {
 		fmt.Println(err)
 		return

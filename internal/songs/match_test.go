@@ -9,7 +9,7 @@ import (
 )
 
 func TestMatch(t *testing.T) {
-	db := openTestdata(t, "divingfish.json", "")
+	db := openTestdata(t, "synthetic-divingfish.json", "")
 	db.AddJacket("0123456789abcdef.png", db.Song(383))
 	tests := []struct {
 		name string
@@ -54,7 +54,7 @@ func TestMatch(t *testing.T) {
 }
 
 func TestMatchFails(t *testing.T) {
-	db := openTestdata(t, "divingfish.json", "")
+	db := openTestdata(t, "synthetic-divingfish.json", "")
 	tests := []struct {
 		name   string
 		q      Query
@@ -93,7 +93,7 @@ func TestMatchFails(t *testing.T) {
 // TestMatchErrorText pins whole messages: they reach players through the CLI
 // and docs/songs.md quotes them.
 func TestMatchErrorText(t *testing.T) {
-	db := openTestdata(t, "divingfish.json", "")
+	db := openTestdata(t, "synthetic-divingfish.json", "")
 	tests := []struct {
 		q    Query
 		want string
