@@ -21,7 +21,7 @@ func TestSongsSyncAndRating(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "2 charts do not match") || strings.Count(out, "not in the data") != 2 {
 		t.Fatalf("songs unmatched before sync: %d\n%s\n%s", code, out, errs)
 	}
-	data := filepath.Join("..", "songs", "testdata", "divingfish.json")
+	data := filepath.Join("..", "songs", "testdata", "synthetic-divingfish.json")
 	code, out, errs = run(t, env, "", "songs", "sync", "--from", data)
 	if code != 0 || !strings.Contains(out, "synced cn song data from diving-fish: 9 songs") {
 		t.Fatalf("songs sync: %d\n%s\n%s", code, out, errs)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"strings"
 
 	"github.com/maiprobe/maiprobe/internal/archive"
 	"github.com/maiprobe/maiprobe/internal/maimai"
@@ -119,7 +120,11 @@ func songsUnmatched(ctx context.Context, c *runCtx, asJSON bool) int {
 		if u.Status == archive.LinkAmbiguous {
 			status = c.msg.linkAmbiguous
 		}
-		fmt.Fprintf(c.Stdout, "  %-4s %-3s %-8s %s  [%s] %s\n", u.Region, u.Type, u.Difficulty, u.Title, status, u.Reason)
+		title := u.Title
+		if u.Genre != "" { // the two songs titled Link differ only by genre
+			title += " (" + u.Genre + ")"
+		}
+		fmt.Fprintf(c.Stdout, "  %-4s %-3s %-8s %s  [%s] %s\n", u.Region, u.Type, u.Difficulty, title, status, strings.ReplaceAll(u.Reason, " ()", ""))
 	}
 	return exitOK
 }
