@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/maiprobe/maiprobe/internal/maimai"
@@ -80,14 +79,7 @@ func (t *Tx) BestScoresForUpdate(ctx context.Context, playerID int64, charts []m
 // bestRows reads the best scores of charts; suffix ends each query.
 func (t *Tx) bestRows(ctx context.Context, playerID int64, charts []maimai.Chart, suffix string) ([]BestScore, error) {
 	var out []BestScore
-	seen := map[maimai.Chart]bool{}
-	var uniq []maimai.Chart
-	for _, c := range charts {
-		if !seen[c] {
-			seen[c] = true
-			uniq = append(uniq, c)
-		}
-	}
+	uniq := distinctCharts(charts)
 	collect := func(rows *sql.Rows, err error) error {
 		if err != nil {
 			return fmt.Errorf("storage: find best scores: %w", err)
@@ -117,27 +109,13 @@ func (t *Tx) bestRows(ctx context.Context, playerID int64, charts []maimai.Chart
 		}
 		return out, nil
 	}
-	const chunk = 200
-	for len(uniq) > 0 {
-		n := min(chunk, len(uniq))
-		args := []any{playerID}
-		var cond strings.Builder
-		for i, c := range uniq[:n] {
-			if i > 0 {
-				cond.WriteString(" OR ")
-			}
-			cond.WriteString("(title = ? AND chart_type = ? AND difficulty = ?)")
-			args = append(args, c.Title, string(c.Type), string(c.Difficulty))
-		}
-		uniq = uniq[n:]
+	err := chartBatches(uniq, "", func(cond string, args []any) error {
 		// In id order, so two transactions locking the same rows take them
 		// in the same order.
-		err := collect(t.queryOnce(ctx, "SELECT "+bestColumns+" FROM best_scores WHERE player_id = ? AND ("+cond.String()+") ORDER BY id"+suffix, args...))
-		if err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+		return collect(t.queryOnce(ctx, "SELECT "+bestColumns+" FROM best_scores WHERE player_id = ? AND ("+cond+") ORDER BY id"+suffix,
+			append([]any{playerID}, args...)...))
+	})
+	return out, err
 }
 
 // InsertBest adds the first best of a chart and song genre. It returns

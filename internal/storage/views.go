@@ -164,14 +164,7 @@ type Attempt struct {
 // AttemptsBefore lists the player's plays of the given charts played
 // before at, oldest first: what a running best per chart is computed from.
 func (t *Tx) AttemptsBefore(ctx context.Context, playerID int64, charts []maimai.Chart, at time.Time) ([]Attempt, error) {
-	seen := map[maimai.Chart]bool{}
-	var uniq []maimai.Chart
-	for _, c := range charts {
-		if !seen[c] {
-			seen[c] = true
-			uniq = append(uniq, c)
-		}
-	}
+	uniq := distinctCharts(charts)
 	const cols = "SELECT p.id, p.title, p.chart_type, p.difficulty, p.played_minute, p.achievement, p.dx_score, p.fc, p.fs FROM plays p "
 	var out []Attempt
 	scan := func(rows *sql.Rows) error {
@@ -198,26 +191,16 @@ func (t *Tx) AttemptsBefore(ctx context.Context, playerID int64, charts []maimai
 			}
 		}
 	} else {
-		const chunk = 200
-		for len(uniq) > 0 {
-			n := min(chunk, len(uniq))
-			args := []any{playerID, utc(at)}
-			var cond strings.Builder
-			for i, c := range uniq[:n] {
-				if i > 0 {
-					cond.WriteString(" OR ")
-				}
-				cond.WriteString("(p.title = ? AND p.chart_type = ? AND p.difficulty = ?)")
-				args = append(args, c.Title, string(c.Type), string(c.Difficulty))
-			}
-			uniq = uniq[n:]
-			rows, err := t.queryOnce(ctx, cols+"WHERE p.player_id = ? AND p.played_at < ? AND ("+cond.String()+")", args...)
+		err := chartBatches(uniq, "p.", func(cond string, args []any) error {
+			rows, err := t.queryOnce(ctx, cols+"WHERE p.player_id = ? AND p.played_at < ? AND ("+cond+")",
+				append([]any{playerID, utc(at)}, args...)...)
 			if err != nil {
-				return nil, fmt.Errorf("storage: list attempts: %w", err)
+				return err
 			}
-			if err := scan(rows); err != nil {
-				return nil, fmt.Errorf("storage: list attempts: %w", err)
-			}
+			return scan(rows)
+		})
+		if err != nil {
+			return nil, fmt.Errorf("storage: list attempts: %w", err)
 		}
 	}
 	sortAttempts(out)
