@@ -128,7 +128,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 		}
 		h := fs.Bool("help", false, "")
 		fs.BoolVar(h, "h", false, "")
-		if err := fs.Parse(rest); err != nil {
+		pos, err := parseInterleaved(fs, rest)
+		if err != nil {
 			c.msg = catalogue(c.cfg.Lang)
 			fmt.Fprintf(env.Stderr, "maiprobe %s: %v\n\n", k.name, err)
 			printCmdUsage(env.Stderr, k, fs, c.msg)
@@ -143,7 +144,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 			printCmdUsage(env.Stdout, k, fs, c.msg)
 			return exitOK
 		}
-		return k.run(ctx, c, fs, fs.Args())
+		return k.run(ctx, c, fs, pos)
 	}
 	fmt.Fprintf(env.Stderr, c.msg.unknownCommand+"\n\n", name)
 	printUsage(env.Stderr, c.msg)
@@ -193,6 +194,28 @@ func splitCommand(args []string) (name string, rest []string, named bool) {
 		return a, rest, true
 	}
 	return "serve", args, false
+}
+
+// parseInterleaved parses flags wherever they stand among a command's
+// arguments ("import a.html --at …", "user add NAME --player P"): the flag
+// package alone stops at the first word that is not a flag. It returns the
+// other words in order; everything after "--" is taken as words.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var words []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return words, nil
+		}
+		if used := len(args) - len(rest); used > 0 && args[used-1] == "--" {
+			return append(words, rest...), nil
+		}
+		words = append(words, rest[0])
+		args = rest[1:]
+	}
 }
 
 // validLang accepts the two languages the catalogues have.

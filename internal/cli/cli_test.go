@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -344,5 +345,23 @@ func TestFlagsMeanTheSameBeforeAndAfterTheCommand(t *testing.T) {
 	}
 	if code, _, e := run(t, nil, "", "--lang", "fr", "status"); code != 2 || !strings.Contains(e, "zh or en") {
 		t.Errorf("--lang fr: exit %d %s", code, e)
+	}
+}
+
+func TestParseInterleaved(t *testing.T) {
+	for _, tt := range []struct {
+		args, words []string
+		at          string
+	}{
+		{[]string{"a.html", "--at", "2026-01-01T00:00:00Z", "b.html"}, []string{"a.html", "b.html"}, "2026-01-01T00:00:00Z"},
+		{[]string{"--at", "x", "-", "c"}, []string{"-", "c"}, "x"},
+		{[]string{"a", "--", "--at", "y"}, []string{"a", "--at", "y"}, ""},
+	} {
+		fs := flag.NewFlagSet("t", flag.ContinueOnError)
+		at := fs.String("at", "", "")
+		words, err := parseInterleaved(fs, tt.args)
+		if err != nil || strings.Join(words, " ") != strings.Join(tt.words, " ") || *at != tt.at {
+			t.Errorf("parseInterleaved(%q) = %q, at %q, %v; want %q, at %q", tt.args, words, *at, err, tt.words, tt.at)
+		}
 	}
 }

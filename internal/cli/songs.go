@@ -28,19 +28,7 @@ func songsCmd() *cmd {
 			fs.BoolVar(&asJSON, "json", false, "")
 		},
 		run: func(ctx context.Context, c *runCtx, fs *flag.FlagSet, args []string) int {
-			// Flags may follow the subcommand (songs sync --region jp).
-			var pos []string
-			for len(args) > 0 {
-				if err := fs.Parse(args); err != nil {
-					fmt.Fprintf(c.Stderr, "maiprobe songs: %v\n", err)
-					return exitUsage
-				}
-				if fs.NArg() == 0 {
-					break
-				}
-				pos = append(pos, fs.Arg(0))
-				args = fs.Args()[1:]
-			}
+			pos := args // flags anywhere among them were parsed by Run
 			c.msg = catalogue(c.cfg.Lang)
 			switch {
 			case len(pos) == 1 && pos[0] == "sync":

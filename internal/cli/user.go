@@ -25,20 +25,7 @@ func userCmd() *cmd {
 			fs.BoolVar(&fromStdin, "password-stdin", false, "")
 		},
 		run: func(ctx context.Context, c *runCtx, fs *flag.FlagSet, args []string) int {
-			// Flags may follow the name (user add NAME --player P), where
-			// the flag package stops; parse on past each argument.
-			var pos []string
-			for len(args) > 0 {
-				if err := fs.Parse(args); err != nil {
-					fmt.Fprintf(c.Stderr, "maiprobe user: %v\n", err)
-					return exitUsage
-				}
-				if fs.NArg() == 0 {
-					break
-				}
-				pos = append(pos, fs.Arg(0))
-				args = fs.Args()[1:]
-			}
+			pos := args // flags anywhere among them were parsed by Run
 			c.msg = catalogue(c.cfg.Lang)
 			sub := ""
 			if len(pos) > 0 {
