@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	"github.com/maiprobe/maiprobe/internal/fixtures"
 	"github.com/maiprobe/maiprobe/internal/maimai"
 )
 
@@ -18,17 +19,28 @@ import (
 var fixtureDir = filepath.Join("..", "..", "..", "shared", "fixtures", "dxnet")
 
 // readFixture reads one real page, skipping the test when the shared
-// fixtures are not checked out next to the repository.
+// fixtures are not checked out next to the repository (failing it when
+// MAIPROBE_REQUIRE_SHARED is set).
 func readFixture(t testing.TB, name string) []byte {
 	t.Helper()
-	if _, err := os.Stat(fixtureDir); err != nil {
-		t.Skipf("real pages not available (%s missing): %v", fixtureDir, err)
-	}
-	b, err := os.ReadFile(filepath.Join(fixtureDir, name))
+	return fixtures.ReadDXNet(t, name)
+}
+
+// fixturePages lists every real page (not the fragments, which are
+// excerpts without a page around them) by its name under fixtureDir.
+func fixturePages(t testing.TB) []string {
+	t.Helper()
+	fixtures.DXNet(t, ".")
+	files, err := filepath.Glob(filepath.Join(fixtureDir, "*", "*.html"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return b
+	more, _ := filepath.Glob(filepath.Join(fixtureDir, "templates", "*", "*.html"))
+	var names []string
+	for _, f := range append(files, more...) {
+		names = append(names, filepath.ToSlash(strings.TrimPrefix(f, fixtureDir+string(filepath.Separator))))
+	}
+	return names
 }
 
 // readTestdata reads one of our own synthetic pages.
@@ -100,17 +112,7 @@ func TestDetectFixtures(t *testing.T) {
 		"templates/cn/playlogDetail-yuange-1.html": {KindPlaylogDetail, maimai.CN, "", ""},
 		"templates/cn/record-yuange-1.html":        {KindRecord, maimai.CN, "", ""},
 	}
-	if _, err := os.Stat(fixtureDir); err != nil {
-		t.Skipf("real pages not available (%s missing): %v", fixtureDir, err)
-	}
-	files, err := filepath.Glob(filepath.Join(fixtureDir, "*", "*.html"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	more, _ := filepath.Glob(filepath.Join(fixtureDir, "templates", "*", "*.html"))
-	files = append(files, more...)
-	for _, f := range files {
-		name := filepath.ToSlash(strings.TrimPrefix(f, fixtureDir+string(filepath.Separator)))
+	for _, name := range fixturePages(t) {
 		if _, ok := tests[name]; !ok {
 			t.Errorf("fixture %s has no expected kind in this test", name)
 		}

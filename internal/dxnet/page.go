@@ -144,7 +144,10 @@ type ScoresPage struct {
 	List string `json:"list"`
 	// Filter is the list's selection as the page shows it (a level, a
 	// genre, a version name, a difficulty), for reference.
-	Filter string         `json:"filter,omitempty"`
+	Filter string `json:"filter,omitempty"`
+	// Player is the name on the player's own card, which
+	// ratingTargetMusic shows above the list ("" on the other lists).
+	Player string         `json:"player,omitempty"`
 	Scores []maimai.Score `json:"scores"`
 }
 

@@ -110,6 +110,10 @@ func (r *scoresReader) element(n *html.Node) bool {
 			r.section = text(n)
 			return false
 		}
+		if hasClass(n, "name_block") && r.page.Player == "" {
+			r.page.Player = text(n)
+			return false
+		}
 		d, ok, err := scoreBackDiff(n)
 		if err != nil {
 			r.err = layoutErr(r.page.Kind, "%v", err)
