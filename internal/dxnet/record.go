@@ -223,11 +223,16 @@ func parsePlay(block *html.Node, loc *time.Location, needIdx bool) (maimai.Play,
 				have |= fTrack | fTime
 				return false
 			case hasClass(n, "playlog_music_kind_icon_utage"):
-				// Utage charts have a kind badge ([宴], [協], …) instead of
-				// the std/DX icon. They are played on the DX engine (touch
-				// notes and all), so they count as DX charts; the badge's
-				// character is already the title's prefix.
-				utage = true
+				// Utage charts have a kind badge ([宴], [協], …) and, for a
+				// Buddy chart, a second badge, instead of the std/DX icon.
+				// They are played on the DX engine (touch notes and all),
+				// so without an icon they count as DX charts, as the song
+				// data files them and as stored utage plays have it.
+				m, e := utageBadge(n)
+				if e != nil {
+					return fail("%v", e)
+				}
+				p.UtageMark, utage = m, true
 				return false
 			case hasClass(n, "playlog_level_icon"), hasClass(n, "music_lv_back"):
 				p.Level, lvBadge = text(n), true
@@ -290,6 +295,42 @@ func parsePlay(block *html.Node, loc *time.Location, needIdx bool) (maimai.Play,
 		p.Clear = p.Achievement >= 800000
 	}
 	return p, nil
+}
+
+// utageBadge reads a utage badge: the music_utage image with the kind's
+// character under it, and the music_utage_buddy image for a Buddy chart.
+// Any other image in the badge is a layout maiprobe does not know.
+func utageBadge(n *html.Node) (maimai.UtageMark, error) {
+	var m maimai.UtageMark
+	var err error
+	walk(n, func(x *html.Node) bool {
+		if err != nil || x.Type != html.ElementNode {
+			return false
+		}
+		switch {
+		case x.DataAtom == atom.Img:
+			switch name := imgName(attr(x, "src")); name {
+			case "music_utage":
+			case "music_utage_buddy":
+				m.Buddy = true
+			default:
+				err = fmt.Errorf("utage badge image %q", name)
+			}
+			return false
+		case hasClass(x, "playlog_music_kind_icon_utage_text"), hasClass(x, "music_kind_icon_utage_text"):
+			// The Buddy badge's own caption says "Buddy"; the kind is
+			// the other badge's character.
+			if t := text(x); t != "" && !strings.EqualFold(t, "buddy") && m.UtageKind == "" {
+				m.UtageKind = t
+			}
+			return false
+		}
+		return true
+	})
+	if err == nil && m.UtageKind == "" {
+		err = fmt.Errorf("utage badge without its kind (music_kind_icon_utage_text)")
+	}
+	return m, err
 }
 
 // readTrackTime reads the sub_title's "曲目 04" / "TRACK 04" span and its

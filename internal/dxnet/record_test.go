@@ -188,6 +188,7 @@ func TestRecordSynthetic(t *testing.T) {
 				Chart:       maimai.Chart{Title: "[宴]ガラクタドールプレイ", Type: maimai.DX, Difficulty: maimai.Utage},
 				Achievement: 971234, Rank: maimai.RankS, DXScore: 1204, DXScoreMax: 1530,
 				Clear: true, Idx: "39,1795269962", Jacket: "9a1d6e2c44b07f31.png",
+				UtageMark: maimai.UtageMark{UtageKind: "宴"},
 			},
 			{
 				Track: 2, PlayedAt: at(cn, 2026, 11, 21, 22, 2, 45),
@@ -380,5 +381,48 @@ func TestRecordUtageBlankDifficulty(t *testing.T) {
 	bad := strings.Replace(good, "img/diff_expert.png", "img/diff_.png", 1)
 	if _, err := parseRecordBytes(t, []byte(bad), maimai.CN); !errors.Is(err, ErrLayout) {
 		t.Errorf("blank difficulty on a non-utage play: err = %v, want ErrLayout", err)
+	}
+}
+
+// TestRecordFragments reads the real intl record entries of a 2026
+// scraper (excerpts without a page around them) with the play parser. The
+// UTAGE Buddy play came out as a plain DX play with its Buddy mark lost.
+func TestRecordFragments(t *testing.T) {
+	tests := []struct {
+		file string
+		want maimai.Play
+	}{
+		{"fragments/intl/record-leomotors-1.frag.html", maimai.Play{
+			Track: 3, PlayedAt: time.Unix(1768625843, 0).In(maimai.Intl.Location()),
+			Chart: maimai.Chart{Title: "[騒]ありきたりな恋の歌", Type: maimai.DX, Difficulty: maimai.Utage},
+			Level: "13+?", Achievement: 1977592, Rank: maimai.RankSP, DXScore: 4263, DXScoreMax: 4776, DXStars: 1,
+			FS: maimai.Sync, Clear: true, NewRecord: true, NewDXRecord: true, MatchingRank: 1,
+			Idx: "41,1768625843", Jacket: "d089a333ff0c746d.png",
+			UtageMark: maimai.UtageMark{UtageKind: "騒", Buddy: true},
+		}},
+		{"fragments/intl/record-leomotors-2.frag.html", maimai.Play{
+			Track: 3, PlayedAt: time.Unix(1767950511, 0).In(maimai.Intl.Location()),
+			Chart: maimai.Chart{Title: "Xaleid◆scopiX", Type: maimai.DX, Difficulty: maimai.Expert},
+			Level: "13+", Achievement: 999262, Rank: maimai.RankSSP, DXScore: 3447, DXScoreMax: 4071,
+			FC: maimai.FCN, FS: maimai.Sync, Clear: true, MatchingRank: 1,
+			Idx: "16,1767950511", Jacket: "7bf12d9c7382a32c.png",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			doc, err := html.Parse(bytes.NewReader(fixtures.ReadDXNet(t, tt.file)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			blocks, _, _ := scanRecord(doc)
+			if len(blocks) != 1 {
+				t.Fatalf("%d play blocks, want 1", len(blocks))
+			}
+			got, err := parsePlay(blocks[0], maimai.Intl.Location(), true)
+			if err != nil {
+				t.Fatalf("parsePlay: %v", err)
+			}
+			checkPlay(t, "play", got, tt.want)
+		})
 	}
 }

@@ -240,6 +240,7 @@ func (r *scoresReader) block(n *html.Node, d maimai.Difficulty) (maimai.Score, e
 		s.Type = maimai.DX
 	}
 	s.Idx = b.idx
+	s.UtageMark = b.utage
 	if err := b.fill(&s); err != nil {
 		return s, fmt.Errorf("%q: %v", s.Title, err)
 	}
@@ -292,6 +293,7 @@ type chartBits struct {
 	name, level *html.Node
 	diff        maimai.Difficulty // from a diff_*.png image
 	typ         maimai.ChartType  // from a type icon inside the block
+	utage       maimai.UtageMark  // from a utage badge inside the block
 	idx         string
 	achievement string
 	dxScore     string
@@ -333,6 +335,9 @@ func (b *chartBits) scan(n *html.Node) error {
 			return false
 		case hasClass(x, "music_name_block"):
 			b.name = x
+			return false
+		case hasClass(x, "music_kind_icon_utage"):
+			b.utage, err = utageBadge(x)
 			return false
 		case hasClass(x, "music_lv_block"), hasClass(x, "music_lv_back"):
 			b.level = x

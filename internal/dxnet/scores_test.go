@@ -295,6 +295,7 @@ func TestParseScoresSynthetic(t *testing.T) {
 				func() maimai.Score {
 					s := wantPlayed(wantScore("[协]青春コンプレックス", maimai.DX, maimai.Utage, "13?", "宴会场"), "198.1234", 3001, 3300, maimai.RankSSSP, maimai.FCN, maimai.NoFS)
 					s.Idx = "cn-idx-3"
+					s.UtageMark = maimai.UtageMark{UtageKind: "协"}
 					return s
 				}(),
 				// The intl site's "music__score_back" / "diff_.png" utage block.

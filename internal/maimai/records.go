@@ -1,6 +1,9 @@
 package maimai
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+)
 
 // Chart names one chart the way the site does: a song title, its chart type
 // and a difficulty. Two songs may share a title (the two "Link"s); Jacket or
@@ -32,6 +35,7 @@ type Play struct {
 	MatchingRank int    `json:"matching_rank,omitempty"` // 1–4 from the 1st…4th icon, 0 when none shown
 	Idx          string `json:"idx,omitempty"`           // the site's "N,unixtime" play token
 	Jacket       string `json:"jacket,omitempty"`        // jacket image file name, e.g. 9cf73e43ce65b3a9.png
+	UtageMark
 }
 
 // Score is a player's best on one chart, as a best-score list
@@ -58,6 +62,36 @@ type Score struct {
 	// ratingTargetMusic which part of the rating it is in ("Songs for
 	// Rating(New)", "Songs for Rating Selection(Others)", …).
 	Section string `json:"section,omitempty"`
+	UtageMark
+}
+
+// UtageMark is what a utage chart's badge shows besides the chart: its kind
+// (the character in the badge, "宴", "協", "騒", …) and whether it is a
+// Buddy chart (two players on one chart; the music_utage_buddy badge). It
+// is the zero value for every other chart. The utage chart's Type stays
+// what the page shows, or DX where the page draws the badge instead of a
+// type icon (utage charts are DX charts; the song data files them so).
+type UtageMark struct {
+	UtageKind string `json:"utage_kind,omitempty"`
+	Buddy     bool   `json:"buddy,omitempty"`
+}
+
+// MarshalJSON writes the score; a played score keeps "achievement" and
+// "dx_score" even at 0 (a 0.0000% play is a score, not a missing one),
+// while a chart never played leaves them out. A struct that embeds Score
+// and is marshalled to JSON needs its own MarshalJSON, as this one would
+// be promoted to it.
+func (s Score) MarshalJSON() ([]byte, error) {
+	type plain Score // no methods: no recursion
+	out := struct {
+		plain
+		Achievement *Achievement `json:"achievement,omitempty"`
+		DXScore     *int         `json:"dx_score,omitempty"`
+	}{plain: plain(s)}
+	if s.Played {
+		out.Achievement, out.DXScore = &s.Achievement, &s.DXScore
+	}
+	return json.Marshal(out)
 }
 
 // Photo is one picture of the album (playerData/photo).
