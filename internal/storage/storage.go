@@ -41,7 +41,7 @@ func Open(ctx context.Context, location string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("storage: connect to %s: %w", redact(location), err)
 	}
-	if err := db.migrate(ctx); err != nil {
+	if err := db.migrate(ctx, migrateLockWait); err != nil {
 		db.Close()
 		return nil, err
 	}
