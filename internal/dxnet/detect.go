@@ -76,6 +76,9 @@ type signals struct {
 	comment     bool
 	errTitle    bool
 	login       bool
+	loginLink   bool // a link (<a href>) to the WeChat login
+	loginForm   bool // a form posting to the site's login
+	weui        bool // WeChat's own message page, where its login sends a browser
 	maintTitle  bool
 }
 
@@ -171,10 +174,19 @@ func (s *signals) url(n *html.Node, key, v string) {
 			}
 		case strings.HasSuffix(v, "/maimai-mobile/submit/"), strings.Contains(v, "/aimeList/submit"),
 			strings.Contains(v, "common_auth/login"):
-			s.login = true
+			// The SEGA ID / Aime login form: its own markup, on the
+			// site's login host.
+			s.login, s.loginForm = true, true
 		}
 	case strings.Contains(v, "open.weixin.qq.com/connect/oauth2"), strings.Contains(v, "/wc_auth/oauth/"):
-		s.login = true
+		// A link to the WeChat login is what any how-to page has; only
+		// on WeChat's own message page (weui-msg) or a page of the site
+		// does it make a login page.
+		if n.DataAtom == atom.A {
+			s.loginLink = true
+		} else {
+			s.login = true
+		}
 	}
 }
 
@@ -233,6 +245,8 @@ func (s *signals) classes(n *html.Node, v string) {
 			}
 		case "comment_block":
 			s.comment = true
+		case "weui-msg":
+			s.weui = true
 		case "screw_block":
 			if s.screw == "" {
 				s.screw = text(n)
@@ -297,17 +311,23 @@ func (s *signals) kind(raw []byte) (Kind, error) {
 		s.menuOn == "menu_home_on" && s.titleImgs == nil && (s.profile || s.comment):
 		return KindHome, nil
 	}
-	// Below, the page must show it belongs to DX NET by its host or its
-	// markup: a login form or the word "maintenance" alone is any site.
+	// Below, the page must show it belongs to DX NET by its own markup:
+	// its images, style sheets, forms or class names (or, for the CN login,
+	// WeChat's message page). A login form, the word "maintenance" or a
+	// link to the site alone is any site, such as a how-to page.
 	if !s.asset && len(s.votes) == 0 {
 		return "", fmt.Errorf("%w: no maimai DX NET markup, images or links found", ErrNotDXNet)
+	}
+	if !s.asset && !s.weui && !s.loginForm {
+		return "", fmt.Errorf("%w: only links to maimai DX NET, not one of its pages", ErrNotDXNet)
 	}
 	switch {
 	case containsAny(raw, "错误码：", "错误码:", "ERROR CODE：", "ERROR CODE:", "エラーコード：", "エラーコード:"):
 		return KindError, nil
 	case !s.profile && containsAny(raw, "メンテナンス", "维护", "under maintenance", "Maintenance"):
 		return KindMaintenance, nil
-	case s.login || containsAny(raw, "请在微信客户端打开链接", "Please agree to the terms of service before log in"):
+	case s.login, s.loginLink,
+		containsAny(raw, "请在微信客户端打开链接", "Please agree to the terms of service before log in"):
 		return KindLogin, nil
 	}
 	if !s.asset {

@@ -184,6 +184,11 @@ func TestDetectRejects(t *testing.T) {
 		mention string // a word the error must name
 	}{
 		{"another site linking to DX NET", readTestdata(t, "notdxnet-othersite.html"), ErrNotDXNet, "links"},
+		// It links to the WeChat login and quotes the login page's, the
+		// error page's and the maintenance notice's words: none of it is
+		// the site's own markup.
+		{"a how-to page linking to the WeChat login", readTestdata(t, "notdxnet-howto-cn-login.html"), ErrNotDXNet, "only links"},
+		{"nothing but the WeChat login link", []byte(`<html><body><p>登录：<a href="https://tgk-wcaime.wahlap.com/wc_auth/oauth/authorize/maimai-dx">舞萌DX</a></p></body></html>`), ErrNotDXNet, "only links"},
 		{"a JSON file", readTestdata(t, "notdxnet-json.html"), ErrNotDXNet, "no maimai DX NET"},
 		{"plain text quoting an error code", readTestdata(t, "notdxnet-text.html"), ErrNotDXNet, "no maimai DX NET"},
 		{"random HTML", []byte(`<html><body><div class="post"><p>hello</p></div></body></html>`), ErrNotDXNet, "no maimai DX NET"},

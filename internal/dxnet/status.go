@@ -32,7 +32,7 @@ func parseError(doc *html.Node, h *Header) (Page, error) {
 	var lines []string
 	for n := line.Parent.FirstChild; n != nil; n = n.NextSibling {
 		if n != line && n.Type == html.ElementNode {
-			lines = append(lines, textLines(n)...)
+			lines = append(lines, messageLines(n)...)
 		}
 	}
 	return &ErrorPage{Header: *h, Code: c, Message: strings.Join(lines, "\n")}, nil
@@ -81,9 +81,25 @@ func firstLines(n *html.Node) []string {
 			return false
 		}
 		if x.Type == html.ElementNode {
-			lines = append(lines, textLines(x)...)
+			lines = append(lines, messageLines(x)...)
 		}
 		return true
 	})
+	return lines
+}
+
+// messageLines is n's own text split only where the page breaks lines
+// (<br>), each line folded like text. Unlike the player card's textLines
+// it keeps "，" inside a line: "登录失败，请重试。" is one sentence.
+func messageLines(n *html.Node) []string {
+	var lines []string
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.TextNode {
+			continue
+		}
+		if f := strings.Join(strings.Fields(c.Data), " "); f != "" {
+			lines = append(lines, f)
+		}
+	}
 	return lines
 }

@@ -86,3 +86,46 @@ func TestParseErrorLayout(t *testing.T) {
 		})
 	}
 }
+
+// TestStatusMessagesKeepCommas: a message is split only at the page's
+// <br>s. The player card's splitter, reused here, cut the CN error
+// "登录失败，请重试。" into two lines at its "，".
+func TestStatusMessagesKeepCommas(t *testing.T) {
+	tests := []struct {
+		name     string
+		page     page
+		old, new string
+		want     string
+	}{
+		{"cn error", page{fixture: "cn/error-bakapiano-1.html"}, "连接时间已过期。<br>请于稍后重新尝试。", "登录失败，请重试。", "登录失败，请重试。"},
+		{"cn error, two lines", page{fixture: "cn/error-bakapiano-1.html"}, "请于稍后重新尝试。", "登录失败，请重试。", "连接时间已过期。\n登录失败，请重试。"},
+		{"cn maintenance", page{testdata: "maintenance-cn.html"}, "系统维护中", "系统维护中，请稍候", "系统维护中，请稍候\n每日 4:00～7:00 为维护时间。\n请于维护结束后重新尝试。"},
+		{"cn login", page{testdata: "login-cn-wechat.html"}, "请在微信客户端打开链接", "请在微信客户端打开链接，然后登录", "请在微信客户端打开链接，然后登录"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := string(tt.page.read(t))
+			if !strings.Contains(b, tt.old) {
+				t.Fatalf("%s no longer holds %q", tt.page, tt.old)
+			}
+			p, err := Parse([]byte(strings.Replace(b, tt.old, tt.new, 1)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got string
+			switch p := p.(type) {
+			case *ErrorPage:
+				got = p.Message
+			case *MaintenancePage:
+				got = p.Message
+			case *LoginPage:
+				got = p.Message
+			default:
+				t.Fatalf("parsed as %T", p)
+			}
+			if got != tt.want {
+				t.Errorf("message = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
