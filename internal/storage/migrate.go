@@ -130,6 +130,10 @@ func (db *DB) migrate(ctx context.Context, lockWait time.Duration) error {
 			_, err := tx.tx.ExecContext(ctx, db.d.rebind("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)"), m.version, utc(time.Now()))
 			return err
 		})
+		if err != nil && db.d.name == "sqlite" && db.d.retryable(err) {
+			return fmt.Errorf("storage: migration %s: another process kept the archive file locked for over the busy timeout (10s): "+
+				"let it finish and try again: %w", m.name, err)
+		}
 		if err != nil {
 			return err
 		}
@@ -256,11 +260,12 @@ func (db *DB) lockPostgres(ctx context.Context, wait time.Duration) (func(), err
 	if err == nil {
 		_, err = tx.ExecContext(ctx, "SELECT pg_advisory_lock($1)", key)
 	}
-	if err == nil {
+	if err != nil {
+		tx.Rollback()
+	} else {
 		err = tx.Commit()
 	}
 	if err != nil {
-		tx.Rollback()
 		var pe *pgconn.PgError
 		if errors.As(err, &pe) && pe.Code == "55P03" { // lock_not_available: lock_timeout ran out
 			conn.Close()
