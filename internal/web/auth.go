@@ -23,6 +23,10 @@ const (
 // csrfField is the form field every form carries the token in.
 const csrfField = "csrf"
 
+// maxFormBody caps every request body but a logged-in browser's file
+// upload: no form of the app without files comes near it.
+const maxFormBody = 64 << 10
+
 func newToken() string {
 	b := make([]byte, 32)
 	rand.Read(b) // never fails (crypto/rand panics instead)
@@ -93,18 +97,36 @@ func (s *Server) csrf(next http.Handler) http.Handler {
 		if st.Session != nil {
 			want = st.Session.CSRF
 		}
-		// Reading the form reads the body: a body over --max-upload is
-		// refused here. Multipart forms (file uploads) are parsed too, so
-		// their handlers find r.MultipartForm ready.
+		// Reading the form reads the body, before the token can be
+		// checked, so the body is bounded first: --max-upload only for a
+		// logged-in browser sending files (the import page), maxFormBody
+		// for every other form and for anyone not logged in — a login
+		// form is a few hundred bytes, and an anonymous client must not
+		// make the server hold or spool 64 MB. Multipart forms are parsed
+		// here too, so their handlers find r.MultipartForm ready.
+		multipart := strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data")
+		limit := s.cfg.MaxUpload
+		if !multipart || st.Session == nil {
+			limit = min(limit, maxFormBody)
+		}
+		st.bodyLimit = limit
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		var err error
-		if ct := r.Header.Get("Content-Type"); strings.HasPrefix(ct, "multipart/form-data") {
+		if multipart {
 			err = r.ParseMultipartForm(32 << 20)
 		} else {
 			err = r.ParseForm()
 		}
 		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
+		switch {
+		case errors.As(err, &tooBig):
 			s.tooLarge(w, r)
+			return
+		case isTimeout(err):
+			// The body stalled or trickled (Config.BodyTimeout): the
+			// connection is closed after this answer.
+			w.Header().Set("Connection", "close")
+			s.fail(w, r, http.StatusRequestTimeout, "error.timeout")
 			return
 		}
 		got := r.Header.Get("X-CSRF-Token")

@@ -25,6 +25,9 @@ type reqState struct {
 	// access is the viewer's access to the {player} of the path, once
 	// canView or canChange checked it.
 	access archive.Access
+	// bodyLimit is the body limit the csrf check applied (0: MaxUpload),
+	// for the 413 page to name.
+	bodyLimit int64
 }
 
 type stateKey struct{}

@@ -178,8 +178,12 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, status int, key st
 // tooLarge answers 413 with the upload limit, so the player knows how
 // much to leave out.
 func (s *Server) tooLarge(w http.ResponseWriter, r *http.Request) {
+	limit := s.cfg.MaxUpload
+	if l := state(r).bodyLimit; l > 0 {
+		limit = l
+	}
 	s.render(w, r, http.StatusRequestEntityTooLarge, "error", errorView{Status: http.StatusRequestEntityTooLarge,
-		Message: "error.too_large", Args: []any{byteSize(s.cfg.MaxUpload)}})
+		Message: "error.too_large", Args: []any{byteSize(limit)}})
 }
 
 // byteSize writes a size in bytes the way people say it: 64 MB, 1.5 MB, 2 KB.

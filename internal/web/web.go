@@ -31,6 +31,16 @@ type Config struct {
 	MaxUpload int64
 	// SessionTTL is how long a login lasts.
 	SessionTTL time.Duration
+	// BodyTimeout is the longest a request body may pause, and the time
+	// it has before MinBodyRate counts; negative turns both off.
+	BodyTimeout time.Duration
+	// MinBodyRate is the slowest average, in bytes a second, a request
+	// body may arrive at (after BodyTimeout); negative: no minimum.
+	MinBodyRate int64
+	// WriteTimeout is the longest one write of a response may take to
+	// reach the client (the handler's work before it is not counted);
+	// negative turns it off.
+	WriteTimeout time.Duration
 	// Logger receives request logs and the first-run setup URL; nil
 	// discards them.
 	Logger *slog.Logger
@@ -85,6 +95,15 @@ func New(ctx context.Context, cfg Config, a *archive.Archive) (*Server, error) {
 	}
 	if cfg.SessionTTL <= 0 {
 		cfg.SessionTTL = DefaultSessionTTL
+	}
+	if cfg.BodyTimeout == 0 {
+		cfg.BodyTimeout = DefaultBodyTimeout
+	}
+	if cfg.MinBodyRate == 0 {
+		cfg.MinBodyRate = DefaultMinBodyRate
+	}
+	if cfg.WriteTimeout == 0 {
+		cfg.WriteTimeout = DefaultWriteTimeout
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -173,6 +192,8 @@ func (s *Server) BasePath() string { return s.cfg.BasePath }
 // and the CSRF check wrap the router.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := s.now()
+	w, r, finish := s.timeouts(w, r)
+	defer finish()
 	st := s.resolve(r)
 	r = r.WithContext(context.WithValue(r.Context(), stateKey{}, st))
 	lw := &logWriter{ResponseWriter: w, status: http.StatusOK}
