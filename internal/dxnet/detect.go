@@ -72,6 +72,8 @@ type signals struct {
 	scoreBack   int
 	musicCount  bool
 	friendCode  bool
+	friendList  bool
+	friendVs    bool
 	profile     bool // name_block of the player card
 	comment     bool
 	errTitle    bool
@@ -203,6 +205,10 @@ func (s *signals) img(src string) {
 			s.photo, s.done = true, true
 		case "title_friend_code":
 			s.friendCode, s.done = true, true
+		case "title_friend":
+			s.friendList, s.done = true, true
+		case "title_friend_vs":
+			s.friendVs, s.done = true, true
 		case "title_maintenance":
 			s.maintTitle, s.done = true, true
 		}
@@ -294,6 +300,10 @@ func (s *signals) kind(raw []byte) (Kind, error) {
 		return KindMaintenance, nil
 	case s.detail:
 		return KindPlaylogDetail, nil
+	case s.friendVs:
+		return KindFriendVs, nil
+	case s.friendList:
+		return KindFriend, nil
 	case s.playlogTop > 0 || s.hasTitle("title_playlog"):
 		return KindRecord, nil
 	case s.photo:

@@ -86,7 +86,9 @@ func checkHeader(t *testing.T, h *Header, err error, want detectWant) {
 func TestDetectFixtures(t *testing.T) {
 	tests := map[string]detectWant{
 		"cn/error-bakapiano-1.html":                {KindError, maimai.CN, "1.50", ""},
+		"cn/friend-truerou-1.html":                 {KindFriend, maimai.CN, "1.50", ""},
 		"cn/friendCode-truerou-1.html":             {KindFriendCode, maimai.CN, "1.50", ""},
+		"cn/friendVs-bakapiano-1.html":             {KindFriendVs, maimai.CN, "1.50", ""},
 		"cn/home-mainetcn-1.html":                  {KindHome, maimai.CN, "1.50", ""},
 		"cn/musicGenre-truerou-1.html":             {KindScores, maimai.CN, "", "musicGenre"},
 		"cn/record-mainetcn-1.html":                {KindRecord, maimai.CN, "1.50", ""},

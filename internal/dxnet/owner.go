@@ -36,6 +36,8 @@ func OwnerOf(p Page) Owner {
 		o.FriendCode = p.FriendCode
 	case *ScoresPage:
 		o.Name = p.Player // ratingTargetMusic shows the player's card
+	case *FriendVsPage:
+		o.Name = p.Player.Name // the "you" side; p.Friend is someone else
 	}
 	o.Name = strings.TrimSpace(o.Name)
 	o.FriendCode = strings.TrimSpace(o.FriendCode)

@@ -27,6 +27,8 @@ const (
 	KindScores        Kind = "scores" // musicGenre, musicLevel, musicVersion, musicSort, ratingTargetMusic
 	KindMusicDetail   Kind = "musicDetail"
 	KindFriendCode    Kind = "friendCode"
+	KindFriend        Kind = "friend"   // friend/: the friend list
+	KindFriendVs      Kind = "friendVs" // friend/friendGenreVs/, friendLevelVs/
 	KindError         Kind = "error"
 	KindLogin         Kind = "login"
 	KindMaintenance   Kind = "maintenance"
@@ -166,6 +168,99 @@ type FriendCodePage struct {
 	Header
 	Profile
 	FriendCode string `json:"friend_code"`
+}
+
+// FriendPage is friend/: the player's friends, one card each. The cards
+// are the friends', never the player's own.
+type FriendPage struct {
+	Header
+	// Count is "好友数 1/100" (friends / the most allowed) and
+	// FavoriteCount "喜爱的好友数 0/20", where the page shows them.
+	Count         *maimai.Count `json:"count,omitempty"`
+	FavoriteCount *maimai.Count `json:"favorite_count,omitempty"`
+	Friends       []Friend      `json:"friends"`
+}
+
+// Friend is one friend's card on the friend list.
+type Friend struct {
+	// Profile is the friend's card as the list shows it: name, rating,
+	// trophy, icon, ranks, stars and comment.
+	Profile
+	// FriendCode is the friend's code, which the card's forms send as idx.
+	FriendCode string `json:"friend_code,omitempty"`
+	// Favorite is true for a friend marked as favourite (the card offers
+	// to unmark it: favoriteOff).
+	Favorite bool `json:"favorite"`
+}
+
+// FriendVsPage is the friend comparison (friend/friendGenreVs/,
+// friendLevelVs/): the player's and one friend's best on every chart of a
+// genre or level, side by side. Charts[i].Player is the logged-in player's
+// own score, Charts[i].Friend the friend's: the friend's column must never
+// be taken for the player's own bests.
+type FriendVsPage struct {
+	Header
+	Player VsPlayer `json:"player"` // the logged-in player (friend_vs_you)
+	Friend VsPlayer `json:"friend"`
+	// ScoreType is what the values are: "achievement" or "dx_score".
+	ScoreType VsScoreType `json:"score_type"`
+	// Filter is the search's selection as the page shows it (genre or
+	// level, difficulty), for reference.
+	Filter []string  `json:"filter,omitempty"`
+	Charts []VsChart `json:"charts"`
+}
+
+// VsPlayer is one side's card on the comparison.
+type VsPlayer struct {
+	Name       string `json:"name"`
+	Rating     int    `json:"rating"`
+	RatingBand string `json:"rating_band,omitempty"`
+	Icon       string `json:"icon,omitempty"`
+	// FriendCode is the friend's code (the page's idx); the player's own
+	// side has none.
+	FriendCode string `json:"friend_code,omitempty"`
+}
+
+// VsScoreType is what a comparison compares.
+type VsScoreType string
+
+// The comparison's score types (the page's scoreType 2 and 1).
+const (
+	VsAchievement VsScoreType = "achievement"
+	VsDXScore     VsScoreType = "dx_score"
+)
+
+// VsResult is a chart's outcome from the player's side.
+type VsResult string
+
+// Outcomes of one chart (vs_win, vs_lose, vs_draw).
+const (
+	VsWin  VsResult = "win"
+	VsLose VsResult = "lose"
+	VsDraw VsResult = "draw"
+)
+
+// VsChart is one chart of the comparison with both sides' scores.
+type VsChart struct {
+	maimai.Chart
+	Level   string `json:"level"`
+	Section string `json:"section,omitempty"` // the genre or level heading the chart is under
+	maimai.UtageMark
+	Player VsScore  `json:"player"` // the logged-in player's own best
+	Friend VsScore  `json:"friend"` // the friend's best: not the player's
+	Result VsResult `json:"result"`
+}
+
+// VsScore is one side's best on a chart of the comparison. Played is false
+// for "― %" (never played); then nothing else is set. Achievement or
+// DXScore is set, by the page's score type.
+type VsScore struct {
+	Played      bool                `json:"played"`
+	Achievement *maimai.Achievement `json:"achievement,omitempty"`
+	DXScore     *int                `json:"dx_score,omitempty"`
+	Rank        maimai.Rank         `json:"rank,omitempty"`
+	FC          maimai.FC           `json:"fc,omitempty"`
+	FS          maimai.FS           `json:"fs,omitempty"`
 }
 
 // ErrorPage is the site's error page (错误码 / ERROR CODE / エラーコード).

@@ -53,6 +53,10 @@ func Parse(b []byte) (Page, error) {
 		return parseMusicDetail(doc, h)
 	case KindFriendCode:
 		return parseFriendCode(doc, h)
+	case KindFriend:
+		return parseFriend(doc, h)
+	case KindFriendVs:
+		return parseFriendVs(doc, h)
 	case KindError:
 		return parseError(doc, h)
 	case KindLogin:
