@@ -13,8 +13,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"sync"
@@ -30,6 +30,10 @@ const (
 	HostIntlAuth = "lng-tgk-aime-gw.am-all.net"
 	HostJP       = "maimaidx.jp"
 )
+
+// DefaultAddr is where the proxy listens unless told otherwise: loopback,
+// so only this machine can use it until the operator opens it to the LAN.
+const DefaultAddr = "127.0.0.1:8866"
 
 // siteRegions maps the hosts that serve DX NET pages to their region.
 var siteRegions = map[string]maimai.Region{
@@ -58,7 +62,9 @@ const ownPrefix = "/maiprobe-proxy/"
 
 // HostMap sends a site host to another origin: tests point
 // "maimai.wahlap.com" at a fake site on https://127.0.0.1:port. Keys are
-// host names without a port; values are scheme://host[:port].
+// the site's host names without a port; values are scheme://host[:port].
+// It is the operator's configuration, so its targets are reached even on
+// loopback; clients of the proxy cannot add to it.
 type HostMap map[string]*url.URL
 
 // ParseHostMap reads "name=URL" pairs separated by commas, e.g.
@@ -74,11 +80,18 @@ func ParseHostMap(s string) (HostMap, error) {
 		if !ok || name == "" {
 			return nil, fmt.Errorf("host map %q: want name=URL", pair)
 		}
+		name = strings.ToLower(name)
+		if !isKnownHost(name) {
+			// The map may send the site's hosts anywhere, loopback
+			// included, so it must not be a way to name other hosts.
+			return nil, fmt.Errorf("host map %q: only the site's hosts may be mapped (%s, %s, %s, %s, %s)",
+				pair, HostCN, HostCNAuth, HostIntl, HostIntlAuth, HostJP)
+		}
 		u, err := url.Parse(target)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return nil, fmt.Errorf("host map %q: the target must be http://host[:port] or https://host[:port]", pair)
 		}
-		m[strings.ToLower(name)] = &url.URL{Scheme: u.Scheme, Host: u.Host}
+		m[name] = &url.URL{Scheme: u.Scheme, Host: u.Host}
 	}
 	return m, nil
 }
@@ -133,9 +146,19 @@ type Config struct {
 	Lang string
 	// Done, when set, is told when a capture ends (err nil on success).
 	Done func(region maimai.Region, rep Report, err error)
-	// Log receives what happens on the site's hosts; other hosts are never
-	// logged. Nil discards.
+	// Log receives what happens on the site's hosts and the destinations
+	// refused; other hosts are never logged. Nil discards.
 	Log *slog.Logger
+	// Resolver looks up the addresses of hosts other than the site's, which
+	// are checked before any connection (net.DefaultResolver when nil;
+	// tests inject one).
+	Resolver Resolver
+	// Dial opens every connection the proxy makes (a net.Dialer when nil;
+	// tests inject one to see where the proxy connects).
+	Dial DialFunc
+	// LocalAddrs lists this machine's own addresses, which clients may not
+	// reach (the network interfaces' when nil).
+	LocalAddrs func() ([]netip.Addr, error)
 }
 
 // Proxy is the capture proxy, an http.Handler to serve on the address the
@@ -145,7 +168,14 @@ type Proxy struct {
 	log      *slog.Logger
 	forward  http.RoundTripper // other hosts: no redirects, no decompression
 	upstream *http.Transport   // the site's hosts, through Hosts
-	dialer   net.Dialer
+	// dial, resolver and localAddrs are Config's or the system's.
+	dial       DialFunc
+	resolver   Resolver
+	localAddrs func() ([]netip.Addr, error)
+	// targets are the host:port the Hosts map sends site hosts to: the
+	// operator's choice, so the site's requests may go there even when it
+	// is loopback (a fake site in tests).
+	targets map[string]bool
 	// ctx bounds the fetches, which outlive the request that started them.
 	ctx    context.Context
 	cancel context.CancelFunc

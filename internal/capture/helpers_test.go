@@ -9,8 +9,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -218,3 +220,103 @@ func contains(s string, subs ...string) string {
 }
 
 func clientTLS(roots *x509.CertPool) *tls.Config { return &tls.Config{RootCAs: roots} }
+
+// fakeNet is the network a test's proxy sees, so that no test ever sends
+// traffic beyond loopback: names resolve to the addresses given (the nth
+// lookup of a name gets its nth answer, the last one repeating), and a dial
+// to an address in route goes to the loopback server standing in for it.
+// Every lookup and dial is recorded; a dial of anything else fails.
+type fakeNet struct {
+	names map[string][][]netip.Addr
+	route map[string]string // "203.0.113.10:443" → "127.0.0.1:port"
+
+	mu      sync.Mutex
+	lookups []string
+	dials   []string
+}
+
+func newFakeNet() *fakeNet {
+	return &fakeNet{names: map[string][][]netip.Addr{}, route: map[string]string{}}
+}
+
+// name makes host resolve to addrs (one answer per lookup, in order).
+func (f *fakeNet) name(host string, answers ...[]netip.Addr) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.names[host] = answers
+}
+
+// stand makes a dial of public (ip:port) reach the server at local.
+func (f *fakeNet) stand(public, local string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.route[public] = local
+}
+
+func (f *fakeNet) LookupNetIP(_ context.Context, _, host string) ([]netip.Addr, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := 0
+	for _, l := range f.lookups {
+		if l == host {
+			n++
+		}
+	}
+	f.lookups = append(f.lookups, host)
+	answers := f.names[host]
+	if len(answers) == 0 {
+		return nil, &net.DNSError{Err: "no such host (fakeNet)", Name: host, IsNotFound: true}
+	}
+	return answers[min(n, len(answers)-1)], nil
+}
+
+func (f *fakeNet) Dial(ctx context.Context, network, addr string) (net.Conn, error) {
+	f.mu.Lock()
+	f.dials = append(f.dials, addr)
+	to, ok := f.route[addr]
+	f.mu.Unlock()
+	if !ok {
+		return nil, fmt.Errorf("fakeNet: no route to %s (tests stay on loopback)", addr)
+	}
+	var d net.Dialer
+	return d.DialContext(ctx, network, to)
+}
+
+// dialed is what the proxy dialed so far.
+func (f *fakeNet) dialed() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.dials...)
+}
+
+// lookedUp is how many times host was looked up.
+func (f *fakeNet) lookedUp(host string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := 0
+	for _, l := range f.lookups {
+		if l == host {
+			n++
+		}
+	}
+	return n
+}
+
+// addrs parses IP addresses.
+func addrs(ss ...string) []netip.Addr {
+	var out []netip.Addr
+	for _, s := range ss {
+		out = append(out, netip.MustParseAddr(s))
+	}
+	return out
+}
+
+// port is the port of a listener's or server's address.
+func port(t *testing.T, hostport string) string {
+	t.Helper()
+	_, p, err := net.SplitHostPort(hostport)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}

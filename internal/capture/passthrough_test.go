@@ -3,6 +3,7 @@ package capture
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"io"
 	"net"
 	"net/http"
@@ -42,10 +43,31 @@ func TestOtherHostsPassThrough(t *testing.T) {
 	}
 	roots := pool(tlsSrv)
 	roots.AddCert(ca.cert)
+	// The servers stand on loopback for a public host, example.com at
+	// 203.0.113.10 (httptest's certificate names example.com): the proxy
+	// refuses loopback destinations, and no test leaves the machine.
+	fn := newFakeNet()
+	fn.name("example.com", addrs("203.0.113.10"))
+	servers := map[string]string{} // port → loopback address
+	for _, s := range []*httptest.Server{tlsSrv, plainSrv} {
+		p := port(t, s.Listener.Addr().String())
+		fn.stand("203.0.113.10:"+p, s.Listener.Addr().String())
+		servers[p] = s.Listener.Addr().String()
+	}
 	// TLS capture on: other hosts must still be tunnelled untouched.
-	r := newRig(t, Config{CA: ca}, roots)
-	direct := &http.Client{Transport: &http.Transport{TLSClientConfig: r.client.Transport.(*http.Transport).TLSClientConfig.Clone()}}
+	r := newRig(t, Config{CA: ca, Resolver: fn, Dial: fn.Dial}, roots)
+	direct := &http.Client{Transport: &http.Transport{
+		TLSClientConfig: r.client.Transport.(*http.Transport).TLSClientConfig.Clone(),
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			var d net.Dialer
+			return d.DialContext(ctx, network, servers[port(t, addr)])
+		},
+	}}
 	defer direct.CloseIdleConnections()
+	origin := func(s *httptest.Server) string {
+		u, _ := url.Parse(s.URL)
+		return u.Scheme + "://example.com:" + u.Port()
+	}
 
 	for _, tc := range []struct {
 		name   string
@@ -60,10 +82,9 @@ func TestOtherHostsPassThrough(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			do := func(c *http.Client) (*http.Response, string) {
-				req, _ := http.NewRequest(tc.method, tc.srv.URL+"/secret-path-5e8d?token=q-0a9f", strings.NewReader(tc.body))
+				req, _ := http.NewRequest(tc.method, origin(tc.srv)+"/secret-path-5e8d?token=q-0a9f", strings.NewReader(tc.body))
 				req.Header.Set("User-Agent", "ua-test")
 				req.Header.Set("Authorization", "Bearer other-token-77")
-				req.Header.Set("X-Forwarded-For", "203.0.113.9")
 				return getBody(t, c, req)
 			}
 			want, wantBody := do(direct)
@@ -77,8 +98,7 @@ func TestOtherHostsPassThrough(t *testing.T) {
 			if !reflect.DeepEqual(got.Header, want.Header) {
 				t.Errorf("headers through the proxy:\n%v\nwant\n%v", got.Header, want.Header)
 			}
-			if !strings.Contains(gotBody, "auth=Bearer other-token-77") || !strings.Contains(gotBody, "ua=ua-test") ||
-				!strings.Contains(gotBody, "xff=203.0.113.9\n") {
+			if !strings.Contains(gotBody, "auth=Bearer other-token-77") || !strings.Contains(gotBody, "ua=ua-test") {
 				t.Errorf("the request's headers did not arrive: %q", gotBody)
 			}
 			if tc.srv == tlsSrv {
@@ -90,6 +110,15 @@ func TestOtherHostsPassThrough(t *testing.T) {
 	}
 	if log := r.log.String(); log != "" {
 		t.Errorf("the proxy logged something about other hosts:\n%s", log)
+	}
+	// The proxy connected to the address it checked, never by name.
+	for _, d := range fn.dialed() {
+		if !strings.HasPrefix(d, "203.0.113.10:") {
+			t.Errorf("the proxy dialed %q, want the checked address 203.0.113.10", d)
+		}
+	}
+	if len(fn.dialed()) == 0 || fn.lookedUp("example.com") == 0 {
+		t.Errorf("dials %v, %d lookups: the requests did not go through the proxy's resolver and dialer", fn.dialed(), fn.lookedUp("example.com"))
 	}
 }
 
@@ -113,7 +142,12 @@ func TestTunnelIsByteForByte(t *testing.T) {
 			}()
 		}
 	}()
-	r := newRig(t, Config{}, nil)
+	// The echo server stands on loopback for echo.example at 198.51.100.20.
+	fn := newFakeNet()
+	fn.name("echo.example", addrs("198.51.100.20"))
+	target := "echo.example:" + port(t, l.Addr().String())
+	fn.stand("198.51.100.20:"+port(t, l.Addr().String()), l.Addr().String())
+	r := newRig(t, Config{Resolver: fn, Dial: fn.Dial}, nil)
 	pu, _ := url.Parse(r.srv.URL)
 	c, err := net.Dial("tcp", pu.Host)
 	if err != nil {
@@ -122,7 +156,7 @@ func TestTunnelIsByteForByte(t *testing.T) {
 	defer c.Close()
 	c.SetDeadline(time.Now().Add(10 * time.Second))
 	early := []byte("\x16\x03\x01early bytes\x00\xff")
-	head := "CONNECT " + l.Addr().String() + " HTTP/1.1\r\nHost: " + l.Addr().String() + "\r\n\r\n"
+	head := "CONNECT " + target + " HTTP/1.1\r\nHost: " + target + "\r\n\r\n"
 	if _, err := c.Write(append([]byte(head), early...)); err != nil {
 		t.Fatal(err)
 	}

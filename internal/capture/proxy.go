@@ -2,6 +2,7 @@ package capture
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -18,10 +19,28 @@ func New(cfg Config) *Proxy {
 	if p.log == nil {
 		p.log = slog.New(slog.DiscardHandler)
 	}
-	p.dialer = net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
+	p.dial = cfg.Dial
+	if p.dial == nil {
+		d := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
+		p.dial = d.DialContext
+	}
+	p.resolver = cfg.Resolver
+	if p.resolver == nil {
+		p.resolver = net.DefaultResolver
+	}
+	p.localAddrs = cfg.LocalAddrs
+	if p.localAddrs == nil {
+		p.localAddrs = interfaceAddrs
+	}
+	p.targets = map[string]bool{}
+	for name, u := range cfg.Hosts {
+		if isKnownHost(name) {
+			p.targets[strings.ToLower(hostPort(u))] = true
+		}
+	}
 	p.forward = &http.Transport{
 		Proxy:       nil, // never chain into another proxy, nor into ourselves
-		DialContext: p.dialer.DialContext,
+		DialContext: p.dialOther,
 		// Keep the other host's bytes as they are: no transparent gzip.
 		DisableCompression:  true,
 		MaxIdleConnsPerHost: 4,
@@ -30,7 +49,7 @@ func New(cfg Config) *Proxy {
 	}
 	p.upstream = &http.Transport{
 		Proxy:               nil,
-		DialContext:         p.dialer.DialContext,
+		DialContext:         p.dialSite,
 		TLSClientConfig:     cfg.UpstreamTLS,
 		ForceAttemptHTTP2:   false,
 		DisableCompression:  true,
@@ -87,34 +106,87 @@ var hopHeaders = []string{
 	"Te", "Trailer", "Transfer-Encoding", "Upgrade",
 }
 
+// forwardingHeaders claim where a request came from. A server behind a
+// trusted proxy believes them (maiprobe serve with --trusted-proxies
+// 127.0.0.1 does), so a client passing its own through this proxy could
+// forge its address; they are dropped, and none are added: the origin
+// sees the proxy, as with a NAT.
+var forwardingHeaders = []string{
+	"Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Forwarded-Port",
+	"X-Forwarded-Server", "X-Forwarded-Prefix", "X-Real-Ip", "X-Client-Ip", "True-Client-Ip",
+	"X-Api-Scheme", // maiprobe serve's API-gateway scheme header
+}
+
+// dropClientHeaders removes from h the hop-by-hop headers (and those the
+// Connection header names) and the forwarding headers.
+func dropClientHeaders(h http.Header) {
+	for _, v := range h.Values("Connection") {
+		for _, name := range strings.Split(v, ",") {
+			if name = strings.TrimSpace(name); name != "" {
+				h.Del(name)
+			}
+		}
+	}
+	for _, name := range hopHeaders {
+		h.Del(name)
+	}
+	for _, name := range forwardingHeaders {
+		h.Del(name)
+	}
+}
+
 // forwardOther passes a plain HTTP request to a host that is not the
-// site's, untouched and unlogged.
+// site's, unlogged, once the host is known not to be inside this machine
+// or its network.
 func (p *Proxy) forwardOther(w http.ResponseWriter, r *http.Request) {
 	rp := &httputil.ReverseProxy{
 		Rewrite: func(pr *httputil.ProxyRequest) {
-			// The request already names its origin; only hop-by-hop headers
-			// (removed by ReverseProxy) change. ReverseProxy also drops the
-			// client's own Forwarded headers: they go on as they came.
+			// The request already names its origin; only hop-by-hop and
+			// forwarding headers go.
 			pr.Out.URL = cloneURL(pr.In.URL)
 			pr.Out.Host = pr.In.Host
-			for _, h := range []string{"Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto"} {
-				if v, ok := pr.In.Header[h]; ok {
-					pr.Out.Header[h] = v
-				}
-			}
+			dropClientHeaders(pr.Out.Header)
 		},
 		Transport: p.forward,
 		// ReverseProxy's default would log the URL; say nothing.
-		ErrorLog: nilLogger,
-		ErrorHandler: func(w http.ResponseWriter, _ *http.Request, _ error) {
-			w.WriteHeader(http.StatusBadGateway)
-		},
+		ErrorLog:     nilLogger,
+		ErrorHandler: p.proxyError,
 	}
 	rp.ServeHTTP(w, r)
 }
 
+// proxyError answers a request the proxy could not pass on: 403 when the
+// destination was refused, else 502, saying nothing about other hosts.
+func (p *Proxy) proxyError(w http.ResponseWriter, r *http.Request, err error) {
+	if re, ok := refused(err); ok {
+		p.refuse(w, r, re)
+		return
+	}
+	w.WriteHeader(http.StatusBadGateway)
+}
+
+// refuse answers 403 with the reason and logs the attempt: a client tried
+// to reach this machine or its network through the proxy.
+func (p *Proxy) refuse(w http.ResponseWriter, r *http.Request, re *RefusedError) {
+	attrs := []any{"client", r.RemoteAddr, "method", r.Method, "host", re.Host, "reason", re.Reason}
+	if re.Addr.IsValid() {
+		attrs = append(attrs, "addr", re.Addr.String())
+	}
+	p.log.Warn("capture: refused a destination inside this machine or its network", attrs...)
+	t := catalogue(p.lang(r))
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(http.StatusForbidden)
+	reason := t.Reasons[re.Reason]
+	if reason == "" {
+		reason = re.Reason
+	}
+	fmt.Fprintf(w, t.Refused+"\n", re.Host, reason)
+}
+
 // connect serves CONNECT: the site's hosts are intercepted when a CA is
-// configured; everything else is tunnelled byte for byte.
+// configured; everything else is tunnelled byte for byte, once the
+// destination is known not to be inside this machine or its network.
 func (p *Proxy) connect(w http.ResponseWriter, r *http.Request) {
 	host := hostOnly(r.Host)
 	_, site := siteRegions[host]
@@ -122,13 +194,21 @@ func (p *Proxy) connect(w http.ResponseWriter, r *http.Request) {
 		p.intercept(w, r, host)
 		return
 	}
-	target := r.Host
-	if u, ok := p.cfg.Hosts[host]; ok && isKnownHost(host) {
-		target = hostPort(u)
+	var up net.Conn
+	var err error
+	if isKnownHost(host) {
+		// The site's hosts are what the proxy is for; --hosts is the
+		// operator's own choice of where they go.
+		target := r.Host
+		if u, ok := p.cfg.Hosts[host]; ok {
+			target = hostPort(u)
+		}
+		up, err = p.dial(r.Context(), "tcp", target)
+	} else {
+		up, err = p.dialOther(r.Context(), "tcp", r.Host)
 	}
-	up, err := p.dialer.DialContext(r.Context(), "tcp", target)
 	if err != nil {
-		w.WriteHeader(http.StatusBadGateway)
+		p.proxyError(w, r, err)
 		return
 	}
 	hj, ok := w.(http.Hijacker)

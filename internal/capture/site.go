@@ -67,11 +67,16 @@ func (p *Proxy) forwardSite(w http.ResponseWriter, r *http.Request, modify func(
 		Rewrite: func(pr *httputil.ProxyRequest) {
 			pr.Out.URL = cloneURL(pr.In.URL)
 			pr.Out.Host = ""
+			dropClientHeaders(pr.Out.Header)
 		},
 		Transport:      mapTransport{p},
 		ModifyResponse: modify,
 		ErrorLog:       nilLogger,
 		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
+			if re, ok := refused(err); ok {
+				p.refuse(w, r, re)
+				return
+			}
 			p.log.Warn("capture: the site did not answer", "host", hostOnly(r.URL.Host), "err", err.Error())
 			w.WriteHeader(http.StatusBadGateway)
 		},
@@ -192,9 +197,7 @@ func (p *Proxy) home(w http.ResponseWriter, r *http.Request, host string) {
 	out := r.Clone(r.Context())
 	out.RequestURI = ""
 	out.Header.Del("Accept-Encoding") // read the page as text
-	for _, h := range hopHeaders {
-		out.Header.Del(h)
-	}
+	dropClientHeaders(out.Header)
 	resp, err := mapTransport{p}.RoundTrip(out)
 	if err != nil {
 		p.log.Warn("capture: the site did not answer", "host", host, "err", err.Error())

@@ -4,6 +4,10 @@ package capture
 type texts struct {
 	Title, Saving, Login, Fetching, Done, Failed, Pages, Summary, Keep, NoJob, NoScript string
 	PortalTitle, PortalWeChat, PortalTLS, PortalCA                                      string
+	// Refused answers a client sent towards this machine or its network
+	// (host, reason); Reasons names the reasons.
+	Refused string
+	Reasons map[string]string
 }
 
 var zhTexts = &texts{
@@ -22,6 +26,13 @@ var zhTexts = &texts{
 	PortalWeChat: "国服：在设置了本代理的设备上，用微信打开下面的链接登录，数据会自动保存：",
 	PortalTLS:    "国际服、日服（以及国服）：安装并信任本地证书后，用浏览器打开 maimai DX NET 的主页即可。",
 	PortalCA:     "下载证书",
+	Refused:      "maiprobe 代理不连接 %s（%s）：它不替别的设备访问本机或局域网内的地址，只用于访问互联网上的网站。",
+	Reasons: map[string]string{
+		reasonLocalName: "本机名", reasonBadAddr: "地址格式不对", reasonNoHost: "没有主机名",
+		reasonLoopback: "本机回环地址", reasonUnspecified: "未指定地址", reasonPrivate: "内网地址",
+		reasonLinkLocal: "链路本地地址", reasonMulticast: "组播地址", reasonCGNAT: "运营商共享地址（CGNAT）",
+		reasonReserved: "保留或广播地址", reasonOwn: "本机自己的地址",
+	},
 }
 
 var enTexts = &texts{
@@ -40,6 +51,13 @@ var enTexts = &texts{
 	PortalWeChat: "CN: on the device using this proxy, open this link in WeChat and log in; your data is saved by itself:",
 	PortalTLS:    "Intl, JP (and CN): install and trust the local certificate, then open maimai DX NET's home page in the browser.",
 	PortalCA:     "Download the certificate",
+	Refused:      "maiprobe proxy refuses %s (%s): it does not connect other devices to this machine or its local network, only to sites on the internet.",
+	Reasons: map[string]string{
+		reasonLocalName: "a name of this machine", reasonBadAddr: "a malformed address", reasonNoHost: "no host",
+		reasonLoopback: "a loopback address", reasonUnspecified: "the unspecified address", reasonPrivate: "a private address",
+		reasonLinkLocal: "a link-local address", reasonMulticast: "a multicast address", reasonCGNAT: "a shared (CGNAT) address",
+		reasonReserved: "a reserved or broadcast address", reasonOwn: "this machine's own address",
+	},
 }
 
 func catalogue(lang string) *texts {

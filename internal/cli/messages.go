@@ -37,6 +37,7 @@ type messages struct {
 	noPassword, noTerminal, passwordPrompt, passwordAgain, passwordMismatch string
 
 	proxyUsage, proxyRemoteToken, proxyListening, proxyWeChat, proxyTLS, proxyCACreated, proxySaved, proxyFailed string
+	proxyListeningLocal, proxyLoopback, proxyLAN                                                                 string
 
 	songsUsage, songsArgs, songsBadRegion, songsNeedFrom, songsSynced, songsLinks string
 	noUnmatched, unmatchedHead, linkLearned, linkAmbiguous                        string
@@ -169,22 +170,27 @@ var zh = &messages{
 
 	proxyUsage: `启动抓取代理：在手机或电脑上把 HTTP 代理设为本机，登录 maimai DX NET 后数据自动保存（详见 docs/proxy.md）。
 国服（无需证书）：用微信打开 http://tgk-wcaime.wahlap.com/wc_auth/oauth/authorize/maimai-dx 登录。
-其他网站的流量原样转发，不查看、不记录。
-  --addr 地址        监听地址（默认 :8866，即所有网卡；只接受本地网络的设备；环境变量 MAIPROBE_PROXY_ADDR）
+其他网站的流量原样转发，不查看、不记录；但不替客户端连接本机、局域网和其他内网地址（返回 403）。
+默认只监听本机（127.0.0.1:8866）。手机要用时加 --lan：同一网络里的任何设备都能通过它上网，用完请关闭。
+  --addr 地址        监听地址（默认 127.0.0.1:8866，只有本机能用；:8866 即所有网卡；只接受本地网络的设备；环境变量 MAIPROBE_PROXY_ADDR）
+  --lan              在所有网卡上监听（端口取自 --addr），让同一 Wi-Fi 下的手机使用；同一网络里的任何设备都能用它访问互联网（环境变量 MAIPROBE_PROXY_LAN）
   --tls              同时用本地生成的证书拦截网站自己的域名（国际服、日服需要；首次运行生成证书，需在设备上信任）
   --ca-dir 目录      证书存放目录（默认 用户配置目录/maiprobe/proxy-ca；环境变量 MAIPROBE_CA_DIR）
   --remote 网址      保存到远程 maiprobe 服务器而不是本地存档（环境变量 MAIPROBE_REMOTE）
   --token 令牌       远程服务器的导入令牌（环境变量 MAIPROBE_TOKEN）
   --only 部分        只获取这些部分：home,playerData,album,record,details,scores（逗号分隔）
   --once             第一次保存结束后退出
-  --hosts 映射       把网站域名指向别处，例如 maimai.wahlap.com=https://127.0.0.1:8443（测试用；环境变量 MAIPROBE_PROXY_HOSTS）`,
-	proxyRemoteToken: "--remote 和 --token 必须同时给出",
-	proxyListening:   "maiprobe 抓取代理已启动（%s）。在手机或电脑的 Wi-Fi/网络设置里把 HTTP 代理设为：",
-	proxyWeChat:      "国服：设置代理后，在微信里打开 %s 登录，数据会自动保存。",
-	proxyTLS:         "TLS 抓取已开启：请在设备上安装并信任证书 %s（设置代理后也可在浏览器打开 %s 下载），\nSHA-256 指纹 %s。之后用浏览器打开 maimai DX NET 主页即可。用完后请删除该证书。",
-	proxyCACreated:   "已生成本地证书 %s（私钥只有本用户可读）。",
-	proxySaved:       "已保存（%s）：%d 页，新增 %d，无变化 %d，拒绝 %d",
-	proxyFailed:      "保存失败（%s）：%v",
+  --hosts 映射       把网站域名指向别处，例如 maimai.wahlap.com=https://127.0.0.1:8443（测试用；只能映射网站自己的域名，目标可以是本机；环境变量 MAIPROBE_PROXY_HOSTS）`,
+	proxyRemoteToken:    "--remote 和 --token 必须同时给出",
+	proxyListening:      "maiprobe 抓取代理已启动（%s）。在手机或电脑的 Wi-Fi/网络设置里把 HTTP 代理设为：",
+	proxyListeningLocal: "maiprobe 抓取代理已启动（%s），只有本机能用。在本机的网络设置里把 HTTP 代理设为：",
+	proxyLoopback:       "手机要用时，请用 maiprobe proxy --lan 重新启动（在所有网卡的 %s 端口监听），再把手机的 HTTP 代理设为本机的局域网地址。\n注意：那时同一网络里的任何设备都能通过它上网（本机和局域网的地址除外），用完请关闭。",
+	proxyLAN:            "注意：代理在局域网上开放，同一网络里的任何设备都能通过它上网（本机和局域网的地址除外）。用完请关闭。",
+	proxyWeChat:         "国服：设置代理后，在微信里打开 %s 登录，数据会自动保存。",
+	proxyTLS:            "TLS 抓取已开启：请在设备上安装并信任证书 %s（设置代理后也可在浏览器打开 %s 下载），\nSHA-256 指纹 %s。之后用浏览器打开 maimai DX NET 主页即可。用完后请删除该证书。",
+	proxyCACreated:      "已生成本地证书 %s（私钥只有本用户可读）。",
+	proxySaved:          "已保存（%s）：%d 页，新增 %d，无变化 %d，拒绝 %d",
+	proxyFailed:         "保存失败（%s）：%v",
 
 	songsUsage: `管理存档里的曲目与谱面数据（定数、等级、物量），计算 rating 需要它。
   songs sync        载入曲目数据：新增曲目与谱面，更新定数并保留定数的历史（一个事务）
@@ -356,22 +362,28 @@ site logins are stored encrypted with it and the server fetches players' pages o
 
 	proxyUsage: `Run the capture proxy: set this machine as the HTTP proxy of a phone or PC, log in to maimai DX NET, and the pages are saved by themselves (docs/proxy.md).
 CN (no certificate needed): open http://tgk-wcaime.wahlap.com/wc_auth/oauth/authorize/maimai-dx in WeChat and log in.
-Traffic to every other site passes through untouched; it is neither inspected nor logged.
-  --addr ADDR      where to listen (default :8866, every interface; only devices on the local network are served; env MAIPROBE_PROXY_ADDR)
+Traffic to every other site passes through untouched; it is neither inspected nor logged. The proxy never connects
+a client to this machine, its LAN or other inner addresses (403).
+It listens on this machine only (127.0.0.1:8866) unless --lan is given: then any device on the network can browse through it; stop it when done.
+  --addr ADDR      where to listen (default 127.0.0.1:8866, this machine only; :8866 is every interface; only devices on the local network are served; env MAIPROBE_PROXY_ADDR)
+  --lan            listen on every interface (at --addr's port) so a phone on the same Wi-Fi can use it; any device on the network can then browse through it (env MAIPROBE_PROXY_LAN)
   --tls            also intercept the site's own hosts with a locally generated certificate (needed for intl and JP; made on first run, to be trusted on the device)
   --ca-dir DIR     where the certificate is kept (default: the user config dir/maiprobe/proxy-ca; env MAIPROBE_CA_DIR)
   --remote URL     save to a maiprobe server instead of the local archive (env MAIPROBE_REMOTE)
   --token TOKEN    the server's import token (env MAIPROBE_TOKEN)
   --only PARTS     fetch only these parts: home,playerData,album,record,details,scores (comma-separated)
   --once           exit when the first capture has ended
-  --hosts MAP      send the site's hosts elsewhere, e.g. maimai.wahlap.com=https://127.0.0.1:8443 (tests; env MAIPROBE_PROXY_HOSTS)`,
-	proxyRemoteToken: "give both --remote and --token",
-	proxyListening:   "maiprobe capture proxy is running (%s). Set the HTTP proxy in the phone's or PC's Wi-Fi/network settings to:",
-	proxyWeChat:      "CN: with the proxy set, open %s in WeChat and log in; the pages are saved by themselves.",
-	proxyTLS:         "TLS capture is on: install and trust the certificate %s on the device (with the proxy set, a browser can download it from %s);\nits SHA-256 fingerprint is %s. Then open maimai DX NET's home page in the browser. Remove the certificate when done.",
-	proxyCACreated:   "made the local certificate %s (its key is readable by this user only)",
-	proxySaved:       "saved (%s): %d pages, %d added, %d unchanged, %d rejected",
-	proxyFailed:      "saving failed (%s): %v",
+  --hosts MAP      send the site's hosts elsewhere, e.g. maimai.wahlap.com=https://127.0.0.1:8443 (tests; the site's own host names only, the target may be this machine; env MAIPROBE_PROXY_HOSTS)`,
+	proxyRemoteToken:    "give both --remote and --token",
+	proxyListening:      "maiprobe capture proxy is running (%s). Set the HTTP proxy in the phone's or PC's Wi-Fi/network settings to:",
+	proxyListeningLocal: "maiprobe capture proxy is running (%s), for this machine only. Set this machine's HTTP proxy to:",
+	proxyLoopback:       "For a phone, start it again with maiprobe proxy --lan (listening on every interface at port %s) and set the phone's HTTP proxy to this machine's LAN address.\nThen any device on the network can browse through it (this machine and LAN addresses excepted); stop it when done.",
+	proxyLAN:            "Note: the proxy is open on the LAN; any device on the network can browse through it (this machine and LAN addresses excepted). Stop it when done.",
+	proxyWeChat:         "CN: with the proxy set, open %s in WeChat and log in; the pages are saved by themselves.",
+	proxyTLS:            "TLS capture is on: install and trust the certificate %s on the device (with the proxy set, a browser can download it from %s);\nits SHA-256 fingerprint is %s. Then open maimai DX NET's home page in the browser. Remove the certificate when done.",
+	proxyCACreated:      "made the local certificate %s (its key is readable by this user only)",
+	proxySaved:          "saved (%s): %d pages, %d added, %d unchanged, %d rejected",
+	proxyFailed:         "saving failed (%s): %v",
 
 	songsUsage: `Manage the archive's song and chart data (constants, levels, note counts) that ratings need.
   songs sync        load song data: add songs and charts, update constants keeping their history (one transaction)

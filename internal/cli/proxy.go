@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/maiprobe/maiprobe/internal/capture"
@@ -17,13 +18,15 @@ import (
 	"github.com/maiprobe/maiprobe/internal/maimai"
 )
 
-// DefaultProxyAddr is where maiprobe proxy listens without --addr: every
-// interface, so a phone on the same network can use it.
-const DefaultProxyAddr = ":8866"
+// DefaultProxyAddr is where maiprobe proxy listens without --addr or
+// --lan: loopback only. Anyone who can reach the proxy can browse through
+// it, so the LAN is opened only when asked.
+const DefaultProxyAddr = capture.DefaultAddr
 
 // proxyConfig is the settings of maiprobe proxy.
 type proxyConfig struct {
 	Addr   string
+	LAN    bool
 	TLS    bool
 	CADir  string
 	Remote string
@@ -41,6 +44,8 @@ func proxyCmd() *cmd {
 		flags: func(fs *flag.FlagSet, c *runCtx) {
 			env := c.Getenv
 			fs.StringVar(&pc.Addr, "addr", orDefault(env("MAIPROBE_PROXY_ADDR"), DefaultProxyAddr), "")
+			lan, _ := strconv.ParseBool(env("MAIPROBE_PROXY_LAN"))
+			fs.BoolVar(&pc.LAN, "lan", lan, "")
 			fs.BoolVar(&pc.TLS, "tls", false, "")
 			fs.StringVar(&pc.CADir, "ca-dir", env("MAIPROBE_CA_DIR"), "")
 			fs.StringVar(&pc.Remote, "remote", env("MAIPROBE_REMOTE"), "")
@@ -124,7 +129,11 @@ func runProxy(ctx context.Context, c *runCtx, pc proxyConfig) int {
 		}
 	}
 
-	ln, err := net.Listen("tcp", pc.Addr)
+	addr, err := listenAddr(pc.Addr, pc.LAN)
+	if err != nil {
+		return fail(exitUsage, err)
+	}
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fail(exitFail, err)
 	}
@@ -154,6 +163,19 @@ func runProxy(ctx context.Context, c *runCtx, pc proxyConfig) int {
 	return exitOK
 }
 
+// listenAddr is where the proxy listens: addr, or with lan every
+// interface at addr's port.
+func listenAddr(addr string, lan bool) (string, error) {
+	if !lan {
+		return addr, nil
+	}
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", fmt.Errorf("--addr %q: want host:port or :port (%v)", addr, err)
+	}
+	return net.JoinHostPort("", port), nil
+}
+
 // localOnly refuses clients from outside the local network, so the proxy
 // is not an open proxy for the internet when the machine has a public
 // address.
@@ -170,11 +192,13 @@ func localOnly(h http.Handler) http.Handler {
 }
 
 // printProxyHelp says how to set the proxy up: its addresses on this
-// machine's networks, the login link, and the CA to trust.
+// machine's networks (or, on loopback, how to open it to the LAN), the
+// login link, and the CA to trust.
 func printProxyHelp(c *runCtx, addr string, ca *capture.CA) {
 	host, port, _ := net.SplitHostPort(addr)
+	ip := net.ParseIP(host)
 	var addrs []string
-	if ip := net.ParseIP(host); ip != nil && !ip.IsUnspecified() {
+	if ip != nil && !ip.IsUnspecified() {
 		addrs = append(addrs, net.JoinHostPort(host, port))
 	} else {
 		ifs, _ := net.InterfaceAddrs()
@@ -187,9 +211,21 @@ func printProxyHelp(c *runCtx, addr string, ca *capture.CA) {
 			addrs = append(addrs, net.JoinHostPort("127.0.0.1", port))
 		}
 	}
-	fmt.Fprintf(c.Stdout, c.msg.proxyListening+"\n", addr)
+	local := ip != nil && ip.IsLoopback()
+	if local {
+		fmt.Fprintf(c.Stdout, c.msg.proxyListeningLocal+"\n", addr)
+	} else {
+		fmt.Fprintf(c.Stdout, c.msg.proxyListening+"\n", addr)
+	}
 	for _, a := range addrs {
 		fmt.Fprintf(c.Stdout, "  %s\n", a)
+	}
+	if local {
+		// A phone cannot reach 127.0.0.1: say how to open the proxy to the
+		// LAN, and what that means.
+		fmt.Fprintf(c.Stdout, c.msg.proxyLoopback+"\n", port)
+	} else {
+		fmt.Fprintln(c.Stdout, c.msg.proxyLAN)
 	}
 	fmt.Fprintf(c.Stdout, c.msg.proxyWeChat+"\n", capture.LoginURL)
 	if ca != nil {
