@@ -64,6 +64,9 @@ func parsePhoto(doc *html.Node, h *Header) (Page, error) {
 	if traces > 0 {
 		return nil, layoutErr(KindPhoto, "%d photo titles (black_block) outside a photo block (music_*_score_back)", traces)
 	}
+	if len(blocks) > MaxPhotos {
+		return nil, layoutErr(KindPhoto, "%d photos, but the album shows at most %d: not a page the site could have served", len(blocks), MaxPhotos)
+	}
 	p := &PhotoPage{Header: *h, Photos: make([]maimai.Photo, 0, len(blocks))}
 	if len(blocks) == 0 {
 		if !title {

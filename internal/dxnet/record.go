@@ -26,6 +26,15 @@ import (
 // every field below it calls required; a block that does not is a layout
 // error, never a play with holes in it.
 
+// MaxRecordPlays is the most plays record/ shows (the last 50), and
+// MaxPhotos the most photos playerData/photo/ shows (the last 10). A page
+// holding more was made by hand, and would otherwise let one file add any
+// number of plays to an archive.
+const (
+	MaxRecordPlays = 50
+	MaxPhotos      = 10
+)
+
 // playTimeLayout is how every region prints a play's time.
 const playTimeLayout = "2006/01/02 15:04"
 
@@ -37,6 +46,9 @@ const playTimeLayout = "2006/01/02 15:04"
 // without plays is an unfamiliar layout.
 func parseRecord(doc *html.Node, h *Header) (Page, error) {
 	blocks, results, title := scanRecord(doc)
+	if len(blocks) > MaxRecordPlays {
+		return nil, layoutErr(KindRecord, "%d plays, but the record page shows at most %d: not a page the site could have served", len(blocks), MaxRecordPlays)
+	}
 	p := &RecordPage{Header: *h, Plays: make([]maimai.Play, 0, len(blocks))}
 	if len(blocks) == 0 {
 		if !title || results > 0 {
