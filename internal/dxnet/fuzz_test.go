@@ -101,3 +101,9 @@ func FuzzFriendCode(f *testing.F) {
 func FuzzStatus(f *testing.F) {
 	fuzzParser(f, []string{"error", "login", "maintenance"}, KindError, parseError)
 }
+func FuzzFriend(f *testing.F) {
+	fuzzParser(f, []string{"friend-"}, KindFriend, parseFriend)
+}
+func FuzzFriendVs(f *testing.F) {
+	fuzzParser(f, []string{"friendVs"}, KindFriendVs, parseFriendVs)
+}
