@@ -134,7 +134,7 @@ func (a *Archive) AddUser(ctx context.Context, name, password, player string, fi
 		if !added {
 			return ErrUserExists
 		}
-		pid, err := tx.EnsurePlayer(ctx, player, now)
+		pid, err := ensurePlayer(ctx, tx, player, now)
 		if err != nil {
 			return err
 		}

@@ -9,11 +9,13 @@ package archive
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/klauspost/compress/zstd"
 
+	"github.com/maiprobe/maiprobe/internal/dxnet"
 	"github.com/maiprobe/maiprobe/internal/maimai"
 	"github.com/maiprobe/maiprobe/internal/storage"
 )
@@ -47,12 +49,26 @@ func Open(ctx context.Context, location string) (*Archive, error) {
 		db.Close()
 		return nil, fmt.Errorf("archive: zstd: %w", err)
 	}
-	dec, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(1<<30))
+	dec, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(dxnet.MaxPageSize))
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("archive: zstd: %w", err)
 	}
 	return &Archive{db: db, enc: enc, dec: dec, now: time.Now}, nil
+}
+
+// decode decompresses a stored or exported page. The decoder stops with an
+// error as soon as the output would pass the page limit (dxnet.MaxPageSize),
+// so a small crafted frame cannot unpack into gigabytes of memory.
+func (a *Archive) decode(comp []byte) ([]byte, error) {
+	raw, err := a.dec.DecodeAll(comp, nil)
+	if errors.Is(err, zstd.ErrDecoderSizeExceeded) || errors.Is(err, zstd.ErrWindowSizeExceeded) {
+		return nil, fmt.Errorf("it decompresses to more than the %d MB page limit", dxnet.MaxPageSize>>20)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cannot decompress: %w", err)
+	}
+	return raw, nil
 }
 
 // Close closes the archive.

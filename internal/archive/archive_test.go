@@ -473,7 +473,7 @@ func fillArchive(t *testing.T, a *Archive) {
 		mustImport(t, a, player, "detail.html", detailPage(window(30, 80).Plays[3]), Added)
 		mustImport(t, a, player, "scores.html", &dxnet.ScoresPage{Header: dxnet.Header{Kind: dxnet.KindScores, Region: maimai.CN}, List: "musicGenre",
 			Scores: []maimai.Score{{Chart: maimai.Chart{Title: "Song 1", Type: maimai.DX, Difficulty: maimai.Advanced}, Level: "8", Genre: "POPS", Played: true,
-				Achievement: 1010000, Rank: maimai.RankSSSP, DXScore: 900, DXScoreMax: 900, FC: maimai.APP, FS: maimai.FSDP}}}, Added)
+				Achievement: 1010000, Rank: maimai.RankSSSP, DXScore: 1800, DXScoreMax: 1800, FC: maimai.APP, FS: maimai.FSDP}}}, Added)
 		mustImport(t, a, player, "home.html", &dxnet.HomePage{Header: dxnet.Header{Kind: dxnet.KindHome, Region: maimai.CN},
 			Profile: dxnet.Profile{Name: "<b>" + player + "</b>", Rating: 14374, Stars: 85, Trophy: "シフォン"}}, Added)
 		mustImport(t, a, player, "photo.html", &dxnet.PhotoPage{Header: dxnet.Header{Kind: dxnet.KindPhoto, Region: maimai.CN},
@@ -511,7 +511,7 @@ func testExportRoundTrip(t *testing.T, db string) {
 	first := export(t, a)
 
 	b := openDB(t, db)
-	res := b.Import(ctx, "ignored with two players", Source{Name: "export.json", Data: first})
+	res := b.ImportWith(ctx, Source{Name: "export.json", Data: first}, ImportOptions{Player: "ignored with several players", AllPlayers: true})
 	if res.Status != Added || res.Kind != KindExport {
 		t.Fatalf("restore: %s %v", res.Status, res.Err)
 	}
@@ -526,7 +526,7 @@ func testExportRoundTrip(t *testing.T, db string) {
 		t.Errorf("row counts differ: %v vs %v", rowCounts(t, a), rowCounts(t, b))
 	}
 	// Restoring again adds nothing.
-	res = b.Import(ctx, "default", Source{Name: "export.json", Data: first})
+	res = b.ImportWith(ctx, Source{Name: "export.json", Data: first}, ImportOptions{AllPlayers: true})
 	if res.Status != Unchanged {
 		t.Errorf("second restore: %s %+v %v", res.Status, res.Added, res.Err)
 	}
@@ -539,7 +539,7 @@ func testExportRoundTrip(t *testing.T, db string) {
 	// A damaged export is rejected whole.
 	broken := bytes.Replace(first, []byte(`"sha256": "`), []byte(`"sha256": "00`), 1)
 	before := rowCounts(t, b)
-	if res := b.Import(ctx, "dave", Source{Name: "broken.json", Data: broken}); res.Status != Rejected || !errors.Is(res.Err, ErrExport) {
+	if res := b.ImportWith(ctx, Source{Name: "broken.json", Data: broken}, ImportOptions{AllPlayers: true}); res.Status != Rejected || !errors.Is(res.Err, ErrExport) {
 		t.Errorf("damaged export: %s %v", res.Status, res.Err)
 	}
 	if !maps.Equal(before, rowCounts(t, b)) {
@@ -700,18 +700,18 @@ func TestExportAcrossDatabases(t *testing.T) {
 	home := &dxnet.HomePage{Header: dxnet.Header{Kind: dxnet.KindHome, Region: maimai.JP}, Profile: dxnet.Profile{Name: "ナノ", Rating: 1}}
 	s := source(t, "home-nano.html", home)
 	s.ObservedAt = testNow.Add(-time.Hour + 123456789*time.Nanosecond)
-	if res := src.importPage(ctx, "alice", s, home); res.Status != Added {
+	if res := src.importPage(ctx, "nano", s, home); res.Status != Added {
 		t.Fatalf("import: %s %v", res.Status, res.Err)
 	}
 	want := withoutExportedAt(t, export(t, src))
 	for _, db := range storagetest.Databases[1:] {
 		t.Run(db, func(t *testing.T) {
 			server := openDB(t, db)
-			if res := server.Import(ctx, "default", Source{Name: "export.json", Data: export(t, src)}); res.Status != Added {
+			if res := server.ImportWith(ctx, Source{Name: "export.json", Data: export(t, src)}, ImportOptions{AllPlayers: true}); res.Status != Added {
 				t.Fatalf("restore into %s: %s %v", db, res.Status, res.Err)
 			}
 			back := openDB(t, "sqlite")
-			if res := back.Import(ctx, "default", Source{Name: "export.json", Data: export(t, server)}); res.Status != Added {
+			if res := back.ImportWith(ctx, Source{Name: "export.json", Data: export(t, server)}, ImportOptions{AllPlayers: true}); res.Status != Added {
 				t.Fatalf("restore from %s: %s %v", db, res.Status, res.Err)
 			}
 			for name, a := range map[string]*Archive{db: server, "sqlite again": back} {

@@ -11,8 +11,10 @@ import (
 	"io"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
+	"github.com/maiprobe/maiprobe/internal/dxnet"
 	"github.com/maiprobe/maiprobe/internal/maimai"
 	"github.com/maiprobe/maiprobe/internal/storage"
 )
@@ -268,10 +270,14 @@ func exportOne(ctx context.Context, tx *storage.Tx, p storage.Player) (exportPla
 }
 
 // restore imports a maiprobe export file in one transaction. A file of
-// one player goes into player; a file of several restores each under its
-// own name. Rows merge with what is stored by the same identities as pages
-// do, so restoring twice adds nothing.
-func (a *Archive) restore(ctx context.Context, player string, src Source) Result {
+// one player goes into opt.Player (its own name when that is empty); a
+// file of several is refused unless opt.AllPlayers restores each under its
+// own name (the command line's --all-players): a token or login may only
+// ever write its own player. Every row passes the sanity rules a page
+// import applies, and every player the identity rules. Rows merge with
+// what is stored by the same identities as pages do, so restoring twice
+// adds nothing.
+func (a *Archive) restore(ctx context.Context, src Source, opt ImportOptions) Result {
 	res := Result{Name: src.Name, Kind: KindExport}
 	reject := func(err error) Result {
 		res.Status, res.Err = Rejected, err
@@ -285,10 +291,33 @@ func (a *Archive) restore(ctx context.Context, player string, src Source) Result
 		return reject(fmt.Errorf("%w: format %q version %d; this maiprobe reads %q version %d",
 			ErrExport, f.Format, f.Version, exportFormat, exportVersion))
 	}
+	if len(f.Players) > 1 && !opt.AllPlayers {
+		names := make([]string, len(f.Players))
+		for i, p := range f.Players {
+			names[i] = fmt.Sprintf("%q", p.Name)
+		}
+		return reject(fmt.Errorf("%w: the file holds %d players (%s), and an import writes one player only; "+
+			"export one player (maiprobe export --player NAME) or, on the command line, restore them all with maiprobe import --all-players FILE",
+			ErrIdentity, len(f.Players), strings.Join(names, ", ")))
+	}
 	// Check everything before writing anything.
+	now := a.now()
+	seen := map[string]bool{}
 	for i := range f.Players {
-		if err := a.checkExport(&f.Players[i]); err != nil {
-			return reject(fmt.Errorf("%w: player %q: %v", ErrExport, f.Players[i].Name, err))
+		ep := &f.Players[i]
+		name := ep.Name
+		if len(f.Players) == 1 && opt.Player != "" {
+			name = opt.Player
+		}
+		if seen[name] {
+			return reject(fmt.Errorf("%w: player %q is in the file twice", ErrExport, name))
+		}
+		seen[name] = true
+		if err := ValidPlayerName(name); err != nil {
+			return reject(fmt.Errorf("%w: %v", ErrExport, err))
+		}
+		if err := a.checkExport(ep, now); err != nil {
+			return reject(fmt.Errorf("%w: player %q: %w", ErrExport, ep.Name, err))
 		}
 	}
 	err := a.db.Update(ctx, func(tx *storage.Tx) error {
@@ -296,10 +325,11 @@ func (a *Archive) restore(ctx context.Context, player string, src Source) Result
 		tx.SetHook(a.hook)
 		for _, ep := range f.Players {
 			name := ep.Name
-			if len(f.Players) == 1 && player != "" {
-				name = player
+			if len(f.Players) == 1 && opt.Player != "" {
+				name = opt.Player
 			}
-			if err := a.restoreOne(ctx, tx, name, ep, &res); err != nil {
+			res.Player = name
+			if err := a.restoreOne(ctx, tx, name, ep, opt, &res); err != nil {
 				return fmt.Errorf("player %q: %w", ep.Name, err)
 			}
 		}
@@ -308,6 +338,9 @@ func (a *Archive) restore(ctx context.Context, player string, src Source) Result
 	if err != nil {
 		return reject(fmt.Errorf("archive: restore %s: %w", src.Name, err))
 	}
+	if len(f.Players) > 1 {
+		res.Player = ""
+	}
 	res.Status = Unchanged
 	if res.Added.nonzero() {
 		res.Status = Added
@@ -315,9 +348,13 @@ func (a *Archive) restore(ctx context.Context, player string, src Source) Result
 	return res
 }
 
-// checkExport verifies an exported player: each page's bytes match its
-// digest, and every row names a page of the file.
-func (a *Archive) checkExport(ep *exportPlayer) error {
+// checkExport verifies an exported player before anything is written:
+// each page's bytes match its digest and stay within the page limit (checked
+// while decompressing, so a small file cannot unpack into gigabytes), every
+// row names a page of the file, and every row passes the sanity rules a
+// page import applies (an export is as untrusted as a page: it may have
+// been edited by hand).
+func (a *Archive) checkExport(ep *exportPlayer, now time.Time) error {
 	if ep.Name == "" {
 		return errors.New("a player has no name")
 	}
@@ -326,13 +363,22 @@ func (a *Archive) checkExport(ep *exportPlayer) error {
 		if pg.Compression != "zstd" {
 			return fmt.Errorf("page %s: unknown compression %q", pg.SHA256, pg.Compression)
 		}
-		raw, err := a.dec.DecodeAll(pg.Data, nil)
-		if err != nil {
+		if pg.Size < 0 || pg.Size > dxnet.MaxPageSize {
+			return fmt.Errorf("page %s (%s): %d bytes is over the %d MB page limit", pg.SHA256, pg.SourceName, pg.Size, dxnet.MaxPageSize>>20)
+		}
+		if err := checkRegion(pg.Region); err != nil {
 			return fmt.Errorf("page %s: %v", pg.SHA256, err)
+		}
+		raw, err := a.decode(pg.Data)
+		if err != nil {
+			return fmt.Errorf("page %s (%s): %v", pg.SHA256, pg.SourceName, err)
 		}
 		sum := sha256.Sum256(raw)
 		if hex.EncodeToString(sum[:]) != pg.SHA256 || int64(len(raw)) != pg.Size {
 			return fmt.Errorf("page %s (%s): its data does not match its sha256 and size", pg.SHA256, pg.SourceName)
+		}
+		if err := checkTime(pg.ObservedAt, now); err != nil {
+			return fmt.Errorf("page %s (%s): saved at: %v", pg.SHA256, pg.SourceName, err)
 		}
 		shas[pg.SHA256] = true
 	}
@@ -349,13 +395,25 @@ func (a *Archive) checkExport(ep *exportPlayer) error {
 		if err := ref(fmt.Sprintf("play %d detail", i+1), p.DetailPage, true); err != nil {
 			return err
 		}
-		if _, err := idxTime(p.Idx); err != nil {
+		if err := checkRegion(string(p.Region)); err != nil {
 			return fmt.Errorf("play %d: %v", i+1, err)
+		}
+		pl := maimai.Play{Track: p.Track, PlayedAt: p.PlayedAt, Chart: maimai.Chart{Title: p.Title, Type: p.Type, Difficulty: p.Difficulty},
+			Achievement: p.Achievement, Rank: p.Rank, DXScore: p.DXScore, DXScoreMax: p.DXScoreMax, FC: p.FC, Idx: p.Idx}
+		if err := checkPlay(pl, now); err != nil {
+			return fmt.Errorf("%w: play %d (%s): %v", ErrMisparsed, i+1, p.Title, err)
+		}
+		if p.DXStars < 0 || p.DXStars > 5 || p.MatchingRank < 0 || p.MatchingRank > 4 {
+			return fmt.Errorf("%w: play %d (%s): %d DX stars, matching rank %d", ErrMisparsed, i+1, p.Title, p.DXStars, p.MatchingRank)
 		}
 		if p.Detail != nil {
 			var d maimai.PlayDetail
 			if err := json.Unmarshal(p.Detail, &d); err != nil {
 				return fmt.Errorf("play %d detail: %v", i+1, err)
+			}
+			if n := d.Judgements.TotalNotes(); n > 0 && p.DXScoreMax > 0 && p.DXScoreMax != 3*n {
+				return fmt.Errorf("%w: play %d (%s): DX score max %d is not 3 × %d notes of the judgement table",
+					ErrMisparsed, i+1, p.Title, p.DXScoreMax, n)
 			}
 		}
 	}
@@ -363,31 +421,88 @@ func (a *Archive) checkExport(ep *exportPlayer) error {
 		if err := ref(fmt.Sprintf("snapshot %d", i+1), s.Page, true); err != nil {
 			return err
 		}
+		if err := checkRegion(s.Region); err != nil {
+			return fmt.Errorf("snapshot %d: %v", i+1, err)
+		}
+		if err := checkTime(s.ObservedAt, now); err != nil {
+			return fmt.Errorf("%w: snapshot %d: %v", ErrMisparsed, i+1, err)
+		}
+		if err := checkProfile(dxnet.Profile{Name: s.Name, Rating: s.Rating, Stars: s.Stars, PlayCount: s.PlayCount}); err != nil {
+			return fmt.Errorf("snapshot %d: %w", i+1, err)
+		}
+		if !json.Valid(s.Data) {
+			return fmt.Errorf("snapshot %d: its data is not JSON", i+1)
+		}
 	}
 	for i, s := range ep.Photos {
 		if err := ref(fmt.Sprintf("photo %d", i+1), s.Page, true); err != nil {
 			return err
+		}
+		if err := checkTime(s.TakenAt, now); err != nil {
+			return fmt.Errorf("%w: photo %d (%s): %v", ErrMisparsed, i+1, s.Title, err)
+		}
+		if err := checkChart(maimai.Chart{Title: s.Title, Type: s.Type, Difficulty: s.Difficulty}); err != nil {
+			return fmt.Errorf("%w: photo %d: %v", ErrMisparsed, i+1, err)
+		}
+	}
+	for i, s := range ep.Scores {
+		if err := checkChart(maimai.Chart{Title: s.Title, Type: s.Type, Difficulty: s.Difficulty}); err != nil {
+			return fmt.Errorf("%w: score %d: %v", ErrMisparsed, i+1, err)
+		}
+		if err := checkScore(s.Difficulty, s.Achievement, s.Rank, s.FC, s.DXScore, s.DXScoreMax); err != nil {
+			return fmt.Errorf("%w: score %d (%s %s %s): %v", ErrMisparsed, i+1, s.Title, s.Type, s.Difficulty, err)
+		}
+		if s.PlayCount < 0 {
+			return fmt.Errorf("%w: score %d (%s): play count %d", ErrMisparsed, i+1, s.Title, s.PlayCount)
+		}
+		if err := checkTime(s.UpdatedAt, now); err != nil {
+			return fmt.Errorf("%w: score %d (%s): updated: %v", ErrMisparsed, i+1, s.Title, err)
 		}
 	}
 	for i, s := range ep.ScoreHistory {
 		if err := ref(fmt.Sprintf("score history %d", i+1), s.Page, true); err != nil {
 			return err
 		}
+		if err := checkChart(maimai.Chart{Title: s.Title, Type: s.Type, Difficulty: s.Difficulty}); err != nil {
+			return fmt.Errorf("%w: score history %d: %v", ErrMisparsed, i+1, err)
+		}
+		if err := checkScore(s.Difficulty, s.Achievement, s.Rank, s.FC, s.DXScore, s.DXScoreMax); err != nil {
+			return fmt.Errorf("%w: score history %d (%s %s %s): %v", ErrMisparsed, i+1, s.Title, s.Type, s.Difficulty, err)
+		}
+		if err := checkTime(s.ObservedAt, now); err != nil {
+			return fmt.Errorf("%w: score history %d (%s): %v", ErrMisparsed, i+1, s.Title, err)
+		}
 	}
 	for i, img := range ep.PhotoImages {
 		if img.URL == "" || img.ContentType == "" || len(img.Data) == 0 {
 			return fmt.Errorf("photo image %d: no url, content type or data", i+1)
 		}
+		if len(img.Data) > maxPhotoImage {
+			return fmt.Errorf("photo image %d: %d bytes is over the %d MB limit of an album image", i+1, len(img.Data), maxPhotoImage>>20)
+		}
 	}
 	return nil
 }
 
-func (a *Archive) restoreOne(ctx context.Context, tx *storage.Tx, name string, ep exportPlayer, res *Result) error {
-	pid, err := tx.EnsurePlayer(ctx, name, ep.CreatedAt)
+// maxPhotoImage is the largest album image a restore accepts; the site's
+// photos are a few hundred kilobytes.
+const maxPhotoImage = 10 << 20
+
+// checkRegion accepts the three sites' regions.
+func checkRegion(r string) error {
+	if maimai.Region(r).Valid() {
+		return nil
+	}
+	return fmt.Errorf("unknown region %q", r)
+}
+
+func (a *Archive) restoreOne(ctx context.Context, tx *storage.Tx, name string, ep exportPlayer, opt ImportOptions, res *Result) error {
+	pid, err := ensurePlayer(ctx, tx, name, ep.CreatedAt)
 	if err != nil {
 		return err
 	}
-	if err := tx.KeepEarlierCreation(ctx, pid, ep.CreatedAt); err != nil {
+	// The file's rows must be of the player's in-game identity, as pages are.
+	if err := bindExport(ctx, tx, pid, name, &ep, a.now(), opt.Renamed); err != nil {
 		return err
 	}
 	// What the player's snapshots showed before, to merge the file's with.

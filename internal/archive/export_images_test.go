@@ -29,7 +29,7 @@ func TestExportPhotoImages(t *testing.T) {
 			}
 
 			b := openDB(t, db)
-			res := b.Import(ctx, "", Source{Name: "export.json", Data: first})
+			res := b.ImportWith(ctx, Source{Name: "export.json", Data: first}, ImportOptions{AllPlayers: true})
 			if res.Status != Added || res.Added.PhotoImages != 1 {
 				t.Fatalf("restore: %s %+v %v", res.Status, res.Added, res.Err)
 			}
@@ -47,12 +47,12 @@ func TestExportPhotoImages(t *testing.T) {
 			if x, y := withoutExportedAt(t, first), withoutExportedAt(t, export(t, b)); !reflect.DeepEqual(x, y) {
 				t.Error("export → import → export differs")
 			}
-			if res := b.Import(ctx, "", Source{Name: "export.json", Data: first}); res.Status != Unchanged || res.Added.PhotoImages != 0 {
+			if res := b.ImportWith(ctx, Source{Name: "export.json", Data: first}, ImportOptions{AllPlayers: true}); res.Status != Unchanged || res.Added.PhotoImages != 0 {
 				t.Errorf("second restore: %s %+v %v", res.Status, res.Added, res.Err)
 			}
 			// An image without data is a damaged file.
 			broken := bytes.Replace(first, []byte(`"content_type": "image/jpeg"`), []byte(`"content_type": ""`), 1)
-			if res := b.Import(ctx, "dave", Source{Name: "broken.json", Data: broken}); res.Status != Rejected ||
+			if res := b.ImportWith(ctx, Source{Name: "broken.json", Data: broken}, ImportOptions{AllPlayers: true}); res.Status != Rejected ||
 				!strings.Contains(res.Err.Error(), "photo image 1") {
 				t.Errorf("damaged image: %s %v", res.Status, res.Err)
 			}

@@ -41,7 +41,7 @@ func (a *Archive) StorePhotoImage(ctx context.Context, player string, img PhotoI
 	}
 	var added bool
 	err := a.db.Update(ctx, func(tx *storage.Tx) error {
-		id, err := tx.EnsurePlayer(ctx, player, a.now())
+		id, err := ensurePlayer(ctx, tx, player, a.now())
 		if err != nil {
 			return err
 		}
@@ -136,7 +136,7 @@ func (a *Archive) SaveFetchRun(ctx context.Context, player string, r *FetchRun) 
 		if r.ID != 0 {
 			return tx.UpdateFetchRun(ctx, r)
 		}
-		id, err := tx.EnsurePlayer(ctx, player, a.now())
+		id, err := ensurePlayer(ctx, tx, player, a.now())
 		if err != nil {
 			return err
 		}

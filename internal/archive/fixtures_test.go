@@ -40,7 +40,9 @@ func TestImportRealPages(t *testing.T) {
 				t.Fatal(err)
 			}
 			name := filepath.Base(f)
-			res := a.Import(ctx, "alice", Source{Name: name, Data: b, ObservedAt: observed})
+			// Each page into its own player's archive: the file names
+			// say whose page it is (record-mainetcn-1.html).
+			res := a.Import(ctx, fixtureOwner(name), Source{Name: name, Data: b, ObservedAt: observed})
 			if strings.HasPrefix(name, "error-") {
 				if res.Status != Rejected || !errors.Is(res.Err, ErrSitePage) {
 					t.Errorf("pass %d %s: %s %v, want rejected as a site page", pass+1, name, res.Status, res.Err)
@@ -61,7 +63,7 @@ func TestImportRealPages(t *testing.T) {
 	if c["pages"] != len(files)-2 || c["plays"] != 150 || c["snapshots"] != 3 {
 		t.Errorf("rows: %v; want %d pages, 150 plays, 3 snapshots", c, len(files)-2)
 	}
-	plays, err := a.Plays(ctx, "alice", 0)
+	plays, err := a.Plays(ctx, "mainetcn", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,4 +78,14 @@ func TestImportRealPages(t *testing.T) {
 	if !found {
 		t.Errorf("no Desperado Waltz play at 26.8277%% from cn/record-mainetcn-1.html among %d plays", len(plays))
 	}
+}
+
+// fixtureOwner is the player a fixture page belongs to, from its file name:
+// "record-mainetcn-1.html" → "mainetcn".
+func fixtureOwner(name string) string {
+	parts := strings.Split(strings.TrimSuffix(name, ".html"), "-")
+	if len(parts) < 3 {
+		return "unknown"
+	}
+	return parts[len(parts)-2]
 }

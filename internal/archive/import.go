@@ -65,7 +65,10 @@ func (c Counts) nonzero() bool { return c != Counts{} }
 
 // Result is the outcome of importing one file.
 type Result struct {
-	Name      string        `json:"name"`
+	Name string `json:"name"`
+	// Player is the archive player the file went into (for an export of
+	// several players, empty).
+	Player    string        `json:"player,omitempty"`
 	Kind      dxnet.Kind    `json:"kind,omitempty"`
 	Region    maimai.Region `json:"region,omitempty"`
 	Status    Status        `json:"status"`
@@ -88,29 +91,64 @@ var (
 	ErrExport = errors.New("bad maiprobe export")
 )
 
-// Import stores one saved page (or restores a maiprobe export file) for
-// player, creating the player when needed. The page and everything derived
-// from it are written in one transaction; a rejected file writes nothing.
+// Import stores one saved page (or restores a maiprobe export file of one
+// player) for player, creating the player when needed. The page and
+// everything derived from it are written in one transaction; a rejected
+// file writes nothing. A page of another in-game player than the one player
+// is bound to is refused with ErrIdentity.
 func (a *Archive) Import(ctx context.Context, player string, src Source) Result {
+	return a.ImportWith(ctx, src, ImportOptions{Player: player})
+}
+
+// ImportOptions say which players an import may write.
+type ImportOptions struct {
+	// Player is the archive player the file is for (unused with Auto).
+	Player string
+	// Auto sends each page to the player of the in-game identity it shows
+	// (maiprobe import --player auto): the player with its friend code or
+	// name, or, for a page that shows neither, the one player of its region.
+	Auto bool
+	// Candidates, when not nil, are the only players Auto may choose (a web
+	// login's own players); Auto then never creates a player.
+	Candidates []string
+	// Renamed accepts a page whose in-game name is not the player's: the
+	// player renamed themselves in the game.
+	Renamed bool
+	// AllPlayers lets an export of several players restore each under its
+	// own name; without it such a file is refused whole.
+	AllPlayers bool
+}
+
+// ImportWith is Import with the choices of opt.
+func (a *Archive) ImportWith(ctx context.Context, src Source, opt ImportOptions) Result {
 	if isExport(src.Data) {
-		return a.restore(ctx, player, src)
+		if opt.Auto {
+			// An export names its players itself.
+			opt.Player = ""
+		}
+		return a.restore(ctx, src, opt)
 	}
 	page, err := dxnet.Parse(src.Data)
 	if err != nil {
 		return Result{Name: src.Name, Status: Rejected, Err: err}
 	}
-	return a.importPage(ctx, player, src, page)
+	return a.importParsed(ctx, src, page, opt)
 }
 
 // importPage is Import after parsing: tests give it hand-built pages.
 func (a *Archive) importPage(ctx context.Context, player string, src Source, page dxnet.Page) Result {
+	return a.importParsed(ctx, src, page, ImportOptions{Player: player})
+}
+
+// importParsed is ImportWith after parsing.
+func (a *Archive) importParsed(ctx context.Context, src Source, page dxnet.Page, opt ImportOptions) Result {
 	h := page.Head()
 	res := Result{Name: src.Name, Kind: h.Kind, Region: h.Region}
 	reject := func(err error) Result {
 		res.Status, res.Err = Rejected, err
 		return res
 	}
-	if player == "" {
+	if opt.Player == "" && !opt.Auto {
 		return reject(errors.New("no player name given"))
 	}
 	now := a.now()
@@ -136,8 +174,19 @@ func (a *Archive) importPage(ctx context.Context, player string, src Source, pag
 	err := a.db.Update(ctx, func(tx *storage.Tx) error {
 		res.Added, res.Unchanged = Counts{}, Counts{}
 		tx.SetHook(a.hook)
-		pid, err := tx.EnsurePlayer(ctx, player, now)
+		owner := dxnet.OwnerOf(page)
+		var pid int64
+		var err error
+		res.Player = opt.Player
+		if opt.Auto {
+			pid, res.Player, err = route(ctx, tx, owner, opt.Candidates, opt.Candidates == nil, now)
+		} else {
+			pid, err = ensurePlayer(ctx, tx, opt.Player, now)
+		}
 		if err != nil {
+			return err
+		}
+		if err := bind(ctx, tx, pid, res.Player, owner, observed, bindOptions{renamed: opt.Renamed}); err != nil {
 			return err
 		}
 		p := stored
@@ -157,6 +206,9 @@ func (a *Archive) importPage(ctx context.Context, player string, src Source, pag
 		return m.derive(ctx, page, p.ID, p.ObservedAt)
 	})
 	if err != nil {
+		if errors.Is(err, ErrIdentity) || errors.Is(err, ErrPlayerName) {
+			return reject(err)
+		}
 		return reject(fmt.Errorf("archive: import %s: %w", src.Name, err))
 	}
 	res.Status = Unchanged

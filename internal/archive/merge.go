@@ -78,6 +78,11 @@ func (m *merger) derive(ctx context.Context, page dxnet.Page, pageID int64, obse
 			}
 		}
 		return nil
+	case *dxnet.FriendPage, *dxnet.FriendVsPage:
+		// Kept as raw pages only (docs/storage.md): other players' cards
+		// and scores are never rows of this player, and the comparison's
+		// own column shows one measure per chart, not a best score.
+		return nil
 	}
 	return fmt.Errorf("archive: %s pages are not stored", page.Head().Kind)
 }

@@ -32,64 +32,70 @@ type ReparseReport struct {
 func (a *Archive) Reparse(ctx context.Context, player string) (ReparseReport, error) {
 	rep := ReparseReport{Player: player}
 	err := a.db.Update(ctx, func(tx *storage.Tx) error {
-		rep.Pages, rep.Failed = 0, nil
 		tx.SetHook(a.hook)
 		pid, err := tx.PlayerID(ctx, player)
 		if err != nil {
 			return err
 		}
-		if rep.Before, err = derivedCounts(ctx, tx, pid); err != nil {
-			return err
-		}
-		pages, err := tx.Pages(ctx, pid)
-		if err != nil {
-			return err
-		}
-		if err := tx.DeleteDerived(ctx, pid); err != nil {
-			return err
-		}
-		now := a.now()
-		for _, pg := range pages {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			rep.Pages++
-			res := Result{Name: pg.Name, Kind: dxnet.Kind(pg.Kind)}
-			fail := func(err error) {
-				res.Status, res.Err = Rejected, err
-				rep.Failed = append(rep.Failed, res)
-			}
-			comp, err := tx.PageData(ctx, pg.ID)
-			if err != nil {
-				return err
-			}
-			raw, err := a.dec.DecodeAll(comp, nil)
-			if err != nil {
-				fail(fmt.Errorf("stored page %s cannot be decompressed: %w", pg.SHA256, err))
-				continue
-			}
-			page, err := dxnet.Parse(raw)
-			if err != nil {
-				fail(err)
-				continue
-			}
-			res.Kind, res.Region = page.Head().Kind, page.Head().Region
-			if err := check(page, now); err != nil {
-				fail(err)
-				continue
-			}
-			m := &merger{tx: tx, player: pid, res: &res, replay: true}
-			if err := m.derive(ctx, page, pg.ID, pg.ObservedAt); err != nil {
-				return fmt.Errorf("page %s (%s): %w", pg.Name, pg.SHA256, err)
-			}
-		}
-		rep.After, err = derivedCounts(ctx, tx, pid)
-		return err
+		return a.rederive(ctx, tx, pid, &rep)
 	})
 	if err != nil {
 		return ReparseReport{Player: player}, fmt.Errorf("archive: reparse %s: %w", player, err)
 	}
 	return rep, nil
+}
+
+// rederive is Reparse inside a transaction.
+func (a *Archive) rederive(ctx context.Context, tx *storage.Tx, pid int64, rep *ReparseReport) error {
+	rep.Pages, rep.Failed = 0, nil
+	var err error
+	if rep.Before, err = derivedCounts(ctx, tx, pid); err != nil {
+		return err
+	}
+	pages, err := tx.Pages(ctx, pid)
+	if err != nil {
+		return err
+	}
+	if err := tx.DeleteDerived(ctx, pid); err != nil {
+		return err
+	}
+	now := a.now()
+	for _, pg := range pages {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		rep.Pages++
+		res := Result{Name: pg.Name, Kind: dxnet.Kind(pg.Kind)}
+		fail := func(err error) {
+			res.Status, res.Err = Rejected, err
+			rep.Failed = append(rep.Failed, res)
+		}
+		comp, err := tx.PageData(ctx, pg.ID)
+		if err != nil {
+			return err
+		}
+		raw, err := a.decode(comp)
+		if err != nil {
+			fail(fmt.Errorf("stored page %s: %w", pg.SHA256, err))
+			continue
+		}
+		page, err := dxnet.Parse(raw)
+		if err != nil {
+			fail(err)
+			continue
+		}
+		res.Kind, res.Region = page.Head().Kind, page.Head().Region
+		if err := check(page, now); err != nil {
+			fail(err)
+			continue
+		}
+		m := &merger{tx: tx, player: pid, res: &res, replay: true}
+		if err := m.derive(ctx, page, pg.ID, pg.ObservedAt); err != nil {
+			return fmt.Errorf("page %s (%s): %w", pg.Name, pg.SHA256, err)
+		}
+	}
+	rep.After, err = derivedCounts(ctx, tx, pid)
+	return err
 }
 
 // derivedCounts counts a player's derived rows.

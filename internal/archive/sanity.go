@@ -45,6 +45,8 @@ func check(page dxnet.Page, now time.Time) error {
 		return checkProfile(p.Profile)
 	case *dxnet.FriendCodePage:
 		return checkProfile(p.Profile)
+	case *dxnet.FriendPage, *dxnet.FriendVsPage:
+		// Stored raw only (merge.go): nothing of them becomes a row.
 	case *dxnet.PhotoPage:
 		for i, ph := range p.Photos {
 			if err := checkTime(ph.TakenAt, now); err != nil {

@@ -154,7 +154,7 @@ func TestSnapshotRestoreMerge(t *testing.T) {
 					// b has no player to export.
 					continue
 				}
-				file := export(t, b)
+				file := export(t, b, "me")
 				if r := a.Import(ctx, "me", Source{Name: "b.json", Data: file}); r.Status == Rejected {
 					t.Fatalf("split %b: restore: %v", mask, r.Err)
 				}

@@ -1,0 +1,377 @@
+package archive
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/maiprobe/maiprobe/internal/dxnet"
+	"github.com/maiprobe/maiprobe/internal/maimai"
+	"github.com/maiprobe/maiprobe/internal/storage"
+)
+
+// An archive player is one in-game player: the first page that shows who it
+// belongs to binds the player to that region, name and friend code, and a
+// page of anyone else is refused (ErrIdentity) rather than merged into the
+// archive, where it would mix two people's plays, ratings and regions.
+
+var (
+	// ErrIdentity: the page (or export) belongs to another in-game player
+	// than the archive player it was imported for.
+	ErrIdentity = errors.New("another player's page")
+	// ErrPlayerName: a player name that cannot be used.
+	ErrPlayerName = errors.New("bad player name")
+)
+
+// MaxPlayerName is the longest player name, in characters.
+const MaxPlayerName = 64
+
+// ValidPlayerName checks a name for an archive player: it appears in URLs
+// (/p/NAME/), file names and logs, so it must be printable text without
+// surrounding space or slashes.
+func ValidPlayerName(name string) error {
+	switch {
+	case name == "":
+		return fmt.Errorf("%w: the name is empty", ErrPlayerName)
+	case !utf8.ValidString(name):
+		return fmt.Errorf("%w: %q is not UTF-8 text", ErrPlayerName, name)
+	case strings.TrimSpace(name) != name:
+		return fmt.Errorf("%w: %q starts or ends with white space", ErrPlayerName, name)
+	case utf8.RuneCountInString(name) > MaxPlayerName:
+		return fmt.Errorf("%w: %q is longer than %d characters", ErrPlayerName, name, MaxPlayerName)
+	case name == "." || name == "..":
+		return fmt.Errorf("%w: %q", ErrPlayerName, name)
+	}
+	for _, r := range name {
+		if !unicode.IsPrint(r) || r == '/' || r == '\\' {
+			return fmt.Errorf("%w: %q holds %U, which is not allowed (control characters, slashes, invisible space)", ErrPlayerName, name, r)
+		}
+	}
+	return nil
+}
+
+// ensurePlayer is tx.EnsurePlayer for a checked name.
+func ensurePlayer(ctx context.Context, tx *storage.Tx, name string, at time.Time) (int64, error) {
+	if err := ValidPlayerName(name); err != nil {
+		return 0, err
+	}
+	return tx.EnsurePlayer(ctx, name, at)
+}
+
+// describe names an in-game identity for messages: "the cn player ＳＣＨＷＩ
+// (friend code 123…)".
+func describe(region, name, code string) string {
+	s := "a " + region + " player"
+	switch region {
+	case "":
+		s = "a player"
+	case "intl":
+		s = "an intl player"
+	}
+	if name != "" {
+		s = "the " + region + " player " + name
+	}
+	if code != "" {
+		s += " (friend code " + code + ")"
+	}
+	return s
+}
+
+func describeIdentity(id storage.Identity) string {
+	return describe(id.Region, strings.Join(id.Names, " / "), id.FriendCode)
+}
+
+// identityOf returns the player's identity, binding a player of an archive
+// made before identities to what its stored pages show. A player whose
+// stored pages already belong to several regions is reported: it must be
+// split first (Split).
+func identityOf(ctx context.Context, tx *storage.Tx, pid int64, player string, renamed bool) (storage.Identity, error) {
+	id, err := tx.PlayerIdentity(ctx, pid)
+	if err != nil || id.Bound() {
+		return id, err
+	}
+	seen, err := tx.StoredIdentities(ctx, pid)
+	if err != nil {
+		return id, err
+	}
+	split := "split it first: maiprobe split --player " + player
+	switch {
+	case len(seen) == 0:
+		return id, nil
+	case len(seen) == 1 && (len(seen[0].Names) <= 1 || renamed):
+		// One region and one name, or the renames the player confirmed.
+		id.Region, id.Names = seen[0].Region, seen[0].Names
+		if err := tx.SetIdentity(ctx, pid, id.Region, ""); err != nil {
+			return id, err
+		}
+		for _, n := range id.Names {
+			if err := tx.AddPlayerName(ctx, pid, n, time.Time{}); err != nil {
+				return id, err
+			}
+		}
+		return id, nil
+	case len(seen) == 1:
+		return id, fmt.Errorf("%w: player %q holds pages showing several in-game names (%s): if the player renamed themselves in the game, import with --renamed; if they are different players, %s",
+			ErrIdentity, player, strings.Join(seen[0].Names, ", "), split)
+	}
+	var parts []string
+	for _, s := range seen {
+		parts = append(parts, fmt.Sprintf("%s: %d pages %s", s.Region, s.Pages, strings.Join(s.Names, " / ")))
+	}
+	return id, fmt.Errorf("%w: player %q already holds pages of several in-game players (%s); %s",
+		ErrIdentity, player, strings.Join(parts, "; "), split)
+}
+
+// bindOptions are the choices an importer made about identities.
+type bindOptions struct {
+	// renamed accepts a page whose in-game name is not the player's: the
+	// player changed their name in the game.
+	renamed bool
+}
+
+// bind checks that a page of owner o may go into player pid, and binds
+// the player to what the page shows that it did not know yet.
+func bind(ctx context.Context, tx *storage.Tx, pid int64, player string, o dxnet.Owner, at time.Time, opt bindOptions) error {
+	if o.Region == "" {
+		return nil
+	}
+	id, err := identityOf(ctx, tx, pid, player, opt.renamed)
+	if err != nil {
+		return err
+	}
+	page := describe(string(o.Region), o.Name, o.FriendCode)
+	refuse := func(why, hint string) error {
+		return fmt.Errorf("%w: this page is of %s, but player %q is %s%s; %s",
+			ErrIdentity, page, player, describeIdentity(id), why, hint)
+	}
+	const other = "import it as another player (--player NAME, or --player auto to send each page to its own player)"
+	if id.Region != "" && id.Region != string(o.Region) {
+		return refuse("", other)
+	}
+	if o.FriendCode != "" && id.FriendCode != "" && o.FriendCode != id.FriendCode {
+		return refuse("", other)
+	}
+	sameCode := o.FriendCode != "" && o.FriendCode == id.FriendCode
+	if o.Name != "" && len(id.Names) > 0 && !id.HasName(o.Name) && !sameCode && !opt.renamed {
+		return refuse("", other+"; if the player renamed themselves in the game, import with --renamed")
+	}
+	if id.Region == "" || (id.FriendCode == "" && o.FriendCode != "") {
+		if err := tx.SetIdentity(ctx, pid, string(o.Region), cmp(id.FriendCode, o.FriendCode)); err != nil {
+			return err
+		}
+	}
+	if o.Name != "" && !id.HasName(o.Name) {
+		return tx.AddPlayerName(ctx, pid, o.Name, at)
+	}
+	return nil
+}
+
+// cmp returns a, or b when a is empty.
+func cmp(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// route finds the player a page of owner o goes to when pages are sorted by
+// player (--player auto): the player with its friend code, else the one with
+// its name, else, for a page that shows no name, the one player of its
+// region. A page that matches nobody gets a new player named after it when
+// create is set. candidates, when not nil, are the only players it may go
+// to (a web login's own). It returns the player's id and name.
+func route(ctx context.Context, tx *storage.Tx, o dxnet.Owner, candidates []string, create bool, now time.Time) (int64, string, error) {
+	rows, err := tx.Identities(ctx)
+	if err != nil {
+		return 0, "", err
+	}
+	allowed := func(name string) bool {
+		if candidates == nil {
+			return true
+		}
+		for _, c := range candidates {
+			if c == name {
+				return true
+			}
+		}
+		return false
+	}
+	var sameRegion []storage.PlayerIdentityRow
+	taken := map[string]bool{}
+	for _, r := range rows {
+		taken[r.Name] = true
+		if !allowed(r.Name) {
+			continue
+		}
+		if !r.Bound() {
+			// A player of an archive made before identities, or one with no
+			// page yet: what its pages show, if anything.
+			id, err := identityOf(ctx, tx, r.ID, r.Name, false)
+			if err != nil {
+				continue // mixed: Split reports it; never route to it
+			}
+			r.Identity = id
+		}
+		if r.Region == string(o.Region) {
+			sameRegion = append(sameRegion, r)
+		}
+	}
+	pick := func(match func(storage.PlayerIdentityRow) bool) []storage.PlayerIdentityRow {
+		var out []storage.PlayerIdentityRow
+		for _, r := range sameRegion {
+			if match(r) {
+				out = append(out, r)
+			}
+		}
+		return out
+	}
+	names := func(rs []storage.PlayerIdentityRow) string {
+		var ns []string
+		for _, r := range rs {
+			ns = append(ns, fmt.Sprintf("%q", r.Name))
+		}
+		return strings.Join(ns, ", ")
+	}
+	page := describe(string(o.Region), o.Name, o.FriendCode)
+	if o.FriendCode != "" {
+		if m := pick(func(r storage.PlayerIdentityRow) bool { return r.FriendCode == o.FriendCode }); len(m) == 1 {
+			return m[0].ID, m[0].Name, nil
+		}
+	}
+	if o.Name != "" {
+		m := pick(func(r storage.PlayerIdentityRow) bool {
+			return r.HasName(o.Name) && (o.FriendCode == "" || r.FriendCode == "")
+		})
+		switch len(m) {
+		case 1:
+			return m[0].ID, m[0].Name, nil
+		case 0:
+			// A player made from pages that showed no name (a record page
+			// first) takes the name of the first page that shows one, when
+			// it is the only such player of the region.
+			if un := pick(func(r storage.PlayerIdentityRow) bool { return len(r.Names) == 0 && r.FriendCode == "" }); len(un) == 1 {
+				return un[0].ID, un[0].Name, nil
+			}
+		default:
+			return 0, "", fmt.Errorf("%w: this page is of %s, and several players have that name (%s); import it with --player NAME",
+				ErrIdentity, page, names(m))
+		}
+	} else {
+		switch len(sameRegion) {
+		case 1:
+			return sameRegion[0].ID, sameRegion[0].Name, nil
+		case 0:
+		default:
+			return 0, "", fmt.Errorf("%w: this %s page shows no player name, and there are several %s players (%s); import it with --player NAME",
+				ErrIdentity, o.Region, o.Region, names(sameRegion))
+		}
+	}
+	if !create {
+		return 0, "", fmt.Errorf("%w: this page is of %s, who is none of your players (%s)", ErrIdentity, page, strings.Join(candidates, ", "))
+	}
+	name := newPlayerName(o, taken)
+	pid, err := ensurePlayer(ctx, tx, name, now)
+	return pid, name, err
+}
+
+// newPlayerName makes a player name for an in-game identity: its name in
+// plain width ("ＭＩＮＴＹ" → "MINTY"), else the region, made unique.
+func newPlayerName(o dxnet.Owner, taken map[string]bool) string {
+	base := strings.Map(func(r rune) rune {
+		if !unicode.IsPrint(r) || r == '/' || r == '\\' || unicode.IsSpace(r) {
+			return '_'
+		}
+		return r
+	}, norm.NFKC.String(o.Name))
+	base = strings.Trim(base, "_.")
+	if utf8.RuneCountInString(base) > MaxPlayerName-8 {
+		base = string([]rune(base)[:MaxPlayerName-8])
+	}
+	if base == "" {
+		base = string(o.Region)
+	} else if taken[base] {
+		base += "-" + string(o.Region)
+	}
+	if base == "" {
+		base = "player"
+	}
+	name := base
+	for i := 2; taken[name] || ValidPlayerName(name) != nil; i++ {
+		name = fmt.Sprintf("%s-%d", base, i)
+	}
+	return name
+}
+
+// exportOwner is the identity an exported player's rows show: the region of
+// its pages and plays, the names of its snapshots. A file mixing regions is
+// refused, as pages of different regions are.
+func exportOwner(ep *exportPlayer) (dxnet.Owner, []string, error) {
+	regions := map[string]bool{}
+	for _, pg := range ep.Pages {
+		if pg.Region != "" {
+			regions[pg.Region] = true
+		}
+	}
+	for _, p := range ep.Plays {
+		regions[string(p.Region)] = true
+	}
+	var names []string
+	seen := map[string]bool{}
+	for _, s := range ep.Snapshots {
+		regions[s.Region] = true
+		if s.Name != "" && !seen[s.Name] {
+			seen[s.Name] = true
+			names = append(names, s.Name)
+		}
+	}
+	delete(regions, "")
+	if len(regions) > 1 {
+		var rs []string
+		for r := range regions {
+			rs = append(rs, r)
+		}
+		return dxnet.Owner{}, nil, fmt.Errorf("%w: its pages are of several regions (%s), so of several in-game players", ErrIdentity, strings.Join(rs, ", "))
+	}
+	var o dxnet.Owner
+	for r := range regions {
+		o.Region = maimai.Region(r)
+	}
+	return o, names, nil
+}
+
+// bindExport checks an exported player against the archive player it is
+// restored into: the same region, and, when both know names, at least one
+// name in common (the file may hold a rename, so all its names are kept).
+func bindExport(ctx context.Context, tx *storage.Tx, pid int64, player string, ep *exportPlayer, at time.Time, renamed bool) error {
+	o, names, err := exportOwner(ep)
+	if err != nil {
+		return err
+	}
+	if err := bind(ctx, tx, pid, player, o, at, bindOptions{renamed: renamed}); err != nil {
+		return err
+	}
+	id, err := tx.PlayerIdentity(ctx, pid)
+	if err != nil {
+		return err
+	}
+	common := len(id.Names) == 0 || len(names) == 0 || renamed
+	for _, n := range names {
+		common = common || id.HasName(n)
+	}
+	if !common {
+		return fmt.Errorf("%w: the file is of %s, but player %q is %s; restore it as another player, or with --renamed if the player renamed themselves in the game",
+			ErrIdentity, describe(string(o.Region), strings.Join(names, " / "), ""), player, describeIdentity(id))
+	}
+	for _, n := range names {
+		if err := tx.AddPlayerName(ctx, pid, n, at); err != nil {
+			return err
+		}
+	}
+	return nil
+}
