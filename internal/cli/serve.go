@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -19,13 +20,24 @@ import (
 // DefaultAddr is where maiprobe serve listens without --addr.
 const DefaultAddr = "127.0.0.1:8080"
 
-// serveConfig is the settings of maiprobe serve: where to listen, and the
-// web app's own Config.
+// Server timeouts of maiprobe serve (the body and write timeouts are
+// web.Config's, with web's defaults).
+const (
+	DefaultReadHeaderTimeout = 10 * time.Second
+	DefaultIdleTimeout       = 2 * time.Minute
+)
+
+// serveConfig is the settings of maiprobe serve: where to listen, the
+// connection timeouts, and the web app's own Config.
 type serveConfig struct {
 	Addr string
+	// ReadHeaderTimeout bounds the request line and headers, IdleTimeout
+	// a keep-alive connection waiting for its next request; 0: none.
+	ReadHeaderTimeout, IdleTimeout time.Duration
 	web.Config
 	// The raw forms of settings parsed after the flags.
-	trustedProxies, maxUpload, sessionTTL string
+	trustedProxies, maxUpload, sessionTTL                                  string
+	readHeaderTimeout, bodyTimeout, bodyMinRate, writeTimeout, idleTimeout string
 	// secretKey is MAIPROBE_SECRET_KEY (never a flag: it would show in ps).
 	secretKey string
 }
@@ -44,6 +56,11 @@ func serveCmd() *cmd {
 			fs.BoolVar(&sc.HTTPSRedirect, "https-redirect", redirect, "")
 			fs.StringVar(&sc.maxUpload, "max-upload", orDefault(env("MAIPROBE_MAX_UPLOAD"), "64MB"), "")
 			fs.StringVar(&sc.sessionTTL, "session-ttl", orDefault(env("MAIPROBE_SESSION_TTL"), "720h"), "")
+			fs.StringVar(&sc.readHeaderTimeout, "read-header-timeout", orDefault(env("MAIPROBE_READ_HEADER_TIMEOUT"), DefaultReadHeaderTimeout.String()), "")
+			fs.StringVar(&sc.bodyTimeout, "body-timeout", orDefault(env("MAIPROBE_BODY_TIMEOUT"), web.DefaultBodyTimeout.String()), "")
+			fs.StringVar(&sc.bodyMinRate, "body-min-rate", orDefault(env("MAIPROBE_BODY_MIN_RATE"), "1KB"), "")
+			fs.StringVar(&sc.writeTimeout, "write-timeout", orDefault(env("MAIPROBE_WRITE_TIMEOUT"), web.DefaultWriteTimeout.String()), "")
+			fs.StringVar(&sc.idleTimeout, "idle-timeout", orDefault(env("MAIPROBE_IDLE_TIMEOUT"), DefaultIdleTimeout.String()), "")
 			sc.secretKey = env("MAIPROBE_SECRET_KEY")
 		},
 		run: func(ctx context.Context, c *runCtx, _ *flag.FlagSet, args []string) int {
@@ -80,7 +97,53 @@ func (sc *serveConfig) finish() error {
 			return err
 		}
 	}
+	if sc.ReadHeaderTimeout, err = parseTimeout("read-header-timeout", sc.readHeaderTimeout); err != nil {
+		return err
+	}
+	if sc.IdleTimeout, err = parseTimeout("idle-timeout", sc.idleTimeout); err != nil {
+		return err
+	}
+	// web.Config takes 0 as "the default" and a negative value as "off".
+	off := func(d time.Duration) time.Duration { return cmp.Or(d, -1) }
+	var d time.Duration
+	if d, err = parseTimeout("body-timeout", sc.bodyTimeout); err != nil {
+		return err
+	}
+	sc.BodyTimeout = off(d)
+	if d, err = parseTimeout("write-timeout", sc.writeTimeout); err != nil {
+		return err
+	}
+	sc.WriteTimeout = off(d)
+	if strings.TrimSpace(sc.bodyMinRate) == "0" {
+		sc.MinBodyRate = -1
+	} else if sc.MinBodyRate, err = parseSize(sc.bodyMinRate); err != nil {
+		return fmt.Errorf("--body-min-rate %q: want bytes a second such as 1KB, or 0 for no minimum", sc.bodyMinRate)
+	}
 	return nil
+}
+
+// parseTimeout reads the duration of a timeout flag; 0 turns it off.
+func parseTimeout(flag, s string) (time.Duration, error) {
+	d, err := time.ParseDuration(strings.TrimSpace(s))
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("--%s %q: want a duration such as 30s or 2m, or 0 to turn it off", flag, s)
+	}
+	return d, nil
+}
+
+// httpServer is the http.Server of maiprobe serve. ReadTimeout and
+// WriteTimeout stay 0 on purpose: they bound a whole request, from its
+// first byte, so any value short enough to stop a client trickling its
+// body would also cut off a 64 MB upload from a phone on a slow link, or
+// the answer to an import that took minutes. The web app bounds the body
+// by pause and rate, and each write on its own, instead (web.Config).
+func (sc serveConfig) httpServer(h http.Handler, log *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: sc.ReadHeaderTimeout,
+		IdleTimeout:       sc.IdleTimeout,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
 }
 
 // parseSize reads a byte count: 1048576, 512KB, 64MB or 1GB.
@@ -132,12 +195,7 @@ func serve(ctx context.Context, c *runCtx, sc serveConfig) int {
 		// Only whoever can read this log can create the first user.
 		log.Warn("no user yet: open the one-time setup URL to create the first one", "url", origin+p)
 	}
-	srv := &http.Server{
-		Handler:           app,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
+	srv := sc.httpServer(app, log)
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	schedCtx, stopSched := context.WithCancel(ctx)
