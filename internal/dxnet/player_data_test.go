@@ -1,10 +1,13 @@
 package dxnet
 
 import (
+	"bytes"
 	"errors"
 	"reflect"
 	"strings"
 	"testing"
+
+	"golang.org/x/net/html"
 
 	"github.com/maiprobe/maiprobe/internal/maimai"
 )
@@ -155,5 +158,47 @@ func TestParseCount(t *testing.T) {
 		if (err == nil) != tt.ok || got != tt.want {
 			t.Errorf("parseCount(%q) = %v, %v; want %v, ok %v", tt.in, got, err, tt.want, tt.ok)
 		}
+	}
+}
+
+// TestPlayerCardFragments reads the real JP and intl player cards of a
+// 2026 scraper (excerpts of playerData/ without the page around them) with
+// the playerData parser itself.
+func TestPlayerCardFragments(t *testing.T) {
+	tests := []struct {
+		file  string
+		want  Profile
+		count string
+		got   maimai.Count
+	}{
+		{"fragments/intl/playerData-leomotors-1.frag.html", Profile{
+			Name: "Ｌｅｏψｒθφ", Rating: 14911, RatingBand: "platinum", Stars: 234, Trophy: "シリウスの輝きのように", TrophyColor: "gold",
+			Icon:       "https://maimaidx-eng.com/maimai-mobile/img/Icon/88b3e152350aa218.png",
+			CourseRank: "course_rank_10hvsSHd90.png", ClassRank: "class_rank_s_00ZqZmdpb8.png", PlayCount: 523, PlayCountVersion: 105,
+		}, "sssp", maimai.Count{Got: 171, Total: 5562}},
+		{"fragments/jp/playerData-leomotors-1.frag.html", Profile{
+			Name: "Ｌｅｏψｒθφ", Rating: 13062, RatingBand: "silver", Stars: 30, Trophy: strings.Repeat("しかのこのこのここしたんたん", 8), TrophyColor: "normal",
+			Icon:       "https://maimaidx.jp/maimai-mobile/img/Icon/ab9873ac3e18f505.png",
+			CourseRank: "course_rank_00T7GHJvGe.png", ClassRank: "class_rank_s_00ZqZmdpb8.png", PlayCount: 32, PlayCountVersion: 1,
+		}, "ap", maimai.Count{Got: 1, Total: 5969}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			doc, err := html.Parse(bytes.NewReader(readFixture(t, tt.file)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := parsePlayerData(doc, &Header{Kind: KindPlayerData})
+			if err != nil {
+				t.Fatalf("parsePlayerData: %v", err)
+			}
+			pd := p.(*PlayerDataPage)
+			if pd.Profile != tt.want {
+				t.Errorf("card:\n got %+v\nwant %+v", pd.Profile, tt.want)
+			}
+			if len(pd.Counts) != len(counterKeys) || pd.Counts[tt.count] != tt.got {
+				t.Errorf("%d counters, %s = %+v; want %d, %+v", len(pd.Counts), tt.count, pd.Counts[tt.count], len(counterKeys), tt.got)
+			}
+		})
 	}
 }
