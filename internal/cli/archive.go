@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/maiprobe/maiprobe/internal/archive"
+	"github.com/maiprobe/maiprobe/internal/dxnet"
 )
 
 // openArchive opens the configured archive, applying migrations.
@@ -19,7 +21,7 @@ func openArchive(ctx context.Context, c *runCtx) (*archive.Archive, error) {
 
 func importCmd() *cmd {
 	var at string
-	var quiet bool
+	var quiet, renamed, allPlayers bool
 	return &cmd{
 		name:  "import",
 		args:  "PATH...",
@@ -27,6 +29,8 @@ func importCmd() *cmd {
 		flags: func(fs *flag.FlagSet, _ *runCtx) {
 			fs.StringVar(&at, "at", "", "")
 			fs.BoolVar(&quiet, "quiet", false, "")
+			fs.BoolVar(&renamed, "renamed", false, "")
+			fs.BoolVar(&allPlayers, "all-players", false, "")
 		},
 		run: func(ctx context.Context, c *runCtx, _ *flag.FlagSet, args []string) int {
 			if len(args) == 0 {
@@ -54,6 +58,13 @@ func importCmd() *cmd {
 			}
 			defer a.Close()
 
+			opt := archive.ImportOptions{Player: c.cfg.Player, Renamed: renamed, AllPlayers: allPlayers}
+			if c.cfg.Player == AutoPlayer {
+				// Each page to the player it shows, those that show who it
+				// is first, so the pages that show no name find them.
+				opt = archive.ImportOptions{Auto: true, Renamed: renamed, AllPlayers: true}
+				files = identifiedFirst(c, files)
+			}
 			bar := newProgress(c.Stderr, len(files), isTerminal(c.Stderr) && len(files) >= 5)
 			var nAdded, nSame, nRejected int
 			for i, name := range files {
@@ -70,7 +81,7 @@ func importCmd() *cmd {
 					if !observed.IsZero() {
 						when = observed
 					}
-					res = a.Import(ctx, c.cfg.Player, archive.Source{Name: in.name, Data: in.data, ObservedAt: when})
+					res = a.ImportWith(ctx, archive.Source{Name: in.name, Data: in.data, ObservedAt: when}, opt)
 				}
 				bar.clear()
 				switch res.Status {
@@ -82,7 +93,7 @@ func importCmd() *cmd {
 					nRejected++
 				}
 				if !quiet || res.Status == archive.Rejected {
-					printResult(c, res)
+					printResult(c, res, opt.Auto)
 				}
 			}
 			bar.clear()
@@ -105,16 +116,53 @@ func importCmd() *cmd {
 }
 
 // printResult prints one file's outcome: added and unchanged to stdout,
-// rejected to stderr with the reason.
-func printResult(c *runCtx, r archive.Result) {
+// rejected to stderr with the reason; with showPlayer, the player it went to.
+func printResult(c *runCtx, r archive.Result, showPlayer bool) {
+	to := ""
+	if showPlayer && r.Player != "" {
+		to = " " + fmt.Sprintf(c.msg.toPlayer, r.Player)
+	}
 	switch r.Status {
 	case archive.Rejected:
 		fmt.Fprintf(c.Stderr, "%s  %s: %s\n", c.msg.rejected, r.Name, c.msg.explain(r.Err))
 	case archive.Added:
-		fmt.Fprintf(c.Stdout, "%s  %s: %s %s\n", c.msg.added, r.Name, what(c.msg, r), c.msg.counts(r))
+		fmt.Fprintf(c.Stdout, "%s  %s: %s%s %s\n", c.msg.added, r.Name, what(c.msg, r), to, c.msg.counts(r))
 	default:
-		fmt.Fprintf(c.Stdout, "%s  %s: %s\n", c.msg.unchanged, r.Name, what(c.msg, r))
+		fmt.Fprintf(c.Stdout, "%s  %s: %s%s\n", c.msg.unchanged, r.Name, what(c.msg, r), to)
 	}
+}
+
+// AutoPlayer is the --player value that sends each page to the player of
+// the in-game identity it shows (maiprobe import --player auto).
+const AutoPlayer = "auto"
+
+// identifiedFirst orders files for --player auto: exports and pages that
+// show whose they are (a name or friend code) before those that show only
+// a region, keeping the order within each group. A file that cannot be
+// read or parsed keeps its place among the second group, where its import
+// reports the problem.
+func identifiedFirst(c *runCtx, files []string) []string {
+	var first, rest []string
+	for _, name := range files {
+		if name == "-" { // read once, when imported
+			rest = append(rest, name)
+			continue
+		}
+		if in, err := readInput(c, name); err == nil {
+			if bytes.HasPrefix(bytes.TrimSpace(in.data), []byte("{")) {
+				first = append(first, name)
+				continue
+			}
+			if page, err := dxnet.Parse(in.data); err == nil {
+				if o := dxnet.OwnerOf(page); o.Name != "" || o.FriendCode != "" {
+					first = append(first, name)
+					continue
+				}
+			}
+		}
+		rest = append(rest, name)
+	}
+	return append(first, rest...)
 }
 
 // what names a file's kind and, for a page, its region: "record (cn)".

@@ -129,7 +129,7 @@ func runFetch(ctx context.Context, c *runCtx, f fetchFlags, args []string) int {
 	}
 	for _, r := range rep.Results {
 		if !f.quiet || r.Err != nil {
-			printResult(c, r)
+			printResult(c, r, false)
 		}
 	}
 	printFetchReport(c, rep)

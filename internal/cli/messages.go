@@ -24,6 +24,8 @@ type messages struct {
 
 	noPlayers, statusHead, statusPlayer, statusEmpty string
 
+	toPlayer, statusIdentity, statusMixed, errIdentity, splitUsage, splitNothing, splitPart, splitNew, splitUnsure, splitUnread string
+
 	fetchUsage, fetchArgs, fetchRegion, fetchNoSegaCN, fetchNeedPassword, fetchNeedAuth                  string
 	fetchResumed, fetchSummary, fetchLoss, fetchLostSince, fetchLostBefore, fetchLossUnknown, fetchAlbum string
 	fetchExpired, fetchMaintenance, fetchChallenge, fetchRateLimited, fetchLogin, fetchSiteError         string
@@ -31,7 +33,7 @@ type messages struct {
 
 	serveUsage, serving string
 
-	genUsage, genArgs, genProgress, generated string
+	genUsage, genArgs, genEndBad, genEndFuture, genProgress, generated, genStored string
 
 	userUsage, userArgs, noUsers, userAdded, passwordChanged                string
 	noPassword, noTerminal, passwordPrompt, passwordAgain, passwordMismatch string
@@ -70,7 +72,13 @@ var zh = &messages{
 每个文件是一个事务：要么整页写入，要么什么都不写。同一页导入两次不会重复。
 也接受 maiprobe export 导出的 JSON 文件。
   --at 时间   页面保存的时间（RFC 3339），默认取文件的修改时间，标准输入取当前时间
-  --quiet     只报告被拒绝的文件`,
+  --quiet     只报告被拒绝的文件
+每位玩家只收自己的页面：存档玩家与最先导入的页面所示的游戏内玩家（地区、名字、好友代码）绑定，
+其他游戏内玩家的页面会被拒绝并说明原因。
+  --player auto   按页面所示的游戏内玩家分别存入对应的玩家（没有就新建），一次导入多位玩家的文件夹；
+                  不显示名字的页面（游玩记录等）存入同地区唯一的那位玩家，有多位时拒绝并请你指定 --player
+  --renamed       接受游戏内名字不同的页面（玩家在游戏里改了名字）
+  --all-players   导出文件中有多位玩家时，全部按各自的名字还原（默认拒绝：一次导入只写一位玩家）`,
 	exportUsage: `把整个存档导出为 JSON（格式见 docs/archive-format.md）；导入到空存档可完整还原。
 曲目数据（用 songs sync 重新载入）与网页版登录用户不在导出文件中。
   -o 文件    写入文件而不是标准输出
@@ -99,14 +107,33 @@ var zh = &messages{
 	statusPlayer: "  玩家 %s：%d 次游玩",
 	statusEmpty:  "存档 %s 还是空的。\n用 `maiprobe import 文件或目录` 导入保存的 maimai DX NET 页面，`maiprobe help` 查看所有命令。",
 
+	toPlayer:       "→ 玩家 %s",
+	statusIdentity: "    游戏内：%s",
+	statusMixed:    "    注意：这位玩家混有多位游戏内玩家的页面（%s）。用 maiprobe split --player %s 拆分；如果只是改了游戏内名字，导入时加 --renamed。",
+	errIdentity:    "不是这位玩家的页面",
+	splitUsage: `把混有多位游戏内玩家页面的玩家拆开（在存档检查玩家身份之前导入的页面）：页面最多的那位留下，
+其余每位移到以其游戏内名字命名的新玩家（归同样的网页版登录用户所有），然后像 reparse 一样从原始页面重新生成数据。
+不显示玩家名字的页面跟随同地区唯一的那位玩家；同地区有多位时留在原玩家，并单独报告。一个事务：失败时什么都不改。
+  --json   以 JSON 输出结果`,
+	splitNothing: "玩家 %s 的页面都属于同一位游戏内玩家，无需拆分。",
+	splitPart:    "  玩家 %s：%s，%d 页",
+	splitNew:     "（新）",
+	splitUnsure:  "  %d 页不显示玩家名字，同地区有多位玩家，留在 %s",
+	splitUnread:  "  %d 页当前解析器无法读取，留在 %s",
+
 	genUsage: `生成一个虚构但逼真的存档（用于试用网页和性能测试）：约三年内的游玩，每次到店 5–40 次，
-含成绩提高、部分游玩详情、主页与玩家数据快照和相册照片。经普通导入流程写入，相同 seed 得到相同存档。
+含成绩提高、部分游玩详情、主页与玩家数据快照和相册照片。经普通导入流程写入。不读取当前时间：相同参数
+得到相同的页面和时间，所以中断后用相同参数再运行一次，只会补上缺少的部分。
   --plays N   游玩次数（默认 10000）
   --seed N    随机种子（默认 1）
+  --end 时间  最后一次到店大约结束的时间（日期或 RFC 3339，默认 2026-11-01）
   --player NAME  写入哪个玩家（默认 "default"）`,
-	genArgs:     "maiprobe gen: --plays 必须为正数，且不接受其他参数",
-	genProgress: "已生成 %d / %d 次游玩…",
-	generated:   "已为玩家 %s 生成 %d 次游玩、%d 个详情、%d 份资料快照、%d 张照片（%d 个页面，用时 %s）",
+	genArgs:      "maiprobe gen: --plays 必须为正数，且不接受其他参数",
+	genEndBad:    "maiprobe gen: --end %q：请给出日期（2026-11-01）或 RFC 3339 时间",
+	genEndFuture: "maiprobe gen: --end %s 在将来：游玩不能晚于现在",
+	genStored:    "其中 %d / %d 个页面已在存档中（之前用相同参数运行过），未重复写入",
+	genProgress:  "已生成 %d / %d 次游玩…",
+	generated:    "已为玩家 %s 生成 %d 次游玩、%d 个详情、%d 份资料快照、%d 张照片（%d 个页面，用时 %s）",
 	fetchUsage: `从 maimai DX NET 网站直接获取并存档：主页、玩家数据、相册（含照片图片）、最近 50 次游玩、
 存档里还没有的游玩详情、各难度（含 Re:MASTER 和宴会场）的最佳成绩。每页都经普通导入流程写入，不会重复。
 中断后再次运行会从中断处继续。
@@ -260,7 +287,15 @@ A file that is not a recognised page is an error (non-zero exit); the site's err
 Each file is one transaction: all of the page or nothing. Importing a page twice stores nothing twice.
 Also takes a JSON file written by maiprobe export.
   --at TIME   when the pages were saved (RFC 3339); default: the file's modification time, now for stdin
-  --quiet     report rejected files only`,
+  --quiet     report rejected files only
+Each player takes its own pages only: an archive player is bound to the in-game player (region, name, friend code)
+its first pages show, and pages of another in-game player are refused with the reason.
+  --player auto   send each page to the player of the in-game player it shows (creating one when needed), to
+                  import a folder of several players' pages at once; a page that shows no name (record, …) goes
+                  to the one player of its region, and is refused, asking for --player, when there are several
+  --renamed       accept pages with another in-game name (the player renamed themselves in the game)
+  --all-players   restore every player of an export file under its own name (by default such a file is
+                  refused: one import writes one player)`,
 	exportUsage: `Write the whole archive as JSON (docs/archive-format.md); importing it into an empty archive restores it.
 Song data (load it again with songs sync) and the web app's logins are not in the file.
   -o FILE    write to FILE instead of standard output
@@ -289,15 +324,37 @@ Song data (load it again with songs sync) and the web app's logins are not in th
 	statusPlayer: "  player %s: %d plays",
 	statusEmpty:  "The archive %s is empty.\nImport saved maimai DX NET pages with `maiprobe import FILE-OR-DIR`; `maiprobe help` lists every command.",
 
+	toPlayer:       "→ player %s",
+	statusIdentity: "    in the game: %s",
+	statusMixed:    "    warning: this player holds pages of several in-game players (%s). Split it with maiprobe split --player %s; if one player only renamed themselves, import with --renamed.",
+	errIdentity:    "another player's page",
+	splitUsage: `Split a player that holds pages of several in-game players (pages imported before the archive checked identities):
+the in-game player with the most pages stays, each other moves to a new player named after them (owned by the same
+web logins), and every player involved is derived again from its raw pages, as reparse does. A page that shows no
+player name goes with the one player of its region; where there are several it stays, and is reported. One
+transaction: on failure nothing changes.
+  --json   print the result as JSON`,
+	splitNothing: "The pages of player %s all belong to one in-game player: nothing to split.",
+	splitPart:    "  player %s: %s, %d pages",
+	splitNew:     " (new)",
+	splitUnsure:  "  %d pages show no player name and their region has several players: they stay with %s",
+	splitUnread:  "  %d pages cannot be read by the current parser: they stay with %s",
+
 	genUsage: `Generate a made-up but realistic archive (to try the web app and for benchmarks): plays over about
 three years in visits of 5–40 plays, improving scores, details for some plays, home and player data
-snapshots and album photos. Written through the normal import path; the same seed gives the same archive.
+snapshots and album photos. Written through the normal import path. It never reads the clock: the same
+flags give the same pages with the same times, so after an interrupted run the same command adds only
+what is missing.
   --plays N   how many plays (default 10000)
   --seed N    random seed (default 1)
+  --end TIME  about when the last visit ends (a date or an RFC 3339 time; default 2026-11-01)
   --player NAME  the player to write to (default "default")`,
-	genArgs:     "maiprobe gen: --plays must be positive, and gen takes no other arguments",
-	genProgress: "generated %d of %d plays…",
-	generated:   "player %s: generated %d plays, %d details, %d profile snapshots, %d photos (%d pages in %s)",
+	genArgs:      "maiprobe gen: --plays must be positive, and gen takes no other arguments",
+	genEndBad:    "maiprobe gen: --end %q: give a date (2026-11-01) or an RFC 3339 time",
+	genEndFuture: "maiprobe gen: --end %s is in the future: plays cannot be later than now",
+	genStored:    "%d of the %d pages were in the archive already (an earlier run with the same flags) and were not written again",
+	genProgress:  "generated %d of %d plays…",
+	generated:    "player %s: generated %d plays, %d details, %d profile snapshots, %d photos (%d pages in %s)",
 	fetchUsage: `Fetch straight from the maimai DX NET site into the archive: home, player data, the album (and its
 photo images), the last 50 plays, the detail of every play the archive lacks, and the best scores of every
 difficulty (Re:MASTER and utage included). Every page goes through the normal import, so nothing is doubled.
@@ -465,6 +522,8 @@ func (m *messages) explain(err error) string {
 		head = m.errSitePage
 	case errors.Is(err, archive.ErrMisparsed):
 		head = m.errMisparsed
+	case errors.Is(err, archive.ErrIdentity):
+		head = m.errIdentity
 	case errors.Is(err, archive.ErrExport):
 		head = m.errExport
 	default:
