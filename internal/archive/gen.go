@@ -13,22 +13,29 @@ import (
 	"github.com/maiprobe/maiprobe/internal/maimai"
 )
 
-// GenOptions describe a generated archive.
+// GenDefaultEnd is when a generated archive's last visit ends unless told
+// otherwise: a fixed date, so the same options give the same pages.
+var GenDefaultEnd = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+
+// GenOptions describe a generated archive. Generate is a pure function of
+// them: the same options give the same pages with the same times.
 type GenOptions struct {
 	Player string
 	Plays  int    // how many plays
 	Seed   uint64 // the same seed gives the same archive
-	// End is the time of the last play; zero means an hour before the
-	// archive's clock.
+	// End is about when the last visit ends; zero means GenDefaultEnd.
 	End time.Time
-	// Progress, when set, is called after each imported page with the
+	// Progress, when set, is called after each record page with the
 	// plays generated so far.
 	Progress func(plays int)
 }
 
-// GenReport counts what Generate stored.
+// GenReport counts what Generate did: Pages generated, of which Stored
+// were already in the archive (from an earlier run with the same options),
+// and the rows it added.
 type GenReport struct {
-	Pages, Plays, Details, Snapshots, Photos int
+	Pages, Stored                     int
+	Plays, Details, Snapshots, Photos int
 }
 
 // genSongs is the size of the song pool; with its chart types and
@@ -60,9 +67,11 @@ func (a *Archive) Generate(ctx context.Context, o GenOptions) (GenReport, error)
 		return rep, errors.New("generate: no player name given")
 	}
 	rng := rand.New(rand.NewPCG(o.Seed, o.Seed^0x9e3779b97f4a7c15))
+	// Never the clock: a rerun after an interrupted run must make the same
+	// pages, so it adds only what the first run did not get to.
 	end := o.End
 	if end.IsZero() {
-		end = a.now().Add(-time.Hour)
+		end = GenDefaultEnd
 	}
 	end = end.UTC().Truncate(time.Second)
 
@@ -100,12 +109,16 @@ func (a *Archive) Generate(ctx context.Context, o GenOptions) (GenReport, error)
 			return fmt.Errorf("generate: %s: %w", name, res.Err)
 		}
 		rep.Pages++
+		if res.Added.Pages == 0 {
+			rep.Stored++
+		}
 		rep.Plays += res.Added.Plays
 		rep.Details += res.Added.Details
 		rep.Snapshots += res.Added.Snapshots
 		rep.Photos += res.Added.Photos
 		return nil
 	}
+	played := 0
 	flush := func() error {
 		if len(pending) == 0 {
 			return nil
@@ -127,13 +140,12 @@ func (a *Archive) Generate(ctx context.Context, o GenOptions) (GenReport, error)
 		}
 		pending, details = pending[:0], details[:0]
 		if o.Progress != nil {
-			o.Progress(rep.Plays)
+			o.Progress(played)
 		}
 		return ctx.Err()
 	}
 
 	rating := func(progress float64) int { return 8000 + int(7500*math.Sqrt(progress)) }
-	played := 0
 	for v := 0; v < visits && played < o.Plays; v++ {
 		at := start.Add(spacing*time.Duration(v) + time.Duration(rng.IntN(30))*time.Minute)
 		if at.Before(seen) {
