@@ -51,7 +51,7 @@ type RefusedError struct {
 
 func (e *RefusedError) Error() string {
 	if e.Addr.IsValid() {
-		return fmt.Sprintf("capture: %s (%s) is a %s address: the proxy does not connect clients to this machine or its network", e.Host, e.Addr, e.Reason)
+		return fmt.Sprintf("capture: %s is %s (%s): the proxy does not connect clients to this machine or its network", e.Host, e.Addr, e.Reason)
 	}
 	return fmt.Sprintf("capture: %q refused (%s): the proxy does not connect clients to this machine or its network", e.Host, e.Reason)
 }

@@ -2,9 +2,11 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -74,6 +76,11 @@ func TestProxyEndToEnd(t *testing.T) {
 	if !strings.Contains(out.String(), "open http://tgk-wcaime.wahlap.com/wc_auth/oauth/authorize/maimai-dx in WeChat") {
 		t.Errorf("no login link in the instructions:\n%s", out.String())
 	}
+	// On loopback a phone cannot reach the proxy: the instructions say so
+	// and how to open it to the LAN.
+	if !strings.Contains(out.String(), "for this machine only") || !strings.Contains(out.String(), "maiprobe proxy --lan") {
+		t.Errorf("the loopback instructions do not say how to use the proxy from a phone:\n%s", out.String())
+	}
 
 	client := &http.Client{Transport: &http.Transport{Proxy: http.ProxyURL(&url.URL{Scheme: "http", Host: addr})}}
 	defer client.CloseIdleConnections()
@@ -119,6 +126,48 @@ func TestProxyRejectsBadSettings(t *testing.T) {
 			code, _, errOut := run(t, nil, "", append(tc.args, "--lang", "en")...)
 			if code != exitUsage || !strings.Contains(errOut, tc.want) {
 				t.Errorf("exit %d, stderr %q; want 2 and %q", code, errOut, tc.want)
+			}
+		})
+	}
+}
+
+func TestProxyListenAddr(t *testing.T) {
+	if ap, err := netip.ParseAddrPort(DefaultProxyAddr); err != nil || !ap.Addr().IsLoopback() {
+		t.Errorf("DefaultProxyAddr %q (%v): want a loopback address, the LAN only when asked", DefaultProxyAddr, err)
+	}
+	for _, tc := range []struct {
+		addr string
+		lan  bool
+		want string
+	}{
+		{DefaultProxyAddr, false, "127.0.0.1:8866"},
+		{DefaultProxyAddr, true, ":8866"},
+		{"127.0.0.1:9000", true, ":9000"},
+		{":8866", false, ":8866"},
+		{"192.168.1.5:8866", false, "192.168.1.5:8866"},
+		{"8866", true, ""},
+	} {
+		t.Run(fmt.Sprintf("%s lan=%v", tc.addr, tc.lan), func(t *testing.T) {
+			got, err := listenAddr(tc.addr, tc.lan)
+			if got != tc.want || (tc.want == "") != (err != nil) {
+				t.Errorf("listenAddr(%q, %v) = %q, %v; want %q", tc.addr, tc.lan, got, err, tc.want)
+			}
+		})
+	}
+}
+
+func TestProxyHelpOnTheLAN(t *testing.T) {
+	for _, tc := range []struct {
+		addr, want, not string
+	}{
+		{"127.0.0.1:8866", "maiprobe proxy --lan", "open on the LAN"},
+		{"192.168.1.5:8866", "open on the LAN", "--lan"},
+	} {
+		t.Run(tc.addr, func(t *testing.T) {
+			var out strings.Builder
+			printProxyHelp(&runCtx{Env: Env{Stdout: &out}, msg: en}, tc.addr, nil)
+			if !strings.Contains(out.String(), tc.want) || strings.Contains(out.String(), tc.not) {
+				t.Errorf("instructions for %s lack %q or hold %q:\n%s", tc.addr, tc.want, tc.not, out.String())
 			}
 		})
 	}
