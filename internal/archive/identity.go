@@ -375,3 +375,68 @@ func bindExport(ctx context.Context, tx *storage.Tx, pid int64, player string, e
 	}
 	return nil
 }
+
+// PlayerIdentity is a player's in-game identity as bound, and what its
+// stored pages show, for status reports.
+type PlayerIdentity struct {
+	Player     string   `json:"player"`
+	Region     string   `json:"region,omitempty"`
+	FriendCode string   `json:"friend_code,omitempty"`
+	Names      []string `json:"names,omitempty"`
+	// Mixed: the stored pages belong to several in-game players (several
+	// regions, or several names the player did not confirm as renames);
+	// Problem says how, with the command that splits the player.
+	Mixed   bool   `json:"mixed,omitempty"`
+	Problem string `json:"problem,omitempty"`
+	// Seen is what the stored pages show, region by region:
+	// "cn: 12 pages Ａ / Ｂ; intl: 3 pages".
+	Seen string `json:"seen,omitempty"`
+}
+
+// Identities lists every player's in-game identity, and which players hold
+// pages of several in-game players (filled before identities were checked).
+func (a *Archive) Identities(ctx context.Context) ([]PlayerIdentity, error) {
+	var out []PlayerIdentity
+	err := a.db.View(ctx, func(tx *storage.Tx) error {
+		rows, err := tx.Identities(ctx)
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			pi := PlayerIdentity{Player: r.Name, Region: r.Region, FriendCode: r.FriendCode, Names: r.Names}
+			seen, err := tx.StoredIdentities(ctx, r.ID)
+			if err != nil {
+				return err
+			}
+			var parts []string
+			mixedNames := false
+			for _, s := range seen {
+				parts = append(parts, fmt.Sprintf("%s: %d pages %s", s.Region, s.Pages, strings.Join(s.Names, " / ")))
+				for _, n := range s.Names {
+					if !r.HasName(n) {
+						mixedNames = true
+					}
+				}
+				if r.Region != "" && s.Region != r.Region {
+					mixedNames = true
+				}
+			}
+			if !r.Bound() && len(seen) == 1 {
+				pi.Region = seen[0].Region
+				if len(seen[0].Names) <= 1 {
+					pi.Names = seen[0].Names
+					mixedNames = false
+				}
+			}
+			pi.Seen = strings.Join(parts, "; ")
+			if len(seen) > 1 || mixedNames {
+				pi.Mixed = true
+				pi.Problem = fmt.Sprintf("its pages show several in-game players (%s): split it with maiprobe split --player %s, or, if one player renamed themselves, import with --renamed",
+					strings.Join(parts, "; "), r.Name)
+			}
+			out = append(out, pi)
+		}
+		return nil
+	})
+	return out, err
+}

@@ -262,6 +262,69 @@ func reparseCmd() *cmd {
 	}
 }
 
+func splitCmd() *cmd {
+	var asJSON bool
+	return &cmd{
+		name:  "split",
+		usage: func(m *messages) string { return m.splitUsage },
+		flags: func(fs *flag.FlagSet, _ *runCtx) {
+			fs.BoolVar(&asJSON, "json", false, "")
+		},
+		run: func(ctx context.Context, c *runCtx, _ *flag.FlagSet, args []string) int {
+			if len(args) > 0 {
+				fmt.Fprintf(c.Stderr, "maiprobe split: unexpected argument %q\n", args[0])
+				return exitUsage
+			}
+			a, err := openArchive(ctx, c)
+			if err != nil {
+				fmt.Fprintf(c.Stderr, "maiprobe split: %v\n", err)
+				return exitFail
+			}
+			defer a.Close()
+			rep, err := a.Split(ctx, c.cfg.Player)
+			if err != nil {
+				fmt.Fprintf(c.Stderr, "maiprobe split: %v\n", err)
+				return exitFail
+			}
+			if asJSON {
+				return writeJSON(c, rep)
+			}
+			if len(rep.Parts) <= 1 {
+				fmt.Fprintf(c.Stdout, c.msg.splitNothing+"\n", rep.Player)
+				return exitOK
+			}
+			for _, p := range rep.Parts {
+				line := fmt.Sprintf(c.msg.splitPart, p.Player, identityText(c.msg, p.Region, []string{p.Name}, p.FriendCode), p.Pages)
+				if p.New {
+					line += c.msg.splitNew
+				}
+				fmt.Fprintln(c.Stdout, line)
+			}
+			if rep.Unsure > 0 {
+				fmt.Fprintf(c.Stdout, c.msg.splitUnsure+"\n", rep.Unsure, rep.Player)
+			}
+			if rep.Unread > 0 {
+				fmt.Fprintf(c.Stdout, c.msg.splitUnread+"\n", rep.Unread, rep.Player)
+			}
+			return exitOK
+		},
+	}
+}
+
+// identityText prints an in-game identity: "cn ＳＣＨＷＩ 123456".
+func identityText(m *messages, region string, names []string, code string) string {
+	parts := []string{region}
+	for _, n := range names {
+		if n != "" {
+			parts = append(parts, n)
+		}
+	}
+	if code != "" {
+		parts = append(parts, code)
+	}
+	return strings.Join(parts, " ")
+}
+
 func playersCmd() *cmd {
 	return &cmd{
 		name:  "players",

@@ -69,6 +69,7 @@ func commands() []*cmd {
 		importCmd(),
 		exportCmd(),
 		reparseCmd(),
+		splitCmd(),
 		playersCmd(),
 		statusCmd(),
 		serveCmd(),

@@ -78,6 +78,15 @@ func printStatus(ctx context.Context, c *runCtx, a *archive.Archive) int {
 		fmt.Fprintf(c.Stdout, c.msg.statusEmpty+"\n", c.cfg.DB)
 		return exitOK
 	}
+	ids, err := a.Identities(ctx)
+	if err != nil {
+		fmt.Fprintf(c.Stderr, "maiprobe: %v\n", err)
+		return exitFail
+	}
+	byName := map[string]archive.PlayerIdentity{}
+	for _, id := range ids {
+		byName[id.Player] = id
+	}
 	fmt.Fprintf(c.Stdout, c.msg.statusHead+"\n", c.cfg.DB, rows["pages"])
 	for _, p := range ps {
 		n, err := a.CountPlays(ctx, p.Name)
@@ -86,6 +95,12 @@ func printStatus(ctx context.Context, c *runCtx, a *archive.Archive) int {
 			return exitFail
 		}
 		fmt.Fprintf(c.Stdout, c.msg.statusPlayer+"\n", p.Name, n)
+		id := byName[p.Name]
+		if id.Mixed {
+			fmt.Fprintf(c.Stdout, c.msg.statusMixed+"\n", id.Seen, p.Name)
+		} else if id.Region != "" {
+			fmt.Fprintf(c.Stdout, c.msg.statusIdentity+"\n", identityText(c.msg, id.Region, id.Names, id.FriendCode))
+		}
 	}
 	return exitOK
 }

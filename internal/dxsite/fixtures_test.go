@@ -1,6 +1,7 @@
 package dxsite
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"os"
@@ -63,7 +64,9 @@ func TestFetchRealCN(t *testing.T) {
 func TestFetchRealIntl(t *testing.T) {
 	genre := map[string]string{"0": "1", "1": "1", "2": "3", "3": "3", "4": "5"}
 	pages := map[string][]byte{
-		"home/":                    testdataPage(t, "home-intl-2025.html"),
+		// The synthetic home page, showing the real pages' player: the
+		// archive refuses pages of another in-game player.
+		"home/":                    bytes.ReplaceAll(testdataPage(t, "home-intl-2025.html"), []byte("ＲＩＮ☆ＲＩＮ"), []byte("ＭＩＮＴＹ")),
 		"playerData/":              fixtures.ReadDXNet(t, "intl/playerData-minty-1.html"),
 		"playerData/photo/":        testdataPage(t, "photo-intl-album.html"),
 		"record/":                  fixtures.ReadDXNet(t, "intl/record-minty-1.html"),

@@ -369,7 +369,10 @@ func (s *Server) content(rel string, q url.Values) []byte {
 	case "home/":
 		return s.file("home")
 	case "playerData/":
-		return bytes.Replace(s.file("playerData"), []byte("累计游玩次数：7,546"), []byte("累计游玩次数："+comma(len(s.plays))), 1)
+		// One player's site: the 2025 player data page shows the home
+		// page's player (the archive refuses another player's pages).
+		b := bytes.Replace(s.file("playerData"), []byte("ｍａｉｍａｉ"), []byte("ＹＧＺＺ"), 1)
+		return bytes.Replace(b, []byte("累计游玩次数：7,546"), []byte("累计游玩次数："+comma(len(s.plays))), 1)
 	case "playerData/photo/":
 		return s.file("photo")
 	case "record/":
