@@ -117,8 +117,17 @@ var forwardingHeaders = []string{
 	"X-Api-Scheme", // maiprobe serve's API-gateway scheme header
 }
 
+// dropForwarding removes the forwarding headers from h.
+func dropForwarding(h http.Header) {
+	for _, name := range forwardingHeaders {
+		h.Del(name)
+	}
+}
+
 // dropClientHeaders removes from h the hop-by-hop headers (and those the
-// Connection header names) and the forwarding headers.
+// Connection header names) and the forwarding headers, for requests not
+// sent through httputil.ReverseProxy (which drops hop-by-hop headers
+// itself, keeping a protocol upgrade).
 func dropClientHeaders(h http.Header) {
 	for _, v := range h.Values("Connection") {
 		for _, name := range strings.Split(v, ",") {
@@ -130,9 +139,7 @@ func dropClientHeaders(h http.Header) {
 	for _, name := range hopHeaders {
 		h.Del(name)
 	}
-	for _, name := range forwardingHeaders {
-		h.Del(name)
-	}
+	dropForwarding(h)
 }
 
 // forwardOther passes a plain HTTP request to a host that is not the
@@ -141,11 +148,11 @@ func dropClientHeaders(h http.Header) {
 func (p *Proxy) forwardOther(w http.ResponseWriter, r *http.Request) {
 	rp := &httputil.ReverseProxy{
 		Rewrite: func(pr *httputil.ProxyRequest) {
-			// The request already names its origin; only hop-by-hop and
-			// forwarding headers go.
+			// The request already names its origin; only hop-by-hop
+			// (gone already) and forwarding headers go.
 			pr.Out.URL = cloneURL(pr.In.URL)
 			pr.Out.Host = pr.In.Host
-			dropClientHeaders(pr.Out.Header)
+			dropForwarding(pr.Out.Header)
 		},
 		Transport: p.forward,
 		// ReverseProxy's default would log the URL; say nothing.

@@ -67,7 +67,7 @@ func (p *Proxy) forwardSite(w http.ResponseWriter, r *http.Request, modify func(
 		Rewrite: func(pr *httputil.ProxyRequest) {
 			pr.Out.URL = cloneURL(pr.In.URL)
 			pr.Out.Host = ""
-			dropClientHeaders(pr.Out.Header)
+			dropForwarding(pr.Out.Header)
 		},
 		Transport:      mapTransport{p},
 		ModifyResponse: modify,
