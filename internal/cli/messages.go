@@ -419,8 +419,8 @@ site logins are stored encrypted with it and the server fetches players' pages o
 
 	proxyUsage: `Run the capture proxy: set this machine as the HTTP proxy of a phone or PC, log in to maimai DX NET, and the pages are saved by themselves (docs/proxy.md).
 CN (no certificate needed): open http://tgk-wcaime.wahlap.com/wc_auth/oauth/authorize/maimai-dx in WeChat and log in.
-Traffic to every other site passes through untouched; it is neither inspected nor logged. The proxy never connects
-a client to this machine, its LAN or other inner addresses (403).
+Traffic to every other site passes through untouched; it is neither inspected nor logged.
+The proxy never connects a client to this machine, its LAN or other inner addresses (403).
 It listens on this machine only (127.0.0.1:8866) unless --lan is given: then any device on the network can browse through it; stop it when done.
   --addr ADDR      where to listen (default 127.0.0.1:8866, this machine only; :8866 is every interface; only devices on the local network are served; env MAIPROBE_PROXY_ADDR)
   --lan            listen on every interface (at --addr's port) so a phone on the same Wi-Fi can use it; any device on the network can then browse through it (env MAIPROBE_PROXY_LAN)
