@@ -122,8 +122,9 @@ type ImportOptions struct {
 // ImportWith is Import with the choices of opt.
 func (a *Archive) ImportWith(ctx context.Context, src Source, opt ImportOptions) Result {
 	if isExport(src.Data) {
-		if opt.Auto {
-			// An export names its players itself.
+		if opt.Auto && opt.Candidates == nil {
+			// An export names its players itself; a login's import keeps
+			// to the player it was made on.
 			opt.Player = ""
 		}
 		return a.restore(ctx, src, opt)

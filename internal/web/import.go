@@ -35,6 +35,7 @@ var reasonErrors = []struct {
 	{dxnet.ErrLayout, "import.err.layout"},
 	{archive.ErrSitePage, "import.err.site_page"},
 	{archive.ErrMisparsed, "import.err.misparsed"},
+	{archive.ErrIdentity, "import.err.identity"},
 	{archive.ErrExport, "import.err.export"},
 }
 
@@ -58,12 +59,17 @@ func reasonText(r *http.Request, err error) string {
 // importResult is what one file's import did, as the import page lists it.
 type importResult struct {
 	Name, Kind, Region, Status string
+	Player                     string // where the page went, when pages are sorted by player
 	Added, Unchanged           archive.Counts
 	Reason                     string // why it was rejected
 }
 
 // importView is the import form and, after a POST, each file's result.
 type importView struct {
+	// Owned are the login's players: with more than one, the form offers to
+	// send each page to the player of the in-game player it shows.
+	Owned    []string
+	Auto     bool
 	Results  []importResult
 	Text     string // the pasted HTML, kept when nothing was imported
 	Empty    bool   // the form was sent with nothing in it
@@ -72,7 +78,20 @@ type importView struct {
 }
 
 func (s *Server) importForm(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "import", importView{})
+	s.render(w, r, http.StatusOK, "import", importView{Owned: s.owned(r)})
+}
+
+// owned lists the players the request's login owns.
+func (s *Server) owned(r *http.Request) []string {
+	st := state(r)
+	if st.Session == nil {
+		return nil
+	}
+	owned, _, err := s.archive.VisiblePlayers(r.Context(), st.Session.User.ID)
+	if err != nil {
+		s.log.Error("list owned players", "err", err)
+	}
+	return owned
 }
 
 // doImport imports the pasted page and every uploaded file, each on its
@@ -80,11 +99,21 @@ func (s *Server) importForm(w http.ResponseWriter, r *http.Request) {
 // each did. The csrf middleware has parsed the (multipart) form already.
 func (s *Server) doImport(w http.ResponseWriter, r *http.Request) {
 	player := r.PathValue("player")
-	var v importView
+	v := importView{Owned: s.owned(r)}
+	// Every page into this player, or, when asked, each into the login's
+	// player of the in-game player it shows; never into anyone else's.
+	opt := archive.ImportOptions{Player: player}
+	if r.PostFormValue("auto") == "1" && len(v.Owned) > 1 {
+		v.Auto = true
+		opt = archive.ImportOptions{Player: player, Auto: true, Candidates: v.Owned}
+	}
 	add := func(src archive.Source) {
-		res := s.archive.Import(r.Context(), player, src)
+		res := s.archive.ImportWith(r.Context(), src, opt)
 		ir := importResult{Name: res.Name, Kind: kindText(r, res.Kind), Region: string(res.Region), Status: string(res.Status),
 			Added: res.Added, Unchanged: res.Unchanged}
+		if v.Auto {
+			ir.Player = res.Player
+		}
 		if res.Err != nil {
 			ir.Reason = reasonText(r, res.Err)
 		}

@@ -162,7 +162,8 @@ func dxnetTestdata(t *testing.T, name string) []byte {
 
 // TestSavedPageTimeAgrees: the rating page's "page saved" table prints a
 // snapshot's time as the profile page does, in the clock of the page's own
-// region, even when the player's latest page is of another region.
+// region. (A player's pages are all of one region since players are bound
+// to one in-game player; the JP photo is another player's.)
 func TestSavedPageTimeAgrees(t *testing.T) {
 	ap, b := songsApp(t, true)
 	ctx := context.Background()
@@ -172,7 +173,7 @@ func TestSavedPageTimeAgrees(t *testing.T) {
 	if res.Err != nil {
 		t.Fatalf("import home: %v", res.Err)
 	}
-	res = ap.a.Import(ctx, "default", archive.Source{Name: "photo.html", Data: dxnetTestdata(t, "photo-jp-album.html"),
+	res = ap.a.Import(ctx, "jp", archive.Source{Name: "photo.html", Data: dxnetTestdata(t, "photo-jp-album.html"),
 		ObservedAt: time.Date(2026, 11, 23, 3, 0, 0, 0, time.UTC)})
 	if res.Err != nil {
 		t.Fatalf("import photo: %v", res.Err)

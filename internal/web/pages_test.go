@@ -25,7 +25,10 @@ func importTestdata(t *testing.T, a *archive.Archive, player string, names ...st
 		if err != nil {
 			t.Fatal(err)
 		}
-		res := a.Import(context.Background(), player, archive.Source{Name: n, Data: b, ObservedAt: time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)})
+		// The synthetic pages show two in-game names (ＹＧＺＺ, ｍａｉｍａｉ):
+		// taken as one player who renamed themselves.
+		res := a.ImportWith(context.Background(), archive.Source{Name: n, Data: b, ObservedAt: time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)},
+			archive.ImportOptions{Player: player, Renamed: true})
 		if res.Status != archive.Added {
 			t.Fatalf("import %s: %s %v", n, res.Status, res.Err)
 		}
@@ -251,7 +254,12 @@ func TestChartAndPlayPages(t *testing.T) {
 }
 
 func TestProfileAlbumOverview(t *testing.T) {
-	ap := publicApp(t, "home-cn-2020.html", "playerData-cn-2025.html", "photo-intl-album.html", "record-cn-mixed.html")
+	ap := publicApp(t, "home-cn-2020.html", "playerData-cn-2025.html", "record-cn-mixed.html")
+	// The album is an intl player's: a player of its own.
+	importTestdata(t, ap.a, "intl", "photo-intl-album.html")
+	if err := ap.a.SetPublic(context.Background(), "intl", true); err != nil {
+		t.Fatal(err)
+	}
 	b := ap.browser()
 	profile := mustGet(t, b, "/p/default/profile")
 	for _, want := range []string{"共保存了 2 份个人资料", "ＹＧＺＺ", ">4829<", ">15120<", "SSS&#43; 12/1139", "band-platinum", `<script type="application/json">`} {
@@ -259,7 +267,7 @@ func TestProfileAlbumOverview(t *testing.T) {
 			t.Errorf("profile page lacks %q", want)
 		}
 	}
-	album := mustGet(t, b, "/p/default/album")
+	album := mustGet(t, b, "/p/intl/album")
 	for _, want := range []string{"共 3 张照片", `src="https://maimaidx-eng.com/maimai-mobile/img/photo/2c7e9a41f0b35d68.jpg" loading="lazy"`,
 		`alt="ヴィラン 的照片`} {
 		if !strings.Contains(album, want) {
