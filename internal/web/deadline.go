@@ -90,10 +90,10 @@ func (b *bodyReader) Read(p []byte) (int, error) {
 	b.n += int64(n)
 	switch {
 	case err == io.EOF:
-		// The body is complete: lift the deadline, or net/http's
-		// background read, which watches for the client going away while
-		// the handler works, would time out and cancel the request's
-		// context in the middle of a long import.
+		// The body is complete: no read deadline while the handler works
+		// (net/http's watch for a vanished client would time out and
+		// cancel the request; it lifts the deadline itself when it starts
+		// watching, and this does not rely on that).
 		b.done = true
 		b.rc.SetReadDeadline(time.Time{})
 	case err != nil:
