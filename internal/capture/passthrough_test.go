@@ -184,3 +184,49 @@ func TestTunnelIsByteForByte(t *testing.T) {
 		t.Errorf("the proxy logged a tunnel:\n%s", log)
 	}
 }
+
+// TestUpgradeThroughPlainProxying: a protocol upgrade (a WebSocket over
+// plain HTTP) still passes, though hop-by-hop and forwarding headers go.
+func TestUpgradeThroughPlainProxying(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Upgrade") != "websocket" {
+			http.Error(w, "no upgrade", http.StatusBadRequest)
+			return
+		}
+		c, buf, err := w.(http.Hijacker).Hijack()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		buf.WriteString("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
+		buf.Flush()
+		io.Copy(c, buf)
+	}))
+	defer srv.Close()
+	p := port(t, srv.Listener.Addr().String())
+	fn := newFakeNet()
+	fn.name("ws.example", addrs("203.0.113.30"))
+	fn.stand("203.0.113.30:"+p, srv.Listener.Addr().String())
+	r := newRig(t, Config{Resolver: fn, Dial: fn.Dial}, nil)
+
+	c, err := net.Dial("tcp", strings.TrimPrefix(r.srv.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	io.WriteString(c, "GET http://ws.example:"+p+"/ HTTP/1.1\r\nHost: ws.example:"+p+"\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n")
+	br := bufio.NewReader(c)
+	resp, err := http.ReadResponse(br, &http.Request{Method: http.MethodGet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusSwitchingProtocols {
+		t.Fatalf("answered %d, want 101", resp.StatusCode)
+	}
+	io.WriteString(c, "ping\x00\xff")
+	got := make([]byte, 6)
+	if _, err := io.ReadFull(br, got); err != nil || string(got) != "ping\x00\xff" {
+		t.Errorf("echo %q, %v", got, err)
+	}
+}
