@@ -268,7 +268,7 @@ func route(ctx context.Context, tx *storage.Tx, o dxnet.Owner, candidates []stri
 			return sameRegion[0].ID, sameRegion[0].Name, nil
 		case 0:
 		default:
-			return 0, "", fmt.Errorf("%w: this %s page shows no player name, and there are several %s players (%s); import it with --player NAME",
+			return 0, "", fmt.Errorf("%w: this %s page shows no player name, and there are several %s players (%s); import it with --player NAME, or keep each player's pages in a folder of their own with their home or player data page",
 				ErrIdentity, o.Region, o.Region, names(sameRegion))
 		}
 	}

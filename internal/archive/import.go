@@ -108,6 +108,10 @@ type ImportOptions struct {
 	// (maiprobe import --player auto): the player with its friend code or
 	// name, or, for a page that shows neither, the one player of its region.
 	Auto bool
+	// Folder, for Auto, is the in-game player the other pages of the
+	// file's folder show, when they show exactly one of its region: a page
+	// that shows no name goes to that player's archive player.
+	Folder dxnet.Owner
 	// Candidates, when not nil, are the only players Auto may choose (a web
 	// login's own players); Auto then never creates a player.
 	Candidates []string
@@ -180,7 +184,11 @@ func (a *Archive) importParsed(ctx context.Context, src Source, page dxnet.Page,
 		var err error
 		res.Player = opt.Player
 		if opt.Auto {
-			pid, res.Player, err = route(ctx, tx, owner, opt.Candidates, opt.Candidates == nil, now)
+			to := owner
+			if to.Name == "" && to.FriendCode == "" && opt.Folder.Region == to.Region {
+				to = opt.Folder
+			}
+			pid, res.Player, err = route(ctx, tx, to, opt.Candidates, opt.Candidates == nil, now)
 		} else {
 			pid, err = ensurePlayer(ctx, tx, opt.Player, now)
 		}

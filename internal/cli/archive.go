@@ -59,11 +59,12 @@ func importCmd() *cmd {
 			defer a.Close()
 
 			opt := archive.ImportOptions{Player: c.cfg.Player, Renamed: renamed, AllPlayers: allPlayers}
+			var folders map[string]dxnet.Owner
 			if c.cfg.Player == AutoPlayer {
 				// Each page to the player it shows, those that show who it
 				// is first, so the pages that show no name find them.
 				opt = archive.ImportOptions{Auto: true, Renamed: renamed, AllPlayers: true}
-				files = identifiedFirst(c, files)
+				files, folders = identifiedFirst(c, files)
 			}
 			bar := newProgress(c.Stderr, len(files), isTerminal(c.Stderr) && len(files) >= 5)
 			var nAdded, nSame, nRejected int
@@ -81,7 +82,9 @@ func importCmd() *cmd {
 					if !observed.IsZero() {
 						when = observed
 					}
-					res = a.ImportWith(ctx, archive.Source{Name: in.name, Data: in.data, ObservedAt: when}, opt)
+					o := opt
+					o.Folder = folders[filepath.Dir(name)]
+					res = a.ImportWith(ctx, archive.Source{Name: in.name, Data: in.data, ObservedAt: when}, o)
 				}
 				bar.clear()
 				switch res.Status {
@@ -140,9 +143,12 @@ const AutoPlayer = "auto"
 // show whose they are (a name or friend code) before those that show only
 // a region, keeping the order within each group. A file that cannot be
 // read or parsed keeps its place among the second group, where its import
-// reports the problem.
-func identifiedFirst(c *runCtx, files []string) []string {
+// reports the problem. It also tells, for each folder, the one in-game
+// player per region its pages show, so a page there that shows no name
+// goes with them (alice/record.html with alice/home.html).
+func identifiedFirst(c *runCtx, files []string) ([]string, map[string]dxnet.Owner) {
 	var first, rest []string
+	seen := map[string]map[dxnet.Owner]bool{} // folder → in-game players
 	for _, name := range files {
 		if name == "-" { // read once, when imported
 			rest = append(rest, name)
@@ -156,13 +162,26 @@ func identifiedFirst(c *runCtx, files []string) []string {
 			if page, err := dxnet.Parse(in.data); err == nil {
 				if o := dxnet.OwnerOf(page); o.Name != "" || o.FriendCode != "" {
 					first = append(first, name)
+					dir := filepath.Dir(name)
+					if seen[dir] == nil {
+						seen[dir] = map[dxnet.Owner]bool{}
+					}
+					seen[dir][dxnet.Owner{Region: o.Region, Name: o.Name}] = true
 					continue
 				}
 			}
 		}
 		rest = append(rest, name)
 	}
-	return append(first, rest...)
+	folders := map[string]dxnet.Owner{}
+	for dir, owners := range seen {
+		if len(owners) == 1 {
+			for o := range owners {
+				folders[dir] = o
+			}
+		}
+	}
+	return append(first, rest...), folders
 }
 
 // what names a file's kind and, for a page, its region: "record (cn)".
