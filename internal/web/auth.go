@@ -129,6 +129,13 @@ func (s *Server) csrf(next http.Handler) http.Handler {
 			s.fail(w, r, http.StatusRequestTimeout, "error.timeout")
 			return
 		}
+		if r.MultipartForm != nil {
+			// Files over the 32 MB kept in memory went to temporary files.
+			// net/http removes them only for the request it made, and
+			// this is a copy (the state, the base path), so the parser
+			// cleans up.
+			defer r.MultipartForm.RemoveAll()
+		}
 		got := r.Header.Get("X-CSRF-Token")
 		if got == "" {
 			got = r.PostFormValue(csrfField)
