@@ -173,8 +173,15 @@ var zh = &messages{
   --base-path 路径         网址前缀，例如 /release（环境变量 MAIPROBE_BASE_PATH）
   --trusted-proxies 列表   信任的反向代理（CIDR，逗号分隔；只信任它们的 X-Forwarded-* 和 X-Api-Scheme；环境变量 MAIPROBE_TRUSTED_PROXIES）
   --https-redirect         把 HTTP 请求重定向到 HTTPS（环境变量 MAIPROBE_HTTPS_REDIRECT）
-  --max-upload 大小        请求体上限（默认 64MB；环境变量 MAIPROBE_MAX_UPLOAD）
+  --max-upload 大小        导入的请求体上限：登录后上传文件，或导入 API（默认 64MB；其他表单和未登录的请求最多 64 KB；环境变量 MAIPROBE_MAX_UPLOAD）
   --session-ttl 时长       登录有效期（默认 720h；环境变量 MAIPROBE_SESSION_TTL）
+  --read-header-timeout 时长  请求行和请求头必须在此时间内到达（默认 10s；环境变量 MAIPROBE_READ_HEADER_TIMEOUT）
+  --body-timeout 时长      请求体最长可停顿多久，也是开始按最低速率计算前的宽限（默认 30s；环境变量 MAIPROBE_BODY_TIMEOUT）
+  --body-min-rate 大小     请求体的最低平均速率，每秒字节数（默认 1KB：64 MB 最多约 18 小时，手机慢速网络也能传完；
+                           一字节一字节慢慢发的连接会被断开；环境变量 MAIPROBE_BODY_MIN_RATE）
+  --write-timeout 时长     每次向浏览器写出响应的时限；处理本身（例如大批导入）花的时间不计（默认 1m；环境变量 MAIPROBE_WRITE_TIMEOUT）
+  --idle-timeout 时长      保持连接在两次请求之间最长空闲多久（默认 2m；环境变量 MAIPROBE_IDLE_TIMEOUT）
+以上超时设为 0 即关闭（例如前面的反向代理已经缓冲了请求体时）。
 还没有用户时，日志里会打印一次性的设置链接，只有用它才能创建第一个用户。
 环境变量 MAIPROBE_SECRET_KEY（base64 编码的 32 个随机字节，例如 openssl rand -base64 32）开启“自动抓取”：
 网站登录信息用它加密保存，服务器按计划替玩家抓取页面。没有它这个功能关闭。`,
@@ -395,8 +402,17 @@ Run it again after an interruption and it carries on where it stopped.
   --base-path PATH         URL prefix, e.g. /release (env MAIPROBE_BASE_PATH)
   --trusted-proxies LIST   reverse proxies whose X-Forwarded-* and X-Api-Scheme headers are believed (CIDRs, comma-separated; env MAIPROBE_TRUSTED_PROXIES)
   --https-redirect         redirect plain HTTP to HTTPS (env MAIPROBE_HTTPS_REDIRECT)
-  --max-upload SIZE        largest request body (default 64MB; env MAIPROBE_MAX_UPLOAD)
+  --max-upload SIZE        largest import: a logged-in file upload or an import API request (default 64MB; other forms
+                           and requests not logged in: 64 KB; env MAIPROBE_MAX_UPLOAD)
   --session-ttl DURATION   how long a login lasts (default 720h; env MAIPROBE_SESSION_TTL)
+  --read-header-timeout DURATION  time for the request line and headers to arrive (default 10s; env MAIPROBE_READ_HEADER_TIMEOUT)
+  --body-timeout DURATION  the longest a request body may pause, and its grace before the minimum rate counts (default 30s; env MAIPROBE_BODY_TIMEOUT)
+  --body-min-rate SIZE     the slowest average a request body may arrive at, in bytes a second (default 1KB: 64 MB may take
+                           up to about 18 hours, so a phone on a slow link finishes; a client trickling bytes is cut off; env MAIPROBE_BODY_MIN_RATE)
+  --write-timeout DURATION the time each write of a response has to reach the browser; the handler's own work (a large import)
+                           is not counted (default 1m; env MAIPROBE_WRITE_TIMEOUT)
+  --idle-timeout DURATION  how long a kept-alive connection may wait for its next request (default 2m; env MAIPROBE_IDLE_TIMEOUT)
+A timeout of 0 turns it off (e.g. behind a reverse proxy that buffers request bodies).
 With no user yet, the log shows a one-time setup URL; only that URL can create the first user.
 MAIPROBE_SECRET_KEY (32 random bytes in base64, e.g. openssl rand -base64 32) turns on automatic fetching:
 site logins are stored encrypted with it and the server fetches players' pages on a schedule. Without it the feature is off.`,

@@ -108,6 +108,11 @@ func TestServeRejectsBadSettings(t *testing.T) {
 		{[]string{"serve", "--max-upload", "lots"}, "--max-upload"},
 		{[]string{"serve", "--session-ttl", "forever"}, "--session-ttl"},
 		{[]string{"serve", "--base-path", "release"}, "base path"},
+		{[]string{"serve", "--body-timeout", "-1s"}, "--body-timeout"},
+		{[]string{"serve", "--read-header-timeout", "soon"}, "--read-header-timeout"},
+		{[]string{"serve", "--write-timeout", "10"}, "--write-timeout"},
+		{[]string{"serve", "--idle-timeout", "forever"}, "--idle-timeout"},
+		{[]string{"serve", "--body-min-rate", "fast"}, "--body-min-rate"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
