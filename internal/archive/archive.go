@@ -7,10 +7,13 @@
 package archive
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"sync"
 	"time"
 
 	"github.com/klauspost/compress/zstd"
@@ -24,7 +27,6 @@ import (
 type Archive struct {
 	db  *storage.DB
 	enc *zstd.Encoder
-	dec *zstd.Decoder
 	// now is the clock; tests replace it.
 	now func() time.Time
 	// hook runs before each insert of an import; tests use it to fail a
@@ -49,24 +51,56 @@ func Open(ctx context.Context, location string) (*Archive, error) {
 		db.Close()
 		return nil, fmt.Errorf("archive: zstd: %w", err)
 	}
-	dec, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(dxnet.MaxPageSize))
-	if err != nil {
-		db.Close()
-		return nil, fmt.Errorf("archive: zstd: %w", err)
-	}
-	return &Archive{db: db, enc: enc, dec: dec, now: time.Now}, nil
+	return &Archive{db: db, enc: enc, now: time.Now}, nil
 }
 
-// decode decompresses a stored or exported page. The decoder stops with an
-// error as soon as the output would pass the page limit (dxnet.MaxPageSize),
-// so a small crafted frame cannot unpack into gigabytes of memory.
-func (a *Archive) decode(comp []byte) ([]byte, error) {
-	raw, err := a.dec.DecodeAll(comp, nil)
-	if errors.Is(err, zstd.ErrDecoderSizeExceeded) || errors.Is(err, zstd.ErrWindowSizeExceeded) {
-		return nil, fmt.Errorf("it decompresses to more than the %d MB page limit", dxnet.MaxPageSize>>20)
-	}
+// maxWindow is the largest zstd window a page may ask the decoder for:
+// pages are at most dxnet.MaxPageSize, and the encoder here uses 8 MB.
+const maxWindow = 64 << 20
+
+// readers are streaming zstd decoders for decode, reused between pages.
+var readers = sync.Pool{New: func() any {
+	d, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true),
+		zstd.WithDecoderMaxWindow(maxWindow), zstd.WithDecoderMaxMemory(dxnet.MaxPageSize))
 	if err != nil {
+		return err
+	}
+	return d
+}}
+
+// decode decompresses a stored or exported page of the given raw size into
+// a buffer of exactly that size: a page over the page limit is refused
+// before decoding, and one that decodes to more than it says stops there.
+// So a small crafted frame never unpacks into more memory than its page
+// could hold (a 200 KB frame of 1 GB of zeros costs one read, not 1 GB).
+func (a *Archive) decode(comp []byte, size int64) ([]byte, error) {
+	if size < 0 || size > dxnet.MaxPageSize {
+		return nil, fmt.Errorf("%d bytes is over the %d MB page limit", size, dxnet.MaxPageSize>>20)
+	}
+	v := readers.Get()
+	d, ok := v.(*zstd.Decoder)
+	if !ok {
+		return nil, fmt.Errorf("zstd: %v", v)
+	}
+	defer readers.Put(d)
+	if err := d.Reset(bytes.NewReader(comp)); err != nil {
 		return nil, fmt.Errorf("cannot decompress: %w", err)
+	}
+	defer d.Reset(nil)
+	raw := make([]byte, size)
+	if _, err := io.ReadFull(d, raw); err != nil {
+		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+			return nil, fmt.Errorf("it decompresses to less than its size of %d bytes", size)
+		}
+		return nil, fmt.Errorf("cannot decompress: %w", err)
+	}
+	var one [1]byte
+	if n, _ := d.Read(one[:]); n > 0 {
+		limit := "its size"
+		if size == dxnet.MaxPageSize {
+			limit = "the page limit"
+		}
+		return nil, fmt.Errorf("it decompresses to more than %s of %d bytes (the %d MB page limit is checked while decoding)", limit, size, dxnet.MaxPageSize>>20)
 	}
 	return raw, nil
 }
@@ -74,7 +108,6 @@ func (a *Archive) decode(comp []byte) ([]byte, error) {
 // Close closes the archive.
 func (a *Archive) Close() error {
 	a.enc.Close()
-	a.dec.Close()
 	return a.db.Close()
 }
 

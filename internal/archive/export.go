@@ -369,7 +369,7 @@ func (a *Archive) checkExport(ep *exportPlayer, now time.Time) error {
 		if err := checkRegion(pg.Region); err != nil {
 			return fmt.Errorf("page %s: %v", pg.SHA256, err)
 		}
-		raw, err := a.decode(pg.Data)
+		raw, err := a.decode(pg.Data, pg.Size)
 		if err != nil {
 			return fmt.Errorf("page %s (%s): %v", pg.SHA256, pg.SourceName, err)
 		}
@@ -499,6 +499,9 @@ func checkRegion(r string) error {
 func (a *Archive) restoreOne(ctx context.Context, tx *storage.Tx, name string, ep exportPlayer, opt ImportOptions, res *Result) error {
 	pid, err := ensurePlayer(ctx, tx, name, ep.CreatedAt)
 	if err != nil {
+		return err
+	}
+	if err := tx.KeepEarlierCreation(ctx, pid, ep.CreatedAt); err != nil {
 		return err
 	}
 	// The file's rows must be of the player's in-game identity, as pages are.

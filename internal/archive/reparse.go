@@ -74,7 +74,7 @@ func (a *Archive) rederive(ctx context.Context, tx *storage.Tx, pid int64, rep *
 		if err != nil {
 			return err
 		}
-		raw, err := a.decode(comp)
+		raw, err := a.decode(comp, pg.Size)
 		if err != nil {
 			fail(fmt.Errorf("stored page %s: %w", pg.SHA256, err))
 			continue

@@ -66,7 +66,7 @@ func (a *Archive) Split(ctx context.Context, player string) (SplitReport, error)
 			if err != nil {
 				return err
 			}
-			raw, err := a.decode(comp)
+			raw, err := a.decode(comp, pg.Size)
 			if err != nil {
 				rep.Unread++
 				continue

@@ -1,0 +1,439 @@
+package archive
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/klauspost/compress/zstd"
+
+	"github.com/maiprobe/maiprobe/internal/dxnet"
+	"github.com/maiprobe/maiprobe/internal/maimai"
+	"github.com/maiprobe/maiprobe/internal/storage"
+)
+
+// These tests reproduce the attacks of issue 8 on the archive's one way in
+// (docs/security.md lists them with their defences).
+
+// exportOf exports a filled archive and decodes the file, for tests that
+// tamper with it.
+func exportOf(t *testing.T, a *Archive, players ...string) exportFile {
+	t.Helper()
+	var f exportFile
+	if err := json.Unmarshal(export(t, a, players...), &f); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func encode(t *testing.T, f exportFile) []byte {
+	t.Helper()
+	b, err := json.Marshal(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestSecurityExportOfSeveralPlayers: an export listing several players,
+// imported for one player (what a token's or login's import does), used to
+// write every player of the file: plays for another player, a new player,
+// a raised best. It is refused whole now.
+func TestSecurityExportOfSeveralPlayers(t *testing.T) {
+	ctx := context.Background()
+	src := openDB(t, "sqlite")
+	fillArchive(t, src) // alice and bob
+	file := exportOf(t, src, "alice", "bob")
+	// Bob's best raised, and a player the target archive does not have.
+	for i := range file.Players[1].Scores {
+		file.Players[1].Scores[i].Achievement = 1005000
+		file.Players[1].Scores[i].Rank = maimai.RankSSSP
+		file.Players[1].Scores[i].FC = maimai.AP
+	}
+	carol := file.Players[1]
+	carol.Name = "carol"
+	file.Players = append(file.Players, carol)
+	data := encode(t, file)
+
+	a := openDB(t, "sqlite")
+	fillArchive(t, a)
+	before := rowCounts(t, a)
+	res := a.Import(ctx, "alice", Source{Name: "export.json", Data: data})
+	if res.Status != Rejected || !errors.Is(res.Err, ErrIdentity) || !strings.Contains(res.Err.Error(), "holds 3 players") {
+		t.Fatalf("an export of 3 players imported for alice: %s %v, want rejected naming the players", res.Status, res.Err)
+	}
+	if after := rowCounts(t, a); !maps.Equal(before, after) {
+		t.Errorf("a rejected export changed the archive: %v → %v", before, after)
+	}
+	ps, _ := a.Players(ctx)
+	for _, p := range ps {
+		if p.Name == "carol" {
+			t.Error("the export created player carol")
+		}
+	}
+	// The command line restores them all only when told to.
+	if res := a.ImportWith(ctx, Source{Name: "export.json", Data: data}, ImportOptions{AllPlayers: true}); res.Status == Rejected {
+		t.Errorf("--all-players: %v", res.Err)
+	}
+}
+
+// TestSecurityRestoreRules: every restored row passes the sanity rules a
+// page import applies; a file breaking one is refused whole.
+func TestSecurityRestoreRules(t *testing.T) {
+	ctx := context.Background()
+	src := openDB(t, "sqlite")
+	fillArchive(t, src)
+	clean := exportOf(t, src, "alice")
+	for _, tc := range []struct {
+		name   string
+		tamper func(p *exportPlayer)
+		want   string
+	}{
+		{"a play at 150%", func(p *exportPlayer) { p.Plays[0].Achievement = 1500000 }, "achievement 150% is over 101%"},
+		{"a play's DX score over its max", func(p *exportPlayer) { p.Plays[0].DXScore = p.Plays[0].DXScoreMax + 1 }, "is over its max"},
+		{"a play's rank that does not match", func(p *exportPlayer) { p.Plays[0].Rank = maimai.RankSSSP }, "does not match achievement"},
+		{"a play in the future", func(p *exportPlayer) { p.Plays[0].PlayedAt = testNow.AddDate(1, 0, 0) }, "in the future"},
+		{"a play of no chart type", func(p *exportPlayer) { p.Plays[0].Type = "xx" }, "unknown chart type"},
+		{"a play of an unknown region", func(p *exportPlayer) { p.Plays[0].Region = "mars" }, "unknown region"},
+		{"six DX stars", func(p *exportPlayer) { p.Plays[0].DXStars = 6 }, "6 DX stars"},
+		{"a best at 101.5%", func(p *exportPlayer) {
+			p.Scores[0].Achievement, p.Scores[0].Rank = 1015000, maimai.RankSSSP
+		}, "achievement 101.5% is over 101%"},
+		{"a best's DX score over its max", func(p *exportPlayer) { p.Scores[0].DXScore = p.Scores[0].DXScoreMax + 500 }, "is over its max"},
+		{"a history step at 101.5%", func(p *exportPlayer) {
+			p.ScoreHistory[0].Achievement, p.ScoreHistory[0].Rank = 1015000, maimai.RankSSSP
+		}, "score history 1"},
+		{"a negative rating", func(p *exportPlayer) { p.Snapshots[0].Rating = -5 }, "negative rating"},
+		{"a photo before maimai DX", func(p *exportPlayer) { p.Photos[0].TakenAt = dxLaunch.AddDate(-1, 0, 0) }, "before maimai DX launched"},
+		{"a page over the size limit", func(p *exportPlayer) { p.Pages[0].Size = dxnet.MaxPageSize + 1 }, "page limit"},
+		{"a detail whose notes disagree with the DX max", func(p *exportPlayer) {
+			for i := range p.Plays {
+				if p.Plays[i].Detail != nil {
+					p.Plays[i].DXScoreMax += 3
+					p.Plays[i].DXScore = 0
+					return
+				}
+			}
+			t.Fatal("no play with a detail")
+		}, "notes of the judgement table"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var f exportFile
+			if err := json.Unmarshal(encode(t, clean), &f); err != nil {
+				t.Fatal(err)
+			}
+			tc.tamper(&f.Players[0])
+			a := openDB(t, "sqlite")
+			before := rowCounts(t, a)
+			res := a.Import(ctx, "alice", Source{Name: "export.json", Data: encode(t, f)})
+			if res.Status != Rejected || !strings.Contains(res.Err.Error(), tc.want) {
+				t.Fatalf("%s: %s %v, want rejected with %q", tc.name, res.Status, res.Err, tc.want)
+			}
+			if after := rowCounts(t, a); !maps.Equal(before, after) {
+				t.Errorf("a rejected export changed the archive: %v → %v", before, after)
+			}
+		})
+	}
+	// The untampered file restores.
+	a := openDB(t, "sqlite")
+	if res := a.Import(ctx, "alice", Source{Name: "export.json", Data: encode(t, clean)}); res.Status != Added {
+		t.Fatalf("clean export: %s %v", res.Status, res.Err)
+	}
+}
+
+// bombFrame is a zstd frame of n zero bytes; its header does not say how
+// large it is, so only counting while decoding can stop it.
+func bombFrame(t testing.TB, n int64) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	enc, err := zstd.NewWriter(&buf, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.CopyN(enc, zeros{}, n); err != nil {
+		t.Fatal(err)
+	}
+	if err := enc.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
+}
+
+// peakRSS reads the process's peak resident set size (VmHWM) in bytes.
+func peakRSS(t testing.TB) int64 {
+	t.Helper()
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		t.Skipf("no /proc/self/status: %v", err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return kb << 10
+		}
+	}
+	t.Fatal("no VmHWM in /proc/self/status")
+	return 0
+}
+
+// TestSecurityDecompressionBomb: a 330 KB export holding a zstd frame of
+// 1 GB of zeros took the server to 4.4 GB and stored a 1 GB page; reparse
+// later took 3.2 GB. Both run in a process of their own here, so its peak
+// RSS (VmHWM) measures them alone: it must stay under 300 MB.
+func TestSecurityDecompressionBomb(t *testing.T) {
+	if os.Getenv("MAIPROBE_BOMB_CHILD") != "" {
+		return // the child's own run of the parent; see bombChild
+	}
+	if _, err := os.Stat("/proc/self/status"); err != nil {
+		t.Skip("needs /proc/self/status to measure peak memory")
+	}
+	dir := t.TempDir()
+	frame := bombFrame(t, 1<<30)
+	t.Logf("a zstd frame of 1 GB of zeros is %d KB", len(frame)>>10)
+
+	// The export: a valid one-player file whose one page is the bomb.
+	f := exportFile{Format: exportFormat, Version: exportVersion, ExportedAt: testNow, Players: []exportPlayer{{
+		Name: "mallory", CreatedAt: testNow.Add(-time.Hour),
+		Pages: []exportPage{{SHA256: strings.Repeat("0", 64), Kind: "record", Region: "cn", SourceName: "bomb.html",
+			Size: 1 << 30, ObservedAt: testNow.Add(-time.Hour), ImportedAt: testNow.Add(-time.Hour), Compression: "zstd", Data: frame}},
+	}}}
+	exp := filepath.Join(dir, "bomb.json")
+	if err := os.WriteFile(exp, encode(t, f), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// The same file claiming a small size: the limit holds while decoding,
+	// not only on the size the file states.
+	f.Players[0].Pages[0].Size = 1000
+	lying := filepath.Join(dir, "lying.json")
+	if err := os.WriteFile(lying, encode(t, f), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ mode, file string }{{"restore", exp}, {"restore", lying}, {"reparse", ""}} {
+		t.Run(tc.mode+filepath.Base(tc.file), func(t *testing.T) {
+			cmd := exec.Command(os.Args[0], "-test.run=^TestSecurityBombChild$", "-test.v")
+			cmd.Env = append(os.Environ(), "MAIPROBE_BOMB_CHILD="+tc.mode, "MAIPROBE_BOMB_FILE="+tc.file,
+				"MAIPROBE_BOMB_DB="+filepath.Join(t.TempDir(), "a.db"), "MAIPROBE_BOMB_FRAME="+writeFrame(t, frame))
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				t.Fatalf("child: %v\n%s", err, out)
+			}
+			var rss int64
+			for _, line := range strings.Split(string(out), "\n") {
+				if v, ok := strings.CutPrefix(strings.TrimSpace(line), "peak-rss "); ok {
+					rss, _ = strconv.ParseInt(v, 10, 64)
+				}
+			}
+			t.Logf("peak RSS %d MB", rss>>20)
+			if rss == 0 || rss > 100<<20 { // the issue asks for under 300 MB; about 25 MB is normal
+				t.Errorf("peak RSS %d MB, want under 100 MB\n%s", rss>>20, out)
+			}
+		})
+	}
+}
+
+func writeFrame(t *testing.T, frame []byte) string {
+	p := filepath.Join(t.TempDir(), "frame.zst")
+	if err := os.WriteFile(p, frame, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestSecurityBombChild is the child process of
+// TestSecurityDecompressionBomb; it does nothing in a normal run.
+func TestSecurityBombChild(t *testing.T) {
+	mode := os.Getenv("MAIPROBE_BOMB_CHILD")
+	if mode == "" {
+		t.Skip("run by TestSecurityDecompressionBomb")
+	}
+	ctx := context.Background()
+	a, err := Open(ctx, os.Getenv("MAIPROBE_BOMB_DB"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	switch mode {
+	case "restore":
+		data, err := os.ReadFile(os.Getenv("MAIPROBE_BOMB_FILE"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := a.Import(ctx, "mallory", Source{Name: "bomb.json", Data: data})
+		if res.Status != Rejected || !strings.Contains(res.Err.Error(), "page limit") {
+			t.Fatalf("the bomb export: %s %v, want rejected over the page limit", res.Status, res.Err)
+		}
+		if c := rowCounts(t, a); c["pages"] != 0 {
+			t.Fatalf("the bomb stored %d pages", c["pages"])
+		}
+	case "reparse":
+		// A bomb stored before restores were bounded.
+		frame, err := os.ReadFile(os.Getenv("MAIPROBE_BOMB_FRAME"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = a.db.Update(ctx, func(tx *storage.Tx) error {
+			pid, err := tx.EnsurePlayer(ctx, "mallory", testNow)
+			if err != nil {
+				return err
+			}
+			_, err = tx.InsertPage(ctx, &storage.Page{PlayerID: pid, SHA256: strings.Repeat("0", 64), Kind: "record", Region: "cn",
+				Name: "bomb.html", Size: 1000, ObservedAt: testNow, ImportedAt: testNow, Compression: "zstd", Data: frame})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := a.Reparse(ctx, "mallory")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rep.Failed) != 1 || !strings.Contains(rep.Failed[0].Err.Error(), "page limit") {
+			t.Fatalf("reparse of a stored bomb: %+v, want it failed over the page limit", rep.Failed)
+		}
+	}
+	fmt.Printf("peak-rss %d\n", peakRSS(t))
+}
+
+// TestSecurityOtherPlayersPages: a page of another in-game player is
+// refused (nothing written) with a message naming both; a new player
+// name takes it.
+func TestSecurityOtherPlayersPages(t *testing.T) {
+	ctx := context.Background()
+	a := openDB(t, "sqlite")
+	intlHome := &dxnet.HomePage{Header: dxnet.Header{Kind: dxnet.KindHome, Region: maimai.Intl}, Profile: dxnet.Profile{Name: "ＭＩＮＴＹ", Rating: 9638}}
+	mustImport(t, a, "minty", "home.html", intlHome, Added)
+	cnRecord := window(0, 50) // another player's CN record page
+	before := rowCounts(t, a)
+	res := a.importPage(ctx, "minty", source(t, "record-cn.html", cnRecord), cnRecord)
+	if res.Status != Rejected || !errors.Is(res.Err, ErrIdentity) ||
+		!strings.Contains(res.Err.Error(), "a cn player") || !strings.Contains(res.Err.Error(), "ＭＩＮＴＹ") {
+		t.Fatalf("a CN record page for an intl player: %s %v, want refused naming both", res.Status, res.Err)
+	}
+	if after := rowCounts(t, a); !maps.Equal(before, after) {
+		t.Errorf("the refused page changed the archive: %v → %v", before, after)
+	}
+	// Another name of the same region: refused, unless it is a rename.
+	other := &dxnet.HomePage{Header: dxnet.Header{Kind: dxnet.KindHome, Region: maimai.Intl}, Profile: dxnet.Profile{Name: "ＲＩＮ", Rating: 100}}
+	if res := mustImport(t, a, "minty", "home-rin.html", other, Rejected); !strings.Contains(res.Err.Error(), "--renamed") {
+		t.Errorf("another name: %v, want the --renamed hint", res.Err)
+	}
+	renamed := a.importParsed(ctx, source(t, "home-rin.html", other), other, ImportOptions{Player: "minty", Renamed: true})
+	if renamed.Status != Added {
+		t.Fatalf("a confirmed rename: %s %v", renamed.Status, renamed.Err)
+	}
+	// Both names are the player's now, and the CN page goes to a new player.
+	mustImport(t, a, "minty", "home-again.html", &dxnet.HomePage{Header: dxnet.Header{Kind: dxnet.KindHome, Region: maimai.Intl},
+		Profile: dxnet.Profile{Name: "ＭＩＮＴＹ", Rating: 9700}}, Added)
+	mustImport(t, a, "schwi", "record-cn.html", cnRecord, Added)
+
+	// A friend code decides: another code is another player, whatever
+	// the name; the same code is the same player under a new name.
+	code := func(name, fc string) *dxnet.FriendCodePage {
+		return &dxnet.FriendCodePage{Header: dxnet.Header{Kind: dxnet.KindFriendCode, Region: maimai.CN}, Profile: dxnet.Profile{Name: name}, FriendCode: fc}
+	}
+	mustImport(t, a, "schwi", "fc.html", code("ＳＣＨＷＩ", "111"), Added)
+	mustImport(t, a, "schwi", "fc-other.html", code("ＳＣＨＷＩ", "222"), Rejected)
+	mustImport(t, a, "schwi", "fc-renamed.html", code("ＳＣＨＷＩ２", "111"), Added)
+}
+
+// TestSecurityAutoRoutes: with Auto each page goes to the player of its
+// in-game identity; pages that show no name go to the one player of their
+// region, and are refused when there are several.
+func TestSecurityAutoRoutes(t *testing.T) {
+	ctx := context.Background()
+	a := openDB(t, "sqlite")
+	auto := ImportOptions{Auto: true}
+	home := func(region maimai.Region, name string) *dxnet.HomePage {
+		return &dxnet.HomePage{Header: dxnet.Header{Kind: dxnet.KindHome, Region: region}, Profile: dxnet.Profile{Name: name, Rating: 1}}
+	}
+	imp := func(name string, p dxnet.Page, want Status) Result {
+		t.Helper()
+		res := a.importParsed(ctx, source(t, name, p), p, auto)
+		if res.Status != want {
+			t.Fatalf("%s: %s %v, want %s", name, res.Status, res.Err, want)
+		}
+		return res
+	}
+	if r := imp("cn-a.html", home(maimai.CN, "ＡＬＩＣＥ"), Added); r.Player != "ALICE" {
+		t.Errorf("first CN player went to %q, want ALICE", r.Player)
+	}
+	if r := imp("record.html", window(0, 10), Added); r.Player != "ALICE" {
+		t.Errorf("a CN record page with one CN player went to %q", r.Player)
+	}
+	if r := imp("intl.html", home(maimai.Intl, "ＡＬＩＣＥ"), Added); r.Player != "ALICE-intl" {
+		t.Errorf("the intl ＡＬＩＣＥ went to %q, want a player of her own", r.Player)
+	}
+	if r := imp("cn-b.html", home(maimai.CN, "ＢＯＢ"), Added); r.Player != "BOB" {
+		t.Errorf("BOB went to %q", r.Player)
+	}
+	r := imp("record-2.html", window(10, 20), Rejected)
+	if !errors.Is(r.Err, ErrIdentity) || !strings.Contains(r.Err.Error(), "several cn players") {
+		t.Errorf("a nameless CN page with two CN players: %v", r.Err)
+	}
+	// The folder's player settles it.
+	withFolder := auto
+	withFolder.Folder = dxnet.Owner{Region: maimai.CN, Name: "ＢＯＢ"}
+	p := window(10, 20)
+	if r := a.importParsed(ctx, source(t, "bob/record.html", p), p, withFolder); r.Status != Added || r.Player != "BOB" {
+		t.Errorf("a nameless page in BOB's folder: %s %q %v", r.Status, r.Player, r.Err)
+	}
+	// A login's own players only: never a new one, never someone else's.
+	own := ImportOptions{Auto: true, Candidates: []string{"BOB"}}
+	q := home(maimai.CN, "ＡＬＩＣＥ")
+	if r := a.importParsed(ctx, source(t, "alice-again.html", q), q, own); r.Status != Rejected || !errors.Is(r.Err, ErrIdentity) {
+		t.Errorf("ALICE's page through BOB's login: %s %v", r.Status, r.Err)
+	}
+}
+
+// TestSecurityPlayerNames: blank, control-character and slash names were
+// accepted as players (they appear in URLs and logs).
+func TestSecurityPlayerNames(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		ok   bool
+	}{
+		{"alice", true}, {"ＭＩＮＴＹ", true}, {"Cia~(・ω", true}, {"mai bot", true},
+		{"", false}, {" ", false}, {" alice", false}, {"alice\n", false}, {"a\x00b", false}, {"a\u200bb", false},
+		{"a/b", false}, {`a\b`, false}, {"..", false}, {strings.Repeat("x", MaxPlayerName+1), false}, {"\xff", false},
+	} {
+		err := ValidPlayerName(tc.name)
+		if (err == nil) != tc.ok {
+			t.Errorf("ValidPlayerName(%q) = %v, want ok=%v", tc.name, err, tc.ok)
+		}
+	}
+	a := openDB(t, "sqlite")
+	before := rowCounts(t, a)
+	for _, name := range []string{" ", "a\x07b", "x/y"} {
+		res := a.importPage(context.Background(), name, source(t, "r.html", window(0, 3)), window(0, 3))
+		if res.Status != Rejected || !errors.Is(res.Err, ErrPlayerName) {
+			t.Errorf("import for player %q: %s %v", name, res.Status, res.Err)
+		}
+	}
+	if after := rowCounts(t, a); !maps.Equal(before, after) {
+		t.Errorf("bad names changed the archive: %v → %v", before, after)
+	}
+}
