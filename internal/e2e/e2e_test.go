@@ -7,6 +7,7 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -62,10 +63,26 @@ func realPages(t *testing.T) []string {
 		fixtures.DXNet(t, "cn/record-mainetcn-1.html"),
 		fixtures.DXNet(t, "cn/home-mainetcn-1.html"),
 		dxnetTestdata(t, "playlogDetail-cn-dx.html"),
-		dxnetTestdata(t, "home-cn-2020.html"),
-		dxnetTestdata(t, "playerData-cn-2025.html"),
-		dxnetTestdata(t, "photo-jp-album.html"),
+		// An archive player takes one in-game player's pages: the
+		// synthetic player data and album, made ＳＣＨＷＩ's CN pages.
+		rewritten(t, "playerData-cn-2025.html", "ｍａｉｍａｉ", "ＳＣＨＷＩ"),
+		rewritten(t, "photo-jp-album.html", "maimaidx.jp", "maimai.wahlap.com"),
 	}
+}
+
+// rewritten is a copy of a synthetic page with old replaced by new, in a
+// folder of the test's (the same file name, so results name it alike).
+func rewritten(t *testing.T, name, old, new string) string {
+	t.Helper()
+	b, err := os.ReadFile(dxnetTestdata(t, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, bytes.ReplaceAll(b, []byte(old), []byte(new)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 const realSong = "Desperado Waltz"
@@ -79,8 +96,8 @@ func syntheticPages(t *testing.T) []string {
 		dxnetTestdata(t, "record-cn-mixed.html"),
 		dxnetTestdata(t, "playlogDetail-cn-dx.html"),
 		dxnetTestdata(t, "home-cn-2020.html"),
-		dxnetTestdata(t, "playerData-cn-2025.html"),
-		dxnetTestdata(t, "photo-jp-album.html"),
+		rewritten(t, "playerData-cn-2025.html", "ｍａｉｍａｉ", "ＹＧＺＺ"),
+		rewritten(t, "photo-jp-album.html", "maimaidx.jp", "maimai.wahlap.com"),
 	}
 }
 
@@ -123,6 +140,9 @@ func importInBrowser(t *testing.T, tb *tab, app string, files []string) {
 	bad := map[string]string{ // file → its reason
 		dxnetTestdata(t, "notdxnet-othersite.html"):    "not a maimai DX NET page",
 		fixtures.DXNet(t, "cn/error-bakapiano-1.html"): "not player data",
+		// Pages of other in-game players: another region, another name.
+		fixtures.DXNet(t, "intl/record-minty-1.html"):     "another player's page: this page is of an intl player",
+		fixtures.DXNet(t, "cn/friendCode-truerou-1.html"): "another player's page: this page is of the cn player Ｃｉａ～（・ω",
 	}
 	upload := append([]string(nil), files...)
 	for f := range bad {
