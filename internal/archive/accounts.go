@@ -144,6 +144,22 @@ func (a *Archive) AddUser(ctx context.Context, name, password, player string, fi
 	return u, err
 }
 
+// GrantPlayer lets an existing user own one more player (created when it
+// does not exist), e.g. their account on another server region.
+func (a *Archive) GrantPlayer(ctx context.Context, user, player string) error {
+	return a.db.Update(ctx, func(tx *storage.Tx) error {
+		u, err := tx.UserByName(ctx, user)
+		if err != nil {
+			return err
+		}
+		pid, err := ensurePlayer(ctx, tx, player, a.now())
+		if err != nil {
+			return err
+		}
+		return tx.GrantPlayer(ctx, u.ID, pid)
+	})
+}
+
 // SetPassword changes the user's password and ends all their sessions.
 func (a *Archive) SetPassword(ctx context.Context, name, password string) error {
 	if err := CheckPassword(password); err != nil {

@@ -36,6 +36,7 @@ type messages struct {
 	genUsage, genArgs, genEndBad, genEndFuture, genProgress, generated, genStored string
 
 	userUsage, userArgs, noUsers, userAdded, passwordChanged                string
+	userGranted                                                             string
 	noPassword, noTerminal, passwordPrompt, passwordAgain, passwordMismatch string
 
 	proxyUsage, proxyRemoteToken, proxyListening, proxyWeChat, proxyTLS, proxyCACreated, proxySaved, proxyFailed string
@@ -189,10 +190,12 @@ var zh = &messages{
 
 	userUsage: `管理网页版的登录用户。
   user add 名字      添加用户，拥有 --player 指定的玩家（不存在则创建）
+  user grant 名字    让已有用户也拥有 --player 指定的玩家（例如另一个地区的账号）
   user passwd 名字   修改密码（并让该用户的所有登录失效）
   user list          列出用户及其拥有的玩家
   --password-stdin   从标准输入的第一行读取密码（否则在终端提示输入，不回显）`,
-	userArgs:         "用法：maiprobe user add 名字 [--player 玩家] | user passwd 名字 | user list",
+	userArgs:         "用法：maiprobe user add 名字 [--player 玩家] | user grant 名字 --player 玩家 | user passwd 名字 | user list",
+	userGranted:      "用户 %s 现在也拥有玩家 %s",
 	noUsers:          "还没有用户。用 maiprobe user add 名字 添加，或按 maiprobe serve 日志里的设置链接创建。",
 	userAdded:        "已添加用户 %s（拥有玩家 %s）",
 	passwordChanged:  "已修改用户 %s 的密码",
@@ -420,10 +423,12 @@ site logins are stored encrypted with it and the server fetches players' pages o
 
 	userUsage: `Manage the web app's logins.
   user add NAME      add a user owning the --player player (created if missing)
+  user grant NAME    let an existing user own the --player player too (e.g. their account of another region)
   user passwd NAME   change a password (and end the user's sessions)
   user list          list users and the players they own
   --password-stdin   read the password from the first line of standard input (else ask on the terminal, without echo)`,
-	userArgs:         "usage: maiprobe user add NAME [--player P] | user passwd NAME | user list",
+	userArgs:         "usage: maiprobe user add NAME [--player P] | user grant NAME --player P | user passwd NAME | user list",
+	userGranted:      "user %s now owns player %s too",
 	noUsers:          "No users yet. Add one with maiprobe user add NAME, or through the setup URL in maiprobe serve's log.",
 	userAdded:        "added user %s (owns player %s)",
 	passwordChanged:  "changed the password of %s",

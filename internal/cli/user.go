@@ -19,7 +19,7 @@ func userCmd() *cmd {
 	var fromStdin bool
 	return &cmd{
 		name:  "user",
-		args:  "add|passwd|list [NAME]",
+		args:  "add|grant|passwd|list [NAME]",
 		usage: func(m *messages) string { return m.userUsage },
 		flags: func(fs *flag.FlagSet, _ *runCtx) {
 			fs.BoolVar(&fromStdin, "password-stdin", false, "")
@@ -36,11 +36,29 @@ func userCmd() *cmd {
 				return userList(ctx, c)
 			case (sub == "add" || sub == "passwd") && len(pos) == 2:
 				return userSetPassword(ctx, c, sub, pos[1], fromStdin)
+			case sub == "grant" && len(pos) == 2:
+				return userGrant(ctx, c, pos[1])
 			}
 			fmt.Fprintf(c.Stderr, "maiprobe user: %s\n", c.msg.userArgs)
 			return exitUsage
 		},
 	}
+}
+
+// userGrant lets a user own the --player player too.
+func userGrant(ctx context.Context, c *runCtx, name string) int {
+	a, err := openArchive(ctx, c)
+	if err != nil {
+		fmt.Fprintf(c.Stderr, "maiprobe user: %v\n", err)
+		return exitFail
+	}
+	defer a.Close()
+	if err := a.GrantPlayer(ctx, name, c.cfg.Player); err != nil {
+		fmt.Fprintf(c.Stderr, "maiprobe user: %v\n", err)
+		return exitFail
+	}
+	fmt.Fprintf(c.Stdout, c.msg.userGranted+"\n", name, c.cfg.Player)
+	return exitOK
 }
 
 func userList(ctx context.Context, c *runCtx) int {
