@@ -264,7 +264,7 @@ var zh = &messages{
 	kinds: map[dxnet.Kind]string{
 		dxnet.KindHome: "主页", dxnet.KindPlayerData: "玩家数据", dxnet.KindPhoto: "相册",
 		dxnet.KindRecord: "游玩记录", dxnet.KindPlaylogDetail: "游玩详情", dxnet.KindScores: "成绩列表",
-		dxnet.KindMusicDetail: "乐曲详情", dxnet.KindFriendCode: "好友代码", dxnet.KindError: "错误页",
+		dxnet.KindMusicDetail: "乐曲详情", dxnet.KindFriendCode: "好友代码", dxnet.KindFriend: "好友列表", dxnet.KindFriendVs: "好友对战", dxnet.KindError: "错误页",
 		dxnet.KindLogin: "登录页", dxnet.KindMaintenance: "维护页", archive.KindExport: "maiprobe 导出文件",
 	},
 
@@ -498,7 +498,7 @@ Load song data first with maiprobe songs sync, or charts have no constant and do
 	kinds: map[dxnet.Kind]string{
 		dxnet.KindHome: "home", dxnet.KindPlayerData: "player data", dxnet.KindPhoto: "album",
 		dxnet.KindRecord: "record", dxnet.KindPlaylogDetail: "play detail", dxnet.KindScores: "score list",
-		dxnet.KindMusicDetail: "music detail", dxnet.KindFriendCode: "friend code", dxnet.KindError: "error page",
+		dxnet.KindMusicDetail: "music detail", dxnet.KindFriendCode: "friend code", dxnet.KindFriend: "friend list", dxnet.KindFriendVs: "friend comparison", dxnet.KindError: "error page",
 		dxnet.KindLogin: "login page", dxnet.KindMaintenance: "maintenance page", archive.KindExport: "maiprobe export",
 	},
 
