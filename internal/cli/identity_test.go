@@ -62,7 +62,7 @@ func TestImportAutoRealPages(t *testing.T) {
 		"SCHWI":   "cn ＳＣＨＷＩ",   // home-mainetcn
 		"maibot♪": "cn ｍａｉｂｏｔ♪", // friendVs-bakapiano, its "you" side
 		"MINTY":   "intl ＭＩＮＴＹ", // playerData and ratingTargetMusic of minty
-		"jp":      "jp",          // musicLevel-jietng shows no name
+		"jp":      "jp",         // musicLevel-jietng shows no name
 	}
 	if len(got) != len(want) {
 		t.Errorf("players %v, want %v\n%s%s", got, want, out, errOut)
