@@ -13,6 +13,7 @@ import (
 	"github.com/klauspost/compress/zstd"
 
 	"github.com/maiprobe/maiprobe/internal/archive"
+	"github.com/maiprobe/maiprobe/internal/dxnet"
 	"github.com/maiprobe/maiprobe/internal/dxsite"
 )
 
@@ -142,7 +143,8 @@ func scratchPages(ctx context.Context, a *archive.Archive, player string) ([]scr
 	if err := json.Unmarshal(buf.Bytes(), &ex); err != nil {
 		return nil, fmt.Errorf("capture: read the fetched pages: %w", err)
 	}
-	dec, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1))
+	// Pages of its own scratch archive, bounded all the same (docs/security.md).
+	dec, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(dxnet.MaxPageSize))
 	if err != nil {
 		return nil, err
 	}

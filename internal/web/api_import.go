@@ -251,6 +251,9 @@ func (s *Server) readPages(r *http.Request) ([]archive.Source, int, string) {
 		if errors.As(err, &mb) {
 			return http.StatusRequestEntityTooLarge, fmt.Sprintf("the request is over the server's limit of %d bytes", s.cfg.MaxUpload)
 		}
+		if isTimeout(err) {
+			return http.StatusRequestTimeout, "the request body came too slowly or stopped; send it again on a better connection"
+		}
 		return http.StatusBadRequest, "cannot read the request: " + err.Error()
 	}
 	q := r.URL.Query()
