@@ -341,11 +341,17 @@ func (t *Tx) UnlinkedBests(ctx context.Context, playerID int64, region maimai.Re
 	return out, rows.Err()
 }
 
-// PlayerRegion is the region of the player's most recently saved page, or
-// ErrNotFound when the player has no page that names one.
+// PlayerRegion is the region the player is bound to (its in-game
+// player's), or, for a player of an archive made before players were
+// bound, the region of its most recently saved page; ErrNotFound when the
+// player has no page that names one.
 func (t *Tx) PlayerRegion(ctx context.Context, playerID int64) (maimai.Region, error) {
 	var r string
-	err := t.tx.QueryRowContext(ctx, t.d.rebind(`SELECT region FROM pages WHERE player_id = ? AND region <> ''
+	err := t.tx.QueryRowContext(ctx, t.d.rebind(`SELECT region FROM players WHERE id = ?`), playerID).Scan(&r)
+	if err == nil && r != "" {
+		return maimai.Region(r), nil
+	}
+	err = t.tx.QueryRowContext(ctx, t.d.rebind(`SELECT region FROM pages WHERE player_id = ? AND region <> ''
 		ORDER BY observed_at DESC, id DESC LIMIT 1`), playerID).Scan(&r)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", ErrNotFound
