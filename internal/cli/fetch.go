@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/maiprobe/maiprobe/internal/archive"
 	"github.com/maiprobe/maiprobe/internal/dxsite"
 	"github.com/maiprobe/maiprobe/internal/maimai"
 )
@@ -149,7 +150,7 @@ func printFetchReport(c *runCtx, rep dxsite.Report) {
 	l := rep.Loss
 	switch {
 	case l.Known:
-		fmt.Fprintf(c.Stdout, m.fetchLoss+"\n", rep.PlayCount, l.Waiting, dxsite.RecordWindow, l.SlotsLeft)
+		fmt.Fprintf(c.Stdout, m.fetchLoss+"\n", rep.PlayCount, l.Waiting, archive.RecordWindow, l.SlotsLeft)
 		if l.LostSince > 0 {
 			fmt.Fprintf(c.Stdout, m.fetchLostSince+"\n", l.LostSince)
 		}
@@ -160,7 +161,7 @@ func printFetchReport(c *runCtx, rep dxsite.Report) {
 		fmt.Fprintln(c.Stdout, m.fetchLossUnknown)
 	}
 	if rep.Album != nil {
-		fmt.Fprintf(c.Stdout, m.fetchAlbum+"\n", rep.Album.Waiting, dxsite.AlbumWindow, rep.Album.SlotsLeft)
+		fmt.Fprintf(c.Stdout, m.fetchAlbum+"\n", rep.Album.Waiting, archive.AlbumWindow, rep.Album.SlotsLeft)
 	}
 }
 

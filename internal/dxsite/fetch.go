@@ -96,8 +96,8 @@ type Report struct {
 	// PlayCount is the site's total play count (0 when not read).
 	PlayCount int `json:"play_count"`
 	// Loss is the loss meter as it stood before this fetch saved anything.
-	Loss  Loss       `json:"loss"`
-	Album *AlbumLoss `json:"album,omitempty"`
+	Loss  archive.Loss       `json:"loss"`
+	Album *archive.AlbumLoss `json:"album,omitempty"`
 }
 
 // fetcher is one run of Fetch.
@@ -319,7 +319,7 @@ func (f *fetcher) album(ctx context.Context) error {
 		for _, ph := range photos {
 			saved = append(saved, have[ph.ImageURL])
 		}
-		al := AlbumLossOf(saved)
+		al := archive.AlbumLossOf(saved)
 		f.rep.Album = &al
 	}
 	res := f.store(ctx, pg)
@@ -396,7 +396,7 @@ func (f *fetcher) record(ctx context.Context) error {
 	}
 	rec, _ := pg.Parsed.(*dxnet.RecordPage)
 	if rec != nil {
-		f.rep.Loss = LossOf(LossInput{PlayCount: f.playCount(), SavedThrough: f.savedThrough(rec, newest), Archived: archived})
+		f.rep.Loss = archive.LossOf(archive.LossInput{PlayCount: f.playCount(), SavedThrough: f.savedThrough(rec, newest), Archived: archived})
 	}
 	res := f.store(ctx, pg)
 	if ctx.Err() != nil {

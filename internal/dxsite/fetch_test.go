@@ -90,7 +90,7 @@ func testFetchSyntheticCN(t *testing.T, location string) {
 		t.Errorf("%d requests (site saw %d), want 63", rep.Requests, site.Requests(""))
 	}
 	// First fetch: 50 plays wait in the window, the 10 before are lost.
-	want := Loss{Known: true, Waiting: 50, SlotsLeft: 0, LostBefore: 10}
+	want := archive.Loss{Known: true, Waiting: 50, SlotsLeft: 0, LostBefore: 10}
 	if rep.Loss != want {
 		t.Errorf("loss %+v, want %+v", rep.Loss, want)
 	}
@@ -119,7 +119,7 @@ func testFetchSyntheticCN(t *testing.T, location string) {
 	if got := site.Requests("record/playlogDetail/") - before; got != 7 || rep.Added.Plays != 7 || rep.Added.Details != 7 {
 		t.Errorf("second fetch: %d detail requests, %d plays and %d details added; want 7 each", got, rep.Added.Plays, rep.Added.Details)
 	}
-	want = Loss{Known: true, Waiting: 7, SlotsLeft: 43, LostBefore: 10}
+	want = archive.Loss{Known: true, Waiting: 7, SlotsLeft: 43, LostBefore: 10}
 	if rep.Loss != want {
 		t.Errorf("second loss %+v, want %+v", rep.Loss, want)
 	}

@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"testing"
 
+	"github.com/maiprobe/maiprobe/internal/archive"
 	"github.com/maiprobe/maiprobe/internal/dxsite/fakesite"
 	"github.com/maiprobe/maiprobe/internal/fixtures"
 	"github.com/maiprobe/maiprobe/internal/maimai"
@@ -102,7 +103,7 @@ func TestFetchRealIntl(t *testing.T) {
 	if rep.Added.Scores != 630 || rep.Added.Snapshots != 2 {
 		t.Errorf("added %d scores, %d snapshots; want 630, 2", rep.Added.Scores, rep.Added.Snapshots)
 	}
-	want := Loss{Known: true, Waiting: 50, LostBefore: 552}
+	want := archive.Loss{Known: true, Waiting: 50, LostBefore: 552}
 	if rep.Loss != want {
 		t.Errorf("loss %+v, want %+v", rep.Loss, want)
 	}

@@ -1,4 +1,4 @@
-package dxsite
+package archive
 
 // RecordWindow is how many plays the site's record page keeps; AlbumWindow
 // how many photos the album keeps.

@@ -1,4 +1,4 @@
-package dxsite
+package archive
 
 import "testing"
 
