@@ -47,6 +47,9 @@ func (m *merger) derive(ctx context.Context, page dxnet.Page, pageID int64, obse
 	case *dxnet.ScoresPage:
 		return m.scores(ctx, p.Scores, "", "", observed, pageID)
 	case *dxnet.MusicDetailPage:
+		if err := noteJacket(ctx, m.tx, region, p.Title, p.Jacket); err != nil {
+			return err
+		}
 		return m.scores(ctx, p.Scores, p.Title, p.Genre, observed, pageID)
 	case *dxnet.HomePage:
 		return m.snapshot(ctx, page, p.Profile, p.Profile, observed, pageID)
@@ -126,6 +129,9 @@ func idxTime(idx string) (int64, error) {
 func (m *merger) plays(ctx context.Context, in []incoming, raise bool) error {
 	if len(in) == 0 {
 		return nil
+	}
+	if err := noteJackets(ctx, m.tx, in); err != nil {
+		return err
 	}
 	// Oldest first, so the score history is built in play order.
 	sort.SliceStable(in, func(i, j int) bool { return in[i].play.PlayedAt.Before(in[j].play.PlayedAt) })
