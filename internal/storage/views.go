@@ -20,8 +20,54 @@ type PlayFilter struct {
 	Type       maimai.ChartType
 	From, To   time.Time // played at or after From, before To
 	Rank       maimai.Rank
-	FC         maimai.FC
-	FS         maimai.FS
+	// FC and FS keep the plays with this mark or a higher one ("at
+	// least"): FC+ keeps AP and AP+, FS keeps FS+, FDX and FDX+.
+	FC maimai.FC
+	FS maimai.FS
+	// Levels keeps the plays whose chart's level is one of these labels:
+	// the song data's level of the chart the play is linked to (CN record
+	// pages show none), else the level the page showed.
+	Levels []string
+	// MinConstant and MaxConstant bound the constant (tenths, inclusive;
+	// 0 leaves a side open) of the chart the play is linked to, as the
+	// song data has it now; a play of a chart without a known constant
+	// fails either bound.
+	MinConstant, MaxConstant int
+}
+
+// Active reports whether the filter narrows the list at all.
+func (f PlayFilter) Active() bool {
+	return f.Title != "" || f.Difficulty != "" || f.Type != "" || !f.From.IsZero() || !f.To.IsZero() || f.Rank != "" ||
+		f.FC != "" || f.FS != "" || len(f.Levels) > 0 || f.MinConstant > 0 || f.MaxConstant > 0
+}
+
+// fcOrder and fsOrder are the marks lowest to highest, for "at least".
+var (
+	fcOrder = []maimai.FC{maimai.FCN, maimai.FCP, maimai.AP, maimai.APP}
+	fsOrder = []maimai.FS{maimai.Sync, maimai.FSN, maimai.FSP, maimai.FSD, maimai.FSDP}
+)
+
+// atLeast is v and every value after it in order, as query arguments;
+// nil when v is not in order.
+func atLeast[T comparable](order []T, v T) []any {
+	i := slices.Index(order, v)
+	if i < 0 {
+		return nil
+	}
+	var out []any
+	for _, x := range order[i:] {
+		out = append(out, x)
+	}
+	return out
+}
+
+// linkedChart is the FROM … WHERE of the chart a play p is linked to:
+// plays show no genre, so theirs is the link without one.
+const linkedChart = ` FROM chart_links l JOIN charts c ON c.id = l.chart_id
+	WHERE l.region = p.region AND l.title = p.title AND l.chart_type = p.chart_type AND l.difficulty = p.difficulty AND l.genre = ''`
+
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }
 
 // where is the filter as SQL conditions on plays p, with their arguments.
@@ -55,13 +101,30 @@ func (f PlayFilter) where(playerID int64) (string, []any) {
 		conds = append(conds, "p.score_rank = ?")
 		args = append(args, string(f.Rank))
 	}
-	if f.FC != "" {
-		conds = append(conds, "p.fc = ?")
-		args = append(args, string(f.FC))
+	for _, m := range []struct {
+		col  string
+		args []any
+	}{{"p.fc", atLeast(fcOrder, f.FC)}, {"p.fs", atLeast(fsOrder, f.FS)}} {
+		if len(m.args) > 0 {
+			conds = append(conds, m.col+" IN ("+placeholders(len(m.args))+")")
+			for _, a := range m.args {
+				args = append(args, fmt.Sprint(a))
+			}
+		}
 	}
-	if f.FS != "" {
-		conds = append(conds, "p.fs = ?")
-		args = append(args, string(f.FS))
+	if len(f.Levels) > 0 {
+		conds = append(conds, "COALESCE((SELECT NULLIF(c.level, '')"+linkedChart+"), p.level) IN ("+placeholders(len(f.Levels))+")")
+		for _, l := range f.Levels {
+			args = append(args, l)
+		}
+	}
+	if f.MinConstant > 0 || f.MaxConstant > 0 {
+		hi := f.MaxConstant
+		if hi <= 0 {
+			hi = 1 << 30
+		}
+		conds = append(conds, "(SELECT NULLIF(c.constant, 0)"+linkedChart+") BETWEEN ? AND ?")
+		args = append(args, max(f.MinConstant, 1), hi)
 	}
 	return strings.Join(conds, " AND "), args
 }
@@ -466,4 +529,86 @@ func (t *Tx) SnapshotsPage(ctx context.Context, playerID int64, kind string, off
 		out = append(out, s)
 	}
 	return out, rows.Err()
+}
+
+// PlayChartLinks returns the chart links of the given charts in region,
+// by chart: the link without a genre, which plays have, or else (a chart
+// seen only on score lists, which show genres) the first by genre. A
+// chart without any link is missing from the map.
+func (t *Tx) PlayChartLinks(ctx context.Context, region maimai.Region, charts []maimai.Chart) (map[maimai.Chart]ChartLink, error) {
+	out := make(map[maimai.Chart]ChartLink, len(charts))
+	const cols = "SELECT title, chart_type, difficulty, genre, COALESCE(chart_id, 0), status, reason, updated_at FROM chart_links "
+	collect := func(rows *sql.Rows, err error) error {
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			l := ChartLink{Region: region}
+			if err := rows.Scan(&l.Title, &l.Type, &l.Difficulty, &l.Genre, &l.ChartID, &l.Status, &l.Reason, &l.UpdatedAt); err != nil {
+				return err
+			}
+			l.UpdatedAt = l.UpdatedAt.UTC()
+			if _, ok := out[l.Chart]; !ok || l.Genre == "" {
+				out[l.Chart] = l
+			}
+		}
+		return rows.Err()
+	}
+	uniq := distinctCharts(charts)
+	var err error
+	if t.d.name == "sqlite" {
+		// Point lookups on the unique key, as in bestRows.
+		for _, c := range uniq {
+			if err = collect(t.query(ctx, cols+"WHERE region = ? AND title = ? AND chart_type = ? AND difficulty = ? ORDER BY genre",
+				string(region), c.Title, string(c.Type), string(c.Difficulty))); err != nil {
+				break
+			}
+		}
+	} else {
+		err = chartBatches(uniq, "", func(cond string, args []any) error {
+			return collect(t.queryOnce(ctx, cols+"WHERE region = ? AND ("+cond+") ORDER BY genre", append([]any{string(region)}, args...)...))
+		})
+	}
+	if err != nil {
+		return nil, fmt.Errorf("storage: find chart links: %w", err)
+	}
+	return out, nil
+}
+
+// ConstantsOf lists the constant history of the given charts by chart id,
+// each oldest first.
+func (t *Tx) ConstantsOf(ctx context.Context, chartIDs []int64) (map[int64][]ConstantRow, error) {
+	out := map[int64][]ConstantRow{}
+	ids := slices.Clone(chartIDs)
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	for len(ids) > 0 {
+		n := min(chartBatchSize, len(ids))
+		args := make([]any, n)
+		for i, id := range ids[:n] {
+			args[i] = id
+		}
+		ids = ids[n:]
+		rows, err := t.queryOnce(ctx, `SELECT id, chart_id, constant, level, source, first_seen, last_seen FROM chart_constants
+			WHERE chart_id IN (`+placeholders(n)+`) ORDER BY chart_id, first_seen, id`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("storage: list constant history: %w", err)
+		}
+		for rows.Next() {
+			var h ConstantRow
+			if err := rows.Scan(&h.ID, &h.ChartID, &h.Constant, &h.Level, &h.Source, &h.FirstSeen, &h.LastSeen); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("storage: list constant history: %w", err)
+			}
+			h.FirstSeen, h.LastSeen = h.FirstSeen.UTC(), h.LastSeen.UTC()
+			out[h.ChartID] = append(out[h.ChartID], h)
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, fmt.Errorf("storage: list constant history: %w", err)
+		}
+	}
+	return out, nil
 }

@@ -119,7 +119,12 @@ func viewSuite(t *testing.T, db *storage.DB) {
 			{"from", storage.PlayFilter{From: day2}, []string{"Link", "BREaK! BREaK! BREaK!"}},
 			{"to", storage.PlayFilter{To: day2}, []string{"Link", "100% Sugar_Rush", "Link"}},
 			{"rank", storage.PlayFilter{Rank: maimai.RankSS}, []string{"Link"}},
-			{"fc", storage.PlayFilter{FC: maimai.FCN}, []string{"Link", "100% Sugar_Rush"}},
+			// Marks are "at least": FC keeps FC+, AP and AP+; FS keeps FS+.
+			{"fc or better", storage.PlayFilter{FC: maimai.FCN}, []string{"BREaK! BREaK! BREaK!", "Link", "100% Sugar_Rush"}},
+			{"fc+ keeps ap", storage.PlayFilter{FC: maimai.FCP}, []string{"BREaK! BREaK! BREaK!"}},
+			{"ap+ only", storage.PlayFilter{FC: maimai.APP}, nil},
+			{"sync or better", storage.PlayFilter{FS: maimai.Sync}, []string{"Link", "BREaK! BREaK! BREaK!", "100% Sugar_Rush"}},
+			{"fs keeps fs+", storage.PlayFilter{FS: maimai.FSN}, []string{"BREaK! BREaK! BREaK!"}},
 			{"fs and title", storage.PlayFilter{FS: maimai.Sync, Title: "link"}, []string{"Link"}},
 		}
 		for _, tt := range tests {
@@ -250,6 +255,93 @@ func viewSuite(t *testing.T, db *storage.DB) {
 			}
 			if n != 3 || len(phs) != 2 || phs[0].ImageURL != "https://example.test/1.jpg" || phs[1].ImageURL != "https://example.test/0.jpg" {
 				t.Errorf("photos from offset 1 = %+v (count %d)", phs, n)
+			}
+			return nil
+		})
+	})
+	// Levels and constants come from the chart a play is linked to: Link's
+	// MASTER is 13+ (13.7) and BREaK's Re:MASTER 14 (14.2) in the song
+	// data; 100% Sugar_Rush is not linked, so only its page's level (none
+	// here) counts and it has no constant.
+	t.Run("level and constant", func(t *testing.T) {
+		err := db.Update(ctx, func(tx *storage.Tx) error {
+			for _, c := range []struct {
+				title    string
+				typ      maimai.ChartType
+				diff     maimai.Difficulty
+				level    string
+				constant int
+			}{{"Link", maimai.DX, maimai.Master, "13+", 137}, {"BREaK! BREaK! BREaK!", maimai.DX, maimai.ReMaster, "14", 142}} {
+				song := storage.SongRow{Region: maimai.CN, Key: c.title, Title: c.title, Type: c.typ, Source: "test", SyncedAt: viewBase}
+				if err := tx.InsertSong(ctx, &song); err != nil {
+					return err
+				}
+				ch := storage.ChartRow{SongID: song.ID, Difficulty: c.diff, Level: c.level, Constant: c.constant}
+				if err := tx.InsertChart(ctx, &ch); err != nil {
+					return err
+				}
+				l := storage.ChartLink{Region: maimai.CN, Chart: maimai.Chart{Title: c.title, Type: c.typ, Difficulty: c.diff},
+					ChartID: ch.ID, Status: "matched", UpdatedAt: viewBase}
+				if err := tx.SetChartLink(ctx, &l); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tests := []struct {
+			name   string
+			f      storage.PlayFilter
+			titles []string
+		}{
+			{"level 13+", storage.PlayFilter{Levels: []string{"13+"}}, []string{"Link", "Link", "Link"}},
+			{"levels 13+ to 14", storage.PlayFilter{Levels: []string{"13+", "14"}}, []string{"Link", "BREaK! BREaK! BREaK!", "Link", "Link"}},
+			{"level nobody has", storage.PlayFilter{Levels: []string{"12"}}, nil},
+			{"constant 13.5–13.9", storage.PlayFilter{MinConstant: 135, MaxConstant: 139}, []string{"Link", "Link", "Link"}},
+			{"constant from 14.0", storage.PlayFilter{MinConstant: 140}, []string{"BREaK! BREaK! BREaK!"}},
+			{"constant up to 14.2", storage.PlayFilter{MaxConstant: 142}, []string{"Link", "BREaK! BREaK! BREaK!", "Link", "Link"}},
+			{"constant and fc", storage.PlayFilter{MaxConstant: 137, FC: maimai.FCN}, []string{"Link"}},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				view(t, func(tx *storage.Tx) error {
+					ps, err := tx.FilterPlays(ctx, player, tt.f, 0, 50)
+					if err != nil {
+						return err
+					}
+					n, err := tx.CountFilteredPlays(ctx, player, tt.f)
+					if err != nil {
+						return err
+					}
+					var got []string
+					for _, p := range ps {
+						got = append(got, p.Title)
+					}
+					if fmt.Sprint(got) != fmt.Sprint(tt.titles) || n != len(tt.titles) {
+						t.Errorf("titles = %q (count %d), want %q", got, n, tt.titles)
+					}
+					return nil
+				})
+			})
+		}
+		view(t, func(tx *storage.Tx) error {
+			links, err := tx.PlayChartLinks(ctx, maimai.CN, []maimai.Chart{
+				{Title: "Link", Type: maimai.DX, Difficulty: maimai.Master}, {Title: "100% Sugar_Rush", Type: maimai.Std, Difficulty: maimai.Expert}})
+			if err != nil {
+				return err
+			}
+			l, ok := links[maimai.Chart{Title: "Link", Type: maimai.DX, Difficulty: maimai.Master}]
+			if len(links) != 1 || !ok || l.Status != "matched" || l.ChartID == 0 {
+				t.Errorf("links = %+v, want Link's only", links)
+			}
+			hist, err := tx.ConstantsOf(ctx, []int64{l.ChartID, l.ChartID})
+			if err != nil {
+				return err
+			}
+			if len(hist) != 0 {
+				t.Errorf("constant history = %+v, want none (the test stored none)", hist)
 			}
 			return nil
 		})
