@@ -85,3 +85,19 @@ func (t *Tx) PageData(ctx context.Context, id int64) ([]byte, error) {
 	}
 	return b, nil
 }
+
+// LatestPage returns the id, region and time of the player's newest page
+// of kind, or ErrNotFound.
+func (t *Tx) LatestPage(ctx context.Context, playerID int64, kind string) (Page, error) {
+	p := Page{PlayerID: playerID, Kind: kind}
+	err := t.tx.QueryRowContext(ctx, t.d.rebind(`SELECT id, region, observed_at FROM pages WHERE player_id = ? AND kind = ?
+		ORDER BY observed_at DESC, imported_at DESC LIMIT 1`), playerID, kind).Scan(&p.ID, &p.Region, &p.ObservedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Page{}, ErrNotFound
+	}
+	if err != nil {
+		return Page{}, fmt.Errorf("storage: find page: %w", err)
+	}
+	p.ObservedAt = p.ObservedAt.UTC()
+	return p, nil
+}
