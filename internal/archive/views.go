@@ -9,6 +9,7 @@ import (
 
 	"github.com/maiprobe/maiprobe/internal/dxnet"
 	"github.com/maiprobe/maiprobe/internal/maimai"
+	"github.com/maiprobe/maiprobe/internal/songs"
 	"github.com/maiprobe/maiprobe/internal/storage"
 )
 
@@ -23,6 +24,8 @@ type StoredPlay struct {
 	// HasDetail says a detail page is stored, also in lists, which leave
 	// the detail itself out to stay fast.
 	HasDetail bool `json:"has_detail"`
+	// Info is the chart's level, constant and ratings from the song data.
+	Info ChartInfo `json:"chart_info"`
 }
 
 // PlayFilter narrows a list of plays; zero fields do not filter.
@@ -30,13 +33,64 @@ type PlayFilter struct {
 	Title      string // substring of the title, any case
 	Difficulty maimai.Difficulty
 	Type       maimai.ChartType
-	From, To   time.Time // played at or after From, before To
-	Rank       maimai.Rank
-	FC         maimai.FC
-	FS         maimai.FS
+	From, To   time.Time   // played at or after From, before To
+	Rank       maimai.Rank // exactly this rank
+	// FC and FS keep plays with this mark or a higher one: FC+ keeps AP
+	// and AP+, FS keeps FS+, FDX and FDX+ (the order of maimai's marks).
+	FC maimai.FC
+	FS maimai.FS
+	// MinLevel and MaxLevel bound the chart's level label (inclusive, in
+	// the game's order: 13 < 13+ < 14); the level is the song data's, else
+	// the one the page showed. One alone leaves the other side open.
+	MinLevel, MaxLevel string
+	// MinConstant and MaxConstant bound the chart's constant as the song
+	// data has it now (inclusive); a chart without a known constant fails
+	// either bound.
+	MinConstant, MaxConstant songs.Constant
 }
 
-func (f PlayFilter) storage() storage.PlayFilter { return storage.PlayFilter(f) }
+// Active reports whether the filter narrows the list at all.
+func (f PlayFilter) Active() bool { return f != PlayFilter{} }
+
+func (f PlayFilter) storage() storage.PlayFilter {
+	out := storage.PlayFilter{Title: f.Title, Difficulty: f.Difficulty, Type: f.Type, From: f.From, To: f.To, Rank: f.Rank,
+		FC: f.FC, FS: f.FS, MinConstant: int(f.MinConstant), MaxConstant: int(f.MaxConstant)}
+	if f.MinLevel != "" || f.MaxLevel != "" {
+		out.Levels = levelsBetween(f.MinLevel, f.MaxLevel)
+	}
+	return out
+}
+
+// levelLabels are the level labels of maimai DX charts, lowest first.
+var levelLabels = func() []string {
+	var out []string
+	for n := 1; n <= 15; n++ {
+		out = append(out, fmt.Sprint(n))
+		if n >= 7 && n < 15 {
+			out = append(out, fmt.Sprint(n)+"+")
+		}
+	}
+	return out
+}()
+
+// LevelLabels lists the level labels charts have, lowest first: what a
+// level filter offers.
+func LevelLabels() []string { return append([]string(nil), levelLabels...) }
+
+// levelsBetween lists the level labels from lo to hi (inclusive; "" is
+// open), at least one label so that a range no chart has matches nothing.
+func levelsBetween(lo, hi string) []string {
+	var out []string
+	for _, l := range levelLabels {
+		if (lo == "" || !levelLess(l, lo)) && (hi == "" || !levelLess(hi, l)) {
+			out = append(out, l)
+		}
+	}
+	if len(out) == 0 {
+		out = []string{"none"}
+	}
+	return out
+}
 
 // PlayList is one page of a filtered list of plays.
 type PlayList struct {
@@ -83,7 +137,8 @@ func (a *Archive) view(ctx context.Context, player string, fn func(tx *storage.T
 // them after skipping offset, and how many match in all.
 func (a *Archive) ListPlays(ctx context.Context, player string, f PlayFilter, offset, limit int) (PlayList, error) {
 	var out PlayList
-	err := a.view(ctx, player, func(tx *storage.Tx, id int64) error {
+	err := a.viewCharts(ctx, player, func(tx *storage.Tx, id int64, strict bool) error {
+		out = PlayList{}
 		var err error
 		if out.Total, err = tx.CountFilteredPlays(ctx, id, f.storage()); err != nil {
 			return err
@@ -92,8 +147,15 @@ func (a *Archive) ListPlays(ctx context.Context, player string, f PlayFilter, of
 		if err != nil {
 			return err
 		}
-		out.Plays, err = storedPlays(rows)
-		return err
+		if out.Plays, err = storedPlays(rows); err != nil {
+			return err
+		}
+		lk, err := a.lookupCharts(ctx, tx, id, playRefs(out.Plays), strict)
+		if err != nil {
+			return err
+		}
+		lk.annotate(out.Plays)
+		return nil
 	})
 	return out, err
 }
@@ -227,7 +289,8 @@ func changes(ctx context.Context, tx *storage.Tx, player int64, plays []StoredPl
 // best of its chart before it.
 func (a *Archive) Diff(ctx context.Context, player string, f PlayFilter, offset, limit int) (DiffList, error) {
 	var out DiffList
-	err := a.view(ctx, player, func(tx *storage.Tx, id int64) error {
+	err := a.viewCharts(ctx, player, func(tx *storage.Tx, id int64, strict bool) error {
+		out = DiffList{}
 		var err error
 		if out.Total, err = tx.CountFilteredPlays(ctx, id, f.storage()); err != nil {
 			return err
@@ -244,6 +307,11 @@ func (a *Archive) Diff(ctx context.Context, player string, f PlayFilter, offset,
 		if err != nil {
 			return err
 		}
+		lk, err := a.lookupCharts(ctx, tx, id, playRefs(plays), strict)
+		if err != nil {
+			return err
+		}
+		lk.annotate(plays)
 		for i, p := range plays {
 			out.Rows = append(out.Rows, DiffRow{StoredPlay: p, Change: chs[i]})
 		}
@@ -304,7 +372,8 @@ func (a *Archive) Visits(ctx context.Context, player string, gap time.Duration, 
 		gap = DefaultVisitGap
 	}
 	var out VisitList
-	err := a.view(ctx, player, func(tx *storage.Tx, id int64) error {
+	err := a.viewCharts(ctx, player, func(tx *storage.Tx, id int64, strict bool) error {
+		out = VisitList{}
 		minutes, err := tx.PlayMinutes(ctx, id)
 		if err != nil {
 			return err
@@ -319,9 +388,33 @@ func (a *Archive) Visits(ctx context.Context, player string, gap time.Duration, 
 			}
 			out.Visits = append(out.Visits, s)
 		}
-		return nil
+		return annotateVisits(ctx, a, tx, id, strict, out.Visits)
 	})
 	return out, err
+}
+
+// annotateVisits fills the chart info of the visits' new bests with one
+// lookup.
+func annotateVisits(ctx context.Context, a *Archive, tx *storage.Tx, player int64, strict bool, vs []Visit) error {
+	var refs []chartRef
+	for _, v := range vs {
+		for _, d := range v.NewBests {
+			refs = append(refs, chartRef{d.Region, d.Chart})
+		}
+	}
+	if len(refs) == 0 {
+		return nil
+	}
+	lk, err := a.lookupCharts(ctx, tx, player, refs, strict)
+	if err != nil {
+		return err
+	}
+	for _, v := range vs {
+		for i := range v.NewBests {
+			lk.play(&v.NewBests[i].StoredPlay)
+		}
+	}
+	return nil
 }
 
 func visit(ctx context.Context, tx *storage.Tx, player int64, sp span) (Visit, error) {
@@ -392,6 +485,9 @@ func visit(ctx context.Context, tx *storage.Tx, player int64, sp span) (Visit, e
 // ChartView is everything the archive has on one chart of a player.
 type ChartView struct {
 	maimai.Chart
+	// Info is the chart's level and today's constant from the song data,
+	// and the rating of the player's best on it.
+	Info     ChartInfo
 	Best     *storage.BestScore // nil when no best is stored
 	Plays    []DiffRow          // every play, oldest first, with its change
 	History  []storage.ScoreStep
@@ -401,8 +497,9 @@ type ChartView struct {
 // Chart returns one chart's best, every play and the score history; a
 // chart the player has neither played nor scored is ErrNotFound.
 func (a *Archive) Chart(ctx context.Context, player string, c maimai.Chart) (ChartView, error) {
-	v := ChartView{Chart: c}
-	err := a.view(ctx, player, func(tx *storage.Tx, id int64) error {
+	var v ChartView
+	err := a.viewCharts(ctx, player, func(tx *storage.Tx, id int64, strict bool) error {
+		v = ChartView{Chart: c}
 		b, err := tx.ChartBest(ctx, id, c)
 		if err == nil {
 			v.Best = &b
@@ -429,6 +526,28 @@ func (a *Archive) Chart(ctx context.Context, player string, c maimai.Chart) (Cha
 		if v.Best == nil && !v.HasPlays {
 			return fmt.Errorf("chart %s: %w", c.Title, storage.ErrNotFound)
 		}
+		// The region of the chart's plays, else the player's.
+		region, level := maimai.Region(""), ""
+		if v.HasPlays {
+			region, level = plays[len(plays)-1].Region, plays[len(plays)-1].Level
+		} else if region, err = tx.PlayerRegion(ctx, id); err != nil && !isNotFound(err) {
+			return err
+		}
+		if v.Best != nil && v.Best.Level != "" {
+			level = v.Best.Level
+		}
+		if region == "" {
+			v.Info = ChartInfo{Level: level}
+			return nil
+		}
+		lk, err := a.lookupCharts(ctx, tx, id, []chartRef{{region, c}}, strict && v.HasPlays)
+		if err != nil {
+			return err
+		}
+		v.Info = lk.chart(region, c, level)
+		for i := range v.Plays {
+			lk.play(&v.Plays[i].StoredPlay)
+		}
 		return nil
 	})
 	return v, err
@@ -454,8 +573,15 @@ func (a *Archive) PlayByID(ctx context.Context, player string, id int64) (PlayVi
 	if err != nil {
 		return v, err
 	}
-	v.Chart, err = a.Chart(ctx, player, v.Play.Chart)
-	return v, err
+	if v.Chart, err = a.Chart(ctx, player, v.Play.Chart); err != nil {
+		return v, err
+	}
+	for _, p := range v.Chart.Plays {
+		if p.ID == v.Play.ID {
+			v.Play.Info = p.Info
+		}
+	}
+	return v, nil
 }
 
 // Snapshot is a saved profile: the page it came from and what it showed.
@@ -582,7 +708,8 @@ type Overview struct {
 // index and the latest visit is found from the newest plays backwards.
 func (a *Archive) Overview(ctx context.Context, player string, recent int) (Overview, error) {
 	var o Overview
-	err := a.view(ctx, player, func(tx *storage.Tx, id int64) error {
+	err := a.viewCharts(ctx, player, func(tx *storage.Tx, id int64, strict bool) error {
+		o = Overview{}
 		rows, err := tx.FilterPlays(ctx, id, storage.PlayFilter{}, 0, recent)
 		if err != nil {
 			return err
@@ -590,6 +717,11 @@ func (a *Archive) Overview(ctx context.Context, player string, recent int) (Over
 		if o.Recent, err = storedPlays(rows); err != nil {
 			return err
 		}
+		lk, err := a.lookupCharts(ctx, tx, id, playRefs(o.Recent), strict)
+		if err != nil {
+			return err
+		}
+		lk.annotate(o.Recent)
 		if o.Points, err = tx.SnapshotPoints(ctx, id); err != nil {
 			return err
 		}
@@ -630,7 +762,7 @@ func (a *Archive) Overview(ctx context.Context, player string, recent int) (Over
 			return err
 		}
 		o.Latest = &v
-		return nil
+		return annotateVisits(ctx, a, tx, id, strict, []Visit{v})
 	})
 	return o, err
 }
