@@ -8,8 +8,8 @@ import (
 type profileCard struct {
 	Name, Band, Trophy, TrophyColor string
 	Rating, RatingMax, Stars        int
-	CourseRank, ClassRank, Grade    string // codes of the site's rank images (05, S 12)
-	// The image file names, shown on hover: the codes' only source.
+	CourseRank, ClassRank, Grade    string // rank names (rankLabel): 真二段, S5, or the code of an unknown image
+	// The image file names, shown on hover: the names' source.
 	CourseRankFile, ClassRankFile, GradeFile string
 	Icon, Comment, When                      string
 }
@@ -19,11 +19,12 @@ type profileCard struct {
 type overviewView struct {
 	Name    string
 	Count   int
+	Loss    lossView
 	Profile *profileCard
 	Rating  chartData // rating over time (snapshots)
 	Plays   chartData // plays per month (archive) and the site's play count (snapshots)
 	Latest  *visitView
-	Recent  []playRow // the latest plays
+	Recent  []scoreCard // the latest plays
 }
 
 // overviewPageSize is how many of the latest plays the overview lists.
@@ -37,10 +38,16 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := overviewView{Name: player, Count: o.Plays}
+	m, err := s.archive.LossMeter(r.Context(), player)
+	if err != nil {
+		s.archiveFail(w, r, err)
+		return
+	}
+	v.Loss = newLossView(r, m, s.now())
 	if p := o.Profile; p != nil {
 		v.Profile = &profileCard{Name: p.Name, Band: p.RatingBand, Trophy: p.Trophy, TrophyColor: p.TrophyColor, Rating: p.Rating,
-			RatingMax: p.RatingMax, Stars: p.Stars, CourseRank: rankCode(p.CourseRank, "course_rank_"), ClassRank: rankCode(p.ClassRank, "class_rank_"),
-			Grade: rankCode(p.Grade, "grade_"), CourseRankFile: p.CourseRank, ClassRankFile: p.ClassRank, GradeFile: p.Grade,
+			RatingMax: p.RatingMax, Stars: p.Stars, CourseRank: rankLabel(r, p.CourseRank), ClassRank: rankLabel(r, p.ClassRank),
+			Grade: rankLabel(r, p.Grade), CourseRankFile: p.CourseRank, ClassRankFile: p.ClassRank, GradeFile: p.Grade,
 			Comment: p.Comment, When: localTime(p.ObservedAt, p.Region)}
 		if v.Profile.Band == "" {
 			v.Profile.Band = ratingBand(p.Rating)
@@ -65,7 +72,7 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request) {
 		v.Latest = &lv
 	}
 	for _, p := range o.Recent {
-		v.Recent = append(v.Recent, newPlayRow(player, p))
+		v.Recent = append(v.Recent, playCard(player, p))
 	}
 	s.render(w, r, http.StatusOK, "overview", v)
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/maiprobe/maiprobe/internal/archive"
 	"github.com/maiprobe/maiprobe/internal/maimai"
+	"github.com/maiprobe/maiprobe/internal/rating"
 )
 
 // ratingRow is one chart of a rating table.
@@ -22,6 +23,7 @@ type ratingRow struct {
 	// smallest achievement that raises its rating, and the rating there.
 	NextAchievement string
 	NextRating      int
+	Card            scoreCard // the same chart as a score card
 }
 
 // ratingView is the player's rating computed from the archive.
@@ -47,7 +49,7 @@ type ratingPoint struct {
 // comparedPoints is how many points with a site rating the table shows.
 const comparedPoints = 20
 
-func newRatingRow(player string, n int, e archive.RatingEntry) ratingRow {
+func newRatingRow(player string, n int, e archive.RatingEntry, rules *rating.Rules) ratingRow {
 	row := ratingRow{N: n, Title: e.Title, Type: label(string(e.Type)), Diff: label(string(e.Difficulty)), DiffKey: string(e.Difficulty),
 		Level: e.Level, Achievement: e.Achievement.String() + "%", Rank: markLabel(string(e.Rank)), FC: markLabel(string(e.FC)),
 		FS: markLabel(string(e.FS)), Rating: e.Rating}
@@ -58,6 +60,7 @@ func newRatingRow(player string, n int, e archive.RatingEntry) ratingRow {
 	if e.Next != nil {
 		row.NextAchievement, row.NextRating = e.Next.Achievement.String()+"%", e.Next.Rating
 	}
+	row.Card = entryCard(player, n, e, rules)
 	return row
 }
 
@@ -84,14 +87,15 @@ func (s *Server) rating(w http.ResponseWriter, r *http.Request) {
 	}
 	v = ratingView{Known: true, Total: pr.Total, NewTotal: pr.NewTotal, OldTotal: pr.OldTotal, Band: ratingBand(pr.Total),
 		Version: pr.Version, Unmatched: pr.Unmatched, Bests: pr.Bests}
+	rules := rulesAt(pr.Region, pr.At)
 	for i, e := range pr.New {
-		v.New = append(v.New, newRatingRow(player, i+1, e))
+		v.New = append(v.New, newRatingRow(player, i+1, e, rules))
 	}
 	for i, e := range pr.Old {
-		v.Old = append(v.Old, newRatingRow(player, i+1, e))
+		v.Old = append(v.Old, newRatingRow(player, i+1, e, rules))
 	}
-	for i, e := range pr.Unknown {
-		v.Unknown = append(v.Unknown, newRatingRow(player, i+1, e))
+	for _, e := range pr.Unknown {
+		v.Unknown = append(v.Unknown, newRatingRow(player, 0, e, rules))
 	}
 	// A saved page's time shows in its own region's clock, as on the
 	// profile page, even when the player's latest pages are of another.

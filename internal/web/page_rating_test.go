@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -16,15 +15,13 @@ import (
 	"github.com/maiprobe/maiprobe/internal/songs"
 )
 
-var ratingRowRE = regexp.MustCompile(`(?s)<td class="title"><a [^>]*>([^<]*)</a>.*<td class="num constant">([^<]*)</td>.*<td class="num chart-rating">(\d+)</td>\s*<td class="next">([^<]*)</td>`)
-
 // ratingRows reads title, constant, rating and next step off the rating
-// tables of a page.
+// cards of a page (those with a rating: the B50).
 func ratingRows(body string) [][]string {
 	var out [][]string
-	for _, row := range strings.Split(body, "</tr>") {
-		if m := ratingRowRE.FindStringSubmatch(row); m != nil {
-			out = append(out, m[1:])
+	for _, c := range cards(body) {
+		if r := cardField(c, "chart-rating"); r != "" {
+			out = append(out, []string{cardField(c, "title"), cardField(c, "constant"), r, cardField(c, "next")})
 		}
 	}
 	return out
@@ -86,7 +83,7 @@ func TestRatingHistoryBesideSite(t *testing.T) {
 	if site == nil {
 		t.Fatalf("no point with a site rating in %+v", pts)
 	}
-	row := "<td class=\"num\">" + strconv.Itoa(site.Computed) + "</td><td class=\"num\">" + strconv.Itoa(site.Site) + "</td>"
+	row := `<td class="num" data-label="计算值">` + strconv.Itoa(site.Computed) + `</td><td class="num" data-label="官网">` + strconv.Itoa(site.Site) + "</td>"
 	if !strings.Contains(body, row) {
 		t.Errorf("the comparison lacks %q", row)
 	}
@@ -145,7 +142,7 @@ func TestRatingRealCN(t *testing.T) {
 	}
 	// The home page showed 14374; two record pages hold only the latest
 	// plays, so the computed rating is lower.
-	if !strings.Contains(body, `<td class="num">10714</td><td class="num">14374</td><td class="num">-3660</td>`) {
+	if !strings.Contains(body, `<td class="num" data-label="计算值">10714</td><td class="num" data-label="官网">14374</td><td class="num" data-label="差值">-3660</td>`) {
 		t.Error("the site's 14374 is not beside the computed 10714")
 	}
 }

@@ -20,6 +20,7 @@ type targetRow struct {
 	Need                              string // "+0.2500%"
 	Gain                              int
 	PerTenth                          string // gain per 0.1% of achievement
+	Card                              scoreCard
 }
 
 // targetsView is the charts where a small gain in achievement raises the
@@ -52,6 +53,7 @@ func (s *Server) targets(w http.ResponseWriter, r *http.Request) {
 			GoalRating: x.Goal.Rating, Need: signedAchievement(x.Need), Gain: x.Gain,
 			PerTenth: fmt.Sprintf("%.2f", float64(x.Gain)*1000/float64(x.Need))}
 		row.ChartURL = chartPath(player, maimai.Chart{Title: x.Title, Type: x.Type, Difficulty: x.Difficulty})
+		row.Card = entryCard(player, 0, x.RatingEntry, nil)
 		v.Rows = append(v.Rows, row)
 	}
 	s.render(w, r, http.StatusOK, "targets", v)

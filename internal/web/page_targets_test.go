@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -13,16 +12,13 @@ import (
 	"github.com/maiprobe/maiprobe/internal/songs"
 )
 
-var targetRowRE = regexp.MustCompile(`(?s)<td class="title"><a [^>]*>([^<]*)</a>.*<td>([^<]*?)(?: <span class="badge">([^<]*)</span>)?</td>.*<td class="num goal">([^<]*)</td>\s*<td class="num need">([^<]*)</td>\s*<td class="num gain">([^<]*)</td>`)
-
 // targetRows reads title, table, outside badge, goal, need and gain off
-// the targets page.
+// the targets page's cards.
 func targetRows(body string) [][]string {
 	var out [][]string
-	for _, row := range strings.Split(body, "</tr>") {
-		if m := targetRowRE.FindStringSubmatch(row); m != nil {
-			out = append(out, m[1:])
-		}
+	for _, part := range strings.Split(body, `<div class="target-card">`)[1:] {
+		out = append(out, []string{cardField(part, "title"), strings.TrimSpace(cardField(part, "table")), cardField(part, "badge"),
+			cardField(part, "goal"), cardField(part, "need"), cardField(part, "gain")})
 	}
 	return out
 }

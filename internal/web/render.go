@@ -9,11 +9,13 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"strings"
 )
 
-// Templates: layout.html holds the page frame and the shared partials;
-// every other file is one page that defines "title" and "content".
+// Templates: layout.html holds the page frame and its partials, cards.html
+// the score card's; every other file is one page that defines "title" and
+// "content".
 //
 //go:embed templates/*.html
 var templateFS embed.FS
@@ -40,10 +42,13 @@ type pageTemplate struct{ t *template.Template }
 // link, form action and asset, so the base path is never forgotten.
 func (s *Server) funcs(c catalogue) template.FuncMap {
 	return template.FuncMap{
-		"t":     c.translate,
-		"url":   s.url,
-		"asset": s.assets.url(s.cfg.BasePath),
-		"add":   func(a, b int) int { return a + b },
+		"t":       c.translate,
+		"url":     s.url,
+		"asset":   s.assets.url(s.cfg.BasePath),
+		"jacket":  s.jacketURL,
+		"icon":    s.icon,
+		"iconURL": s.iconURL,
+		"add":     func(a, b int) int { return a + b },
 	}
 }
 
@@ -72,6 +77,10 @@ func (s *Server) url(format string, args ...any) string {
 	return s.cfg.BasePath + fmt.Sprintf(format, esc...)
 }
 
+// partials are the template files that are no page: they are parsed
+// into every page.
+var partials = []string{"layout", "cards", "rows"}
+
 // loadTemplates parses every page with the layout, once per language
 // (each with its own t), so a broken template stops the server at start.
 func (s *Server) loadTemplates() (map[string]map[string]*pageTemplate, error) {
@@ -85,14 +94,16 @@ func (s *Server) loadTemplates() (map[string]map[string]*pageTemplate, error) {
 	}
 	out := map[string]map[string]*pageTemplate{}
 	for _, l := range langs {
-		base, err := template.New("layout.html").Funcs(s.funcs(cats[l])).ParseFS(templateFS, "templates/layout.html")
-		if err != nil {
-			return nil, fmt.Errorf("web: template layout.html: %w", err)
+		base := template.New("layout.html").Funcs(s.funcs(cats[l]))
+		for _, p := range partials {
+			if _, err := base.ParseFS(templateFS, "templates/"+p+".html"); err != nil {
+				return nil, fmt.Errorf("web: template %s.html: %w", p, err)
+			}
 		}
 		out[l] = map[string]*pageTemplate{}
 		for _, f := range files {
 			name := strings.TrimSuffix(path.Base(f), ".html")
-			if name == "layout" {
+			if slices.Contains(partials, name) {
 				continue
 			}
 			t, err := template.Must(base.Clone()).ParseFS(templateFS, f)

@@ -626,7 +626,7 @@ func TestOverviewPages(t *testing.T) {
 	if n < 2 {
 		t.Fatalf("the record page gave %d plays", n)
 	}
-	rows := regexp.MustCompile(`<td class="title">`)
+	rows := regexp.MustCompile(`<article class="score-card`)
 	b := ap.browser()
 	first := b.get("/p/default/")
 	if got := len(rows.FindAllString(first.body, -1)); got != min(n, overviewPageSize) {
