@@ -279,7 +279,7 @@ func TestProfileAlbumOverview(t *testing.T) {
 		t.Error("the album is not newest first")
 	}
 	overview := mustGet(t, b, "/p/default/")
-	for _, want := range []string{"<h1>default</h1>", "ｍａｉｍａｉ", "15120", "共 5 次游玩", "最近一次游玩", "Help me, ERINNNNNN!!", `<span title="course_rank_05QwErTyUi.png">段位 05</span>`, `<span title="class_rank_s_12AsDfGhJk.png">阶级 S 12</span>`} {
+	for _, want := range []string{"<h1>default</h1>", "ｍａｉｍａｉ", "15120", "共 5 次游玩", "最近一次游玩", "Help me, ERINNNNNN!!", `<span title="course_rank_05QwErTyUi.png">段位 五段</span>`, `<span title="class_rank_s_12AsDfGhJk.png">阶级 S3</span>`} {
 		if !strings.Contains(overview, want) {
 			t.Errorf("overview lacks %q", want)
 		}

@@ -303,9 +303,8 @@ func (s *Server) archiveFail(w http.ResponseWriter, r *http.Request, err error) 
 var rankImage = regexp.MustCompile(`^(?:([a-z])_)?(\d\d)`)
 
 // rankCode shortens a course, class or grade image name to its code
-// ("05", "S 12"). No published table says which course or class a code
-// stands for, so the code is shown as it is, never a guessed name; a name
-// in another shape is returned whole.
+// ("05", "S 12"): what rankLabel shows for a number its tables do not
+// know, never a guessed name; a name in another shape is returned whole.
 func rankCode(file, prefix string) string {
 	rest, ok := strings.CutPrefix(file, prefix)
 	if !ok {
