@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/maiprobe/maiprobe/internal/maimai"
@@ -24,7 +25,16 @@ type RatingEntry struct {
 	Rank        maimai.Rank        `json:"rank"`
 	FC          maimai.FC          `json:"fc"`
 	FS          maimai.FS          `json:"fs"`
-	Rating      int                `json:"rating"`
+	// DXScore and DXScoreMax are the best's DX score and the chart's
+	// highest (from the song data's note counts when the page gave none);
+	// DXStars the stars (0–5) that score earns.
+	DXScore    int `json:"dx_score"`
+	DXScoreMax int `json:"dx_score_max,omitempty"`
+	DXStars    int `json:"dx_stars"`
+	// Jacket is the file name of the song's jacket image the site's pages
+	// showed ("" when no saved page showed one).
+	Jacket string `json:"jacket,omitempty"`
+	Rating int    `json:"rating"`
 	// Next is the smallest achievement that raises the chart's rating, and
 	// the rating there; nil at 100.5% or when the constant is unknown.
 	Next    *NextStep `json:"next,omitempty"`
@@ -93,7 +103,8 @@ type ratingData struct {
 	bests    []storage.BestScore
 	history  []storage.ScoreStep
 	hist     map[int64][]storage.ConstantRow // constant history by chart, when asked
-	snaps    []storage.Snapshot
+	snaps    []storage.Snapshot              // the snapshots with a rating, without their data
+	jackets  map[string]string               // jacket file by title, from the player's plays
 	unlinked bool
 }
 
@@ -121,6 +132,9 @@ func (a *Archive) loadRating(ctx context.Context, player string, withHistory boo
 			return err
 		}
 		d.bests = bests
+		if d.jackets, err = tx.PlayJackets(ctx, id); err != nil {
+			return err
+		}
 		d.links = make(map[bestKey]storage.ChartLink, len(links))
 		for _, l := range links {
 			if l.Status == "" {
@@ -135,7 +149,7 @@ func (a *Archive) loadRating(ctx context.Context, player string, withHistory boo
 		if d.history, err = tx.ScoreHistory(ctx, id); err != nil {
 			return err
 		}
-		if d.snaps, err = tx.Snapshots(ctx, id); err != nil {
+		if d.snaps, err = tx.SnapshotRatings(ctx, id); err != nil {
 			return err
 		}
 		hist, err := tx.ConstantHistory(ctx, d.region)
@@ -151,25 +165,13 @@ func (a *Archive) loadRating(ctx context.Context, player string, withHistory boo
 	return d, err
 }
 
-// loadLinked is loadRating after linking any chart not linked yet.
-func (a *Archive) loadLinked(ctx context.Context, player string, withHistory bool) (*ratingData, error) {
-	d, err := a.loadRating(ctx, player, withHistory)
-	if err != nil || !d.unlinked {
-		return d, err
-	}
-	if err := a.ResolveCharts(ctx); err != nil {
-		return nil, err
-	}
-	return a.loadRating(ctx, player, withHistory)
-}
-
-// Rating computes the player's rating at time at (the zero time: now)
-// from the archive: the best score of each chart (at a past time, the
-// best the score history had then), the constants of the synced song data
-// (at a past time, the constant the history had then) and the rules of
-// the player's region and version at that time.
+// Rating computes the player's rating at time at (the zero time, or a
+// time not before now: now) from the archive: the best score of each chart
+// (at a past time, the best the score history had then), the constants of
+// the synced song data (at a past time, the constant the history had then)
+// and the rules of the player's region and version at that time.
 func (a *Archive) Rating(ctx context.Context, player string, at time.Time) (*PlayerRating, error) {
-	past := !at.IsZero()
+	past := !at.IsZero() && at.Before(a.now())
 	stamp := ""
 	if !past {
 		at = a.now()
@@ -178,18 +180,20 @@ func (a *Archive) Rating(ctx context.Context, player string, at time.Time) (*Pla
 			return r, nil
 		}
 	}
-	d, err := a.loadLinked(ctx, player, past)
+	pd, err := a.playerData(ctx, player)
 	if err != nil {
 		return nil, fmt.Errorf("archive: rating: %w", err)
 	}
+	d := pd.d
 	rules, err := RulesFor(d.region, at)
 	if err != nil {
 		return nil, fmt.Errorf("archive: rating: %w", err)
 	}
-	scores := make([]maimai.Score, 0, len(d.bests))
+	var scores []maimai.Score
 	if past {
 		scores = bestsAt(d.history, at)
 	} else {
+		scores = make([]maimai.Score, 0, len(d.bests))
 		for _, b := range d.bests {
 			scores = append(scores, b.Score)
 		}
@@ -202,17 +206,132 @@ func (a *Archive) Rating(ctx context.Context, player string, at time.Time) (*Pla
 	return res, nil
 }
 
+// ParseAt reads the time a rating is asked for: a date (YYYY-MM-DD) in
+// the region's clock, meaning the end of that day (after its last play),
+// or an RFC 3339 time.
+func ParseAt(s string, region maimai.Region) (time.Time, error) {
+	if d, err := time.ParseInLocation(time.DateOnly, s, region.Location()); err == nil {
+		return d.AddDate(0, 0, 1).Add(-time.Nanosecond), nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q is neither a date (2006-01-02) nor an RFC 3339 time", s)
+	}
+	return t, nil
+}
+
 // ratingCache keeps each player's latest current rating with the stamp of
 // what it was computed from (storage.RatingStamp), so showing the rating
-// again costs one small query until an import or a sync changes its data.
+// again costs one small query until an import or a sync changes its data;
+// and each player's rating data with score history and the rating history
+// computed from it, under the stamp of that data (dataStamp), so a rating
+// at a past time, the history, targets and plates read nothing but the
+// stamp until the archive changes.
 type ratingCache struct {
-	mu sync.Mutex
-	m  map[string]cachedRating
+	mu   sync.Mutex
+	m    map[string]cachedRating
+	data map[string]*playerData
+	// sweeps counts rating histories computed, so tests can tell a
+	// cached history from a recomputed one.
+	sweeps atomic.Int64
 }
 
 type cachedRating struct {
 	stamp string
 	res   PlayerRating
+}
+
+// playerData is a player's rating data as of one stamp, and the rating
+// history computed from it on first use. Nothing changes d once cached:
+// readers share it.
+type playerData struct {
+	stamp  string
+	d      *ratingData
+	once   sync.Once
+	points []RatingPoint
+}
+
+// history is the player's rating history, computed once per playerData.
+func (c *ratingCache) history(pd *playerData) []RatingPoint {
+	pd.once.Do(func() {
+		pd.points = pd.d.ratingHistory()
+		c.sweeps.Add(1)
+	})
+	return pd.points
+}
+
+// noRegion is the error for a player without a saved page that names a
+// region.
+func noRegion(player string) error {
+	return fmt.Errorf("player %q has no saved pages yet, so the region (and the rating) is not known", player)
+}
+
+// dataStamp is a value that changes whenever anything the player's rating
+// data holds does: storage.RatingStamp (bests, score history, links, chart
+// database) and the snapshots.
+func (a *Archive) dataStamp(ctx context.Context, player string) (string, error) {
+	var stamp string
+	err := a.db.View(ctx, func(tx *storage.Tx) error {
+		id, err := tx.PlayerID(ctx, player)
+		if err != nil {
+			return err
+		}
+		region, err := tx.PlayerRegion(ctx, id)
+		if isNotFound(err) {
+			return noRegion(player)
+		}
+		if err != nil {
+			return err
+		}
+		rs, err := tx.RatingStamp(ctx, id, region)
+		if err != nil {
+			return err
+		}
+		ss, err := tx.SnapshotStamp(ctx, id)
+		stamp = fmt.Sprintf("%d %s %s|%s", id, region, rs, ss)
+		return err
+	})
+	return stamp, err
+}
+
+// playerData returns the player's rating data with its history, from the
+// cache while the archive has not changed since it was read.
+func (a *Archive) playerData(ctx context.Context, player string) (*playerData, error) {
+	stamp, err := a.dataStamp(ctx, player)
+	if err != nil {
+		return nil, err
+	}
+	a.ratings.mu.Lock()
+	pd := a.ratings.data[player]
+	a.ratings.mu.Unlock()
+	if pd != nil && pd.stamp == stamp {
+		return pd, nil
+	}
+	d, err := a.loadRating(ctx, player, true)
+	if err != nil {
+		return nil, err
+	}
+	if d.unlinked {
+		// Linking changes the stamp: read it again before the data, so
+		// a change made meanwhile is not cached as seen.
+		if err := a.ResolveCharts(ctx); err != nil {
+			return nil, err
+		}
+		if stamp, err = a.dataStamp(ctx, player); err != nil {
+			return nil, err
+		}
+		if d, err = a.loadRating(ctx, player, true); err != nil {
+			return nil, err
+		}
+	}
+	pd = &playerData{stamp: stamp, d: d}
+	a.ratings.mu.Lock()
+	if a.ratings.data == nil {
+		a.ratings.data = map[string]*playerData{}
+	}
+	a.ratings.data[player] = pd
+	a.ratings.mu.Unlock()
+	return pd, nil
 }
 
 // stamp is the player's rating stamp under the rules of at.
@@ -278,28 +397,41 @@ func (r *PlayerRating) clone() *PlayerRating {
 }
 
 // bestsAt is the best of each chart as the score history had it at at:
-// each row of history is the best as an improvement made it.
+// each row of history is the best as an improvement made it. history is
+// in storage.ScoreHistory's order (by chart, then time), so the best of a
+// chart at at is the last row of its run not after at; a chart met again
+// in a later run (a database whose collation orders titles differently
+// from Go) keeps the later of the two.
 func bestsAt(history []storage.ScoreStep, at time.Time) []maimai.Score {
-	last := map[bestKey]storage.ScoreStep{}
-	var order []bestKey
-	for _, s := range history {
-		if s.ObservedAt.After(at) {
-			continue
+	var out []maimai.Score
+	var when []time.Time
+	seen := map[bestKey]int{}
+	for i := 0; i < len(history); {
+		j, last := i, -1
+		for ; j < len(history) && sameChart(&history[i], &history[j]); j++ {
+			if !history[j].ObservedAt.After(at) {
+				last = j
+			}
 		}
-		k := bestKey{s.Chart, s.Genre}
-		if _, ok := last[k]; !ok {
-			order = append(order, k)
+		if last >= 0 {
+			s := history[last]
+			k := bestKey{s.Chart, s.Genre}
+			if o, ok := seen[k]; !ok {
+				seen[k] = len(out)
+				out = append(out, stepScore(s))
+				when = append(when, s.ObservedAt)
+			} else if !s.ObservedAt.Before(when[o]) {
+				out[o], when[o] = stepScore(s), s.ObservedAt
+			}
 		}
-		if prev, ok := last[k]; !ok || !s.ObservedAt.Before(prev.ObservedAt) {
-			last[k] = s
-		}
-	}
-	out := make([]maimai.Score, 0, len(order))
-	for _, c := range order {
-		s := last[c]
-		out = append(out, stepScore(s))
+		i = j
 	}
 	return out
+}
+
+// sameChart reports whether two steps are of one best (chart and genre).
+func sameChart(x, y *storage.ScoreStep) bool {
+	return x.Chart == y.Chart && x.Genre == y.Genre
 }
 
 func stepScore(s storage.ScoreStep) maimai.Score {
@@ -316,7 +448,8 @@ func (d *ratingData) rate(rules rating.Rules, scores []maimai.Score, at time.Tim
 	entries := make([]RatingEntry, 0, len(scores))
 	for _, s := range scores {
 		e := RatingEntry{Title: s.Title, Type: s.Type, Difficulty: s.Difficulty, Level: s.Level, Achievement: s.Achievement,
-			Rank: rankOr(s.Rank, s.Achievement), FC: s.FC, FS: s.FS, Link: LinkLearned}
+			Rank: rankOr(s.Rank, s.Achievement), FC: s.FC, FS: s.FS, DXScore: s.DXScore, DXScoreMax: s.DXScoreMax,
+			Jacket: d.jackets[s.Title], Link: LinkLearned}
 		b := rating.Best{Key: rating.Key{Chart: s.Chart}, Achievement: s.Achievement, FC: s.FC, FS: s.FS}
 		l, linked := d.links[bestKey{s.Chart, s.Genre}]
 		var sc *storedChart
@@ -335,11 +468,15 @@ func (d *ratingData) rate(rules rating.Rules, scores []maimai.Score, at time.Tim
 			if sc.version != 0 {
 				e.Version = sc.version.Name(d.region)
 			}
+			if e.DXScoreMax == 0 {
+				e.DXScoreMax = rating.MaxDXScore(sc.chart.Notes.Total())
+			}
 			b.SongID, b.Constant, b.Version = sc.song.MusicID, rating.Constant(c), sc.version
 		}
 		if b.Utage() {
 			continue // utage never counts and is not missing from the rating
 		}
+		e.DXStars = rating.DXStars(e.DXScore, e.DXScoreMax)
 		if !e.Constant.Known() {
 			if e.Link != LinkMatched {
 				res.Unmatched++
@@ -400,18 +537,24 @@ type RatingPoint struct {
 	Unknown int `json:"unknown"`
 }
 
-// RatingHistory recomputes the player's rating at every point the archive
-// knows, oldest first: after the last improvement of each day (in the
-// region's time) and at every saved profile page, beside the rating that
-// page showed. Each point uses the score history and the constants as of
-// its time and the rules of its version.
+// RatingHistory is the player's rating at every point the archive knows,
+// oldest first: after the last improvement of each day (in the region's
+// time) and at every saved profile page, beside the rating that page
+// showed. Each point uses the score history and the constants as of its
+// time and the rules of its version. It is computed once per change of the
+// archive (an import, a sync) and cached until the next.
 func (a *Archive) RatingHistory(ctx context.Context, player string) ([]RatingPoint, error) {
-	d, err := a.loadLinked(ctx, player, true)
+	pd, err := a.playerData(ctx, player)
 	if err != nil {
 		return nil, fmt.Errorf("archive: rating history: %w", err)
 	}
+	return append([]RatingPoint(nil), a.ratings.history(pd)...), nil
+}
+
+// historyPoints are the moments the rating history is computed at, oldest
+// first: the last improvement of each day and each snapshot with a rating.
+func (d *ratingData) historyPoints() []RatingPoint {
 	loc := d.region.Location()
-	var points []RatingPoint
 	lastOfDay := map[string]time.Time{}
 	for _, s := range d.history {
 		day := s.ObservedAt.In(loc).Format(time.DateOnly)
@@ -419,39 +562,240 @@ func (a *Archive) RatingHistory(ctx context.Context, player string) ([]RatingPoi
 			lastOfDay[day] = s.ObservedAt
 		}
 	}
+	points := make([]RatingPoint, 0, len(lastOfDay)+len(d.snaps))
 	for _, t := range lastOfDay {
 		points = append(points, RatingPoint{At: t, Kind: "day"})
 	}
+	sort.Slice(points, func(i, j int) bool { return points[i].At.Before(points[j].At) })
 	for _, s := range d.snaps {
 		if s.Rating > 0 {
 			points = append(points, RatingPoint{At: s.ObservedAt, Site: s.Rating, Kind: s.Kind})
 		}
 	}
 	sort.SliceStable(points, func(i, j int) bool { return points[i].At.Before(points[j].At) })
-	// One sweep over the history, oldest first, keeps the bests current.
-	steps := append([]storage.ScoreStep(nil), d.history...)
-	sort.SliceStable(steps, func(i, j int) bool { return steps[i].ObservedAt.Before(steps[j].ObservedAt) })
-	cur := map[bestKey]int{}
-	var scores []maimai.Score
-	next := 0
-	out := points[:0]
-	for _, p := range points {
-		for ; next < len(steps) && !steps[next].ObservedAt.After(p.At); next++ {
-			s := steps[next]
-			if i, ok := cur[bestKey{s.Chart, s.Genre}]; ok {
-				scores[i] = stepScore(s)
-			} else {
-				cur[bestKey{s.Chart, s.Genre}] = len(scores)
-				scores = append(scores, stepScore(s))
+	return points
+}
+
+// sweepChart is one chart of the history sweep: what the rules need of it,
+// fixed by its link, and its best and constant as the sweep has reached.
+type sweepChart struct {
+	best    rating.Best // Key, SongID and Version fixed; Constant, Achievement and FC as of now
+	key     int32       // index of best.Key among the sweep's keys
+	utage   bool        // never counts
+	linked  bool        // has a chart of the song data (else its constant is unknown)
+	present bool        // has a best yet
+	counted bool        // rated at least once (and so in unknown when not known)
+	known   bool        // its constant is known
+	rating  int32
+	isNew   bool
+	dirty   bool
+}
+
+// constEvent is a constant change of one chart: hist row FirstSeen.
+type constEvent struct {
+	at    time.Time
+	chart int32
+	c     songs.Constant
+}
+
+// topTables is the two rating tables of a sweep as counts of chart
+// ratings: the total of a table is the sum of its n highest ratings, which
+// a walk down the counts finds without sorting (ratings are below 400),
+// and a chart whose rating changes moves between two counts.
+type topTables struct {
+	counts [2][]int32 // [old, new][rating]
+}
+
+func (t *topTables) add(isNew bool, r int32, n int32) {
+	if r <= 0 {
+		return // a zero rating adds nothing to any total
+	}
+	c := &t.counts[b2i(isNew)]
+	for int(r) >= len(*c) {
+		*c = append(*c, 0)
+	}
+	(*c)[r] += n
+}
+
+func (t *topTables) total(isNew bool, n int) int {
+	c := t.counts[b2i(isNew)]
+	sum := 0
+	for r := len(c) - 1; r > 0 && n > 0; r-- {
+		k := min(int(c[r]), n)
+		sum += k * r
+		n -= k
+	}
+	return sum
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// ratingHistory computes the rating at every point of historyPoints in one sweep
+// over the score and constant history, oldest first. Between two points
+// only the charts improved (or whose constant changed) are rated again;
+// each table keeps its charts' ratings as counts (topTables), and a chart
+// counted under two entries (rate's dedup by rating.Key) counts once, at
+// its higher rating. A change of version rebuilds the tables under the new
+// rules. The result equals rating every point from scratch (d.rate), which
+// the tests check.
+func (d *ratingData) ratingHistory() []RatingPoint {
+	points := d.historyPoints()
+	if len(points) == 0 {
+		return points
+	}
+	// The charts, one per run of the history (by chart, then time), and
+	// the steps in time order.
+	var charts []sweepChart
+	stepChart := make([]int32, len(d.history))
+	byKey := map[bestKey]int32{}
+	keys := map[rating.Key]int32{}
+	var members [][]int32 // the charts of each key
+	var events []constEvent
+	for i := 0; i < len(d.history); i++ {
+		s := &d.history[i]
+		if i > 0 && sameChart(&d.history[i-1], s) {
+			stepChart[i] = stepChart[i-1]
+			continue
+		}
+		bk := bestKey{s.Chart, s.Genre}
+		if c, ok := byKey[bk]; ok {
+			stepChart[i] = c
+			continue
+		}
+		ci := int32(len(charts))
+		byKey[bk], stepChart[i] = ci, ci
+		ch := sweepChart{best: rating.Best{Key: rating.Key{Chart: s.Chart}}}
+		if l, ok := d.links[bk]; ok {
+			if sc := d.set.byID[l.ChartID]; sc != nil {
+				ch.linked = true
+				ch.best.SongID, ch.best.Version = sc.song.MusicID, sc.version
+				hist := d.hist[l.ChartID]
+				c := sc.chart.Constant
+				if len(hist) > 0 {
+					c = songs.Constant(hist[0].Constant)
+				}
+				ch.best.Constant = rating.Constant(c)
+				for _, h := range hist[min(1, len(hist)):] {
+					events = append(events, constEvent{at: h.FirstSeen, chart: ci, c: songs.Constant(h.Constant)})
+				}
 			}
 		}
-		rules, err := RulesFor(d.region, p.At)
-		if err != nil {
-			continue // before DX rating existed: nothing to compute
+		ch.utage = ch.best.Utage()
+		k, ok := keys[ch.best.Key]
+		if !ok {
+			k = int32(len(members))
+			keys[ch.best.Key] = k
+			members = append(members, nil)
 		}
-		r := d.rate(rules, scores, p.At, true)
-		p.Computed, p.Unknown = r.Total, len(r.Unknown)
+		ch.key = k
+		members[k] = append(members[k], ci)
+		charts = append(charts, ch)
+	}
+	order := make([]int32, len(d.history))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	sort.SliceStable(order, func(i, j int) bool { return d.history[order[i]].ObservedAt.Before(d.history[order[j]].ObservedAt) })
+	sort.SliceStable(events, func(i, j int) bool { return events[i].at.Before(events[j].at) })
+
+	var (
+		tables  topTables
+		slot    = make([][2]int32, len(members)) // each key's counted rating per table, 0 for none
+		rules   rating.Rules
+		ruled   bool
+		unknown int
+		dirty   []int32
+		next    int
+		nextEv  int
+	)
+	// value is the rating key k counts in a table: its best chart's there.
+	value := func(k int32, isNew bool) int32 {
+		v := int32(0)
+		for _, ci := range members[k] {
+			c := &charts[ci]
+			if c.present && c.known && !c.utage && c.isNew == isNew {
+				v = max(v, c.rating)
+			}
+		}
+		return v
+	}
+	// rerate rates chart ci again and moves its key's counts.
+	rerate := func(ci int32) {
+		c := &charts[ci]
+		c.dirty = false
+		if c.utage || !c.present {
+			return
+		}
+		if c.counted && !c.known {
+			unknown--
+		}
+		c.counted = true
+		k := c.key
+		for t := range 2 {
+			tables.add(t == 1, slot[k][t], -1)
+		}
+		c.known = c.linked && songs.Constant(c.best.Constant).Known()
+		if c.known {
+			c.rating = int32(rules.Rating(c.best))
+			c.isNew = rules.IsNew(c.best)
+		} else {
+			unknown++
+		}
+		for t := range 2 {
+			slot[k][t] = value(k, t == 1)
+			tables.add(t == 1, slot[k][t], 1)
+		}
+	}
+	out := points[:0]
+	for _, p := range points {
+		for ; next < len(order) && !d.history[order[next]].ObservedAt.After(p.At); next++ {
+			s := &d.history[order[next]]
+			ci := stepChart[order[next]]
+			c := &charts[ci]
+			c.present = true
+			c.best.Achievement, c.best.FC, c.best.FS = s.Achievement, s.FC, s.FS
+			if !c.dirty {
+				c.dirty = true
+				dirty = append(dirty, ci)
+			}
+		}
+		for ; nextEv < len(events) && !events[nextEv].at.After(p.At); nextEv++ {
+			ev := events[nextEv]
+			c := &charts[ev.chart]
+			c.best.Constant = rating.Constant(ev.c)
+			if c.present && !c.dirty {
+				c.dirty = true
+				dirty = append(dirty, ev.chart)
+			}
+		}
+		r, err := RulesFor(d.region, p.At)
+		if err != nil {
+			continue // before DX rating existed: nothing to compute; the changes wait for the next point
+		}
+		if !ruled || r.Region != rules.Region || r.Version != rules.Version {
+			rules, ruled = r, true
+			tables = topTables{}
+			clear(slot)
+			// Every present chart is rated again under the new rules.
+			for ci := range charts {
+				if c := &charts[ci]; c.present && !c.dirty {
+					c.dirty = true
+					dirty = append(dirty, int32(ci))
+				}
+			}
+		}
+		for _, ci := range dirty {
+			rerate(ci)
+		}
+		dirty = dirty[:0]
+		p.Computed = tables.total(true, rules.NewSize) + tables.total(false, rules.OldSize)
+		p.Unknown = unknown
 		out = append(out, p)
 	}
-	return out, nil
+	return out
 }

@@ -362,7 +362,7 @@ func BenchmarkArchiveRating(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				if bc.reset {
 					a.ratings.mu.Lock()
-					a.ratings.m = nil
+					a.ratings.m, a.ratings.data = nil, nil
 					a.ratings.mu.Unlock()
 				}
 				r, err := a.Rating(ctx, "bench", time.Time{})

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/mozillazg/go-pinyin"
 	"golang.org/x/text/unicode/norm"
@@ -122,21 +123,36 @@ func searchText(s *songs.Song) string {
 	return FoldSearch(titles+"\x00"+s.Artist) + "\x00" + PinyinInitials(titles)
 }
 
-// playerCharts is a player's chart database joined with their bests.
+// playerCharts is a player's chart database joined with their bests, now
+// or at a past time.
 type playerCharts struct {
 	d     *ratingData
 	rules rating.Rules
-	ruled bool                        // rules is known for the region today
-	best  map[int64]storage.BestScore // the player's bests by chart id
+	ruled bool      // rules is known for the region at at
+	at    time.Time // when: now, or a past time
+	past  bool      // at is a past time: bests and constants of then
+	// bests are the player's bests at at; best the linked ones by chart id.
+	bests []storage.BestScore
+	best  map[int64]storage.BestScore
+}
+
+// constant is a chart's constant at pc.at.
+func (pc *playerCharts) constant(id int64, sc *storedChart) songs.Constant {
+	if pc.past {
+		return constantAt(pc.d.hist[id], pc.at, sc.chart.Constant)
+	}
+	return sc.chart.Constant
 }
 
 // synced reports whether the region has song data beyond learned charts.
 func (pc *playerCharts) synced() bool { return len(pc.d.set.db.Songs) > 0 }
 
-// loadPlayerCharts reads what the song list, targets and plates need; nil
-// (and no error) for a player without saved pages, whose region and so
-// chart database are not known.
-func (a *Archive) loadPlayerCharts(ctx context.Context, player string) (*playerCharts, error) {
+// loadPlayerCharts reads what the song list, targets and plates need at
+// time at (the zero time, or a time not before now: now); nil (and no
+// error) for a player without saved pages, whose region and so chart
+// database are not known. The data comes from the rating cache, so it is
+// read once per change of the archive.
+func (a *Archive) loadPlayerCharts(ctx context.Context, player string, at time.Time) (*playerCharts, error) {
 	empty := false
 	err := a.db.View(ctx, func(tx *storage.Tx) error {
 		id, err := tx.PlayerID(ctx, player)
@@ -152,17 +168,26 @@ func (a *Archive) loadPlayerCharts(ctx context.Context, player string) (*playerC
 	if err != nil || empty {
 		return nil, err
 	}
-	d, err := a.loadLinked(ctx, player, false)
+	pd, err := a.playerData(ctx, player)
 	if err != nil {
 		return nil, err
 	}
-	pc := &playerCharts{d: d, best: make(map[int64]storage.BestScore, len(d.bests))}
-	for _, b := range d.bests {
+	d := pd.d
+	pc := &playerCharts{d: d, at: a.now(), bests: d.bests}
+	if !at.IsZero() && at.Before(pc.at) {
+		pc.at, pc.past = at, true
+		pc.bests = nil
+		for _, s := range bestsAt(d.history, at) {
+			pc.bests = append(pc.bests, storage.BestScore{PlayerID: d.playerID, Score: s})
+		}
+	}
+	pc.best = make(map[int64]storage.BestScore, len(pc.bests))
+	for _, b := range pc.bests {
 		if l, ok := d.links[bestKey{b.Chart, b.Genre}]; ok && l.ChartID != 0 {
 			pc.best[l.ChartID] = b
 		}
 	}
-	pc.rules, err = RulesFor(d.region, a.now())
+	pc.rules, err = RulesFor(d.region, pc.at)
 	pc.ruled = err == nil
 	return pc, nil
 }
@@ -184,7 +209,7 @@ func (pc *playerCharts) each(fn func(id int64, sc *storedChart)) {
 func (pc *playerCharts) listChart(id int64, sc *storedChart) SongListChart {
 	s, c := sc.song, sc.chart
 	out := SongListChart{SongID: s.MusicID, Title: s.Title, Artist: s.Artist, Genre: s.Genre, Version: s.Version,
-		Type: s.Type, Difficulty: c.Difficulty, Level: c.Level, Constant: c.Constant, Learned: s.Source == learnedSource}
+		Type: s.Type, Difficulty: c.Difficulty, Level: c.Level, Constant: pc.constant(id, sc), Learned: s.Source == learnedSource}
 	if s.SiteTitle != "" {
 		out.Title = s.SiteTitle
 	}
@@ -195,8 +220,8 @@ func (pc *playerCharts) listChart(id int64, sc *storedChart) SongListChart {
 		score := b.Score
 		score.Rank = rankOr(score.Rank, score.Achievement)
 		out.Best = &score
-		if pc.ruled && c.Constant.Known() && !s.Utage && c.Difficulty != maimai.Utage {
-			out.Rating = pc.rules.ChartRating(rating.Constant(c.Constant), score.Achievement, score.FC)
+		if pc.ruled && out.Constant.Known() && !s.Utage && c.Difficulty != maimai.Utage {
+			out.Rating = pc.rules.ChartRating(rating.Constant(out.Constant), score.Achievement, score.FC)
 		}
 	}
 	return out
@@ -207,7 +232,7 @@ func (pc *playerCharts) listChart(id int64, sc *storedChart) SongListChart {
 // data it lists the charts learned from the player's pages.
 func (a *Archive) SongList(ctx context.Context, player string, f SongFilter, offset, limit int) (*SongList, error) {
 	res := &SongList{Charts: []SongListChart{}, Levels: []string{}, Genres: []string{}, Versions: []SongVersion{}}
-	pc, err := a.loadPlayerCharts(ctx, player)
+	pc, err := a.loadPlayerCharts(ctx, player, time.Time{})
 	if err != nil {
 		return nil, fmt.Errorf("archive: song list: %w", err)
 	}
@@ -325,8 +350,14 @@ type RatingTargets struct {
 // and just outside them, ordered by how much each raises the total per
 // achievement needed.
 func (a *Archive) RatingTargets(ctx context.Context, player string, limit int) (*RatingTargets, error) {
+	return a.RatingTargetsAt(ctx, player, time.Time{}, limit)
+}
+
+// RatingTargetsAt is RatingTargets as the player stood at time at (the
+// zero time: now): their bests then, the constants and rules of then.
+func (a *Archive) RatingTargetsAt(ctx context.Context, player string, at time.Time, limit int) (*RatingTargets, error) {
 	res := &RatingTargets{Targets: []RatingTarget{}}
-	pc, err := a.loadPlayerCharts(ctx, player)
+	pc, err := a.loadPlayerCharts(ctx, player, at)
 	if err != nil {
 		return nil, fmt.Errorf("archive: rating targets: %w", err)
 	}
@@ -339,20 +370,32 @@ func (a *Archive) RatingTargets(ctx context.Context, player string, limit int) (
 	rules := pc.rules
 	var bests []rating.Best
 	var entries []RatingEntry
-	for _, bs := range pc.d.bests {
+	for _, bs := range pc.bests {
 		l, ok := pc.d.links[bestKey{bs.Chart, bs.Genre}]
 		sc := pc.d.set.byID[l.ChartID]
-		if !ok || sc == nil || !sc.chart.Constant.Known() {
+		if !ok || sc == nil {
 			continue
 		}
-		b := rating.Best{Key: rating.Key{SongID: sc.song.MusicID, Chart: bs.Chart}, Constant: rating.Constant(sc.chart.Constant),
+		c := pc.constant(l.ChartID, sc)
+		if !c.Known() {
+			continue
+		}
+		b := rating.Best{Key: rating.Key{SongID: sc.song.MusicID, Chart: bs.Chart}, Constant: rating.Constant(c),
 			Achievement: bs.Achievement, FC: bs.FC, FS: bs.FS, Version: sc.version}
 		if b.Utage() || sc.song.Utage {
 			continue
 		}
 		e := RatingEntry{Title: bs.Title, Type: bs.Type, Difficulty: bs.Difficulty, Level: cmpOr(sc.chart.Level, bs.Level),
-			Constant: sc.chart.Constant, Achievement: bs.Achievement, Rank: rankOr(bs.Rank, bs.Achievement), FC: bs.FC, FS: bs.FS,
+			Constant: c, Achievement: bs.Achievement, Rank: rankOr(bs.Rank, bs.Achievement), FC: bs.FC, FS: bs.FS,
+			DXScore: bs.DXScore, DXScoreMax: bs.DXScoreMax, Jacket: pc.d.jackets[bs.Title],
 			Rating: rules.Rating(b), SongID: sc.song.MusicID, Link: l.Status}
+		if e.DXScoreMax == 0 {
+			e.DXScoreMax = rating.MaxDXScore(sc.chart.Notes.Total())
+		}
+		e.DXStars = rating.DXStars(e.DXScore, e.DXScoreMax)
+		if t, ok := rules.NextStep(b.Constant, b.Achievement, b.FC); ok {
+			e.Next = &NextStep{Achievement: t.Achievement, Rating: t.Rating, Rank: t.Rank}
+		}
 		if sc.version != 0 {
 			e.Version = sc.version.Name(pc.d.region)
 		}
@@ -462,8 +505,14 @@ var plateKinds = []rating.PlateKind{rating.Sho, rating.Kiwami, rating.Shin, rati
 // Plates reports the player's progress on every version plate of their
 // region whose charts the synced song data holds.
 func (a *Archive) Plates(ctx context.Context, player string) (*PlateReport, error) {
+	return a.PlatesAt(ctx, player, time.Time{})
+}
+
+// PlatesAt is Plates as the player stood at time at (the zero time: now):
+// their bests then.
+func (a *Archive) PlatesAt(ctx context.Context, player string, at time.Time) (*PlateReport, error) {
 	res := &PlateReport{Plates: []PlateStatus{}}
-	pc, err := a.loadPlayerCharts(ctx, player)
+	pc, err := a.loadPlayerCharts(ctx, player, at)
 	if err != nil {
 		return nil, fmt.Errorf("archive: plates: %w", err)
 	}
