@@ -39,6 +39,9 @@ type GenOptions struct {
 type GenReport struct {
 	Pages, Stored                     int
 	Plays, Details, Snapshots, Photos int
+	// RealCharts is how many charts of the synced CN song data the plays
+	// were drawn from; 0 when there was none and the songs are made up.
+	RealCharts int
 }
 
 // genSongs is the size of the song pool; with its chart types and
@@ -93,7 +96,7 @@ func (a *Archive) Generate(ctx context.Context, o GenOptions) (GenReport, error)
 	if err != nil {
 		return rep, fmt.Errorf("generate: %w", err)
 	}
-	if len(charts) == 0 {
+	if rep.RealCharts = len(charts); len(charts) == 0 {
 		charts = genPool(rng)
 	}
 	// Visits average 22.5 plays; space them so a visit (≤ 40 plays, 3–4

@@ -62,6 +62,11 @@ func genCmd() *cmd {
 			}
 			fmt.Fprintf(c.Stdout, c.msg.generated+"\n", c.cfg.Player, rep.Plays, rep.Details, rep.Snapshots, rep.Photos, rep.Pages,
 				c.Now().Sub(start).Round(time.Second))
+			if rep.RealCharts > 0 {
+				fmt.Fprintf(c.Stdout, c.msg.genCharts+"\n", rep.RealCharts)
+			} else {
+				fmt.Fprintln(c.Stdout, c.msg.genMadeUp)
+			}
 			if rep.Stored > 0 {
 				fmt.Fprintf(c.Stdout, c.msg.genStored+"\n", rep.Stored, rep.Pages)
 			}

@@ -33,7 +33,7 @@ type messages struct {
 
 	serveUsage, serving string
 
-	genUsage, genArgs, genEndBad, genEndFuture, genProgress, generated, genStored string
+	genUsage, genArgs, genEndBad, genEndFuture, genProgress, generated, genStored, genCharts, genMadeUp string
 
 	userUsage, userArgs, noUsers, userAdded, passwordChanged                string
 	userGranted                                                             string
@@ -123,8 +123,10 @@ var zh = &messages{
 	splitUnread:  "  %d 页当前解析器无法读取，留在 %s",
 
 	genUsage: `生成一个虚构但逼真的存档（用于试用网页和性能测试）：约三年内的游玩，每次到店 5–40 次，
-含成绩提高、部分游玩详情、主页与玩家数据快照和相册照片。经普通导入流程写入。不读取当前时间：相同参数
-得到相同的页面和时间，所以中断后用相同参数再运行一次，只会补上缺少的部分。
+含成绩提高、部分游玩详情、主页与玩家数据快照和相册照片。经普通导入流程写入。存档里有国服歌曲数据时
+（maiprobe songs sync）玩的是其中的真实谱面（曲名、等级、定数、物量），所以有 B50、推分目标和牌子进度；
+没有时用虚构的歌曲。不读取当前时间：相同参数和歌曲数据得到相同的页面和时间，所以中断后用相同参数再运行
+一次，只会补上缺少的部分。
   --plays N   游玩次数（默认 10000）
   --seed N    随机种子（默认 1）
   --end 时间  最后一次到店大约结束的时间（日期或 RFC 3339，默认 2026-11-01）
@@ -134,6 +136,8 @@ var zh = &messages{
 	genEndFuture: "maiprobe gen: --end %s 在将来：游玩不能晚于现在",
 	genStored:    "其中 %d / %d 个页面已在存档中（之前用相同参数运行过），未重复写入",
 	genProgress:  "已生成 %d / %d 次游玩…",
+	genCharts:    "谱面来自存档中的国服歌曲数据（%d 张可用）",
+	genMadeUp:    "存档中没有国服歌曲数据，歌曲是虚构的（先运行 maiprobe songs sync 可得到真实谱面和 B50）",
 	generated:    "已为玩家 %s 生成 %d 次游玩、%d 个详情、%d 份资料快照、%d 张照片（%d 个页面，用时 %s）",
 	fetchUsage: `从 maimai DX NET 网站直接获取并存档：主页、玩家数据、相册（含照片图片）、最近 50 次游玩、
 存档里还没有的游玩详情、各难度（含 Re:MASTER 和宴会场）的最佳成绩。每页都经普通导入流程写入，不会重复。
@@ -352,9 +356,11 @@ transaction: on failure nothing changes.
 
 	genUsage: `Generate a made-up but realistic archive (to try the web app and for benchmarks): plays over about
 three years in visits of 5–40 plays, improving scores, details for some plays, home and player data
-snapshots and album photos. Written through the normal import path. It never reads the clock: the same
-flags give the same pages with the same times, so after an interrupted run the same command adds only
-what is missing.
+snapshots and album photos. Written through the normal import path. When the archive has CN song data
+(maiprobe songs sync) the plays are on its real charts (titles, levels, constants, note counts), so the
+archive has a B50, rating targets and plate progress; without it the songs are made up. It never reads
+the clock: the same flags and song data give the same pages with the same times, so after an interrupted
+run the same command adds only what is missing.
   --plays N   how many plays (default 10000)
   --seed N    random seed (default 1)
   --end TIME  about when the last visit ends (a date or an RFC 3339 time; default 2026-11-01)
@@ -364,6 +370,8 @@ what is missing.
 	genEndFuture: "maiprobe gen: --end %s is in the future: plays cannot be later than now",
 	genStored:    "%d of the %d pages were in the archive already (an earlier run with the same flags) and were not written again",
 	genProgress:  "generated %d of %d plays…",
+	genCharts:    "the charts are the archive's CN song data (%d of them)",
+	genMadeUp:    "the archive has no CN song data, so the songs are made up (run maiprobe songs sync first for real charts and a B50)",
 	generated:    "player %s: generated %d plays, %d details, %d profile snapshots, %d photos (%d pages in %s)",
 	fetchUsage: `Fetch straight from the maimai DX NET site into the archive: home, player data, the album (and its
 photo images), the last 50 plays, the detail of every play the archive lacks, and the best scores of every
