@@ -146,7 +146,7 @@ func printFetchReport(c *runCtx, rep dxsite.Report) {
 		fmt.Fprintln(c.Stdout, m.fetchResumed)
 	}
 	fmt.Fprintf(c.Stdout, m.fetchSummary+"\n", len(rep.Results), rep.Requests, rep.Added.Plays, rep.Added.Details,
-		rep.Added.Scores+rep.Added.Improvements, rep.Added.Snapshots, rep.PhotoImages, rep.Skipped)
+		rep.Added.Scores+rep.Added.Improvements, rep.Added.Snapshots, rep.PhotoImages, rep.Jackets, rep.Skipped)
 	l := rep.Loss
 	switch {
 	case l.Known:

@@ -23,8 +23,8 @@ func TestFetchCommand(t *testing.T) {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
 	}
 	for _, want := range []string{
-		"fetched 60 pages (63 requests): new 50 plays, 50 details,",
-		"3 photo images",
+		"fetched 60 pages (100 requests): new 50 plays, 50 details,",
+		"3 photo images, 37 jackets;",
 		"loss meter: 55 plays in all; 50 plays wait in the site's window of 50, 0 more plays",
 		"5 plays were made before the archive began",
 		"album: 3 photos wait",

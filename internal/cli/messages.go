@@ -140,7 +140,8 @@ var zh = &messages{
 	genMadeUp:    "存档中没有国服歌曲数据，歌曲是虚构的（先运行 maiprobe songs sync 可得到真实谱面和 B50）",
 	generated:    "已为玩家 %s 生成 %d 次游玩、%d 个详情、%d 份资料快照、%d 张照片（%d 个页面，用时 %s）",
 	fetchUsage: `从 maimai DX NET 网站直接获取并存档：主页、玩家数据、相册（含照片图片）、最近 50 次游玩、
-存档里还没有的游玩详情、各难度（含 Re:MASTER 和宴会场）的最佳成绩。每页都经普通导入流程写入，不会重复。
+存档里还没有的游玩详情、各难度（含 Re:MASTER 和宴会场）的最佳成绩，以及页面上出现的曲绘（每次最多 60 张）。
+每页都经普通导入流程写入，不会重复。
 中断后再次运行会从中断处继续。
   --region cn|intl|jp   网站（默认 cn）
   --cookie 'userId=…; _t=…'  网站的 Cookie（国服需连同 __tst_status、EO_Bot_Ssid 一起复制；环境变量 MAIPROBE_COOKIE）
@@ -159,7 +160,7 @@ var zh = &messages{
 	fetchNeedPassword: "--sega-id 需要 --password-stdin，并从标准输入给出密码",
 	fetchNeedAuth:     "请给出 --cookie、--cookie-file、MAIPROBE_COOKIE 或 --sega-id",
 	fetchResumed:      "继续上次中断的获取。",
-	fetchSummary:      "获取 %d 页（%d 次请求）：新增游玩 %d、详情 %d、成绩 %d、资料快照 %d、照片图片 %d；已存档而跳过 %d",
+	fetchSummary:      "获取 %d 页（%d 次请求）：新增游玩 %d、详情 %d、成绩 %d、资料快照 %d、照片图片 %d、曲绘 %d；已存档而跳过 %d",
 	fetchLoss:         "丢失计：网站总游玩 %d 次；%d 次游玩在网站的 %d 条记录里等待存档，再玩 %d 次最早那次未存档的游玩就会被挤掉",
 	fetchLostSince:    "上次存档之后已有 %d 次游玩被挤出记录，无法找回",
 	fetchLostBefore:   "存档开始之前的 %d 次游玩已无法找回",
@@ -374,8 +375,8 @@ run the same command adds only what is missing.
 	genMadeUp:    "the archive has no CN song data, so the songs are made up (run maiprobe songs sync first for real charts and a B50)",
 	generated:    "player %s: generated %d plays, %d details, %d profile snapshots, %d photos (%d pages in %s)",
 	fetchUsage: `Fetch straight from the maimai DX NET site into the archive: home, player data, the album (and its
-photo images), the last 50 plays, the detail of every play the archive lacks, and the best scores of every
-difficulty (Re:MASTER and utage included). Every page goes through the normal import, so nothing is doubled.
+photo images), the last 50 plays, the detail of every play the archive lacks, the best scores of every
+difficulty (Re:MASTER and utage included) and the jackets (song pictures) the pages show, at most 60 a run. Every page goes through the normal import, so nothing is doubled.
 Run it again after an interruption and it carries on where it stopped.
   --region cn|intl|jp   the site (default cn)
   --cookie 'userId=…; _t=…'  the site's cookies (CN: copy __tst_status and EO_Bot_Ssid too; env MAIPROBE_COOKIE)
@@ -394,7 +395,7 @@ Run it again after an interruption and it carries on where it stopped.
 	fetchNeedPassword: "--sega-id needs --password-stdin and the password on standard input",
 	fetchNeedAuth:     "give --cookie, --cookie-file, MAIPROBE_COOKIE or --sega-id",
 	fetchResumed:      "Resuming the interrupted fetch.",
-	fetchSummary:      "fetched %d pages (%d requests): new %d plays, %d details, %d scores, %d profile snapshots, %d photo images; %d skipped as archived",
+	fetchSummary:      "fetched %d pages (%d requests): new %d plays, %d details, %d scores, %d profile snapshots, %d photo images, %d jackets; %d skipped as archived",
 	fetchLoss:         "loss meter: %d plays in all; %d plays wait in the site's window of %d, %d more plays push the oldest unsaved one out",
 	fetchLostSince:    "%d plays left the window since the last save and are lost",
 	fetchLostBefore:   "%d plays were made before the archive began and are lost",

@@ -296,6 +296,12 @@ func isChallenge(b []byte) bool {
 
 // GetImage reads an image under the site (an album photo).
 func (s *Session) GetImage(ctx context.Context, rawURL string) ([]byte, string, error) {
+	return s.GetImageMax(ctx, rawURL, dxnet.MaxPageSize)
+}
+
+// GetImageMax is GetImage reading at most max bytes: a longer answer is an
+// error wrapping ErrTooLarge, read no further than max+1 bytes.
+func (s *Session) GetImageMax(ctx context.Context, rawURL string, max int64) ([]byte, string, error) {
 	u, err := s.base.Parse(rawURL)
 	if err != nil {
 		return nil, "", fmt.Errorf("dxsite: image %q: %w", rawURL, err)
@@ -303,15 +309,31 @@ func (s *Session) GetImage(ctx context.Context, rawURL string) ([]byte, string, 
 	var ct string
 	body, _, err := s.do(ctx, func(ctx context.Context) (*http.Request, error) {
 		return http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
-	}, "image/*", &ct)
+	}, "image/*", &ct, max)
+	if err == nil && int64(len(body)) > max {
+		return nil, "", fmt.Errorf("dxsite: image %s: %w: more than %d bytes", u.Path, ErrTooLarge, max)
+	}
 	return body, ct, err
 }
+
+// ErrTooLarge: an answer was larger than what was asked for may be.
+var ErrTooLarge = errors.New("the answer is too large")
+
+// StatusError is an answer with a status other than 200 that is neither a
+// rate limit nor a server error (404 for an image the site does not have).
+type StatusError struct {
+	Path   string
+	Status string
+	Code   int
+}
+
+func (e *StatusError) Error() string { return fmt.Sprintf("dxsite: %s answered %s", e.Path, e.Status) }
 
 func (s *Session) fetch(ctx context.Context, u, accept string) ([]byte, *url.URL, error) {
 	var final *url.URL
 	body, fu, err := s.do(ctx, func(ctx context.Context) (*http.Request, error) {
 		return http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	}, accept, nil)
+	}, accept, nil, dxnet.MaxPageSize)
 	if fu != nil {
 		final = fu
 	}
@@ -320,7 +342,8 @@ func (s *Session) fetch(ctx context.Context, u, accept string) ([]byte, *url.URL
 
 // do sends a request with pacing, headers and retries. It returns the body
 // of the final answer and its URL after redirects.
-func (s *Session) do(ctx context.Context, build func(context.Context) (*http.Request, error), accept string, contentType *string) ([]byte, *url.URL, error) {
+// At most limit+1 bytes of a body are read.
+func (s *Session) do(ctx context.Context, build func(context.Context) (*http.Request, error), accept string, contentType *string, limit int64) ([]byte, *url.URL, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var lastErr error
@@ -348,7 +371,7 @@ func (s *Session) do(ctx context.Context, build func(context.Context) (*http.Req
 			lastErr = describeNetErr(req.URL.String(), err)
 			retry = true
 		default:
-			body, rerr := io.ReadAll(io.LimitReader(resp.Body, dxnet.MaxPageSize+1))
+			body, rerr := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 			resp.Body.Close()
 			switch {
 			case resp.StatusCode == StatusRateLimited || resp.StatusCode >= 500:
@@ -364,7 +387,7 @@ func (s *Session) do(ctx context.Context, build func(context.Context) (*http.Req
 				if isChallenge(body) {
 					return nil, nil, ErrChallenge
 				}
-				return nil, nil, fmt.Errorf("dxsite: %s answered %s", req.URL.Path, resp.Status)
+				return nil, nil, &StatusError{Path: req.URL.Path, Status: resp.Status, Code: resp.StatusCode}
 			default:
 				if contentType != nil {
 					*contentType = resp.Header.Get("Content-Type")

@@ -67,7 +67,15 @@ type Options struct {
 	// ResumeWithin is how recent an interrupted run must be for this one
 	// to skip the pages it finished (default 6 hours; negative: never).
 	ResumeWithin time.Duration
+	// MaxJackets bounds the jacket images one fetch downloads (default
+	// DefaultMaxJackets; negative: none).
+	MaxJackets int
 }
+
+// DefaultMaxJackets is how many jacket images a fetch downloads at most:
+// a record page names up to 50, and the archive's older pages may name
+// more, which later runs fetch.
+const DefaultMaxJackets = 60
 
 // Progress is where a fetch stands.
 type Progress struct {
@@ -87,6 +95,11 @@ type Report struct {
 	Rejected  int            `json:"rejected"`
 	// PhotoImages counts album images stored.
 	PhotoImages int `json:"photo_images"`
+	// Jackets counts jacket images stored; JacketErrors those the site
+	// did not give (no such image, not an image, too large), tried again
+	// by the next run.
+	Jackets      int `json:"jackets"`
+	JacketErrors int `json:"jacket_errors,omitempty"`
 	// Skipped counts pages not requested because the archive had them
 	// (play details) or an interrupted run had finished them.
 	Skipped int  `json:"skipped"`
@@ -114,6 +127,8 @@ type fetcher struct {
 	done  map[string]bool
 	total int
 	n     int
+	// rec is the record page read, whose jackets are fetched first.
+	rec *dxnet.RecordPage
 }
 
 // Fetch reads the player's pages from the site and imports them: home,
@@ -149,6 +164,8 @@ func Fetch(ctx context.Context, a *archive.Archive, player string, s *Session, o
 		{PartAlbum, 1, f.album},
 		{PartRecord, 1, f.record},
 		{PartScores, len(ScoreLists), f.scores},
+		// Last: images matter less than pages that may leave the site.
+		{PartRecord, 0, f.jackets},
 	}
 	for _, st := range steps {
 		if f.wants(st.part) {
@@ -405,6 +422,7 @@ func (f *fetcher) record(ctx context.Context) error {
 	if rec == nil || res.Status == archive.Rejected {
 		return nil
 	}
+	f.rec = rec
 	if len(rec.Plays) > 0 {
 		f.run.PlayCount, f.run.NewestPlayAt = f.playCount(), rec.Plays[0].PlayedAt
 		if err := f.a.SaveFetchRun(ctx, f.player, &f.run); err != nil {
@@ -491,6 +509,78 @@ func (f *fetcher) scores(ctx context.Context) error {
 	for _, rel := range ScoreLists {
 		if _, err := f.page(ctx, PartScores, rel); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// jackets downloads the jacket images the archive lacks, at most
+// MaxJackets: first those of the record page just read (what the player
+// played last), then others the archive's pages named. A jacket the site
+// does not give (404, not an image, too large) is counted and left for the
+// next run; an answer that stops the fetch (expired session, maintenance,
+// rate limit) stops it here too.
+func (f *fetcher) jackets(ctx context.Context) error {
+	limit := f.o.MaxJackets
+	if limit == 0 {
+		limit = DefaultMaxJackets
+	}
+	if limit < 0 {
+		return nil
+	}
+	var todo []string
+	seen := map[string]bool{}
+	if f.rec != nil {
+		for _, p := range f.rec.Plays {
+			if archive.ValidJacketFile(p.Jacket) && !seen[p.Jacket] {
+				seen[p.Jacket] = true
+				todo = append(todo, p.Jacket)
+			}
+		}
+		have, err := f.a.StoredJackets(ctx, todo)
+		if err != nil {
+			return err
+		}
+		todo = slices.DeleteFunc(todo, func(j string) bool { return have[j] })
+	}
+	if len(todo) < limit {
+		more, err := f.a.MissingJackets(ctx, limit)
+		if err != nil {
+			return err
+		}
+		for _, j := range more {
+			if !seen[j] {
+				seen[j] = true
+				todo = append(todo, j)
+			}
+		}
+	}
+	todo = todo[:min(len(todo), limit)]
+	f.total += len(todo)
+	for _, file := range todo {
+		f.n++
+		if f.o.Progress != nil {
+			f.o.Progress(Progress{Part: PartRecord, Done: f.n - 1, Total: f.total, Name: file})
+		}
+		data, _, err := f.s.GetImageMax(ctx, "img/Music/"+file, archive.MaxJacketSize)
+		var se *StatusError
+		switch {
+		case errors.As(err, &se), errors.Is(err, ErrTooLarge):
+			f.rep.JacketErrors++
+			continue
+		case err != nil:
+			return fmt.Errorf("dxsite: jacket %s: %w", file, err)
+		}
+		if _, err := archive.CheckJacket(file, data); err != nil {
+			f.rep.JacketErrors++
+			continue
+		}
+		added, err := f.a.StoreJacket(ctx, file, data)
+		if err != nil {
+			return err
+		}
+		if added {
+			f.rep.Jackets++
 		}
 	}
 	return nil

@@ -85,9 +85,14 @@ func testFetchSyntheticCN(t *testing.T, location string) {
 	if rep.PlayCount != 60 {
 		t.Errorf("play count %d, want 60", rep.PlayCount)
 	}
-	// home, playerData, album + 3 images, record, 50 details, 6 lists: 63.
-	if rep.Requests != 63 || site.Requests("") != 63 {
-		t.Errorf("%d requests (site saw %d), want 63", rep.Requests, site.Requests(""))
+	// The record's 50 plays show the jackets of 37 songs.
+	if rep.Jackets != 37 || rep.JacketErrors != 0 {
+		t.Errorf("stored %d jackets (%d errors), want the record's 37", rep.Jackets, rep.JacketErrors)
+	}
+	// home, playerData, album + 3 images, record, 50 details, 6 lists, 37
+	// jackets: 100.
+	if rep.Requests != 100 || site.Requests("") != 100 {
+		t.Errorf("%d requests (site saw %d), want 100", rep.Requests, site.Requests(""))
 	}
 	// First fetch: 50 plays wait in the window, the 10 before are lost.
 	want := archive.Loss{Known: true, Waiting: 50, SlotsLeft: 0, LostBefore: 10}
@@ -122,6 +127,9 @@ func testFetchSyntheticCN(t *testing.T, location string) {
 	want = archive.Loss{Known: true, Waiting: 7, SlotsLeft: 43, LostBefore: 10}
 	if rep.Loss != want {
 		t.Errorf("second loss %+v, want %+v", rep.Loss, want)
+	}
+	if rep.Jackets != 0 || rep.JacketErrors != 0 {
+		t.Errorf("second fetch stored %d jackets (%d errors), want none: every jacket is stored", rep.Jackets, rep.JacketErrors)
 	}
 	if rep.PhotoImages != 0 || rep.Album.Waiting != 0 {
 		t.Errorf("second fetch stored %d images, album %+v; want none waiting", rep.PhotoImages, rep.Album)

@@ -65,7 +65,7 @@ func (s *Session) Login(ctx context.Context, loginURL, id, password string) erro
 			req.Header.Set("Referer", final.String())
 		}
 		return req, err
-	}, "text/html", nil)
+	}, "text/html", nil, dxnet.MaxPageSize)
 	if err != nil {
 		return fmt.Errorf("dxsite: log in: %w", err)
 	}
