@@ -41,12 +41,41 @@ func findChromium(t *testing.T) string {
 	return ""
 }
 
-// newChromium starts one headless Chromium for the test and returns its
-// context; tabs are made from it with newTab. ignoreCerts lets it talk to
-// the test's self-signed TLS proxy.
-func newChromium(t *testing.T, ignoreCerts bool) context.Context {
+// shared is the one headless Chromium every test of the package uses, each
+// tab in a browser context of its own (its own cookies and cache): starting
+// one per test cost more than the tests' pages.
+var shared struct {
+	sync.Mutex
+	ctx    context.Context
+	cancel func()
+}
+
+// TestMain closes the shared Chromium after the tests.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	shared.Lock()
+	if shared.cancel != nil {
+		shared.cancel()
+	}
+	shared.Unlock()
+	os.Exit(code)
+}
+
+// newChromium returns the shared headless Chromium, starting it on first
+// use; tabs are made from it with newTab. It accepts the test's
+// self-signed TLS proxy's certificate (no test reaches any other TLS host).
+func newChromium(t *testing.T) context.Context {
 	t.Helper()
 	bin := findChromium(t)
+	shared.Lock()
+	defer shared.Unlock()
+	if shared.ctx != nil {
+		return shared.ctx
+	}
+	dir, err := os.MkdirTemp("", "maiprobe-e2e-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(bin),
 		chromedp.Headless,
@@ -66,22 +95,48 @@ func newChromium(t *testing.T, ignoreCerts bool) context.Context {
 		// Nothing may come from outside: other hosts fail at once
 		// instead of waiting for a DNS answer that never comes.
 		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-	}
-	if ignoreCerts {
-		opts = append(opts, chromedp.IgnoreCertErrors)
+		chromedp.UserDataDir(dir),
+		chromedp.WindowSize(desktop.width, desktop.height),
+		chromedp.IgnoreCertErrors,
 	}
 	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancel)
 	bctx, bcancel := chromedp.NewContext(actx)
-	t.Cleanup(bcancel)
 	// The first Do starts the browser; its life is bound to bctx, not to
 	// a timeout of one step.
 	if err := chromedp.Do(bctx); err != nil {
+		bcancel()
+		cancel()
+		os.RemoveAll(dir)
 		t.Fatalf("e2e: start %s: %v", bin, err)
 	}
+	shared.ctx = bctx
+	shared.cancel = func() {
+		bcancel()
+		cancel()
+		os.RemoveAll(dir)
+	}
 	return bctx
+}
+
+// size is a browser window's size in CSS pixels.
+type size struct {
+	name          string // names the screenshots
+	width, height int
+}
+
+// The two windows every page is checked in: a phone (iPhone 12–15) and
+// a laptop.
+var (
+	phone   = size{"390", 390, 844}
+	desktop = size{"1280", 1280, 900}
+	widths  = []size{phone, desktop}
+)
+
+// resize gives the tab's page a window of sz; pages opened after keep it.
+func (tb *tab) resize(sz size) {
+	tb.t.Helper()
+	tb.size = sz
+	tb.run("resize to "+sz.name, chromedp.EmulateViewport(int64(sz.width), int64(sz.height)))
 }
 
 // tab is one browser tab in a browser context of its own (its own
@@ -90,6 +145,7 @@ type tab struct {
 	t        *testing.T
 	ctx      context.Context
 	scenario string // names the screenshots
+	size     size   // the window, as resize set it
 
 	mu       sync.Mutex
 	urls     map[network.RequestID]string
@@ -107,7 +163,7 @@ func local(u string) bool {
 // who has never been to the site.
 func newTab(t *testing.T, browser context.Context, scenario string) *tab {
 	t.Helper()
-	tb := &tab{t: t, scenario: scenario, urls: map[network.RequestID]string{}}
+	tb := &tab{t: t, scenario: scenario, size: desktop, urls: map[network.RequestID]string{}}
 	ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext(), chromedp.WithListener(tb.listen))
 	t.Cleanup(cancel)
 	tb.ctx = ctx
@@ -318,16 +374,58 @@ func (tb *tab) cookies(u string) []*network.Cookie {
 // window: content wider than the window means a sideways scroll bar.
 func (tb *tab) overflow() (content, window int) {
 	tb.t.Helper()
-	w := eval[[]int](tb, `[document.documentElement.scrollWidth, window.innerWidth]`)
+	w := eval[[]int](tb, `[document.scrollingElement.scrollWidth, window.innerWidth]`)
 	return w[0], w[1]
 }
 
-// checkWidth fails the test when the page is wider than the window.
+// checkWidth fails the test when the page is wider than the window, and
+// names the widest elements that stick out, to say where to look.
 func (tb *tab) checkWidth(what string) {
 	tb.t.Helper()
-	if content, window := tb.overflow(); content > window {
-		tb.t.Errorf("%s: the page is %d px wide in a %d px window", what, content, window)
+	content, window := tb.overflow()
+	if content <= window {
+		return
 	}
+	culprits := eval[[]string](tb, `(() => {
+		const w = window.innerWidth, out = [];
+		for (const e of document.body.querySelectorAll('*')) {
+			const r = e.getBoundingClientRect();
+			if (r.right > w + 1 && ![...e.children].some(c => c.getBoundingClientRect().right > w + 1)) {
+				out.push(e.tagName.toLowerCase() + (e.className && typeof e.className === 'string' ? '.' + e.className.trim().split(/\s+/).join('.') : '') +
+					' ends at ' + Math.round(r.right) + ' px: ' + (e.innerText || '').trim().slice(0, 40));
+			}
+			if (out.length >= 5) break;
+		}
+		return out;
+	})()`)
+	tb.t.Errorf("%s: the page is %d px wide in a %d px window; sticking out: %q", what, content, window, culprits)
+}
+
+// cardProblems lists the B50 score cards (in section.b50) that lack an
+// achievement, a rank or a rating, and returns how many cards there are.
+func (tb *tab) cardProblems(sel string, needRating bool) (n int, bad []string) {
+	tb.t.Helper()
+	v := eval[[]string](tb, fmt.Sprintf(`[...document.querySelectorAll(%q)].map(c => {
+		// An icon's text is its image's alt text, once the image has loaded.
+		const txt = s => {
+			const e = c.querySelector(s);
+			if (!e) return '';
+			const img = e.tagName === 'IMG' ? e : e.querySelector('img');
+			if (img) return img.complete && img.naturalWidth > 0 ? img.alt.trim() : '';
+			return (e.innerText || '').trim();
+		};
+		const missing = [];
+		if (!/\d+\.\d{4}%%/.test(txt('.achievement'))) missing.push('achievement');
+		if (!txt('.rank')) missing.push('rank');
+		if (%v && !/^\d+$/.test(txt('.chart-rating'))) missing.push('rating');
+		return missing.length ? txt('.title') + ': no ' + missing.join(', ') : '';
+	})`, sel, needRating))
+	for _, m := range v {
+		if m != "" {
+			bad = append(bad, m)
+		}
+	}
+	return len(v), bad
 }
 
 // checkWrappers fails the test when a table's .scroll wrapper has to
@@ -355,7 +453,7 @@ func (tb *tab) screenshot(name string) {
 		tb.t.Errorf("screenshot %s: %v", name, err)
 		return
 	}
-	p := filepath.Join(artifactDir(tb.t), tb.scenario+"-"+name+".png")
+	p := filepath.Join(artifactDir(tb.t), tb.scenario+"-"+name+"-"+tb.size.name+".png")
 	if err := os.WriteFile(p, png, 0o644); err != nil {
 		tb.t.Errorf("screenshot %s: %v", name, err)
 		return

@@ -30,22 +30,32 @@ type pageCheck struct {
 	path   string // under /p/<player>
 	texts  []string
 	charts bool // the page draws uPlot charts
-	fits   bool // its wide tables show whole in the window, not scrolled sideways in their wrapper
+	// cards is a selector of score cards the page must show (at least
+	// one), each with its achievement and rank; rated cards have a rating
+	// too.
+	cards string
+	rated bool
 }
 
 // playerPages are the pages of a player every scenario opens after
 // importing its pages; song is a title the imported record page has.
-func playerPages(song string) []pageCheck {
+// synced says the archive has song data, so the B50 and targets have
+// charts.
+func playerPages(song string, synced bool) []pageCheck {
+	b50, targets := "", ""
+	if synced {
+		b50, targets = "section.b50 .score-card", ".targets .score-card"
+	}
 	return []pageCheck{
-		{name: "overview", path: "/", texts: []string{playerName, song}, charts: true},
+		{name: "overview", path: "/", texts: []string{playerName, song}, charts: true, cards: ".recent .score-card"},
 		{name: "plays", path: "/plays", texts: []string{"Plays", song, "BREaK! BREaK! BREaK!"}},
-		{name: "diff", path: "/diff", texts: []string{"Changes", "First play", song}, fits: true},
+		{name: "diff", path: "/diff", texts: []string{"Changes", "First play", song}},
 		{name: "sessions", path: "/sessions", texts: []string{"Sessions", "new personal bests"}},
 		{name: "album", path: "/album", texts: []string{"Album", "1 photos"}},
 		{name: "profile", path: "/profile", texts: []string{"Profile history", "Rating, stars and play count over time"}, charts: true},
 		{name: "songs", path: "/songs", texts: []string{"Songs"}},
-		{name: "rating", path: "/rating", texts: []string{"Rating", "Next step"}, fits: true},
-		{name: "targets", path: "/targets", texts: []string{"Targets"}},
+		{name: "rating", path: "/rating", texts: []string{"Rating"}, cards: b50, rated: true},
+		{name: "targets", path: "/targets", texts: []string{"Targets"}, cards: targets, rated: true},
 		{name: "plates", path: "/plates", texts: []string{"Plates"}},
 		{name: "import", path: "/import", texts: []string{"Import", "Or paste a page's HTML"}},
 		{name: "tokens", path: "/tokens", texts: []string{"Import tokens"}},
@@ -158,6 +168,11 @@ func importInBrowser(t *testing.T, tb *tab, app string, files []string) {
 	tb.fill(`form textarea[name=html]`, string(pasted))
 	tb.submit(`form[action$="/import"]`, http.StatusOK)
 	tb.screenshot("import-results")
+	tb.checkWrappers("import results")
+	tb.resize(phone)
+	tb.screenshot("import-results")
+	tb.checkWrappers("import results at " + phone.name + " px")
+	tb.resize(desktop)
 	tb.checkClean("import")
 
 	type row struct{ Name, Kind, Status, What string }
@@ -216,21 +231,30 @@ func followPlay(t *testing.T, tb *tab, app string) {
 	if !strings.Contains(detail, "/plays/") {
 		t.Fatalf("filtered plays: the 99.2315%% play links to %q, want its play page", detail)
 	}
-	tb.open(detail, http.StatusOK)
-	tb.wantText("play detail", "BREaK! BREaK! BREaK!", "Max combo", "This chart's history")
-	checkCharts(t, tb, "play detail")
-	tb.screenshot("play-detail")
-	tb.checkClean("play detail")
+	for _, sz := range widths {
+		tb.resize(sz)
+		what := " at " + sz.name + " px"
+		tb.open(detail, http.StatusOK)
+		tb.wantText("play detail", "BREaK! BREaK! BREaK!", "Max combo", "This chart's history", "GOOD", "MISS")
+		checkCharts(t, tb, "play detail"+what)
+		checkCards(t, tb, "play detail"+what, "main .score-card.header", false)
+		tb.checkWrappers("play detail" + what)
+		tb.screenshot("play-detail")
+		tb.checkClean("play detail" + what)
 
-	chart := eval[string](tb, `(() => { const a = document.querySelector('main h1 a'); return a ? a.href : ''; })()`)
-	if !strings.Contains(chart, "/chart") {
-		t.Fatalf("play detail: the title links to %q, want the chart page", chart)
+		chart := eval[string](tb, `(() => { const a = document.querySelector('main h1 a'); return a ? a.href : ''; })()`)
+		if !strings.Contains(chart, "/chart") {
+			t.Fatalf("play detail: the title links to %q, want the chart page", chart)
+		}
+		tb.open(chart, http.StatusOK)
+		tb.wantText("chart page", "BREaK! BREaK! BREaK!", "Achievement and DX score over time")
+		checkCharts(t, tb, "chart page"+what)
+		checkCards(t, tb, "chart page"+what, "main .score-card.header", false)
+		tb.checkWrappers("chart page" + what)
+		tb.screenshot("chart")
+		tb.checkClean("chart page" + what)
 	}
-	tb.open(chart, http.StatusOK)
-	tb.wantText("chart page", "BREaK! BREaK! BREaK!", "Achievement and DX score over time")
-	checkCharts(t, tb, "chart page")
-	tb.screenshot("chart")
-	tb.checkClean("chart page")
+	tb.resize(desktop)
 }
 
 // checkCharts fails unless the page has charts and uPlot drew all of them.
@@ -243,21 +267,41 @@ func checkCharts(t *testing.T, tb *tab, what string) {
 }
 
 // checkPages opens every page of the player at app (origin plus base
-// path) and checks status, text, charts and problems, with a screenshot.
+// path) in a phone's window and a laptop's, and checks status, text,
+// width, tables, cards, charts and problems, with a screenshot of each.
 func checkPages(t *testing.T, tb *tab, app string, pages []pageCheck) {
 	t.Helper()
-	for _, pc := range pages {
-		u := app + "/p/" + playerName + pc.path
-		tb.open(u, http.StatusOK)
-		tb.wantText(pc.name, pc.texts...)
-		if pc.charts {
-			checkCharts(t, tb, pc.name)
+	for _, sz := range widths {
+		tb.resize(sz)
+		for _, pc := range pages {
+			u := app + "/p/" + playerName + pc.path
+			tb.open(u, http.StatusOK)
+			tb.wantText(pc.name, pc.texts...)
+			what := pc.name + " at " + sz.name + " px"
+			if pc.charts {
+				checkCharts(t, tb, what)
+			}
+			if pc.cards != "" {
+				checkCards(t, tb, what, pc.cards, pc.rated)
+			}
+			tb.checkWrappers(what)
+			tb.screenshot(pc.name)
+			tb.checkClean(what)
 		}
-		if pc.fits {
-			tb.checkWrappers(pc.name)
-		}
-		tb.screenshot(pc.name)
-		tb.checkClean(pc.name)
+	}
+	tb.resize(desktop)
+}
+
+// checkCards fails unless the page shows score cards matching sel, each
+// with its achievement and rank (and its rating when rated).
+func checkCards(t *testing.T, tb *tab, what, sel string, rated bool) {
+	t.Helper()
+	n, bad := tb.cardProblems(sel, rated)
+	if n == 0 {
+		t.Errorf("%s: no score card (%s)", what, sel)
+	}
+	for _, b := range bad {
+		t.Errorf("%s: a card is incomplete: %s", what, b)
 	}
 }
 
@@ -267,8 +311,9 @@ func checkPages(t *testing.T, tb *tab, app string, pages []pageCheck) {
 func TestOwnerInBrowser(t *testing.T) {
 	t.Parallel()
 	files := realPages(t)
-	browser := newChromium(t, false)
+	browser := newChromium(t)
 	s := startServer(t, web.Config{})
+	syncSongs(t, s)
 	tb := newTab(t, browser, "1-owner")
 
 	setupOwner(t, tb, s, s.Origin)
@@ -290,7 +335,7 @@ func TestOwnerInBrowser(t *testing.T) {
 	tb.checkClean("login")
 
 	importInBrowser(t, tb, s.App, files)
-	checkPages(t, tb, s.App, playerPages(realSong))
+	checkPages(t, tb, s.App, playerPages(realSong, true))
 	followPlay(t, tb, s.App)
 
 	checkVisibility(t, browser, tb, s)
@@ -308,7 +353,7 @@ func checkVisibility(t *testing.T, browser context.Context, owner *tab, s *serve
 		visitor.open(s.App+"/p/"+playerName+pc.path, http.StatusOK)
 		return strings.HasPrefix(visitor.path(), "/login?next=")
 	}
-	for _, pc := range playerPages(realSong) {
+	for _, pc := range playerPages(realSong, true) {
 		if !refused(pc) {
 			t.Errorf("a visitor sees %s of a private player (at %s)", pc.name, visitor.path())
 		}
@@ -327,7 +372,7 @@ func checkVisibility(t *testing.T, browser context.Context, owner *tab, s *serve
 
 	// Public means readable by anyone, changeable by the owner only.
 	ownerOnly := map[string]bool{"import": true, "tokens": true, "fetch": true, "settings": true}
-	for _, pc := range playerPages(realSong) {
+	for _, pc := range playerPages(realSong, true) {
 		switch got := refused(pc); {
 		case ownerOnly[pc.name] && !got:
 			t.Errorf("a visitor reaches %s of a public player (at %s)", pc.name, visitor.path())
@@ -353,7 +398,7 @@ func TestBasePathInBrowser(t *testing.T) {
 	t.Parallel()
 	const base = "/release"
 	files := syntheticPages(t)
-	browser := newChromium(t, false)
+	browser := newChromium(t)
 	s := startServer(t, web.Config{BasePath: base})
 	tb := newTab(t, browser, "2-base")
 
@@ -448,7 +493,7 @@ func TestBehindProxyInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	browser := newChromium(t, true)
+	browser := newChromium(t)
 	s := startServer(t, web.Config{BasePath: base, TrustedProxies: trusted})
 	proxy := tlsProxy(t, s.Origin)
 	front := proxy.URL // https://127.0.0.1:port, what the browser sees
@@ -480,7 +525,7 @@ func TestBehindProxyInBrowser(t *testing.T) {
 	}
 	tb.checkClean("login through the proxy")
 	importDirect(t, s, files)
-	checkPages(t, tb, front+base, playerPages(syntheticSong))
+	checkPages(t, tb, front+base, playerPages(syntheticSong, false))
 
 	// A page that prints an absolute URL: the import API's address shown
 	// with a new import token is the one the browser sees.
@@ -532,3 +577,60 @@ func findCookie(resp *http.Response, name string) *http.Cookie {
 	}
 	return nil
 }
+
+// TestGeneratedInBrowser is scenario 4: a generated archive (maiprobe gen)
+// over synced song data, as a player with years of plays sees it: every
+// page, a play and its chart, in a phone's window and a laptop's.
+func TestGeneratedInBrowser(t *testing.T) {
+	t.Parallel()
+	browser := newChromium(t)
+	s := startServer(t, web.Config{})
+	syncSongs(t, s)
+	tb := newTab(t, browser, "4-gen")
+	setupOwner(t, tb, s, s.Origin)
+	rep, err := s.archive.Generate(context.Background(), archive.GenOptions{Player: playerName, Plays: genPlays, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Plays != genPlays {
+		t.Fatalf("gen made %d plays, want %d", rep.Plays, genPlays)
+	}
+	pages := []pageCheck{
+		{name: "overview", path: "/", texts: []string{playerName}, charts: true, cards: ".recent .score-card"},
+		{name: "plays", path: "/plays", texts: []string{"Plays"}},
+		{name: "diff", path: "/diff", texts: []string{"Changes"}},
+		{name: "sessions", path: "/sessions", texts: []string{"Sessions"}},
+		{name: "album", path: "/album", texts: []string{"Album"}},
+		{name: "profile", path: "/profile", texts: []string{"Profile history"}, charts: true},
+		{name: "songs", path: "/songs", texts: []string{"Songs"}},
+		{name: "rating", path: "/rating", texts: []string{"Rating"}, charts: true, cards: "section.b50 .score-card", rated: true},
+		{name: "targets", path: "/targets", texts: []string{"Targets"}, cards: ".targets .score-card", rated: true},
+		{name: "plates", path: "/plates", texts: []string{"Plates"}},
+	}
+	checkPages(t, tb, s.App, pages)
+
+	// The newest play with a detail, and its chart.
+	tb.open(s.App+"/p/"+playerName+"/plays", http.StatusOK)
+	detail := eval[string](tb, `(() => { const a = document.querySelector('table.plays tbody tr td:last-child a'); return a ? a.href : ''; })()`)
+	if !strings.Contains(detail, "/plays/") {
+		t.Fatalf("plays: the first row links to %q, want its play page", detail)
+	}
+	for _, sz := range widths {
+		tb.resize(sz)
+		what := " at " + sz.name + " px"
+		tb.open(detail, http.StatusOK)
+		checkCards(t, tb, "play detail"+what, "main .score-card.header", false)
+		tb.screenshot("play-detail")
+		tb.checkClean("play detail" + what)
+		chart := eval[string](tb, `(() => { const a = document.querySelector('main h1 a'); return a ? a.href : ''; })()`)
+		tb.open(chart, http.StatusOK)
+		checkCards(t, tb, "chart page"+what, "main .score-card.header", false)
+		checkCharts(t, tb, "chart page"+what)
+		tb.screenshot("chart")
+		tb.checkClean("chart page" + what)
+	}
+}
+
+// genPlays is the size of the generated archive: enough for a full B50,
+// sessions, a profile history and several pages of every list.
+const genPlays = 2000

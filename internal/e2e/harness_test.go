@@ -14,7 +14,7 @@ import (
 // undrawn chart must be reported, or every clean page above proves nothing.
 func TestHarnessSeesProblems(t *testing.T) {
 	t.Parallel()
-	browser := newChromium(t, false)
+	browser := newChromium(t)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /bad", func(w http.ResponseWriter, r *http.Request) {
 		// A port that refuses connections makes the last request fail.

@@ -14,6 +14,9 @@ import (
 	"time"
 
 	"github.com/maiprobe/maiprobe/internal/archive"
+	"github.com/maiprobe/maiprobe/internal/fixtures"
+	"github.com/maiprobe/maiprobe/internal/maimai"
+	"github.com/maiprobe/maiprobe/internal/songs"
 	"github.com/maiprobe/maiprobe/internal/web"
 )
 
@@ -158,4 +161,19 @@ func get(t *testing.T, c *http.Client, u string) (*http.Response, string) {
 		t.Fatal(err)
 	}
 	return resp, string(b)
+}
+
+// syncSongs loads the CN song data of ../shared into the server's archive
+// (the test skips without it, fails in CI), so the B50, targets and plates
+// have charts.
+func syncSongs(t *testing.T, s *server) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := songs.Open(ctx, fixtures.Shared(t, "data/songs/divingfish-music_data.cn.json"), maimai.CN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.archive.SyncSongs(ctx, db); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -3,7 +3,6 @@ package web
 import (
 	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"github.com/maiprobe/maiprobe/internal/archive"
 	"github.com/maiprobe/maiprobe/internal/maimai"
@@ -19,7 +18,7 @@ type scoreCard struct {
 	Header               bool   // the page's heading: the title is its h1
 	URL, ChartURL        string // app paths: the play (or "") and the chart
 	When                 string // when played, in the region's clock; "" for a best
-	Title, Initial       string // Initial is the tile's letter when there is no jacket
+	Title                string
 	Jacket               string // the site's jacket file name, "" when unknown
 	Type, TypeKey        string // "DX", "dx"
 	Diff, DiffKey        string // "MASTER", "master"
@@ -40,20 +39,10 @@ type scoreCard struct {
 	NextRankGain             int
 }
 
-// initial is the first letter of a title, for the tile that stands in
-// for a missing jacket.
-func initial(title string) string {
-	r, _ := utf8.DecodeRuneInString(title)
-	if r == utf8.RuneError {
-		return "?"
-	}
-	return string(r)
-}
-
 // newCard is the card of a chart's score with what every source has.
 func newCard(player string, c maimai.Chart, level string, a maimai.Achievement, rk maimai.Rank, fc maimai.FC, fs maimai.FS) scoreCard {
 	return scoreCard{
-		ChartURL: chartPath(player, c), Title: c.Title, Initial: initial(c.Title),
+		ChartURL: chartPath(player, c), Title: c.Title,
 		Type: label(string(c.Type)), TypeKey: string(c.Type), Diff: label(string(c.Difficulty)), DiffKey: string(c.Difficulty),
 		Level: level, Achievement: a.String() + "%", Rank: markLabel(string(rk)), RankKey: string(rk),
 		FC: markLabel(string(fc)), FCKey: string(fc), FS: markLabel(string(fs)), FSKey: string(fs),
@@ -64,7 +53,7 @@ func newCard(player string, c maimai.Chart, level string, a maimai.Achievement, 
 // known, give the next rank's rating.
 func entryCard(player string, n int, e archive.RatingEntry, rules *rating.Rules) scoreCard {
 	c := newCard(player, maimai.Chart{Title: e.Title, Type: e.Type, Difficulty: e.Difficulty}, e.Level, e.Achievement, e.Rank, e.FC, e.FS)
-	c.N = n
+	c.N, c.Jacket, c.DXStars = n, e.Jacket, e.DXStars
 	if !e.Constant.Known() {
 		return c
 	}

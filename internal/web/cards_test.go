@@ -43,14 +43,24 @@ func TestScoreCard(t *testing.T) {
 		{"diff diff-master", "MASTER 13&#43;"},
 		{"constant", "13.7"},
 		{"achievement", "100.7654%"},
-		{"icon rank rank-sssp", "SSS&#43;"},
-		{"icon fc fc-ap", "AP"},
-		{"icon fs fs-fsdp", "FDX&#43;"},
 		{"chart-rating", "308"},
 	} {
 		if got := cardField(c, tc.class); got != tc.want {
 			t.Errorf("card field %q = %q, want %q in:\n%s", tc.class, got, tc.want, c)
 		}
+	}
+	for _, tc := range []struct{ class, icon, alt string }{
+		{"rank", "rank-sssp", "SSS+"},
+		{"fc", "fc-ap", "AP"},
+		{"fs", "fs-fsdp", "FDX+"},
+	} {
+		re := regexp.MustCompile(`<span class="` + tc.class + `"><img class="mark mark-` + tc.class + `" src="/static/icons/` + tc.icon + `\.[0-9a-f]{12}\.svg" alt="` + regexp.QuoteMeta(tc.alt) + `"`)
+		if !re.MatchString(c) {
+			t.Errorf("card lacks the %s icon %s (%s):\n%s", tc.class, tc.icon, tc.alt, c)
+		}
+	}
+	if !strings.Contains(c, `<img src="/jackets/`) {
+		t.Errorf("card lacks its jacket:\n%s", c)
 	}
 	if strings.Contains(c, `class="next"`) || strings.Contains(c, `class="next-rank"`) {
 		t.Errorf("a card at 100.5%% offers a next step or rank:\n%s", c)
