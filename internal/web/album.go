@@ -1,8 +1,11 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strings"
+
+	"github.com/maiprobe/maiprobe/internal/archive"
 )
 
 // photoView is one album photo.
@@ -37,9 +40,16 @@ func (s *Server) album(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	// Times in the region's clock, as the plays show theirs: a player's
+	// pages are one in-game player's, so of one region.
+	region, err := s.archive.PlayerRegion(r.Context(), player)
+	if err != nil && !errors.Is(err, archive.ErrNotFound) {
+		s.archiveFail(w, r, err)
+		return
+	}
 	v := albumView{Total: list.Total, Pager: pg}
 	for _, p := range list.Photos {
-		pv := photoView{When: p.TakenAt.Format("2006-01-02 15:04") + " UTC", Title: p.Title, Type: label(string(p.Type)),
+		pv := photoView{When: localTime(p.TakenAt, region), Title: p.Title, Type: label(string(p.Type)),
 			Diff: label(string(p.Difficulty)), DiffKey: string(p.Difficulty), Level: p.Level, Place: p.Place}
 		// The image stays on the site; only https links are shown, so a
 		// page cannot make the browser fetch something else.

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/maiprobe/maiprobe/internal/archive"
 	"github.com/maiprobe/maiprobe/internal/maimai"
@@ -37,6 +38,7 @@ type platesView struct {
 	LeftURL  string
 	Rows     []plateChartRow
 	Pager    Pager
+	At       atView // the date picker: ?at= shows the progress of then
 }
 
 func newPlateSummary(player string, p archive.PlateStatus) plateSummary {
@@ -55,17 +57,24 @@ func newPlateSummary(player string, p archive.PlateStatus) plateSummary {
 
 func (s *Server) plates(w http.ResponseWriter, r *http.Request) {
 	player := r.PathValue("player")
-	rep, err := s.archive.Plates(r.Context(), player)
+	at, ok := s.pageAt(w, r, player)
+	if !ok {
+		return
+	}
+	rep, err := s.archive.PlatesAt(r.Context(), player, at.Time)
 	if err != nil {
 		s.archiveFail(w, r, err)
 		return
 	}
-	v := platesView{Known: rep.Region != "", Synced: rep.Synced}
+	v := platesView{Known: rep.Region != "", Synced: rep.Synced, At: at}
 	q := r.URL.Query()
 	for _, p := range rep.Plates {
 		ps := newPlateSummary(player, p)
+		if at.Date != "" {
+			ps.URL += "&" + url.Values{"at": {at.Date}}.Encode()
+		}
 		v.Plates = append(v.Plates, ps)
-		if p.Prefix != q.Get("plate") || string(p.Kind) != q.Get("kind") {
+		if foldPlate(p.Prefix) != foldPlate(q.Get("plate")) || foldPlate(string(p.Kind)) != foldPlate(q.Get("kind")) {
 			continue
 		}
 		v.Plate, v.ShowDone = &ps, q.Get("show") == "done"
@@ -96,3 +105,11 @@ func (s *Server) plates(w http.ResponseWriter, r *http.Request) {
 	}
 	s.render(w, r, http.StatusOK, "plates", v)
 }
+
+// plateFold writes a plate name's traditional and Japanese characters the
+// simplified way, so a URL may spell a plate either way: 極/极, 將/将,
+// 華/华, 暁/晓, 覇/霸 … (the spellings of rating.Plates and Plate.Name).
+var plateFold = strings.NewReplacer("極", "极", "將", "将", "華", "华", "暁", "晓", "曉", "晓", "櫻", "樱", "菫", "堇",
+	"輝", "辉", "鏡", "镜", "覇", "霸", "雙", "双")
+
+func foldPlate(s string) string { return plateFold.Replace(strings.TrimSpace(s)) }

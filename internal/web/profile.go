@@ -59,7 +59,7 @@ func (s *Server) profile(w http.ResponseWriter, r *http.Request) {
 		v.Counters = append(v.Counters, label(k))
 	}
 	for _, sn := range h.Page {
-		row := snapshotRow{When: localTime(sn.ObservedAt, sn.Region), Kind: string(sn.Kind), Name: sn.Name, Rating: sn.Rating,
+		row := snapshotRow{When: localTime(sn.ObservedAt, sn.Region), Kind: kindLabel(r, string(sn.Kind)), Name: sn.Name, Rating: sn.Rating,
 			Stars: sn.Stars, Band: sn.RatingBand, PlayCount: sn.PlayCount, Trophy: sn.Trophy, FriendCode: sn.FriendCode}
 		if row.Band == "" {
 			row.Band = ratingBand(sn.Rating)
@@ -148,4 +148,13 @@ func counterChart(snaps []archive.Snapshot) chartData {
 		d.Series = append(d.Series, s)
 	}
 	return d
+}
+
+// kindLabel names a profile page's kind in the page's language (主页,
+// 玩家数据); a kind the catalogue lacks shows as it is.
+func kindLabel(r *http.Request, kind string) string {
+	if t := text(r, "profile.kind."+kind); t != "profile.kind."+kind {
+		return t
+	}
+	return kind
 }
