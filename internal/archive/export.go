@@ -31,6 +31,10 @@ type exportFile struct {
 	Version    int            `json:"version"`
 	ExportedAt time.Time      `json:"exported_at"`
 	Players    []exportPlayer `json:"players"`
+	// Jackets are the song images the players' plays and scores show,
+	// once for all of them; files written before they were exported have
+	// none.
+	Jackets []exportJacket `json:"jackets"`
 }
 
 type exportPlayer struct {
@@ -181,7 +185,8 @@ func (a *Archive) Export(ctx context.Context, w io.Writer, players ...string) er
 			}
 			f.Players = append(f.Players, ep)
 		}
-		return nil
+		f.Jackets, err = exportJackets(ctx, tx, chosen)
+		return err
 	})
 	if err != nil {
 		return err
@@ -320,6 +325,9 @@ func (a *Archive) restore(ctx context.Context, src Source, opt ImportOptions) Re
 			return reject(fmt.Errorf("%w: player %q: %w", ErrExport, ep.Name, err))
 		}
 	}
+	if err := checkJackets(f.Jackets); err != nil {
+		return reject(fmt.Errorf("%w: %w", ErrExport, err))
+	}
 	err := a.db.Update(ctx, func(tx *storage.Tx) error {
 		res.Added, res.Unchanged = Counts{}, Counts{}
 		tx.SetHook(a.hook)
@@ -333,7 +341,7 @@ func (a *Archive) restore(ctx context.Context, src Source, opt ImportOptions) Re
 				return fmt.Errorf("player %q: %w", ep.Name, err)
 			}
 		}
-		return nil
+		return restoreJackets(ctx, tx, f.Jackets, &res)
 	})
 	if err != nil {
 		return reject(fmt.Errorf("archive: restore %s: %w", src.Name, err))

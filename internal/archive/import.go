@@ -56,6 +56,8 @@ type Counts struct {
 	History int `json:"history,omitempty"`
 	// PhotoImages counts album photo images restored from an export.
 	PhotoImages int `json:"photo_images,omitempty"`
+	// Jackets counts jacket images restored from an export (Added only).
+	Jackets int `json:"jackets,omitempty"`
 	// Ambiguous counts scores of a page or play that names no genre, of a
 	// title two stored songs share, so no best was raised (Unchanged only).
 	Ambiguous int `json:"ambiguous,omitempty"`
@@ -108,10 +110,11 @@ type ImportOptions struct {
 	// (maiprobe import --player auto): the player with its friend code or
 	// name, or, for a page that shows neither, the one player of its region.
 	Auto bool
-	// Folder, for Auto, is the in-game player the other pages of the
-	// file's folder show, when they show exactly one of its region: a page
-	// that shows no name goes to that player's archive player.
-	Folder dxnet.Owner
+	// Folders, for Auto, tells the in-game player of a region that the
+	// other pages of the file's folder show, when they show exactly one
+	// (else the zero Owner): a page that shows no name goes to that
+	// player's archive player.
+	Folders func(maimai.Region) dxnet.Owner
 	// Candidates, when not nil, are the only players Auto may choose (a web
 	// login's own players); Auto then never creates a player.
 	Candidates []string
@@ -185,8 +188,10 @@ func (a *Archive) importParsed(ctx context.Context, src Source, page dxnet.Page,
 		res.Player = opt.Player
 		if opt.Auto {
 			to := owner
-			if to.Name == "" && to.FriendCode == "" && opt.Folder.Region == to.Region {
-				to = opt.Folder
+			if to.Name == "" && to.FriendCode == "" && opt.Folders != nil {
+				if f := opt.Folders(to.Region); f.Region == to.Region {
+					to = f
+				}
 			}
 			pid, res.Player, err = route(ctx, tx, to, opt.Candidates, opt.Candidates == nil, now)
 		} else {

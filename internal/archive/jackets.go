@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
+	"time"
 
 	"github.com/maiprobe/maiprobe/internal/maimai"
 	"github.com/maiprobe/maiprobe/internal/storage"
@@ -190,6 +191,75 @@ func noteJackets(ctx context.Context, tx *storage.Tx, in []incoming) error {
 		seen[k] = true
 		if err := noteJacket(ctx, tx, k.region, k.title, k.file); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// exportJacket is a jacket in an export file.
+type exportJacket struct {
+	File        string    `json:"file"`
+	ContentType string    `json:"content_type"`
+	FetchedAt   time.Time `json:"fetched_at"`
+	Data        []byte    `json:"data"` // base64 by encoding/json
+}
+
+// exportJackets are the stored jackets the players' rows name, each once.
+func exportJackets(ctx context.Context, tx *storage.Tx, players []storage.Player) ([]exportJacket, error) {
+	out := []exportJacket{}
+	seen := map[string]bool{}
+	var files []string
+	for _, p := range players {
+		fs, err := tx.PlayerJackets(ctx, p.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range fs {
+			if !seen[f] {
+				seen[f] = true
+				files = append(files, f)
+			}
+		}
+	}
+	slices.Sort(files)
+	for _, f := range files {
+		j, err := tx.JacketData(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, exportJacket{File: j.File, ContentType: j.ContentType, FetchedAt: j.FetchedAt, Data: j.Data})
+	}
+	return out, nil
+}
+
+// checkJackets verifies an export's jackets before anything is written:
+// each is an image (by its bytes, whatever content_type says) of a jacket
+// file name, within MaxJacketSize, and named once.
+func checkJackets(js []exportJacket) error {
+	seen := map[string]bool{}
+	for i, j := range js {
+		if _, err := CheckJacket(j.File, j.Data); err != nil {
+			return fmt.Errorf("jacket %d: %v", i+1, err)
+		}
+		if seen[j.File] {
+			return fmt.Errorf("jacket %d: %s is in the file twice", i+1, j.File)
+		}
+		seen[j.File] = true
+	}
+	return nil
+}
+
+// restoreJackets stores the export's jackets the archive lacks; one it has
+// is kept as it is (a file name is one picture).
+func restoreJackets(ctx context.Context, tx *storage.Tx, js []exportJacket, res *Result) error {
+	for _, j := range js {
+		ct, _ := JacketContentType(j.Data)
+		added, err := tx.InsertJacket(ctx, &Jacket{File: j.File, ContentType: ct, FetchedAt: j.FetchedAt, Data: j.Data})
+		if err != nil {
+			return err
+		}
+		if added {
+			res.Added.Jackets++
 		}
 	}
 	return nil

@@ -3,6 +3,7 @@ package archive
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -144,3 +145,66 @@ func TestStoreJacket(t *testing.T) {
 		t.Errorf("stored jackets %v %v", have, err)
 	}
 }
+
+// TestExportJackets: the jackets a player's plays show travel in the
+// export, once, and come back byte for byte; a jacket no exported row
+// names stays out; a restore checks each jacket as the fetcher does.
+func TestExportJackets(t *testing.T) {
+	for _, db := range []string{"sqlite", "mysql", "postgres"} {
+		t.Run(db, func(t *testing.T) {
+			ctx := context.Background()
+			a := openDB(t, db)
+			p := window(0, 3)
+			if res := a.importPage(ctx, "alice", source(t, "record", p), p); res.Status != Added {
+				t.Fatalf("%s %v", res.Status, res.Err)
+			}
+			named := p.Plays[0].Jacket
+			for _, f := range []string{named, "ffffffffffffffff.png"} {
+				if _, err := a.StoreJacket(ctx, f, pngBytes); err != nil {
+					t.Fatal(err)
+				}
+			}
+			first := export(t, a)
+			if !bytes.Contains(first, []byte(`"file": "`+named+`"`)) || bytes.Contains(first, []byte("ffffffffffffffff.png")) {
+				t.Fatalf("the export's jackets are wrong:\n%s", clip(first))
+			}
+			b := openDB(t, db)
+			res := b.ImportWith(ctx, Source{Name: "export.json", Data: first}, ImportOptions{AllPlayers: true})
+			if res.Status != Added || res.Added.Jackets != 1 {
+				t.Fatalf("restore: %s %+v %v", res.Status, res.Added, res.Err)
+			}
+			j, err := b.Jacket(ctx, named)
+			if err != nil || !bytes.Equal(j.Data, pngBytes) || j.ContentType != "image/png" || !j.FetchedAt.Equal(testNow) {
+				t.Errorf("restored jacket %s %s %d bytes %v", j.ContentType, j.FetchedAt, len(j.Data), err)
+			}
+			if got := b.JacketFor(ctx, maimai.CN, p.Plays[0].Title); got != named {
+				t.Errorf("restored index: JacketFor = %q, want %q", got, named)
+			}
+			if res := b.ImportWith(ctx, Source{Name: "export.json", Data: first}, ImportOptions{AllPlayers: true}); res.Status != Unchanged || res.Added.Jackets != 0 {
+				t.Errorf("second restore: %s %+v %v", res.Status, res.Added, res.Err)
+			}
+			// A restore takes what a fetch would take, and nothing else.
+			for _, c := range []struct {
+				name     string
+				from, to string
+				err      string
+			}{
+				{"svg", base64Of(pngBytes), base64Of([]byte(`<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`)), "is not a PNG"},
+				{"path", `"file": "` + named + `"`, `"file": "../../x.png"`, "not a jacket file name"},
+				{"huge", base64Of(pngBytes), base64Of(append(pngBytes, make([]byte, MaxJacketSize)...)), "over the 2 MB limit"},
+			} {
+				bad := bytes.Replace(first, []byte(c.from), []byte(c.to), 1)
+				if bytes.Equal(bad, first) {
+					t.Fatalf("%s: nothing replaced", c.name)
+				}
+				c2 := openDB(t, db)
+				res := c2.ImportWith(ctx, Source{Name: c.name + ".json", Data: bad}, ImportOptions{AllPlayers: true})
+				if res.Status != Rejected || !strings.Contains(res.Err.Error(), "jacket 1") || !strings.Contains(res.Err.Error(), c.err) {
+					t.Errorf("%s: %s %v", c.name, res.Status, res.Err)
+				}
+			}
+		})
+	}
+}
+
+func base64Of(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
