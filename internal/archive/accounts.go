@@ -144,15 +144,20 @@ func (a *Archive) AddUser(ctx context.Context, name, password, player string, fi
 	return u, err
 }
 
-// GrantPlayer lets an existing user own one more player (created when it
-// does not exist), e.g. their account on another server region.
-func (a *Archive) GrantPlayer(ctx context.Context, user, player string) error {
+// GrantPlayer lets an existing user own one more player, e.g. their
+// account on another server region. With create, a player that does not
+// exist yet is made (empty: its first pages bind it to its in-game player);
+// without, an unknown player is an error, so a typo makes no player.
+func (a *Archive) GrantPlayer(ctx context.Context, user, player string, create bool) error {
 	return a.db.Update(ctx, func(tx *storage.Tx) error {
 		u, err := tx.UserByName(ctx, user)
 		if err != nil {
 			return err
 		}
-		pid, err := ensurePlayer(ctx, tx, player, a.now())
+		pid, err := tx.PlayerID(ctx, player)
+		if isNotFound(err) && create {
+			pid, err = ensurePlayer(ctx, tx, player, a.now())
+		}
 		if err != nil {
 			return err
 		}

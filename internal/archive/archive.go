@@ -55,8 +55,8 @@ func Open(ctx context.Context, location string) (*Archive, error) {
 }
 
 // maxWindow is the largest zstd window a page may ask the decoder for:
-// pages are at most dxnet.MaxPageSize, and the encoder here uses 8 MB.
-const maxWindow = 64 << 20
+// the encoder here uses 8 MB (zstd's usual), and a decoder keeps a window.
+const maxWindow = 16 << 20
 
 // readers are streaming zstd decoders for decode, reused between pages.
 var readers = sync.Pool{New: func() any {

@@ -38,17 +38,26 @@ type exportFile struct {
 }
 
 type exportPlayer struct {
-	Name      string           `json:"name"`
-	CreatedAt time.Time        `json:"created_at"`
-	Pages     []exportPage     `json:"pages"`
-	Plays     []exportPlay     `json:"plays"`
-	Snapshots []exportSnapshot `json:"snapshots"`
-	Photos    []exportPhoto    `json:"photos"`
+	Name      string    `json:"name"`
+	CreatedAt time.Time `json:"created_at"`
+	// Identity is the in-game player the player is bound to; files written
+	// before players were bound have none.
+	Identity  *exportedIdentity `json:"identity,omitempty"`
+	Pages     []exportPage      `json:"pages"`
+	Plays     []exportPlay      `json:"plays"`
+	Snapshots []exportSnapshot  `json:"snapshots"`
+	Photos    []exportPhoto     `json:"photos"`
 	// PhotoImages are the album images the fetcher downloaded; files
 	// written before they were exported have none.
 	PhotoImages  []exportPhotoImage `json:"photo_images"`
 	Scores       []exportScore      `json:"scores"`
 	ScoreHistory []exportStep       `json:"score_history"`
+}
+
+type exportedIdentity struct {
+	Region     string   `json:"region"`
+	FriendCode string   `json:"friend_code,omitempty"`
+	Names      []string `json:"names,omitempty"`
 }
 
 type exportPage struct {
@@ -202,6 +211,13 @@ func (a *Archive) Export(ctx context.Context, w io.Writer, players ...string) er
 func exportOne(ctx context.Context, tx *storage.Tx, p storage.Player) (exportPlayer, error) {
 	ep := exportPlayer{Name: p.Name, CreatedAt: p.CreatedAt, Pages: []exportPage{}, Plays: []exportPlay{},
 		Snapshots: []exportSnapshot{}, Photos: []exportPhoto{}, PhotoImages: []exportPhotoImage{}, Scores: []exportScore{}, ScoreHistory: []exportStep{}}
+	id, err := tx.PlayerIdentity(ctx, p.ID)
+	if err != nil {
+		return ep, err
+	}
+	if id.Bound() {
+		ep.Identity = &exportedIdentity{Region: id.Region, FriendCode: id.FriendCode, Names: id.Names}
+	}
 	pages, err := tx.Pages(ctx, p.ID)
 	if err != nil {
 		return ep, err
@@ -305,23 +321,27 @@ func (a *Archive) restore(ctx context.Context, src Source, opt ImportOptions) Re
 			"export one player (maiprobe export --player NAME) or, on the command line, restore them all with maiprobe import --all-players FILE",
 			ErrIdentity, len(f.Players), strings.Join(names, ", ")))
 	}
+	// One restore at a time in the process: a restore decodes and parses
+	// every page of its file, and a burst of them must not add up.
+	select {
+	case restoring <- struct{}{}:
+		defer func() { <-restoring }()
+	case <-ctx.Done():
+		return reject(ctx.Err())
+	}
 	// Check everything before writing anything.
 	now := a.now()
+	budget := maxFileRatio * int64(len(src.Data))
+	owners := make([][]dxnet.Owner, len(f.Players))
 	seen := map[string]bool{}
 	for i := range f.Players {
 		ep := &f.Players[i]
-		name := ep.Name
-		if len(f.Players) == 1 && opt.Player != "" {
-			name = opt.Player
+		if seen[ep.Name] {
+			return reject(fmt.Errorf("%w: player %q is in the file twice", ErrExport, ep.Name))
 		}
-		if seen[name] {
-			return reject(fmt.Errorf("%w: player %q is in the file twice", ErrExport, name))
-		}
-		seen[name] = true
-		if err := ValidPlayerName(name); err != nil {
-			return reject(fmt.Errorf("%w: %v", ErrExport, err))
-		}
-		if err := a.checkExport(ep, now); err != nil {
+		seen[ep.Name] = true
+		var err error
+		if owners[i], err = a.checkExport(ep, now, &budget); err != nil {
 			return reject(fmt.Errorf("%w: player %q: %w", ErrExport, ep.Name, err))
 		}
 	}
@@ -331,13 +351,23 @@ func (a *Archive) restore(ctx context.Context, src Source, opt ImportOptions) Re
 	err := a.db.Update(ctx, func(tx *storage.Tx) error {
 		res.Added, res.Unchanged = Counts{}, Counts{}
 		tx.SetHook(a.hook)
-		for _, ep := range f.Players {
+		for i, ep := range f.Players {
 			name := ep.Name
 			if len(f.Players) == 1 && opt.Player != "" {
 				name = opt.Player
 			}
+			if opt.Auto && opt.Player == "" {
+				// Sorted by player: the player of its in-game identity.
+				o, _, err := exportIdentity(&ep, owners[i])
+				if err != nil {
+					return fmt.Errorf("player %q: %w", ep.Name, err)
+				}
+				if _, name, err = route(ctx, tx, o, opt.Candidates, opt.Candidates == nil, now); err != nil {
+					return fmt.Errorf("player %q: %w", ep.Name, err)
+				}
+			}
 			res.Player = name
-			if err := a.restoreOne(ctx, tx, name, ep, opt, &res); err != nil {
+			if err := a.restoreOne(ctx, tx, name, ep, owners[i], opt, &res); err != nil {
 				return fmt.Errorf("player %q: %w", ep.Name, err)
 			}
 		}
@@ -362,31 +392,59 @@ func (a *Archive) restore(ctx context.Context, src Source, opt ImportOptions) Re
 // row names a page of the file, and every row passes the sanity rules a
 // page import applies (an export is as untrusted as a page: it may have
 // been edited by hand).
-func (a *Archive) checkExport(ep *exportPlayer, now time.Time) error {
+func (a *Archive) checkExport(ep *exportPlayer, now time.Time, budget *int64) ([]dxnet.Owner, error) {
 	if ep.Name == "" {
-		return errors.New("a player has no name")
+		return nil, errors.New("a player has no name")
 	}
 	shas := map[string]bool{}
+	var owners []dxnet.Owner
 	for _, pg := range ep.Pages {
 		if pg.Compression != "zstd" {
-			return fmt.Errorf("page %s: unknown compression %q", pg.SHA256, pg.Compression)
+			return nil, fmt.Errorf("page %s: unknown compression %q", pg.SHA256, pg.Compression)
+		}
+		if shas[pg.SHA256] {
+			return nil, fmt.Errorf("page %s (%s) is in the file twice", pg.SHA256, pg.SourceName)
 		}
 		if pg.Size < 0 || pg.Size > dxnet.MaxPageSize {
-			return fmt.Errorf("page %s (%s): %d bytes is over the %d MB page limit", pg.SHA256, pg.SourceName, pg.Size, dxnet.MaxPageSize>>20)
+			return nil, fmt.Errorf("page %s (%s): %d bytes is over the %d MB page limit", pg.SHA256, pg.SourceName, pg.Size, dxnet.MaxPageSize>>20)
+		}
+		// Real pages compress 10–65 times; far more is a bomb, not a page.
+		if pg.Size > maxRatio*int64(len(pg.Data))+minRatioSize {
+			return nil, fmt.Errorf("page %s (%s): %d bytes from %d compressed is over the page limit of %d times (a decompression bomb?)",
+				pg.SHA256, pg.SourceName, pg.Size, len(pg.Data), maxRatio)
+		}
+		if *budget -= pg.Size; *budget < 0 {
+			return nil, fmt.Errorf("its pages decompress to more than %d times the file's size (a decompression bomb?)", maxFileRatio)
 		}
 		if err := checkRegion(pg.Region); err != nil {
-			return fmt.Errorf("page %s: %v", pg.SHA256, err)
+			return nil, fmt.Errorf("page %s: %v", pg.SHA256, err)
 		}
 		raw, err := a.decode(pg.Data, pg.Size)
 		if err != nil {
-			return fmt.Errorf("page %s (%s): %v", pg.SHA256, pg.SourceName, err)
+			return nil, fmt.Errorf("page %s (%s): %v", pg.SHA256, pg.SourceName, err)
 		}
 		sum := sha256.Sum256(raw)
 		if hex.EncodeToString(sum[:]) != pg.SHA256 || int64(len(raw)) != pg.Size {
-			return fmt.Errorf("page %s (%s): its data does not match its sha256 and size", pg.SHA256, pg.SourceName)
+			return nil, fmt.Errorf("page %s (%s): its data does not match its sha256 and size", pg.SHA256, pg.SourceName)
 		}
 		if err := checkTime(pg.ObservedAt, now); err != nil {
-			return fmt.Errorf("page %s (%s): saved at: %v", pg.SHA256, pg.SourceName, err)
+			return nil, fmt.Errorf("page %s (%s): saved at: %v", pg.SHA256, pg.SourceName, err)
+		}
+		// A page the parser reads must be what the file says it is, and
+		// pass the rules of a page import; its owner binds the player as an
+		// imported page would. (Pages it cannot read — the generator's, or
+		// pages of layouts a later parser may learn — are kept as they are,
+		// as a page import would not; reparse reports them.)
+		if page, err := dxnet.Parse(raw); err == nil {
+			h := page.Head()
+			if string(h.Kind) != pg.Kind || string(h.Region) != pg.Region {
+				return nil, fmt.Errorf("page %s (%s) says it is a %s %s page, but it is a %s %s page",
+					pg.SHA256, pg.SourceName, pg.Region, pg.Kind, h.Region, h.Kind)
+			}
+			if err := check(page, now); err != nil {
+				return nil, fmt.Errorf("page %s (%s): %w", pg.SHA256, pg.SourceName, err)
+			}
+			owners = append(owners, dxnet.OwnerOf(page))
 		}
 		shas[pg.SHA256] = true
 	}
@@ -398,103 +456,145 @@ func (a *Archive) checkExport(ep *exportPlayer, now time.Time) error {
 	}
 	for i, p := range ep.Plays {
 		if err := ref(fmt.Sprintf("play %d", i+1), p.Page, false); err != nil {
-			return err
+			return nil, err
 		}
 		if err := ref(fmt.Sprintf("play %d detail", i+1), p.DetailPage, true); err != nil {
-			return err
+			return nil, err
 		}
 		if err := checkRegion(string(p.Region)); err != nil {
-			return fmt.Errorf("play %d: %v", i+1, err)
+			return nil, fmt.Errorf("play %d: %v", i+1, err)
 		}
 		pl := maimai.Play{Track: p.Track, PlayedAt: p.PlayedAt, Chart: maimai.Chart{Title: p.Title, Type: p.Type, Difficulty: p.Difficulty},
 			Achievement: p.Achievement, Rank: p.Rank, DXScore: p.DXScore, DXScoreMax: p.DXScoreMax, FC: p.FC, Idx: p.Idx}
 		if err := checkPlay(pl, now); err != nil {
-			return fmt.Errorf("%w: play %d (%s): %v", ErrMisparsed, i+1, p.Title, err)
+			return nil, fmt.Errorf("%w: play %d (%s): %v", ErrMisparsed, i+1, p.Title, err)
+		}
+		if err := checkMarks(p.FC, p.FS); err != nil {
+			return nil, fmt.Errorf("%w: play %d (%s): %v", ErrMisparsed, i+1, p.Title, err)
 		}
 		if p.DXStars < 0 || p.DXStars > 5 || p.MatchingRank < 0 || p.MatchingRank > 4 {
-			return fmt.Errorf("%w: play %d (%s): %d DX stars, matching rank %d", ErrMisparsed, i+1, p.Title, p.DXStars, p.MatchingRank)
+			return nil, fmt.Errorf("%w: play %d (%s): %d DX stars, matching rank %d", ErrMisparsed, i+1, p.Title, p.DXStars, p.MatchingRank)
 		}
 		if p.Detail != nil {
 			var d maimai.PlayDetail
 			if err := json.Unmarshal(p.Detail, &d); err != nil {
-				return fmt.Errorf("play %d detail: %v", i+1, err)
+				return nil, fmt.Errorf("play %d detail: %v", i+1, err)
 			}
 			if n := d.Judgements.TotalNotes(); n > 0 && p.DXScoreMax > 0 && p.DXScoreMax != 3*n {
-				return fmt.Errorf("%w: play %d (%s): DX score max %d is not 3 × %d notes of the judgement table",
+				return nil, fmt.Errorf("%w: play %d (%s): DX score max %d is not 3 × %d notes of the judgement table",
 					ErrMisparsed, i+1, p.Title, p.DXScoreMax, n)
 			}
 		}
 	}
 	for i, s := range ep.Snapshots {
 		if err := ref(fmt.Sprintf("snapshot %d", i+1), s.Page, true); err != nil {
-			return err
+			return nil, err
 		}
 		if err := checkRegion(s.Region); err != nil {
-			return fmt.Errorf("snapshot %d: %v", i+1, err)
+			return nil, fmt.Errorf("snapshot %d: %v", i+1, err)
 		}
 		if err := checkTime(s.ObservedAt, now); err != nil {
-			return fmt.Errorf("%w: snapshot %d: %v", ErrMisparsed, i+1, err)
+			return nil, fmt.Errorf("%w: snapshot %d: %v", ErrMisparsed, i+1, err)
 		}
 		if err := checkProfile(dxnet.Profile{Name: s.Name, Rating: s.Rating, Stars: s.Stars, PlayCount: s.PlayCount}); err != nil {
-			return fmt.Errorf("snapshot %d: %w", i+1, err)
+			return nil, fmt.Errorf("snapshot %d: %w", i+1, err)
 		}
-		if !json.Valid(s.Data) {
-			return fmt.Errorf("snapshot %d: its data is not JSON", i+1)
+		// The pages show the data, not the columns: both must agree and
+		// pass the rules.
+		var prof dxnet.Profile
+		if err := json.Unmarshal(s.Data, &prof); err != nil {
+			return nil, fmt.Errorf("snapshot %d: its data is not a profile: %v", i+1, err)
+		}
+		if err := checkProfile(prof); err != nil {
+			return nil, fmt.Errorf("snapshot %d: %w", i+1, err)
+		}
+		if prof.Name != s.Name || prof.Rating != s.Rating || prof.Stars != s.Stars || prof.PlayCount != s.PlayCount {
+			return nil, fmt.Errorf("%w: snapshot %d: its data (%q, rating %d, %d stars, %d plays) is not its row (%q, rating %d, %d stars, %d plays)",
+				ErrMisparsed, i+1, prof.Name, prof.Rating, prof.Stars, prof.PlayCount, s.Name, s.Rating, s.Stars, s.PlayCount)
 		}
 	}
 	for i, s := range ep.Photos {
 		if err := ref(fmt.Sprintf("photo %d", i+1), s.Page, true); err != nil {
-			return err
+			return nil, err
 		}
 		if err := checkTime(s.TakenAt, now); err != nil {
-			return fmt.Errorf("%w: photo %d (%s): %v", ErrMisparsed, i+1, s.Title, err)
+			return nil, fmt.Errorf("%w: photo %d (%s): %v", ErrMisparsed, i+1, s.Title, err)
+		}
+		if err := checkRegion(s.Region); err != nil {
+			return nil, fmt.Errorf("photo %d: %v", i+1, err)
 		}
 		if err := checkChart(maimai.Chart{Title: s.Title, Type: s.Type, Difficulty: s.Difficulty}); err != nil {
-			return fmt.Errorf("%w: photo %d: %v", ErrMisparsed, i+1, err)
+			return nil, fmt.Errorf("%w: photo %d: %v", ErrMisparsed, i+1, err)
 		}
 	}
 	for i, s := range ep.Scores {
 		if err := checkChart(maimai.Chart{Title: s.Title, Type: s.Type, Difficulty: s.Difficulty}); err != nil {
-			return fmt.Errorf("%w: score %d: %v", ErrMisparsed, i+1, err)
+			return nil, fmt.Errorf("%w: score %d: %v", ErrMisparsed, i+1, err)
 		}
 		if err := checkScore(s.Difficulty, s.Achievement, s.Rank, s.FC, s.DXScore, s.DXScoreMax); err != nil {
-			return fmt.Errorf("%w: score %d (%s %s %s): %v", ErrMisparsed, i+1, s.Title, s.Type, s.Difficulty, err)
+			return nil, fmt.Errorf("%w: score %d (%s %s %s): %v", ErrMisparsed, i+1, s.Title, s.Type, s.Difficulty, err)
+		}
+		if err := checkMarks(s.FC, s.FS); err != nil {
+			return nil, fmt.Errorf("%w: score %d (%s): %v", ErrMisparsed, i+1, s.Title, err)
 		}
 		if s.PlayCount < 0 {
-			return fmt.Errorf("%w: score %d (%s): play count %d", ErrMisparsed, i+1, s.Title, s.PlayCount)
+			return nil, fmt.Errorf("%w: score %d (%s): play count %d", ErrMisparsed, i+1, s.Title, s.PlayCount)
 		}
 		if err := checkTime(s.UpdatedAt, now); err != nil {
-			return fmt.Errorf("%w: score %d (%s): updated: %v", ErrMisparsed, i+1, s.Title, err)
+			return nil, fmt.Errorf("%w: score %d (%s): updated: %v", ErrMisparsed, i+1, s.Title, err)
 		}
 	}
 	for i, s := range ep.ScoreHistory {
 		if err := ref(fmt.Sprintf("score history %d", i+1), s.Page, true); err != nil {
-			return err
+			return nil, err
 		}
 		if err := checkChart(maimai.Chart{Title: s.Title, Type: s.Type, Difficulty: s.Difficulty}); err != nil {
-			return fmt.Errorf("%w: score history %d: %v", ErrMisparsed, i+1, err)
+			return nil, fmt.Errorf("%w: score history %d: %v", ErrMisparsed, i+1, err)
 		}
 		if err := checkScore(s.Difficulty, s.Achievement, s.Rank, s.FC, s.DXScore, s.DXScoreMax); err != nil {
-			return fmt.Errorf("%w: score history %d (%s %s %s): %v", ErrMisparsed, i+1, s.Title, s.Type, s.Difficulty, err)
+			return nil, fmt.Errorf("%w: score history %d (%s %s %s): %v", ErrMisparsed, i+1, s.Title, s.Type, s.Difficulty, err)
 		}
 		if err := checkTime(s.ObservedAt, now); err != nil {
-			return fmt.Errorf("%w: score history %d (%s): %v", ErrMisparsed, i+1, s.Title, err)
+			return nil, fmt.Errorf("%w: score history %d (%s): %v", ErrMisparsed, i+1, s.Title, err)
+		}
+		if err := checkMarks(s.FC, s.FS); err != nil {
+			return nil, fmt.Errorf("%w: score history %d (%s): %v", ErrMisparsed, i+1, s.Title, err)
 		}
 	}
 	for i, img := range ep.PhotoImages {
 		if img.URL == "" || img.ContentType == "" || len(img.Data) == 0 {
-			return fmt.Errorf("photo image %d: no url, content type or data", i+1)
+			return nil, fmt.Errorf("photo image %d: no url, content type or data", i+1)
 		}
 		if len(img.Data) > maxPhotoImage {
-			return fmt.Errorf("photo image %d: %d bytes is over the %d MB limit of an album image", i+1, len(img.Data), maxPhotoImage>>20)
+			return nil, fmt.Errorf("photo image %d: %d bytes is over the %d MB limit of an album image", i+1, len(img.Data), maxPhotoImage>>20)
 		}
 	}
-	return nil
+	return owners, nil
 }
+
+// Decompression limits of a restore: a page may unpack to at most maxRatio
+// times its compressed size (plus minRatioSize, for tiny pages), and all of a
+// file's pages to at most maxFileRatio times the file.
+const (
+	maxRatio     = 200
+	minRatioSize = 64 << 10
+	maxFileRatio = 100
+)
 
 // maxPhotoImage is the largest album image a restore accepts; the site's
 // photos are a few hundred kilobytes.
 const maxPhotoImage = 10 << 20
+
+// checkMarks accepts the FC and FS marks the game has.
+func checkMarks(fc maimai.FC, fs maimai.FS) error {
+	if !fc.Valid() {
+		return fmt.Errorf("unknown FC mark %q", fc)
+	}
+	if !fs.Valid() {
+		return fmt.Errorf("unknown FS mark %q", fs)
+	}
+	return nil
+}
 
 // checkRegion accepts the three sites' regions.
 func checkRegion(r string) error {
@@ -504,7 +604,10 @@ func checkRegion(r string) error {
 	return fmt.Errorf("unknown region %q", r)
 }
 
-func (a *Archive) restoreOne(ctx context.Context, tx *storage.Tx, name string, ep exportPlayer, opt ImportOptions, res *Result) error {
+// restoring lets one restore run at a time (see restore).
+var restoring = make(chan struct{}, 1)
+
+func (a *Archive) restoreOne(ctx context.Context, tx *storage.Tx, name string, ep exportPlayer, owners []dxnet.Owner, opt ImportOptions, res *Result) error {
 	pid, err := ensurePlayer(ctx, tx, name, ep.CreatedAt)
 	if err != nil {
 		return err
@@ -513,7 +616,7 @@ func (a *Archive) restoreOne(ctx context.Context, tx *storage.Tx, name string, e
 		return err
 	}
 	// The file's rows must be of the player's in-game identity, as pages are.
-	if err := bindExport(ctx, tx, pid, name, &ep, a.now(), opt.Renamed); err != nil {
+	if err := bindExport(ctx, tx, pid, name, &ep, owners, a.now(), opt.Renamed); err != nil {
 		return err
 	}
 	// What the player's snapshots showed before, to merge the file's with.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -47,6 +49,8 @@ func ValidPlayerName(name string) error {
 		return fmt.Errorf("%w: %q is longer than %d characters", ErrPlayerName, name, MaxPlayerName)
 	case name == "." || name == "..":
 		return fmt.Errorf("%w: %q", ErrPlayerName, name)
+	case name == AutoPlayer:
+		return fmt.Errorf("%w: %q is kept for import --player auto, which sorts pages by player", ErrPlayerName, name)
 	}
 	for _, r := range name {
 		if !unicode.IsPrint(r) || r == '/' || r == '\\' {
@@ -57,12 +61,23 @@ func ValidPlayerName(name string) error {
 }
 
 // ensurePlayer is tx.EnsurePlayer for a checked name.
+// The name is checked only when the player is new: players made before
+// names were checked keep working.
 func ensurePlayer(ctx context.Context, tx *storage.Tx, name string, at time.Time) (int64, error) {
+	if id, err := tx.PlayerID(ctx, name); err == nil {
+		return id, nil
+	} else if !isNotFound(err) {
+		return 0, err
+	}
 	if err := ValidPlayerName(name); err != nil {
 		return 0, err
 	}
 	return tx.EnsurePlayer(ctx, name, at)
 }
+
+// AutoPlayer is the --player value that sends each page to the player of
+// the in-game player it shows; no player may have it as its name.
+const AutoPlayer = "auto"
 
 // describe names an in-game identity for messages: "the cn player ＳＣＨＷＩ
 // (friend code 123…)".
@@ -92,7 +107,7 @@ func describeIdentity(id storage.Identity) string {
 // stored pages already belong to several regions is reported: it must be
 // split first (Split).
 func identityOf(ctx context.Context, tx *storage.Tx, pid int64, player string, renamed bool) (storage.Identity, error) {
-	id, err := tx.PlayerIdentity(ctx, pid)
+	id, err := tx.LockPlayerIdentity(ctx, pid)
 	if err != nil || id.Bound() {
 		return id, err
 	}
@@ -122,10 +137,23 @@ func identityOf(ctx context.Context, tx *storage.Tx, pid int64, player string, r
 	}
 	var parts []string
 	for _, s := range seen {
-		parts = append(parts, fmt.Sprintf("%s: %d pages %s", s.Region, s.Pages, strings.Join(s.Names, " / ")))
+		parts = append(parts, sightingText(s))
 	}
 	return id, fmt.Errorf("%w: player %q already holds pages of several in-game players (%s); %s",
 		ErrIdentity, player, strings.Join(parts, "; "), split)
+}
+
+// sightingText says what a player's pages of one region show: "cn: 12
+// pages, ＡＬＩＣＥ / ＢＯＢ".
+func sightingText(s storage.Sighting) string {
+	t := fmt.Sprintf("%s: %d pages", s.Region, s.Pages)
+	if s.Pages == 1 {
+		t = fmt.Sprintf("%s: 1 page", s.Region)
+	}
+	if len(s.Names) > 0 {
+		t += ", " + strings.Join(s.Names, " / ")
+	}
+	return t
 }
 
 // bindOptions are the choices an importer made about identities.
@@ -133,6 +161,8 @@ type bindOptions struct {
 	// renamed accepts a page whose in-game name is not the player's: the
 	// player changed their name in the game.
 	renamed bool
+	// what is checked, for messages: "page" (the default) or "file".
+	what string
 }
 
 // bind checks that a page of owner o may go into player pid, and binds
@@ -146,9 +176,10 @@ func bind(ctx context.Context, tx *storage.Tx, pid int64, player string, o dxnet
 		return err
 	}
 	page := describe(string(o.Region), o.Name, o.FriendCode)
+	what := cmp(opt.what, "page")
 	refuse := func(why, hint string) error {
-		return fmt.Errorf("%w: this page is of %s, but player %q is %s%s; %s",
-			ErrIdentity, page, player, describeIdentity(id), why, hint)
+		return fmt.Errorf("%w: this %s is of %s, but player %q is %s%s; %s",
+			ErrIdentity, what, page, player, describeIdentity(id), why, hint)
 	}
 	const other = "import it as another player (--player NAME, or --player auto to send each page to its own player)"
 	if id.Region != "" && id.Region != string(o.Region) {
@@ -158,8 +189,15 @@ func bind(ctx context.Context, tx *storage.Tx, pid int64, player string, o dxnet
 		return refuse("", other)
 	}
 	sameCode := o.FriendCode != "" && o.FriendCode == id.FriendCode
-	if o.Name != "" && len(id.Names) > 0 && !id.HasName(o.Name) && !sameCode && !opt.renamed {
-		return refuse("", other+"; if the player renamed themselves in the game, import with --renamed")
+	if o.Name != "" && len(id.Names) > 0 && !id.HasName(o.Name) && !sameCode {
+		if !opt.renamed && !id.AcceptRename {
+			return refuse("", other+"; if the player renamed themselves in the game, confirm it on the player's settings page (or import with --renamed)")
+		}
+		if id.AcceptRename {
+			if err := tx.SetAcceptRename(ctx, pid, false); err != nil { // once
+				return err
+			}
+		}
 	}
 	if id.Region == "" || (id.FriendCode == "" && o.FriendCode != "") {
 		if err := tx.SetIdentity(ctx, pid, string(o.Region), cmp(id.FriendCode, o.FriendCode)); err != nil {
@@ -202,7 +240,7 @@ func route(ctx context.Context, tx *storage.Tx, o dxnet.Owner, candidates []stri
 		}
 		return false
 	}
-	var sameRegion []storage.PlayerIdentityRow
+	var sameRegion, empty []storage.PlayerIdentityRow
 	taken := map[string]bool{}
 	for _, r := range rows {
 		taken[r.Name] = true
@@ -217,6 +255,10 @@ func route(ctx context.Context, tx *storage.Tx, o dxnet.Owner, candidates []stri
 				continue // mixed: Split reports it; never route to it
 			}
 			r.Identity = id
+			if !id.Bound() {
+				empty = append(empty, r) // no page yet
+				continue
+			}
 		}
 		if r.Region == string(o.Region) {
 			sameRegion = append(sameRegion, r)
@@ -273,7 +315,13 @@ func route(ctx context.Context, tx *storage.Tx, o dxnet.Owner, candidates []stri
 		}
 	}
 	if !create {
-		return 0, "", fmt.Errorf("%w: this page is of %s, who is none of your players (%s)", ErrIdentity, page, strings.Join(candidates, ", "))
+		// A login's one player with no page yet (made for this account
+		// with user grant --create) takes the first pages of a new one.
+		if len(empty) == 1 {
+			return empty[0].ID, empty[0].Name, nil
+		}
+		return 0, "", fmt.Errorf("%w: this page is of %s, who is none of your players (%s); import it on the import page of the player it belongs to",
+			ErrIdentity, page, strings.Join(candidates, ", "))
 	}
 	name := newPlayerName(o, taken)
 	pid, err := ensurePlayer(ctx, tx, name, now)
@@ -308,65 +356,106 @@ func newPlayerName(o dxnet.Owner, taken map[string]bool) string {
 	return name
 }
 
-// exportOwner is the identity an exported player's rows show: the region of
-// its pages and plays, the names of its snapshots. A file mixing regions is
-// refused, as pages of different regions are.
-func exportOwner(ep *exportPlayer) (dxnet.Owner, []string, error) {
+// exportIdentity is the in-game identity an exported player shows: the
+// region of its rows (pages, plays, snapshots, photos) and of its pages as
+// parsed, the names of its snapshots, of its parsed pages and of the
+// identity the file states, and a friend code. A file mixing regions or
+// friend codes is refused, as pages of different players are. It returns
+// the owner to route by (its first name) and every name.
+func exportIdentity(ep *exportPlayer, owners []dxnet.Owner) (dxnet.Owner, []string, error) {
 	regions := map[string]bool{}
-	for _, pg := range ep.Pages {
-		if pg.Region != "" {
-			regions[pg.Region] = true
+	var names []string
+	addName := func(n string) {
+		if n != "" && !slices.Contains(names, n) {
+			names = append(names, n)
 		}
+	}
+	var code string
+	addCode := func(c string) error {
+		if c != "" && code != "" && c != code {
+			return fmt.Errorf("%w: the file shows two friend codes (%s, %s), so two in-game players", ErrIdentity, code, c)
+		}
+		code = cmp(code, c)
+		return nil
+	}
+	if id := ep.Identity; id != nil {
+		regions[id.Region] = true
+		for _, n := range id.Names {
+			addName(n)
+		}
+		if err := addCode(id.FriendCode); err != nil {
+			return dxnet.Owner{}, nil, err
+		}
+	}
+	for _, pg := range ep.Pages {
+		regions[pg.Region] = true
 	}
 	for _, p := range ep.Plays {
 		regions[string(p.Region)] = true
 	}
-	var names []string
-	seen := map[string]bool{}
+	for _, ph := range ep.Photos {
+		regions[ph.Region] = true
+	}
 	for _, s := range ep.Snapshots {
 		regions[s.Region] = true
-		if s.Name != "" && !seen[s.Name] {
-			seen[s.Name] = true
-			names = append(names, s.Name)
+		addName(s.Name)
+	}
+	for _, o := range owners {
+		regions[string(o.Region)] = true
+		addName(o.Name)
+		if err := addCode(o.FriendCode); err != nil {
+			return dxnet.Owner{}, nil, err
 		}
 	}
 	delete(regions, "")
 	if len(regions) > 1 {
-		var rs []string
-		for r := range regions {
-			rs = append(rs, r)
-		}
-		return dxnet.Owner{}, nil, fmt.Errorf("%w: its pages are of several regions (%s), so of several in-game players", ErrIdentity, strings.Join(rs, ", "))
+		rs := slices.Sorted(maps.Keys(regions))
+		return dxnet.Owner{}, nil, fmt.Errorf("%w: the file's pages are of several regions (%s), so of several in-game players: "+
+			"split the player in the archive it came from (maiprobe split) and export each player", ErrIdentity, strings.Join(rs, ", "))
 	}
-	var o dxnet.Owner
+	o := dxnet.Owner{FriendCode: code}
 	for r := range regions {
 		o.Region = maimai.Region(r)
+	}
+	if len(names) > 0 {
+		o.Name = names[0]
 	}
 	return o, names, nil
 }
 
 // bindExport checks an exported player against the archive player it is
-// restored into: the same region, and, when both know names, at least one
-// name in common (the file may hold a rename, so all its names are kept).
-func bindExport(ctx context.Context, tx *storage.Tx, pid int64, player string, ep *exportPlayer, at time.Time, renamed bool) error {
-	o, names, err := exportOwner(ep)
+// restored into, as page imports are checked: the same region and friend
+// code, and, when both know names, at least one name in common. Several
+// names go into a player that has none only when the file's identity says
+// the player confirmed them as renames (or with renamed).
+func bindExport(ctx context.Context, tx *storage.Tx, pid int64, player string, ep *exportPlayer, owners []dxnet.Owner, at time.Time, renamed bool) error {
+	o, names, err := exportIdentity(ep, owners)
 	if err != nil {
 		return err
 	}
-	if err := bind(ctx, tx, pid, player, o, at, bindOptions{renamed: renamed}); err != nil {
+	if err := bind(ctx, tx, pid, player, dxnet.Owner{Region: o.Region, FriendCode: o.FriendCode}, at, bindOptions{renamed: renamed, what: "file"}); err != nil {
 		return err
 	}
 	id, err := tx.PlayerIdentity(ctx, pid)
 	if err != nil {
 		return err
 	}
-	common := len(id.Names) == 0 || len(names) == 0 || renamed
+	confirmed := renamed
+	if ep.Identity != nil {
+		confirmed = confirmed || !slices.ContainsFunc(names, func(n string) bool { return !slices.Contains(ep.Identity.Names, n) })
+	}
+	file := describe(string(o.Region), strings.Join(names, " / "), o.FriendCode)
+	if len(id.Names) == 0 && len(names) > 1 && !confirmed {
+		return fmt.Errorf("%w: the file shows several in-game names (%s): if the player renamed themselves in the game, restore it with --renamed; "+
+			"if they are different players, split the player in the archive it came from (maiprobe split)", ErrIdentity, strings.Join(names, ", "))
+	}
+	common := len(id.Names) == 0 || len(names) == 0 || renamed || (o.FriendCode != "" && o.FriendCode == id.FriendCode)
 	for _, n := range names {
 		common = common || id.HasName(n)
 	}
 	if !common {
 		return fmt.Errorf("%w: the file is of %s, but player %q is %s; restore it as another player, or with --renamed if the player renamed themselves in the game",
-			ErrIdentity, describe(string(o.Region), strings.Join(names, " / "), ""), player, describeIdentity(id))
+			ErrIdentity, file, player, describeIdentity(id))
 	}
 	for _, n := range names {
 		if err := tx.AddPlayerName(ctx, pid, n, at); err != nil {
@@ -374,6 +463,35 @@ func bindExport(ctx context.Context, tx *storage.Tx, pid int64, player string, e
 		}
 	}
 	return nil
+}
+
+// AcceptRename records that the player renamed themselves in the game (or
+// forgets it): the next page showing a new in-game name is accepted, once,
+// whatever way it comes in (web, API, fetch, proxy).
+func (a *Archive) AcceptRename(ctx context.Context, player string, accept bool) error {
+	return a.db.Update(ctx, func(tx *storage.Tx) error {
+		id, err := tx.PlayerID(ctx, player)
+		if err != nil {
+			return err
+		}
+		return tx.SetAcceptRename(ctx, id, accept)
+	})
+}
+
+// RenamePending reports whether the player's owner confirmed a rename that
+// no page has used yet.
+func (a *Archive) RenamePending(ctx context.Context, player string) (bool, error) {
+	var ok bool
+	err := a.db.View(ctx, func(tx *storage.Tx) error {
+		pid, err := tx.PlayerID(ctx, player)
+		if err != nil {
+			return err
+		}
+		id, err := tx.PlayerIdentity(ctx, pid)
+		ok = id.AcceptRename
+		return err
+	})
+	return ok, err
 }
 
 // PlayerIdentity is a player's in-game identity as bound, and what its
@@ -386,8 +504,10 @@ type PlayerIdentity struct {
 	// Mixed: the stored pages belong to several in-game players (several
 	// regions, or several names the player did not confirm as renames);
 	// Problem says how, with the command that splits the player.
-	Mixed   bool   `json:"mixed,omitempty"`
-	Problem string `json:"problem,omitempty"`
+	Mixed bool `json:"mixed,omitempty"`
+	// MixedRegions: of several regions, which no rename explains.
+	MixedRegions bool   `json:"mixed_regions,omitempty"`
+	Problem      string `json:"problem,omitempty"`
 	// Seen is what the stored pages show, region by region:
 	// "cn: 12 pages Ａ / Ｂ; intl: 3 pages".
 	Seen string `json:"seen,omitempty"`
@@ -411,7 +531,7 @@ func (a *Archive) Identities(ctx context.Context) ([]PlayerIdentity, error) {
 			var parts []string
 			mixedNames := false
 			for _, s := range seen {
-				parts = append(parts, fmt.Sprintf("%s: %d pages %s", s.Region, s.Pages, strings.Join(s.Names, " / ")))
+				parts = append(parts, sightingText(s))
 				for _, n := range s.Names {
 					if !r.HasName(n) {
 						mixedNames = true
@@ -429,10 +549,15 @@ func (a *Archive) Identities(ctx context.Context) ([]PlayerIdentity, error) {
 				}
 			}
 			pi.Seen = strings.Join(parts, "; ")
-			if len(seen) > 1 || mixedNames {
+			switch {
+			case len(seen) > 1:
+				pi.Mixed, pi.MixedRegions = true, true
+				pi.Problem = fmt.Sprintf("its pages are of several regions (%s), so of several in-game players: split it with maiprobe split --player %s",
+					pi.Seen, r.Name)
+			case mixedNames:
 				pi.Mixed = true
-				pi.Problem = fmt.Sprintf("its pages show several in-game players (%s): split it with maiprobe split --player %s, or, if one player renamed themselves, import with --renamed",
-					strings.Join(parts, "; "), r.Name)
+				pi.Problem = fmt.Sprintf("its pages show several in-game names (%s): split it with maiprobe split --player %s, or, if the player renamed themselves, import with --renamed",
+					pi.Seen, r.Name)
 			}
 			out = append(out, pi)
 		}

@@ -4,16 +4,20 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"maps"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -232,7 +236,30 @@ func TestSecurityDecompressionBomb(t *testing.T) {
 	if err := os.WriteFile(lying, encode(t, f), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	for _, tc := range []struct{ mode, file string }{{"restore", exp}, {"restore", lying}, {"reparse", ""}} {
+	// A file of many pages that each decompress a lot, posted eight times
+	// at once (the review's "1.1 GB from eight 488 KB requests"): 12 pages
+	// of 4 MB, each a 64 KB random block repeated (a ratio of about 60,
+	// within the limit), under distinct sha256s.
+	many := exportFile{Format: exportFormat, Version: exportVersion, ExportedAt: testNow,
+		Players: []exportPlayer{{Name: "mallory", CreatedAt: testNow.Add(-time.Hour)}}}
+	block := make([]byte, 64<<10)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range block {
+		block[i] = byte(rng.Uint32())
+	}
+	for i := range 12 {
+		page := bytes.Repeat(block, 64)
+		page[0] = byte(i)
+		sum := sha256.Sum256(page)
+		many.Players[0].Pages = append(many.Players[0].Pages, exportPage{SHA256: hex.EncodeToString(sum[:]), Kind: "record", Region: "cn",
+			SourceName: fmt.Sprintf("p%d.html", i), Size: int64(len(page)), ObservedAt: testNow.Add(-time.Hour),
+			ImportedAt: testNow.Add(-time.Hour), Compression: "zstd", Data: zstdOf(t, page)})
+	}
+	manyFile := filepath.Join(dir, "many.json")
+	if err := os.WriteFile(manyFile, encode(t, many), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ mode, file string }{{"restore", exp}, {"restore", lying}, {"reparse", ""}, {"concurrent", manyFile}} {
 		t.Run(tc.mode+filepath.Base(tc.file), func(t *testing.T) {
 			cmd := exec.Command(os.Args[0], "-test.run=^TestSecurityBombChild$", "-test.v")
 			cmd.Env = append(os.Environ(), "MAIPROBE_BOMB_CHILD="+tc.mode, "MAIPROBE_BOMB_FILE="+tc.file,
@@ -263,6 +290,53 @@ func writeFrame(t *testing.T, frame []byte) string {
 	return p
 }
 
+func zstdOf(t testing.TB, b []byte) []byte {
+	enc, err := zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer enc.Close()
+	return enc.EncodeAll(b, nil)
+}
+
+// TestSecurityBombShapes: a page repeated in one file, a page that would
+// unpack far more than pages do, and a file whose pages together would.
+func TestSecurityBombShapes(t *testing.T) {
+	ctx := context.Background()
+	zero := make([]byte, 4<<20)
+	sum := sha256.Sum256(zero)
+	pg := exportPage{SHA256: hex.EncodeToString(sum[:]), Kind: "record", Region: "cn", SourceName: "zeros.html",
+		Size: int64(len(zero)), ObservedAt: testNow.Add(-time.Hour), ImportedAt: testNow.Add(-time.Hour), Compression: "zstd", Data: zstdOf(t, zero)}
+	noise := make([]byte, 10<<10)
+	for i := range noise {
+		noise[i] = byte(i * 7919 >> 3)
+	}
+	nsum := sha256.Sum256(noise)
+	small := pg
+	small.SHA256, small.Size, small.Data = hex.EncodeToString(nsum[:]), int64(len(noise)), zstdOf(t, noise)
+	file := func(pages ...exportPage) []byte {
+		return encode(t, exportFile{Format: exportFormat, Version: exportVersion, ExportedAt: testNow,
+			Players: []exportPlayer{{Name: "mallory", CreatedAt: testNow.Add(-time.Hour), Pages: pages}}})
+	}
+	a := openDB(t, "sqlite")
+	for _, tc := range []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"a page of zeros", file(pg), "times (a decompression bomb?)"},
+		{"one page twice", file(small, small), "in the file twice"},
+	} {
+		res := a.Import(ctx, "mallory", Source{Name: tc.name, Data: tc.data})
+		if res.Status != Rejected || !strings.Contains(res.Err.Error(), tc.want) {
+			t.Errorf("%s: %s %v, want rejected with %q", tc.name, res.Status, res.Err, tc.want)
+		}
+	}
+	if c := rowCounts(t, a); c["pages"] != 0 {
+		t.Errorf("%d pages stored", c["pages"])
+	}
+}
+
 // TestSecurityBombChild is the child process of
 // TestSecurityDecompressionBomb; it does nothing in a normal run.
 func TestSecurityBombChild(t *testing.T) {
@@ -277,6 +351,21 @@ func TestSecurityBombChild(t *testing.T) {
 	}
 	defer a.Close()
 	switch mode {
+	case "concurrent":
+		data, err := os.ReadFile(os.Getenv("MAIPROBE_BOMB_FILE"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		for i := range 8 {
+			wg.Go(func() {
+				res := a.Import(ctx, fmt.Sprint("mallory", i), Source{Name: "many.json", Data: data})
+				if res.Status == Rejected && !strings.Contains(res.Err.Error(), "decompression bomb") {
+					t.Errorf("restore %d: %v", i, res.Err)
+				}
+			})
+		}
+		wg.Wait()
 	case "restore":
 		data, err := os.ReadFile(os.Getenv("MAIPROBE_BOMB_FILE"))
 		if err != nil {
@@ -396,7 +485,12 @@ func TestSecurityAutoRoutes(t *testing.T) {
 	}
 	// The folder's player settles it.
 	withFolder := auto
-	withFolder.Folder = dxnet.Owner{Region: maimai.CN, Name: "ＢＯＢ"}
+	withFolder.Folders = func(r maimai.Region) dxnet.Owner {
+		if r == maimai.CN {
+			return dxnet.Owner{Region: maimai.CN, Name: "ＢＯＢ"}
+		}
+		return dxnet.Owner{}
+	}
 	p := window(10, 20)
 	if r := a.importParsed(ctx, source(t, "bob/record.html", p), p, withFolder); r.Status != Added || r.Player != "BOB" {
 		t.Errorf("a nameless page in BOB's folder: %s %q %v", r.Status, r.Player, r.Err)

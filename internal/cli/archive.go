@@ -12,6 +12,7 @@ import (
 
 	"github.com/maiprobe/maiprobe/internal/archive"
 	"github.com/maiprobe/maiprobe/internal/dxnet"
+	"github.com/maiprobe/maiprobe/internal/maimai"
 )
 
 // openArchive opens the configured archive, applying migrations.
@@ -83,7 +84,7 @@ func importCmd() *cmd {
 						when = observed
 					}
 					o := opt
-					o.Folder = folders[filepath.Dir(name)]
+					o.Folders = func(r maimai.Region) dxnet.Owner { return folders[filepath.Dir(name)+"\x00"+string(r)] }
 					res = a.ImportWith(ctx, archive.Source{Name: in.name, Data: in.data, ObservedAt: when}, o)
 				}
 				bar.clear()
@@ -137,7 +138,7 @@ func printResult(c *runCtx, r archive.Result, showPlayer bool) {
 
 // AutoPlayer is the --player value that sends each page to the player of
 // the in-game identity it shows (maiprobe import --player auto).
-const AutoPlayer = "auto"
+const AutoPlayer = archive.AutoPlayer
 
 // identifiedFirst orders files for --player auto: exports and pages that
 // show whose they are (a name or friend code) before those that show only
@@ -173,11 +174,16 @@ func identifiedFirst(c *runCtx, files []string) ([]string, map[string]dxnet.Owne
 		}
 		rest = append(rest, name)
 	}
+	// Per folder and region, the one in-game player its pages show.
 	folders := map[string]dxnet.Owner{}
 	for dir, owners := range seen {
-		if len(owners) == 1 {
-			for o := range owners {
-				folders[dir] = o
+		count := map[maimai.Region]int{}
+		for o := range owners {
+			count[o.Region]++
+		}
+		for o := range owners {
+			if count[o.Region] == 1 {
+				folders[dir+"\x00"+string(o.Region)] = o
 			}
 		}
 	}

@@ -145,12 +145,21 @@ func Run(ctx context.Context, args []string, env Env) int {
 			printCmdUsage(env.Stdout, k, fs, c.msg)
 			return exitOK
 		}
+		if c.cfg.Player == AutoPlayer && playerCommands[k.name] {
+			fmt.Fprintf(env.Stderr, c.msg.autoOnlyImport+"\n", k.name)
+			return exitUsage
+		}
 		return k.run(ctx, c, fs, pos)
 	}
 	fmt.Fprintf(env.Stderr, c.msg.unknownCommand+"\n\n", name)
 	printUsage(env.Stderr, c.msg)
 	return exitUsage
 }
+
+// playerCommands work on the one player --player names; "auto" (which
+// sorts pages by player) means something only to import.
+var playerCommands = map[string]bool{"fetch": true, "proxy": true, "gen": true, "user": true, "reparse": true,
+	"split": true, "rating": true, "export": true}
 
 // valueFlags are the names of every flag of any command that takes a
 // value, so the word after one is not mistaken for a command name.

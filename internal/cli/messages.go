@@ -24,7 +24,7 @@ type messages struct {
 
 	noPlayers, statusHead, statusPlayer, statusEmpty string
 
-	toPlayer, statusIdentity, statusMixed, errIdentity, splitUsage, splitNothing, splitPart, splitNew, splitUnsure, splitUnread string
+	toPlayer, statusIdentity, statusMixed, statusMixedRegions, errIdentity, splitUsage, splitNothing, splitPart, splitNew, splitUnsure, splitUnread string
 
 	fetchUsage, fetchArgs, fetchRegion, fetchNoSegaCN, fetchNeedPassword, fetchNeedAuth                  string
 	fetchResumed, fetchSummary, fetchLoss, fetchLostSince, fetchLostBefore, fetchLossUnknown, fetchAlbum string
@@ -36,7 +36,7 @@ type messages struct {
 	genUsage, genArgs, genEndBad, genEndFuture, genProgress, generated, genStored, genCharts, genMadeUp string
 
 	userUsage, userArgs, noUsers, userAdded, passwordChanged                string
-	userGranted                                                             string
+	userGranted, autoOnlyImport                                             string
 	noPassword, noTerminal, passwordPrompt, passwordAgain, passwordMismatch string
 
 	proxyUsage, proxyRemoteToken, proxyListening, proxyWeChat, proxyTLS, proxyCACreated, proxySaved, proxyFailed string
@@ -45,8 +45,9 @@ type messages struct {
 	songsUsage, songsArgs, songsBadRegion, songsNeedFrom, songsSynced, songsLinks string
 	noUnmatched, unmatchedHead, linkLearned, linkAmbiguous                        string
 
-	ratingUsage, ratingNoArgs, ratingHead, ratingColumns, ratingNew, ratingOld string
-	ratingUnknown, ratingUnknownHint, ratingHistoryColumns                     string
+	ratingUsage, ratingNoArgs, ratingHead, ratingColumns, ratingNew, ratingOld     string
+	ratingUnknown, ratingUnknownHint, ratingHistoryColumns                         string
+	ratingPNGWrote, ratingPNGNoFont, ratingPNGSum, ratingPNGEmpty, ratingPNGFooter string
 
 	kinds map[dxnet.Kind]string
 
@@ -108,13 +109,15 @@ var zh = &messages{
 	statusPlayer: "  玩家 %s：%d 次游玩",
 	statusEmpty:  "存档 %s 还是空的。\n用 `maiprobe import 文件或目录` 导入保存的 maimai DX NET 页面，`maiprobe help` 查看所有命令。",
 
-	toPlayer:       "→ 玩家 %s",
-	statusIdentity: "    游戏内：%s",
-	statusMixed:    "    注意：这位玩家混有多位游戏内玩家的页面（%s）。用 maiprobe split --player %s 拆分；如果只是改了游戏内名字，导入时加 --renamed。",
-	errIdentity:    "不是这位玩家的页面",
+	toPlayer:           "→ 玩家 %s",
+	statusIdentity:     "    游戏内：%s",
+	statusMixed:        "    注意：这位玩家的页面显示了多个游戏内名字（%s）。如果是不同的玩家，用 maiprobe split --player %s 拆分；如果只是改了游戏内名字，导入时加 --renamed。",
+	statusMixedRegions: "    注意：这位玩家混有多个地区、也就是多位游戏内玩家的页面（%s）。用 maiprobe split --player %s 拆分。",
+	errIdentity:        "不是这位玩家的页面",
 	splitUsage: `把混有多位游戏内玩家页面的玩家拆开（在存档检查玩家身份之前导入的页面）：页面最多的那位留下，
 其余每位移到以其游戏内名字命名的新玩家（归同样的网页版登录用户所有），然后像 reparse 一样从原始页面重新生成数据。
-不显示玩家名字的页面跟随同地区唯一的那位玩家；同地区有多位时留在原玩家，并单独报告。一个事务：失败时什么都不改。
+不显示玩家名字的页面跟随同地区唯一的那位玩家；同地区有多位时，若留下的那位属于该地区就留在原玩家（单独报告），
+否则移到以地区命名的新玩家。一个事务：失败时什么都不改。
   --json   以 JSON 输出结果`,
 	splitNothing: "玩家 %s 的页面都属于同一位游戏内玩家，无需拆分。",
 	splitPart:    "  玩家 %s：%s，%d 页",
@@ -188,6 +191,7 @@ var zh = &messages{
   --write-timeout 时长     每次向浏览器写出响应的时限；处理本身（例如大批导入）花的时间不计（默认 1m；环境变量 MAIPROBE_WRITE_TIMEOUT）
   --idle-timeout 时长      保持连接在两次请求之间最长空闲多久（默认 2m；环境变量 MAIPROBE_IDLE_TIMEOUT）
 以上超时设为 0 即关闭（例如前面的反向代理已经缓冲了请求体时）。
+  --font 文件              B50 分享图（/p/玩家/rating.png）用的中日文字体文件；默认由 fc-match 或常见路径查找（环境变量 MAIPROBE_FONT）
 还没有用户时，日志里会打印一次性的设置链接，只有用它才能创建第一个用户。
 环境变量 MAIPROBE_SECRET_KEY（base64 编码的 32 个随机字节，例如 openssl rand -base64 32）开启“自动抓取”：
 网站登录信息用它加密保存，服务器按计划替玩家抓取页面。没有它这个功能关闭。`,
@@ -195,12 +199,14 @@ var zh = &messages{
 
 	userUsage: `管理网页版的登录用户。
   user add 名字      添加用户，拥有 --player 指定的玩家（不存在则创建）
-  user grant 名字    让已有用户也拥有 --player 指定的玩家（例如另一个地区的账号）
+  user grant 名字    让已有用户也拥有 --player 指定的已有玩家（例如另一个地区的账号）；
+                     加 --create 时新建这个空玩家（它的第一批页面决定它是哪位游戏内玩家）
   user passwd 名字   修改密码（并让该用户的所有登录失效）
   user list          列出用户及其拥有的玩家
   --password-stdin   从标准输入的第一行读取密码（否则在终端提示输入，不回显）`,
 	userArgs:         "用法：maiprobe user add 名字 [--player 玩家] | user grant 名字 --player 玩家 | user passwd 名字 | user list",
 	userGranted:      "用户 %s 现在也拥有玩家 %s",
+	autoOnlyImport:   "maiprobe %s：--player auto 只用于 maiprobe import（按页面分给各位玩家）；请指定一位玩家",
 	noUsers:          "还没有用户。用 maiprobe user add 名字 添加，或按 maiprobe serve 日志里的设置链接创建。",
 	userAdded:        "已添加用户 %s（拥有玩家 %s）",
 	passwordChanged:  "已修改用户 %s 的密码",
@@ -256,11 +262,19 @@ var zh = &messages{
   --json      以 JSON 输出 {"total": N, "new": [...], "old": [...], ...}
   --at 时间   计算某一时刻（RFC 3339）的 rating：用当时的最好成绩与定数
   --history   列出 rating 的历史：每天最后一次提高成绩之后，以及每个保存的主页/玩家数据页（附网站显示的 rating）
+  --png 文件  把 B50 画成可分享的 PNG 图片写入文件（可与 --at 同用）
+  --font 文件 画图用的中日文字体文件（.ttf/.otf/.ttc；也可用 MAIPROBE_FONT）；默认用 fc-match 查找系统字体，
+              找不到时查 Debian fonts-noto-cjk 等常见路径，都没有则只画拉丁字母、其余字画成方框并给出警告
 先用 maiprobe songs sync 载入曲目数据，否则谱面的定数未知、不计入。`,
 	ratingNoArgs:         "不接受参数",
 	ratingHead:           "玩家 %s（%s，%s，%s）：rating %d = 新曲 %d + 旧曲 %d",
 	ratingColumns:        "#	Rating	定数	等级	达成率	评级	FC/FS	下一步	谱面	曲名",
 	ratingNew:            "新版本曲目",
+	ratingPNGWrote:       "已写入 %s（%d×%d，%d 张卡片，%d 张曲绘；字体 %s）",
+	ratingPNGNoFont:      "警告：没有找到中日文字体，%d 个字画成了方框；安装 fonts-noto-cjk 或用 --font / MAIPROBE_FONT 指定字体",
+	ratingPNGSum:         "合计",
+	ratingPNGEmpty:       "还没有成绩",
+	ratingPNGFooter:      "maiprobe 生成 · %s",
 	ratingOld:            "旧版本曲目",
 	ratingUnknown:        "定数未知（不计入）",
 	ratingUnknownHint:    "%d 个谱面定数未知，其中 %d 个与曲目数据对不上；用 maiprobe songs sync 同步数据，maiprobe songs unmatched 查看原因。",
@@ -339,15 +353,17 @@ Song data (load it again with songs sync) and the web app's logins are not in th
 	statusPlayer: "  player %s: %d plays",
 	statusEmpty:  "The archive %s is empty.\nImport saved maimai DX NET pages with `maiprobe import FILE-OR-DIR`; `maiprobe help` lists every command.",
 
-	toPlayer:       "→ player %s",
-	statusIdentity: "    in the game: %s",
-	statusMixed:    "    warning: this player holds pages of several in-game players (%s). Split it with maiprobe split --player %s; if one player only renamed themselves, import with --renamed.",
-	errIdentity:    "another player's page",
+	toPlayer:           "→ player %s",
+	statusIdentity:     "    in the game: %s",
+	statusMixed:        "    warning: this player's pages show several in-game names (%s). If they are different players, split it with maiprobe split --player %s; if one player only renamed themselves, import with --renamed.",
+	statusMixedRegions: "    warning: this player holds pages of several regions, so of several in-game players (%s). Split it with maiprobe split --player %s.",
+	errIdentity:        "another player's page",
 	splitUsage: `Split a player that holds pages of several in-game players (pages imported before the archive checked identities):
 the in-game player with the most pages stays, each other moves to a new player named after them (owned by the same
 web logins), and every player involved is derived again from its raw pages, as reparse does. A page that shows no
-player name goes with the one player of its region; where there are several it stays, and is reported. One
-transaction: on failure nothing changes.
+player name goes with the one player of its region; where there are several, it stays (and is reported) when the
+player that stays is of its region, and goes to a new player named after the region otherwise. One transaction:
+on failure nothing changes.
   --json   print the result as JSON`,
 	splitNothing: "The pages of player %s all belong to one in-game player: nothing to split.",
 	splitPart:    "  player %s: %s, %d pages",
@@ -425,6 +441,8 @@ Run it again after an interruption and it carries on where it stopped.
                            is not counted (default 1m; env MAIPROBE_WRITE_TIMEOUT)
   --idle-timeout DURATION  how long a kept-alive connection may wait for its next request (default 2m; env MAIPROBE_IDLE_TIMEOUT)
 A timeout of 0 turns it off (e.g. behind a reverse proxy that buffers request bodies).
+  --font FILE              the Chinese/Japanese font of the B50 picture (/p/PLAYER/rating.png); by default found with
+                           fc-match or at common paths (env MAIPROBE_FONT)
 With no user yet, the log shows a one-time setup URL; only that URL can create the first user.
 MAIPROBE_SECRET_KEY (32 random bytes in base64, e.g. openssl rand -base64 32) turns on automatic fetching:
 site logins are stored encrypted with it and the server fetches players' pages on a schedule. Without it the feature is off.`,
@@ -432,12 +450,14 @@ site logins are stored encrypted with it and the server fetches players' pages o
 
 	userUsage: `Manage the web app's logins.
   user add NAME      add a user owning the --player player (created if missing)
-  user grant NAME    let an existing user own the --player player too (e.g. their account of another region)
+  user grant NAME    let an existing user own the existing --player player too (e.g. their account of another
+                     region); with --create, make that player, empty (its first pages decide its in-game player)
   user passwd NAME   change a password (and end the user's sessions)
   user list          list users and the players they own
   --password-stdin   read the password from the first line of standard input (else ask on the terminal, without echo)`,
 	userArgs:         "usage: maiprobe user add NAME [--player P] | user grant NAME --player P | user passwd NAME | user list",
 	userGranted:      "user %s now owns player %s too",
+	autoOnlyImport:   "maiprobe %s: --player auto only sorts the files of maiprobe import by player; name one player",
 	noUsers:          "No users yet. Add one with maiprobe user add NAME, or through the setup URL in maiprobe serve's log.",
 	userAdded:        "added user %s (owns player %s)",
 	passwordChanged:  "changed the password of %s",
@@ -494,11 +514,20 @@ Works without song data too: charts seen on pages are kept with "constant unknow
   --json      print JSON {"total": N, "new": [...], "old": [...], ...}
   --at TIME   the rating at a past moment (RFC 3339), from the bests and constants of that time
   --history   list the rating over time: after the last improvement of each day, and at every saved home/playerData page (with the rating the site showed)
+  --png FILE  draw the B50 as a shareable PNG picture into FILE (with --at too)
+  --font FILE the Chinese/Japanese font to draw with (.ttf/.otf/.ttc; or MAIPROBE_FONT); by default fc-match finds one,
+              then common paths such as Debian's fonts-noto-cjk are tried; without any, only Latin text is drawn and
+              other characters show as boxes, with a warning
 Load song data first with maiprobe songs sync, or charts have no constant and do not count.`,
 	ratingNoArgs:         "takes no arguments, got",
 	ratingHead:           "player %s (%s, %s, %s): rating %d = new %d + old %d",
 	ratingColumns:        "#	Rating	Const	Level	Achievement	Rank	FC/FS	Next step	Chart	Title",
 	ratingNew:            "New songs",
+	ratingPNGWrote:       "wrote %s (%d×%d, %d cards, %d jackets; font %s)",
+	ratingPNGNoFont:      "warning: no Chinese/Japanese font found, %d characters are drawn as boxes; install fonts-noto-cjk or give one with --font / MAIPROBE_FONT",
+	ratingPNGSum:         "total",
+	ratingPNGEmpty:       "no scores yet",
+	ratingPNGFooter:      "made with maiprobe · %s",
 	ratingOld:            "Old songs",
 	ratingUnknown:        "Constant unknown (not counted)",
 	ratingUnknownHint:    "%d charts have no known constant, %d of them do not match the song data; run maiprobe songs sync, and maiprobe songs unmatched for why.",

@@ -14,7 +14,7 @@ import (
 
 func ratingCmd() *cmd {
 	var asJSON, history bool
-	var at string
+	var at, pngFile, font string
 	return &cmd{
 		name:  "rating",
 		usage: func(m *messages) string { return m.ratingUsage },
@@ -22,6 +22,8 @@ func ratingCmd() *cmd {
 			fs.BoolVar(&asJSON, "json", false, "")
 			fs.BoolVar(&history, "history", false, "")
 			fs.StringVar(&at, "at", "", "")
+			fs.StringVar(&pngFile, "png", "", "")
+			fs.StringVar(&font, "font", "", "")
 		},
 		run: func(ctx context.Context, c *runCtx, _ *flag.FlagSet, args []string) int {
 			if len(args) > 0 {
@@ -43,6 +45,10 @@ func ratingCmd() *cmd {
 				return exitFail
 			}
 			defer a.Close()
+			if history && pngFile != "" {
+				fmt.Fprintln(c.Stderr, "maiprobe rating: --png draws one B50, not --history")
+				return exitUsage
+			}
 			if history {
 				return ratingHistory(ctx, c, a, asJSON)
 			}
@@ -50,6 +56,9 @@ func ratingCmd() *cmd {
 			if err != nil {
 				fmt.Fprintf(c.Stderr, "maiprobe rating: %v\n", err)
 				return exitFail
+			}
+			if pngFile != "" {
+				return writeRatingPNG(ctx, c, a, r, pngFile, font, asJSON)
 			}
 			if asJSON {
 				return writeJSON(c, r)

@@ -96,7 +96,9 @@ func printStatus(ctx context.Context, c *runCtx, a *archive.Archive) int {
 		}
 		fmt.Fprintf(c.Stdout, c.msg.statusPlayer+"\n", p.Name, n)
 		id := byName[p.Name]
-		if id.Mixed {
+		if id.MixedRegions {
+			fmt.Fprintf(c.Stdout, c.msg.statusMixedRegions+"\n", id.Seen, p.Name)
+		} else if id.Mixed {
 			fmt.Fprintf(c.Stdout, c.msg.statusMixed+"\n", id.Seen, p.Name)
 		} else if id.Region != "" {
 			fmt.Fprintf(c.Stdout, c.msg.statusIdentity+"\n", identityText(c.msg, id.Region, id.Names, id.FriendCode))

@@ -61,6 +61,7 @@ func serveCmd() *cmd {
 			fs.StringVar(&sc.bodyMinRate, "body-min-rate", orDefault(env("MAIPROBE_BODY_MIN_RATE"), "1KB"), "")
 			fs.StringVar(&sc.writeTimeout, "write-timeout", orDefault(env("MAIPROBE_WRITE_TIMEOUT"), web.DefaultWriteTimeout.String()), "")
 			fs.StringVar(&sc.idleTimeout, "idle-timeout", orDefault(env("MAIPROBE_IDLE_TIMEOUT"), DefaultIdleTimeout.String()), "")
+			fs.StringVar(&sc.Font, "font", env("MAIPROBE_FONT"), "")
 			sc.secretKey = env("MAIPROBE_SECRET_KEY")
 		},
 		run: func(ctx context.Context, c *runCtx, _ *flag.FlagSet, args []string) int {

@@ -16,13 +16,14 @@ import (
 )
 
 func userCmd() *cmd {
-	var fromStdin bool
+	var fromStdin, create bool
 	return &cmd{
 		name:  "user",
 		args:  "add|grant|passwd|list [NAME]",
 		usage: func(m *messages) string { return m.userUsage },
 		flags: func(fs *flag.FlagSet, _ *runCtx) {
 			fs.BoolVar(&fromStdin, "password-stdin", false, "")
+			fs.BoolVar(&create, "create", false, "")
 		},
 		run: func(ctx context.Context, c *runCtx, fs *flag.FlagSet, args []string) int {
 			pos := args // flags anywhere among them were parsed by Run
@@ -37,7 +38,7 @@ func userCmd() *cmd {
 			case (sub == "add" || sub == "passwd") && len(pos) == 2:
 				return userSetPassword(ctx, c, sub, pos[1], fromStdin)
 			case sub == "grant" && len(pos) == 2:
-				return userGrant(ctx, c, pos[1])
+				return userGrant(ctx, c, pos[1], create)
 			}
 			fmt.Fprintf(c.Stderr, "maiprobe user: %s\n", c.msg.userArgs)
 			return exitUsage
@@ -46,14 +47,14 @@ func userCmd() *cmd {
 }
 
 // userGrant lets a user own the --player player too.
-func userGrant(ctx context.Context, c *runCtx, name string) int {
+func userGrant(ctx context.Context, c *runCtx, name string, create bool) int {
 	a, err := openArchive(ctx, c)
 	if err != nil {
 		fmt.Fprintf(c.Stderr, "maiprobe user: %v\n", err)
 		return exitFail
 	}
 	defer a.Close()
-	if err := a.GrantPlayer(ctx, name, c.cfg.Player); err != nil {
+	if err := a.GrantPlayer(ctx, name, c.cfg.Player, create); err != nil {
 		fmt.Fprintf(c.Stderr, "maiprobe user: %v\n", err)
 		return exitFail
 	}

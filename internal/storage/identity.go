@@ -13,6 +13,9 @@ type Identity struct {
 	Region     string
 	FriendCode string
 	Names      []string
+	// AcceptRename: the owner confirmed a rename; the next new name is
+	// accepted once.
+	AcceptRename bool
 }
 
 // Bound reports whether the identity has been set.
@@ -28,17 +31,28 @@ func (id Identity) HasName(name string) bool {
 	return false
 }
 
-// PlayerIdentity returns the player's identity and locks the player's row
+// PlayerIdentity returns the player's identity.
+func (t *Tx) PlayerIdentity(ctx context.Context, playerID int64) (Identity, error) {
+	return t.playerIdentity(ctx, playerID, "")
+}
+
+// LockPlayerIdentity is PlayerIdentity that also locks the player's row
 // until the transaction ends, so two imports binding the same player apply
 // one after the other. SQLite has one writer and needs no lock.
-func (t *Tx) PlayerIdentity(ctx context.Context, playerID int64) (Identity, error) {
+func (t *Tx) LockPlayerIdentity(ctx context.Context, playerID int64) (Identity, error) {
 	lock := " FOR UPDATE"
 	if t.d.name == "sqlite" {
 		lock = ""
 	}
+	return t.playerIdentity(ctx, playerID, lock)
+}
+
+func (t *Tx) playerIdentity(ctx context.Context, playerID int64, lock string) (Identity, error) {
 	var id Identity
-	err := t.tx.QueryRowContext(ctx, t.d.rebind("SELECT region, friend_code FROM players WHERE id = ?"+lock), playerID).
-		Scan(&id.Region, &id.FriendCode)
+	var accept int
+	err := t.tx.QueryRowContext(ctx, t.d.rebind("SELECT region, friend_code, accept_rename FROM players WHERE id = ?"+lock), playerID).
+		Scan(&id.Region, &id.FriendCode, &accept)
+	id.AcceptRename = accept != 0
 	if err != nil {
 		return id, fmt.Errorf("storage: player identity: %w", err)
 	}
@@ -67,6 +81,18 @@ func (t *Tx) playerNames(ctx context.Context, playerID int64) ([]string, error) 
 func (t *Tx) SetIdentity(ctx context.Context, playerID int64, region, friendCode string) error {
 	if _, err := t.exec(ctx, "UPDATE players SET region = ?, friend_code = ? WHERE id = ?", region, friendCode, playerID); err != nil {
 		return fmt.Errorf("storage: set player identity: %w", err)
+	}
+	return nil
+}
+
+// SetAcceptRename sets or clears the player's confirmed rename.
+func (t *Tx) SetAcceptRename(ctx context.Context, playerID int64, accept bool) error {
+	v := 0
+	if accept {
+		v = 1
+	}
+	if _, err := t.exec(ctx, "UPDATE players SET accept_rename = ? WHERE id = ?", v, playerID); err != nil {
+		return fmt.Errorf("storage: set accept rename: %w", err)
 	}
 	return nil
 }

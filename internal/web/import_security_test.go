@@ -124,7 +124,7 @@ func TestSecurityUploadOtherInGamePlayer(t *testing.T) {
 		t.Errorf("rin has %d plays of another player", n)
 	}
 	// An owner of two players may have each page sent to its own.
-	if err := ap.a.GrantPlayer(ctx, "owner", "ygzz"); err != nil {
+	if err := ap.a.GrantPlayer(ctx, "owner", "ygzz", true); err != nil {
 		t.Fatal(err)
 	}
 	importTestdata(t, ap.a, "ygzz", "home-cn-2020.html")

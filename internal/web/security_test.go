@@ -21,8 +21,12 @@ import (
 // wrong password for an existing user takes longer than any password for
 // a name nobody has (the password hash is only checked for real users),
 // a stopwatch lists the user names. Every kind of name that is not a user
-// must take as long as a known user with a wrong password: the median of
-// several tries each, interleaved, within 20%.
+// must take as long as a known user with a wrong password, within 20%.
+// The machine is shared and noisy (other test packages run beside this
+// one), and noise only ever adds time: so each side is measured by its
+// fastest of several interleaved tries, and a round spoilt by noise is
+// tried again (up to three rounds). A leak — an unknown name answered
+// without hashing, 0.3 ms against 26 ms — fails every round.
 func TestLoginTimeDoesNotTellWhichUsersExist(t *testing.T) {
 	ap := newApp(t, Config{})
 	ap.addUser("mai", "default")
@@ -44,10 +48,7 @@ func TestLoginTimeDoesNotTellWhichUsersExist(t *testing.T) {
 		}
 		return took
 	}
-	median := func(d []time.Duration) time.Duration {
-		slices.Sort(d)
-		return d[len(d)/2]
-	}
+	fastest := func(d []time.Duration) time.Duration { return slices.Min(d) }
 	try("mai") // warm up: the first hash allocates its memory
 	tests := []struct{ name, user string }{
 		{"unknown name", "nobody"},
@@ -58,25 +59,31 @@ func TestLoginTimeDoesNotTellWhichUsersExist(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			const tries = 15
-			var known, unknown []time.Duration
-			for i := range tries {
-				// Each goes first half the time, so whatever the
-				// order costs (a GC cycle every other request) is shared.
-				if i%2 == 0 {
-					known = append(known, try("mai"))
-					unknown = append(unknown, try(tt.user))
-				} else {
-					unknown = append(unknown, try(tt.user))
-					known = append(known, try("mai"))
+			const tries, rounds = 9, 3
+			var k, u time.Duration
+			var ratio float64
+			for round := range rounds {
+				var known, unknown []time.Duration
+				for i := range tries {
+					// Each goes first half the time, so whatever the
+					// order costs (a GC cycle every other request) is shared.
+					if i%2 == 0 {
+						known = append(known, try("mai"))
+						unknown = append(unknown, try(tt.user))
+					} else {
+						unknown = append(unknown, try(tt.user))
+						known = append(known, try("mai"))
+					}
+				}
+				k, u = fastest(known), fastest(unknown)
+				ratio = float64(u) / float64(k)
+				t.Logf("round %d: fastest known %v, %s %v (ratio %.2f)", round+1, k.Round(time.Microsecond), tt.name, u.Round(time.Microsecond), ratio)
+				if ratio >= 0.8 && ratio <= 1.2 {
+					return
 				}
 			}
-			k, u := median(known), median(unknown)
-			ratio := float64(u) / float64(k)
-			t.Logf("median known %v, %s %v (ratio %.2f)", k.Round(time.Microsecond), tt.name, u.Round(time.Microsecond), ratio)
-			if ratio < 0.8 || ratio > 1.2 {
-				t.Errorf("a login as %.20q takes %v, a wrong password for a real user %v: ratio %.2f, want within 20%%", tt.user, u, k, ratio)
-			}
+			t.Errorf("a login as %.20q takes %v, a wrong password for a real user %v: ratio %.2f in each of %d rounds, want within 20%%",
+				tt.user, u, k, ratio, rounds)
 		})
 	}
 }
