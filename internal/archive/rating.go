@@ -535,6 +535,9 @@ type RatingPoint struct {
 	Kind string `json:"kind"` // "day" (the last improvement of a day with plays or score pages) or the snapshot's page kind
 	// Unknown counts the best scores not counted for want of a constant.
 	Unknown int `json:"unknown"`
+	// Region is the region of the saved page of a site point, whose
+	// clock its time is shown in.
+	Region maimai.Region `json:"region,omitempty"`
 }
 
 // RatingHistory is the player's rating at every point the archive knows,
@@ -569,7 +572,7 @@ func (d *ratingData) historyPoints() []RatingPoint {
 	sort.Slice(points, func(i, j int) bool { return points[i].At.Before(points[j].At) })
 	for _, s := range d.snaps {
 		if s.Rating > 0 {
-			points = append(points, RatingPoint{At: s.ObservedAt, Site: s.Rating, Kind: s.Kind})
+			points = append(points, RatingPoint{At: s.ObservedAt, Site: s.Rating, Kind: s.Kind, Region: maimai.Region(s.Region)})
 		}
 	}
 	sort.SliceStable(points, func(i, j int) bool { return points[i].At.Before(points[j].At) })

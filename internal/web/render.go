@@ -79,7 +79,7 @@ func (s *Server) url(format string, args ...any) string {
 
 // partials are the template files that are no page: they are parsed
 // into every page.
-var partials = []string{"layout", "cards", "rows"}
+var partials = []string{"layout", "cards", "rows", "at"}
 
 // loadTemplates parses every page with the layout, once per language
 // (each with its own t), so a broken template stops the server at start.
