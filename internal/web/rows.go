@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/maiprobe/maiprobe/internal/archive"
 	"github.com/maiprobe/maiprobe/internal/maimai"
+	"github.com/maiprobe/maiprobe/internal/songs"
 )
 
 // What the archive pages (plays, diff, sessions, chart, play, profile,
@@ -64,16 +66,22 @@ func options(current string, values ...string) []option {
 type filterView struct {
 	Q, From, To                   string
 	Diffs, Types, Ranks, FCs, FSs []option
-	Active                        bool   // some filter is set
-	Reset                         string // the list without filters (an app path)
+	// MinLevels and MaxLevels are the level range's two ends; MinConst
+	// and MaxConst the constant range as typed ("13.0").
+	MinLevels, MaxLevels []option
+	MinConst, MaxConst   string
+	Active               bool   // some filter is set
+	Reset                string // the list without filters (an app path)
 }
 
 const dateLayout = "2006-01-02"
 
 // playFilter reads the filter of a play list from the query: q (title),
-// diff, type, rank, fc, fs and from/to dates (YYYY-MM-DD, in the archive's
-// UTC days; to is inclusive). Unknown values are ignored, not errors: a
-// list URL should never fail.
+// diff, type, rank, fc and fs (at least that mark: fc=fcp keeps AP too),
+// lv_min/lv_max (level labels, "13" to "14+"), cmin/cmax (constants,
+// "13.0" to "13.9") and from/to dates (YYYY-MM-DD, in the archive's UTC
+// days; to is inclusive). Unknown values are ignored, not errors: a list
+// URL should never fail.
 func playFilter(r *http.Request) (archive.PlayFilter, filterView) {
 	q := r.URL.Query()
 	var f archive.PlayFilter
@@ -93,7 +101,22 @@ func playFilter(r *http.Request) (archive.PlayFilter, filterView) {
 	if fs := maimai.FS(q.Get("fs")); fs != "" && fs.Valid() {
 		f.FS = fs
 	}
+	levels := archive.LevelLabels()
+	for _, l := range []struct {
+		key  string
+		dest *string
+	}{{"lv_min", &f.MinLevel}, {"lv_max", &f.MaxLevel}} {
+		if lv := q.Get(l.key); slices.Contains(levels, lv) {
+			*l.dest = lv
+		}
+	}
 	v := filterView{Q: f.Title, Reset: r.URL.Path}
+	if c, err := songs.ParseConstant(q.Get("cmin")); err == nil && c.Known() {
+		f.MinConstant, v.MinConst = c, c.String()
+	}
+	if c, err := songs.ParseConstant(q.Get("cmax")); err == nil && c.Known() {
+		f.MaxConstant, v.MaxConst = c, c.String()
+	}
 	if t, err := time.Parse(dateLayout, q.Get("from")); err == nil {
 		f.From, v.From = t, q.Get("from")
 	}
@@ -111,10 +134,23 @@ func playFilter(r *http.Request) (archive.PlayFilter, filterView) {
 	v.Diffs = options(string(f.Difficulty), diffs...)
 	v.Types = options(string(f.Type), "std", "dx")
 	v.Ranks = options(string(f.Rank), ranks...)
-	v.FCs = options(string(f.FC), "app", "ap", "fcp", "fc")
-	v.FSs = options(string(f.FS), "fsdp", "fsd", "fsp", "fs", "sync")
-	v.Active = f != (archive.PlayFilter{})
+	v.FCs = atLeastOptions(r, options(string(f.FC), "app", "ap", "fcp", "fc"))
+	v.FSs = atLeastOptions(r, options(string(f.FS), "fsdp", "fsd", "fsp", "fs", "sync"))
+	v.MinLevels = choices(f.MinLevel, levels)
+	v.MaxLevels = choices(f.MaxLevel, levels)
+	v.Active = f.Active()
 	return f, v
+}
+
+// atLeastOptions labels the marks of a lamp filter as what they keep:
+// "FC+ 及以上" keeps AP and AP+ too. The highest mark keeps only itself.
+func atLeastOptions(r *http.Request, opts []option) []option {
+	for i := range opts {
+		if i > 1 { // [0] is "—", [1] the highest mark
+			opts[i].Label = fmt.Sprintf(text(r, "filter.at_least"), opts[i].Label)
+		}
+	}
+	return opts
 }
 
 // label is how the game writes a difficulty, chart type, rank or mark.
@@ -150,11 +186,16 @@ type playRow struct {
 	URL, ChartURL              string // app paths (templates pass them to url)
 	When                       string // in the region's time zone
 	Title, Type, Diff, DiffKey string
-	Level                      string
-	Achievement                string
-	Rank, FC, FS               string
-	DXScore, DXScoreMax        int
-	HasDetail                  bool
+	// Level is the song data's level (else the page's); Constant the
+	// chart's constant at the play's time, "" when unknown; Rating what
+	// the play earned and ChartRating what the player's best on the
+	// chart is worth today, 0 when unknown.
+	Level, Constant     string
+	Rating, ChartRating int
+	Achievement         string
+	Rank, FC, FS        string
+	DXScore, DXScoreMax int
+	HasDetail           bool
 }
 
 func chartPath(player string, c maimai.Chart) string {
@@ -170,10 +211,26 @@ func newPlayRow(player string, p archive.StoredPlay) playRow {
 	return playRow{
 		ID: p.ID, URL: fmt.Sprintf("/p/%s/plays/%d", url.PathEscape(player), p.ID), ChartURL: chartPath(player, p.Chart),
 		When: localTime(p.PlayedAt, p.Region), Title: p.Title, Type: label(string(p.Type)),
-		Diff: label(string(p.Difficulty)), DiffKey: string(p.Difficulty), Level: p.Level,
+		Diff: label(string(p.Difficulty)), DiffKey: string(p.Difficulty), Level: cmpOr(p.Info.Level, p.Level),
+		Constant: constantText(p.Info.Constant), Rating: p.Info.Rating, ChartRating: p.Info.ChartRating,
 		Achievement: p.Achievement.String() + "%", Rank: markLabel(string(p.Rank)), FC: markLabel(string(p.FC)),
 		FS: markLabel(string(p.FS)), DXScore: p.DXScore, DXScoreMax: p.DXScoreMax, HasDetail: p.HasDetail,
 	}
+}
+
+// constantText writes a known constant ("13.7"), "" for an unknown one.
+func constantText(c songs.Constant) string {
+	if !c.Known() {
+		return ""
+	}
+	return c.String()
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }
 
 func markLabel(v string) string {
