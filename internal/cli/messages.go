@@ -260,7 +260,8 @@ var zh = &messages{
 
 	ratingUsage: `根据存档计算 rating（B50：新版本 15 首 + 旧版本 35 首；按服务器与当时版本的规则）。
   --json      以 JSON 输出 {"total": N, "new": [...], "old": [...], ...}
-  --at 时间   计算某一时刻（RFC 3339）的 rating：用当时的最好成绩与定数
+  --at 时间   计算过去某一时刻的 rating：用当时的最好成绩、定数与规则；日期（2026-01-31，玩家地区的时间，
+              指当天结束时）或 RFC 3339 时间
   --history   列出 rating 的历史：每天最后一次提高成绩之后，以及每个保存的主页/玩家数据页（附网站显示的 rating）
   --png 文件  把 B50 画成可分享的 PNG 图片写入文件（可与 --at 同用）
   --font 文件 画图用的中日文字体文件（.ttf/.otf/.ttc；也可用 MAIPROBE_FONT）；默认用 fc-match 查找系统字体，
@@ -512,7 +513,8 @@ Works without song data too: charts seen on pages are kept with "constant unknow
 
 	ratingUsage: `Compute the rating from the archive (B50: 15 new + 35 old charts, by the rules of the region and version of the time).
   --json      print JSON {"total": N, "new": [...], "old": [...], ...}
-  --at TIME   the rating at a past moment (RFC 3339), from the bests and constants of that time
+  --at TIME   the rating at a past moment, from the bests, constants and rules of that time: a date
+              (2026-01-31, in the player's region's clock: the end of that day) or an RFC 3339 time
   --history   list the rating over time: after the last improvement of each day, and at every saved home/playerData page (with the rating the site showed)
   --png FILE  draw the B50 as a shareable PNG picture into FILE (with --at too)
   --font FILE the Chinese/Japanese font to draw with (.ttf/.otf/.ttc; or MAIPROBE_FONT); by default fc-match finds one,

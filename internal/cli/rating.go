@@ -30,8 +30,11 @@ func ratingCmd() *cmd {
 				fmt.Fprintf(c.Stderr, "maiprobe rating: %s %q\n", c.msg.ratingNoArgs, args[0])
 				return exitUsage
 			}
+			// --at is an RFC 3339 time, or a date: the end of that day
+			// in the player's region's clock, known once the archive is.
 			var when time.Time
-			if at != "" {
+			_, dateErr := time.Parse(time.DateOnly, at)
+			if at != "" && dateErr != nil {
 				t, err := time.Parse(time.RFC3339, at)
 				if err != nil {
 					fmt.Fprintf(c.Stderr, "maiprobe rating: --at %q: %v\n", at, err)
@@ -45,6 +48,17 @@ func ratingCmd() *cmd {
 				return exitFail
 			}
 			defer a.Close()
+			if at != "" && dateErr == nil {
+				region, err := a.PlayerRegion(ctx, c.cfg.Player)
+				if err != nil {
+					fmt.Fprintf(c.Stderr, "maiprobe rating: --at %q: %v\n", at, err)
+					return exitFail
+				}
+				if when, err = archive.ParseAt(at, region); err != nil {
+					fmt.Fprintf(c.Stderr, "maiprobe rating: --at %q: %v\n", at, err)
+					return exitUsage
+				}
+			}
 			if history && pngFile != "" {
 				fmt.Fprintln(c.Stderr, "maiprobe rating: --png draws one B50, not --history")
 				return exitUsage

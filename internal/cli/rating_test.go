@@ -70,6 +70,23 @@ func TestSongsSyncAndRating(t *testing.T) {
 		!strings.Contains(out, "Constant unknown (not counted) (1)") {
 		t.Errorf("rating table:\n%s", out)
 	}
+	// --at takes a date too: the end of that day in the region's clock
+	// (CN, UTC+8). The page was saved at 2025-12-01 00:00 UTC, 08:00 in CN.
+	for _, tc := range []struct {
+		at   string
+		code int
+		want string
+	}{
+		{"2026-01-02", 0, "rating 288 = new 0 + old 288"},
+		{"2025-12-01", 0, "rating 288 = new 0 + old 288"},
+		{"2025-11-30", 0, "rating 0 = new 0 + old 0"},
+		{"31/01/2026", 2, "--at"},
+	} {
+		code, out, errs := run(t, env, "", "rating", "--at", tc.at)
+		if code != tc.code || !strings.Contains(out+errs, tc.want) {
+			t.Errorf("rating --at %s: %d, want %d with %q\n%s%s", tc.at, code, tc.code, tc.want, out, errs)
+		}
+	}
 	if code, _, errs := run(t, env, "", "songs", "sync", "--region", "jp"); code != 2 || !strings.Contains(errs, "--from") {
 		t.Errorf("songs sync --region jp without --from: %d %s", code, errs)
 	}
