@@ -438,8 +438,8 @@ func (a *Archive) checkExport(ep *exportPlayer, now time.Time, budget *int64) ([
 		if page, err := dxnet.Parse(raw); err == nil {
 			h := page.Head()
 			if string(h.Kind) != pg.Kind || string(h.Region) != pg.Region {
-				return nil, fmt.Errorf("page %s (%s) says it is a %s %s page, but it is a %s %s page",
-					pg.SHA256, pg.SourceName, pg.Region, pg.Kind, h.Region, h.Kind)
+				return nil, fmt.Errorf("page %s (%s) says it is a %s page (%s), but it is a %s page (%s)",
+					pg.SHA256, pg.SourceName, pg.Kind, pg.Region, h.Kind, h.Region)
 			}
 			if err := check(page, now); err != nil {
 				return nil, fmt.Errorf("page %s (%s): %w", pg.SHA256, pg.SourceName, err)

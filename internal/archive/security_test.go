@@ -531,3 +531,145 @@ func TestSecurityPlayerNames(t *testing.T) {
 		t.Errorf("bad names changed the archive: %v → %v", before, after)
 	}
 }
+
+// exportFileOf imports testdata pages into a fresh archive's player and
+// exports that player.
+func exportFileOf(t *testing.T, player string, pages ...string) exportFile {
+	t.Helper()
+	a := openDB(t, "sqlite")
+	a.now = func() time.Time { return pagesNow }
+	for _, p := range pages {
+		if res := a.Import(context.Background(), player, parserPage(t, p)); res.Status == Rejected {
+			t.Fatalf("import %s: %v", p, res.Err)
+		}
+	}
+	return exportOf(t, a, player)
+}
+
+// TestSecurityRestoreChecksItsPages is the review's bypass: an export of
+// another in-game player with its stated regions and names edited went
+// into a bound player, and reparse then derived the other player's rows
+// from the stored bytes. The pages themselves are read at restore now.
+func TestSecurityRestoreChecksItsPages(t *testing.T) {
+	ctx := context.Background()
+	f := exportFileOf(t, "rin", "home-intl-2025.html", "photo-intl-album.html")
+	ep := &f.Players[0]
+	for i := range ep.Pages {
+		ep.Pages[i].Region = "cn"
+	}
+	for i := range ep.Snapshots {
+		ep.Snapshots[i].Region, ep.Snapshots[i].Name = "cn", "ＹＧＺＺ"
+	}
+	for i := range ep.Photos {
+		ep.Photos[i].Region = "cn"
+	}
+	ep.Identity = nil
+	a := openDB(t, "sqlite")
+	a.now = func() time.Time { return pagesNow }
+	if res := a.Import(ctx, "ygzz", parserPage(t, "home-cn-2020.html")); res.Status != Added {
+		t.Fatal(res.Err)
+	}
+	before := rowCounts(t, a)
+	res := a.Import(ctx, "ygzz", Source{Name: "lie.json", Data: encode(t, f)})
+	if res.Status != Rejected || !strings.Contains(res.Err.Error(), "says it is a home page (cn), but it is a home page (intl)") {
+		t.Fatalf("an intl export relabelled cn: %s %v", res.Status, res.Err)
+	}
+	if after := rowCounts(t, a); !maps.Equal(before, after) {
+		t.Errorf("the refused export wrote rows: %v → %v", before, after)
+	}
+}
+
+// TestSecurityRestoreSnapshotData: the web shows a snapshot's data, not
+// its columns; an export whose data says rating 999999 and -7 stars (the
+// columns untouched) is refused.
+func TestSecurityRestoreSnapshotData(t *testing.T) {
+	f := exportFileOf(t, "ygzz", "home-cn-2020.html")
+	f.Players[0].Snapshots[0].Data = json.RawMessage(`{"name":"ＳＯＭＥＯＮＥ","rating":999999,"stars":-7}`)
+	a := openDB(t, "sqlite")
+	a.now = func() time.Time { return pagesNow }
+	res := a.Import(context.Background(), "ygzz", Source{Name: "snap.json", Data: encode(t, f)})
+	if res.Status != Rejected || !strings.Contains(res.Err.Error(), "snapshot 1") {
+		t.Fatalf("tampered snapshot data: %s %v", res.Status, res.Err)
+	}
+}
+
+// TestExportKeepsIdentity: the bound identity (region, names, friend code)
+// goes through an export and back; a file of a player with confirmed
+// renames restores them, one of two unconfirmed names does not.
+func TestExportKeepsIdentity(t *testing.T) {
+	ctx := context.Background()
+	f := exportFileOf(t, "kohaku", "friendCode-intl-2025.html")
+	if f.Players[0].Identity == nil || f.Players[0].Identity.FriendCode == "" {
+		t.Fatalf("the export has no identity: %+v", f.Players[0].Identity)
+	}
+	a := openDB(t, "sqlite")
+	a.now = func() time.Time { return pagesNow }
+	if res := a.Import(ctx, "kohaku", Source{Name: "k.json", Data: encode(t, f)}); res.Status != Added {
+		t.Fatal(res.Err)
+	}
+	ids, err := a.Identities(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range ids {
+		if id.Player == "kohaku" && (id.FriendCode != f.Players[0].Identity.FriendCode || id.Region != "intl") {
+			t.Errorf("restored identity %+v, want %+v", id, f.Players[0].Identity)
+		}
+	}
+	// Two names in a file that does not say they are one player's.
+	two := exportFileOf(t, "mix", "home-cn-2020.html")
+	extra := two.Players[0].Snapshots[0]
+	extra.Name, extra.ObservedAt, extra.Digest = "ｍａｉｍａｉ", extra.ObservedAt.Add(time.Hour), "other"
+	extra.Data = json.RawMessage(strings.Replace(string(extra.Data), "ＹＧＺＺ", "ｍａｉｍａｉ", 1))
+	two.Players[0].Snapshots = append(two.Players[0].Snapshots, extra)
+	two.Players[0].Identity = nil
+	b := openDB(t, "sqlite")
+	b.now = func() time.Time { return pagesNow }
+	if res := b.Import(ctx, "fresh", Source{Name: "two.json", Data: encode(t, two)}); res.Status != Rejected || !strings.Contains(res.Err.Error(), "several in-game names") {
+		t.Errorf("two unconfirmed names into a fresh player: %s %v", res.Status, res.Err)
+	}
+	two.Players[0].Identity = &exportedIdentity{Region: "cn", Names: []string{"ＹＧＺＺ", "ｍａｉｍａｉ"}}
+	if res := b.Import(ctx, "fresh", Source{Name: "two.json", Data: encode(t, two)}); res.Status != Added {
+		t.Errorf("two names the file's identity confirms: %s %v", res.Status, res.Err)
+	}
+}
+
+// TestAutoRoutesExports: with --player auto an export goes to the player of
+// its in-game identity, not to a second player of the file's name.
+func TestAutoRoutesExports(t *testing.T) {
+	ctx := context.Background()
+	f := exportFileOf(t, "default", "home-intl-2025.html")
+	a := openDB(t, "sqlite")
+	a.now = func() time.Time { return pagesNow }
+	if res := a.Import(ctx, "rin", parserPage(t, "home-intl-2025.html")); res.Status != Added {
+		t.Fatal(res.Err)
+	}
+	res := a.ImportWith(ctx, Source{Name: "e.json", Data: encode(t, f)}, ImportOptions{Auto: true})
+	if res.Status == Rejected || res.Player != "rin" {
+		t.Fatalf("auto restore went to %q: %s %v, want rin", res.Player, res.Status, res.Err)
+	}
+}
+
+// TestLegacyPlayerNames: a player made before names were checked ("Tom ")
+// still takes pages; only new players' names are checked.
+func TestLegacyPlayerNames(t *testing.T) {
+	ctx := context.Background()
+	a := openDB(t, "sqlite")
+	a.now = func() time.Time { return pagesNow }
+	err := a.db.Update(ctx, func(tx *storage.Tx) error {
+		_, err := tx.EnsurePlayer(ctx, "Tom ", pagesNow)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res := a.Import(ctx, "Tom ", parserPage(t, "home-cn-2020.html")); res.Status != Added {
+		t.Errorf("the old player %q: %s %v", "Tom ", res.Status, res.Err)
+	}
+	if res := a.Import(ctx, "Ann ", parserPage(t, "home-cn-2020.html")); res.Status != Rejected || !errors.Is(res.Err, ErrPlayerName) {
+		t.Errorf("a new player %q: %s %v", "Ann ", res.Status, res.Err)
+	}
+	if err := ValidPlayerName(AutoPlayer); err == nil {
+		t.Error(`"auto" is accepted as a player name`)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -147,5 +148,68 @@ func TestSecurityUploadOtherInGamePlayer(t *testing.T) {
 	}
 	if n, _ := ap.a.CountPlays(ctx, "stranger"); n != 0 {
 		t.Errorf("stranger got %d plays", n)
+	}
+}
+
+// TestRenameConfirmedOnSettings: after an in-game rename, pages with the new
+// name were refused on every way in but the command line. The owner
+// confirms the rename on the settings page; the next page with a new name
+// (here through the import API, as the bookmarklet sends it) is accepted
+// once, and another new name is refused again.
+func TestRenameConfirmedOnSettings(t *testing.T) {
+	ap := newApp(t, Config{})
+	ap.addUser("owner", "mai")
+	ctx := context.Background()
+	tok := ap.newImportToken("mai")
+	b := ap.browser()
+	send := func(page string) apiReply {
+		_, reply := b.apiPost("/api/import", tok, "text/html", dxnetPage(t, page))
+		return reply
+	}
+	if r := send("playerData-cn-2020.html"); r.Status != "added" { // ＹＧＺＺ
+		t.Fatalf("first page: %+v", r)
+	}
+	if r := send("playerData-cn-2025.html"); r.Status != "rejected" || !strings.Contains(r.Files[0].Error, "settings page") { // ｍａｉｍａｉ
+		t.Fatalf("a new name before the owner confirms: %+v", r)
+	}
+	owner := ap.browser()
+	ap.mustLogin(owner, "", "owner")
+	form := mustGet(t, owner, "/p/mai/settings")
+	if !strings.Contains(form, `name="rename"`) {
+		t.Fatal("the settings page has no rename confirmation")
+	}
+	tok2 := csrfRE.FindStringSubmatch(form)[1]
+	if res := owner.post("/p/mai/settings", url.Values{"csrf": {tok2}, "public": {"0"}, "rename": {"1"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save settings: %d", res.StatusCode)
+	}
+	if r := send("playerData-cn-2025.html"); r.Status != "added" {
+		t.Fatalf("the new name after the owner confirmed: %+v", r)
+	}
+	if pending, _ := ap.a.RenamePending(ctx, "mai"); pending {
+		t.Error("the confirmation was not used up")
+	}
+	if r := send("playerData-cn-2025.html"); r.Status == "rejected" {
+		t.Errorf("the new name is the player's now: %+v", r)
+	}
+}
+
+// TestSortToEmptyGrantedPlayer: a login's player made for another account
+// with `user grant --create` and no page yet takes the pages sorted to it.
+func TestSortToEmptyGrantedPlayer(t *testing.T) {
+	ap := newApp(t, Config{})
+	ap.addUser("owner", "cn")
+	ctx := context.Background()
+	importTestdata(t, ap.a, "cn", "home-cn-2020.html")
+	if err := ap.a.GrantPlayer(ctx, "owner", "intl", true); err != nil {
+		t.Fatal(err)
+	}
+	b := ap.browser()
+	ap.mustLogin(b, "", "owner")
+	tok := b.csrf("/p/cn/import")
+	body, ct := multipartForm(t, map[string]string{"csrf": tok, "auto": "1"}, map[string][]byte{"home.html": dxnetPage(t, "home-intl-2025.html")})
+	req := httptest.NewRequest(http.MethodPost, "/p/cn/import", body)
+	req.Header.Set("Content-Type", ct)
+	if res := b.do(req); res.StatusCode != http.StatusOK || !strings.Contains(res.body, "→ intl") {
+		t.Fatalf("an intl page sorted by an owner of cn and an empty intl: %d\n%s", res.StatusCode, res.body)
 	}
 }
