@@ -29,6 +29,9 @@ type SongFilter struct {
 	// characters ("kzdd" finds 康莊大道).
 	Query string
 	Level string // the level label, "13+"
+	// MinLevel and MaxLevel bound the level label (inclusive, in the
+	// game's order: 13 < 13+ < 14); one alone leaves the other side open.
+	MinLevel, MaxLevel string
 	// MinConstant and MaxConstant bound the constant (inclusive); a chart
 	// whose constant is unknown fails either bound.
 	MinConstant, MaxConstant songs.Constant
@@ -37,6 +40,10 @@ type SongFilter struct {
 	Type                     maimai.ChartType
 	Difficulty               maimai.Difficulty
 	Played                   bool // only charts the player has a best on
+	// FC and FS keep charts whose best has this mark or a higher one (FC+
+	// keeps AP and AP+), as the play list's lamp filters do.
+	FC maimai.FC
+	FS maimai.FS
 }
 
 // SongListChart is one chart of the song list with the player's best.
@@ -256,6 +263,8 @@ func (a *Archive) SongList(ctx context.Context, player string, f SongFilter, off
 		}
 		switch {
 		case f.Level != "" && c.Level != f.Level,
+			f.MinLevel != "" && (c.Level == "" || levelLess(c.Level, f.MinLevel)),
+			f.MaxLevel != "" && (c.Level == "" || levelLess(f.MaxLevel, c.Level)),
 			f.MinConstant > 0 && (!c.Constant.Known() || c.Constant < f.MinConstant),
 			f.MaxConstant > 0 && (!c.Constant.Known() || c.Constant > f.MaxConstant),
 			f.Version != 0 && sc.version != f.Version,
@@ -264,7 +273,11 @@ func (a *Archive) SongList(ctx context.Context, player string, f SongFilter, off
 			f.Difficulty != "" && c.Difficulty != f.Difficulty:
 			return
 		}
-		if _, played := pc.best[id]; f.Played && !played {
+		b, played := pc.best[id]
+		if (f.Played || f.FC != "" || f.FS != "") && !played {
+			return
+		}
+		if f.FC != "" && fcLevel(b.FC) < fcLevel(f.FC) || f.FS != "" && fsLevel(b.FS) < fsLevel(f.FS) {
 			return
 		}
 		if q != "" {

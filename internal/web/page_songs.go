@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -13,11 +14,12 @@ import (
 
 // songFilterView is the song list's filter form, filled from the query.
 type songFilterView struct {
-	Q, CMin, CMax                          string
-	Played                                 bool
-	Levels, Versions, Genres, Types, Diffs []option
-	Active                                 bool   // some filter is set
-	Reset                                  string // the list without filters (an app path)
+	Q, CMin, CMax                  string
+	Played                         bool
+	Versions, Genres, Types, Diffs []option
+	MinLevels, MaxLevels, FCs, FSs []option
+	Active                         bool   // some filter is set
+	Reset                          string // the list without filters (an app path)
 }
 
 // songRow is one chart of the song list with the player's best.
@@ -41,8 +43,10 @@ type songsView struct {
 }
 
 // songFilter reads the song list's filter from the query: q (title or
-// artist), level, cmin/cmax (constants such as 13.7), version (number),
-// genre, type, diff and played. Unknown values are ignored.
+// artist), level (one label) or lv_min/lv_max (a range, "13" to "14+"),
+// cmin/cmax (constants such as 13.7), version (number), genre, type, diff,
+// played, and fc/fs (the best has at least that mark). Unknown values are
+// ignored.
 func songFilter(r *http.Request) (archive.SongFilter, songFilterView) {
 	q := r.URL.Query()
 	f := archive.SongFilter{Query: strings.TrimSpace(q.Get("q")), Level: q.Get("level"), Genre: q.Get("genre"), Played: q.Get("played") == "1"}
@@ -62,6 +66,22 @@ func songFilter(r *http.Request) (archive.SongFilter, songFilterView) {
 	if d := maimai.Difficulty(q.Get("diff")); d.Valid() {
 		f.Difficulty = d
 	}
+	levels := archive.LevelLabels()
+	if lv := q.Get("lv_min"); slices.Contains(levels, lv) {
+		f.MinLevel = lv
+	}
+	if lv := q.Get("lv_max"); slices.Contains(levels, lv) {
+		f.MaxLevel = lv
+	}
+	if fc := maimai.FC(q.Get("fc")); fc != "" && fc.Valid() {
+		f.FC = fc
+	}
+	if fs := maimai.FS(q.Get("fs")); fs != "" && fs.Valid() {
+		f.FS = fs
+	}
+	v.MinLevels, v.MaxLevels = choices(f.MinLevel, levels), choices(f.MaxLevel, levels)
+	v.FCs = atLeastOptions(r, options(string(f.FC), "app", "ap", "fcp", "fc"))
+	v.FSs = atLeastOptions(r, options(string(f.FS), "fsdp", "fsd", "fsp", "fs", "sync"))
 	var diffs []string
 	for _, d := range maimai.Difficulties {
 		diffs = append(diffs, string(d))
@@ -97,7 +117,6 @@ func (s *Server) songs(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	fv.Levels = choices(f.Level, list.Levels)
 	fv.Genres = choices(f.Genre, list.Genres)
 	fv.Versions = []option{{Value: "", Label: "—", Selected: f.Version == 0}}
 	for _, x := range list.Versions {

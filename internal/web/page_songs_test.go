@@ -92,6 +92,12 @@ func TestSongList(t *testing.T) {
 		{"full-width latin, artist", q(url.Values{"q": {"ＳＣＡＴＭＡＮ ｊｏｈｎ"}, "level": {"8"}}), []string{"Scatman (Ski Ba Bop Ba Dop Bop)"}, "共 1 张谱面"},
 		{"constant range", q(url.Values{"cmin": {"12.4"}, "cmax": {"12.9"}}), []string{"Help me, ERINNNNNN!!", "Help me, ERINNNNNN!!", "さくらんぼ"}, "共 3 张谱面"},
 		{"version", q(url.Values{"version": {"25500"}, "diff": {"expert"}}), []string{"ウミユリ海底譚"}, "共 1 张谱面"},
+		{"level range", q(url.Values{"lv_min": {"12+"}, "lv_max": {"13+"}}), []string{"ウミユリ海底譚", "Help me, ERINNNNNN!!", "さくらんぼ"}, "共 3 张谱面"},
+		{"level from", q(url.Values{"lv_min": {"13"}}), []string{"ウミユリ海底譚"}, "共 1 张谱面"},
+		// Lamps are "at least": FC+ keeps ウミユリ's AP, FS keeps FS, FDX and FDX+.
+		{"fc+ or better keeps the AP", q(url.Values{"fc": {"fcp"}}), []string{"ウミユリ海底譚", "Help me, ERINNNNNN!!"}, "共 2 张谱面"},
+		{"ap or better", q(url.Values{"fc": {"ap"}}), []string{"ウミユリ海底譚"}, "共 1 张谱面"},
+		{"fs or better keeps FDX and FDX+", q(url.Values{"fs": {"fs"}}), []string{"ウミユリ海底譚", "Help me, ERINNNNNN!!", ""}, "共 3 张谱面"},
 		{"genre and type", q(url.Values{"genre": {"流行&动漫"}, "type": {"dx"}}), []string{"さくらんぼ", "さくらんぼ", "さくらんぼ", "さくらんぼ"}, "共 4 张谱面"},
 		{"played", q(url.Values{"played": {"1"}}), []string{"ウミユリ海底譚", "Help me, ERINNNNNN!!", "Scatman (Ski Ba Bop Ba Dop Bop)", "[宴]ガラクタドールプレイ", ""}, "共 5 张谱面"},
 		{"played, by type", q(url.Values{"played": {"1"}, "type": {"std"}}), []string{"Help me, ERINNNNNN!!", "Scatman (Ski Ba Bop Ba Dop Bop)"}, "共 2 张谱面"},
