@@ -56,3 +56,29 @@ func Jackets(ctx context.Context, src JacketSource, pr *archive.PlayerRating) (f
 	}
 	return func(e archive.RatingEntry) image.Image { return imgs[e.Jacket] }, len(imgs), nil
 }
+
+// Source is what Prepare reads of the archive.
+type Source interface {
+	JacketSource
+	Profile(ctx context.Context, player string, offset, limit int) (archive.ProfileHistory, error)
+}
+
+// Prepare fills in what a picture of pr shows besides the rating: the
+// player's in-game name from the latest saved profile page (the archive
+// player's name when none shows one) and the stored jackets. It returns
+// how many jackets were found.
+func Prepare(ctx context.Context, src Source, pr *archive.PlayerRating, opt *Options) (int, error) {
+	ph, err := src.Profile(ctx, pr.Player, 0, 1)
+	if err != nil && !errors.Is(err, archive.ErrNotFound) {
+		return 0, err
+	}
+	if len(ph.Page) > 0 && ph.Page[0].Name != "" {
+		opt.Name = ph.Page[0].Name
+	}
+	jk, n, err := Jackets(ctx, src, pr)
+	if err != nil {
+		return 0, err
+	}
+	opt.Jacket = jk
+	return n, nil
+}

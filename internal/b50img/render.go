@@ -277,15 +277,15 @@ func (p *painter) tile(x, y float64, title string, dc diffPalette) {
 	line := 0
 	for len(rs) > 0 && line < 3 {
 		n := len(rs)
-		for n > 1 && p.measure(string(rs[:n]), 18, true) > jacket-16 {
+		for n > 1 && p.measure(string(rs[:n]), 17, true) > jacket-16 {
 			n--
 		}
 		s := string(rs[:n])
 		rs = rs[n:]
 		if line == 2 && len(rs) > 0 {
-			s = p.fit(s+string(rs), 18, true, jacket-16)
+			s = p.fit(s+string(rs), 17, true, jacket-16)
 		}
-		p.text(x+8, y+50+float64(line)*24, s, 18, true, color.RGBA{240, 240, 240, 255})
+		p.text(x+8, y+46+float64(line)*22, s, 17, true, color.RGBA{240, 240, 240, 255})
 		line++
 	}
 }

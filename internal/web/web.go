@@ -55,6 +55,9 @@ type Config struct {
 	// Fetch fetches a player's pages with a stored site login for the
 	// scheduler; nil turns scheduled fetches off.
 	Fetch FetchFunc
+	// Font is the CJK font file the B50 picture is drawn with
+	// (MAIPROBE_FONT, --font); "" finds one on the system (b50img.LoadFonts).
+	Font string
 }
 
 // Defaults for the zero values of Config.
@@ -79,6 +82,8 @@ type Server struct {
 	mu       sync.Mutex
 	setup    string     // the first-run setup token; "" once a user exists
 	setupRun sync.Mutex // held while the first user is created
+
+	pictures pictures // the B50 pictures drawn, and their fonts
 }
 
 // New builds the web app over a, checking its templates and catalogues.
@@ -155,6 +160,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /p/{player}/profile", s.canView(s.profile))
 	s.mux.HandleFunc("GET /p/{player}/songs", s.canView(s.songs))
 	s.mux.HandleFunc("GET /p/{player}/rating", s.canView(s.rating))
+	s.mux.HandleFunc("GET /p/{player}/rating.png", s.canView(s.ratingPNG))
 	s.mux.HandleFunc("GET /p/{player}/targets", s.canView(s.targets))
 	s.mux.HandleFunc("GET /p/{player}/plates", s.canView(s.plates))
 	s.mux.HandleFunc("GET /p/{player}/import", s.canChange(s.importForm))

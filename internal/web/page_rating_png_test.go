@@ -1,0 +1,148 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"image/color"
+	"image/draw"
+	pngcodec "image/png"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/maiprobe/maiprobe/internal/archive"
+)
+
+// TestRatingPNG: the picture is the player's B50 as the rating has it
+// (the cards laid out are its tables, in order), a PNG of the layout's
+// size, answered 304 while unchanged, and drawn again when the archive
+// changes or the language does.
+func TestRatingPNG(t *testing.T) {
+	ap, b := songsApp(t, true)
+	res := b.get("/p/default/rating.png")
+	if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "image/png" {
+		t.Fatalf("GET rating.png: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	if cc := res.Header.Get("Cache-Control"); cc != "private, no-cache" {
+		t.Errorf("Cache-Control %q: a private player's picture must not be kept by shared caches", cc)
+	}
+	img, err := pngcodec.Decode(bytes.NewReader([]byte(res.body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr, err := ap.a.Rating(context.Background(), "default", time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Draw it again as the handler does, to read the layout beside the
+	// bytes served.
+	req := httptest.NewRequest(http.MethodGet, "/p/default/rating.png", nil)
+	// (state(req) is Chinese on a request that never went through the app.)
+	pic, l, err := ap.s.drawRating(req, pr, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(pic.png, []byte(res.body)) {
+		t.Error("the picture served is not the one drawn from the rating")
+	}
+	if img.Bounds().Dx() != l.Width || img.Bounds().Dy() != l.Height || l.Width != 1200 {
+		t.Errorf("picture %v, layout %dx%d", img.Bounds(), l.Width, l.Height)
+	}
+	want := append(append([]archive.RatingEntry{}, pr.New...), pr.Old...)
+	if len(want) != 3 || len(l.Cards) != len(want) || l.Total != pr.Total || l.Total != 637 {
+		t.Fatalf("%d cards, total %d; want the rating's %d cards and 637", len(l.Cards), l.Total, len(want))
+	}
+	for i, c := range l.Cards {
+		e := want[i]
+		if c.Title != e.Title || c.Achievement != e.Achievement.String()+"%" || c.Rating != e.Rating || c.Constant != e.Constant.String() {
+			t.Errorf("card %d: %q %s %d %s, want %q %s %d %s", i, c.Title, c.Achievement, c.Rating, c.Constant,
+				e.Title, e.Achievement, e.Rating, e.Constant)
+		}
+	}
+
+	etag := res.Header.Get("ETag")
+	b.headers["If-None-Match"] = etag
+	if res := b.get("/p/default/rating.png"); res.StatusCode != http.StatusNotModified {
+		t.Errorf("GET with If-None-Match %s: %d, want 304", etag, res.StatusCode)
+	}
+	delete(b.headers, "If-None-Match")
+
+	key := func(lang string) string {
+		ap.s.pictures.mu.Lock()
+		defer ap.s.pictures.mu.Unlock()
+		return ap.s.pictures.m["default|"+lang].key
+	}
+	before := key("zh")
+	if before == "" {
+		t.Fatal("the picture was not cached")
+	}
+	getOK(t, b, "/p/default/rating.png")
+	if key("zh") != before {
+		t.Error("the unchanged rating was drawn again under another key")
+	}
+	// A jacket stored later draws the picture again, with it.
+	if pr.New[0].Jacket == "" {
+		t.Fatalf("the rating's first chart has no jacket file: %+v", pr.New[0])
+	}
+	var jk bytes.Buffer
+	red := image.NewRGBA(image.Rect(0, 0, 64, 64))
+	draw.Draw(red, red.Bounds(), image.NewUniform(color.RGBA{200, 30, 30, 255}), image.Point{}, draw.Src)
+	if err := pngcodec.Encode(&jk, red); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ap.a.StoreJacket(context.Background(), pr.New[0].Jacket, jk.Bytes()); err != nil {
+		t.Fatal(err)
+	}
+	again := getOK(t, b, "/p/default/rating.png")
+	if key("zh") == before || again == res.body {
+		t.Error("a jacket stored did not draw the picture again: a stale picture would be served")
+	}
+	if _, l, err := ap.s.drawRating(req, pr, ""); err != nil || !l.Cards[0].Jacket || l.Cards[1].Jacket {
+		t.Errorf("jackets drawn: %v %v", err, l.Cards)
+	}
+	b.headers["Accept-Language"] = "en"
+	en := b.get("/p/default/rating.png")
+	if en.StatusCode != http.StatusOK || key("en") == "" {
+		t.Errorf("English picture: %d, cached %q", en.StatusCode, key("en"))
+	}
+}
+
+// TestRatingPNGPrivacy: the picture follows the rating page's visibility.
+func TestRatingPNGPrivacy(t *testing.T) {
+	ap := newApp(t, Config{})
+	ap.addUser("owner", "default")
+	ap.addUser("other", "other")
+	ap.addUser("blank", "blank")
+	importRecord(t, ap.a, "default", "")
+	const path = "/p/default/rating.png"
+	anon := ap.browser()
+	if res := anon.get(path); res.StatusCode != http.StatusSeeOther || res.Header.Get("Content-Type") == "image/png" {
+		t.Errorf("anonymous, private player: %d %s, want 303 to the login", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	other := ap.browser()
+	ap.mustLogin(other, "", "other")
+	if res := other.get(path); res.StatusCode != http.StatusForbidden {
+		t.Errorf("another user, private player: %d, want 403", res.StatusCode)
+	}
+	owner := ap.browser()
+	ap.mustLogin(owner, "", "owner")
+	if res := owner.get(path); res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "image/png" {
+		t.Errorf("owner: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	if err := ap.a.SetPublic(context.Background(), "default", true); err != nil {
+		t.Fatal(err)
+	}
+	if res := anon.get(path); res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "image/png" {
+		t.Errorf("anonymous, public player: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	if res := anon.get("/p/nobody/rating.png"); res.StatusCode != http.StatusNotFound {
+		t.Errorf("unknown player: %d", res.StatusCode)
+	}
+	blank := ap.browser()
+	ap.mustLogin(blank, "", "blank")
+	if res := blank.get("/p/blank/rating.png"); res.StatusCode != http.StatusNotFound {
+		t.Errorf("a player with no pages (no region, no rating): %d, want 404", res.StatusCode)
+	}
+}
