@@ -26,11 +26,16 @@ type stepView struct {
 // chartView is one chart: its best, every attempt and the progress curve.
 type chartView struct {
 	Title, Type, Diff, DiffKey, Level string
-	Best                              *bestView
-	Rows                              []diffRow // newest first
-	History                           []stepView
-	Curve                             chartData
-	Pager                             Pager
+	// Constant is today's constant, "" when unknown; ChartRating the
+	// rating of the player's best on the chart, 0 when unknown.
+	Constant    string
+	ChartRating int
+	Card        scoreCard // the page's header: the best, else the latest play
+	Best        *bestView
+	Rows        []diffRow // newest first
+	History     []stepView
+	Curve       chartData
+	Pager       Pager
 }
 
 func newChartView(r *http.Request, player string, c archive.ChartView, pg Pager) chartView {
@@ -38,20 +43,32 @@ func newChartView(r *http.Request, player string, c archive.ChartView, pg Pager)
 	region := maimai.CN
 	if len(c.Plays) > 0 {
 		region = c.Plays[0].Region
-		v.Level = c.Plays[len(c.Plays)-1].Level
 	}
+	v.Level, v.Constant, v.ChartRating = c.Info.Level, constantText(c.Info.Constant), c.Info.ChartRating
 	if b := c.Best; b != nil {
 		v.Best = &bestView{Achievement: b.Achievement.String() + "%", Rank: markLabel(string(b.Rank)), FC: markLabel(string(b.FC)),
 			FS: markLabel(string(b.FS)), DXScore: b.DXScore, DXScoreMax: b.DXScoreMax, PlayCount: b.PlayCount,
 			Updated: localTime(b.UpdatedAt, region)}
-		if b.Level != "" {
-			v.Level = b.Level
-		}
 	}
 	for _, h := range c.History {
 		v.History = append(v.History, stepView{When: localTime(h.ObservedAt, region), Achievement: h.Achievement.String() + "%",
 			Rank: markLabel(string(h.Rank)), FC: markLabel(string(h.FC)), FS: markLabel(string(h.FS)), DXScore: h.DXScore})
 	}
+	switch {
+	case c.Best != nil:
+		v.Card = bestCard(player, c.Best.Score)
+	case len(c.Plays) > 0:
+		v.Card = playCard(player, c.Plays[len(c.Plays)-1].StoredPlay)
+		v.Card.URL, v.Card.When = "", ""
+	default:
+		v.Card = newCard(player, c.Chart, v.Level, 0, "", "", "")
+	}
+	v.Card.Header = true
+	if v.Level != "" {
+		v.Card.Level = v.Level
+	}
+	v.Card.Constant = v.Constant
+	v.Card.Rating, v.Card.HasRating = v.ChartRating, v.ChartRating > 0
 	// The curve: every attempt's achievement and DX score, oldest first;
 	// without plays, the score history.
 	ach := chartSeries{Label: text(r, "chart.achievement"), Scale: "%"}
@@ -105,6 +122,7 @@ func (s *Server) chart(w http.ResponseWriter, r *http.Request) {
 // detailView is a play's detail page.
 type detailView struct {
 	Play       playRow
+	Card       scoreCard // the page's header
 	Change     changeView
 	Detail     *maimai.PlayDetail
 	Judgements []judgementRow
@@ -131,7 +149,8 @@ func (s *Server) play(w http.ResponseWriter, r *http.Request) {
 		s.archiveFail(w, r, err)
 		return
 	}
-	v := detailView{Play: newPlayRow(player, pv.Play), Detail: pv.Play.Detail, Region: string(pv.Play.Region)}
+	v := detailView{Play: newPlayRow(player, pv.Play), Card: playCard(player, pv.Play), Detail: pv.Play.Detail, Region: string(pv.Play.Region)}
+	v.Card.Header, v.Card.URL = true, ""
 	for _, d := range pv.Chart.Plays {
 		if d.ID == id {
 			v.Change = newChangeView(d.Change)
