@@ -232,6 +232,10 @@ func (a *Archive) importParsed(ctx context.Context, src Source, page dxnet.Page,
 	return res
 }
 
+// IsExport tells a maiprobe export (JSON) from a page (HTML) by its first
+// bytes.
+func IsExport(b []byte) bool { return isExport(b) }
+
 // isExport tells a maiprobe export (JSON) from a page (HTML).
 func isExport(b []byte) bool {
 	b = bytes.TrimLeft(bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")), " \t\r\n")

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/maiprobe/maiprobe/internal/archive"
 	"github.com/maiprobe/maiprobe/internal/dxnet"
 )
 
@@ -42,21 +43,38 @@ func readInput(c *runCtx, name string) (input, error) {
 	if st.IsDir() {
 		return input{name: name}, fmt.Errorf("is a directory")
 	}
-	if st.Size() > dxnet.MaxPageSize {
+	if st.Size() > maxExportFile {
 		return input{name: name}, fmt.Errorf("%d MB: %w", st.Size()>>20, errTooBig)
 	}
 	data, err := readLimited(f)
 	return input{name: name, data: data, modTime: st.ModTime()}, err
 }
 
-var errTooBig = fmt.Errorf("over the %d MB limit of a page", dxnet.MaxPageSize>>20)
+var errTooBig = fmt.Errorf("over the %d MB limit of a page (%d MB for a maiprobe export)", dxnet.MaxPageSize>>20, maxExportFile>>20)
 
+// maxExportFile is the largest maiprobe export the command line restores:
+// a whole archive of years of plays with album images passes a page's
+// 50 MB (the web and the API keep --max-upload).
+const maxExportFile = 2 << 30
+
+// readLimited reads a page of at most dxnet.MaxPageSize bytes, or a
+// maiprobe export of at most maxExportFile.
 func readLimited(r io.Reader) ([]byte, error) {
 	data, err := io.ReadAll(io.LimitReader(r, dxnet.MaxPageSize+1))
 	if err != nil {
 		return nil, err
 	}
-	if len(data) > dxnet.MaxPageSize {
+	if len(data) <= dxnet.MaxPageSize {
+		return data, nil
+	}
+	if !archive.IsExport(data) {
+		return nil, errTooBig
+	}
+	rest, err := io.ReadAll(io.LimitReader(r, maxExportFile-int64(len(data))+1))
+	if err != nil {
+		return nil, err
+	}
+	if data = append(data, rest...); len(data) > maxExportFile {
 		return nil, errTooBig
 	}
 	return data, nil
