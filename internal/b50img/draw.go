@@ -26,6 +26,7 @@ type painter struct {
 	// missing are the characters no font had, drawn as placeholders.
 	missing map[rune]bool
 	rast    vector.Rasterizer
+	mask    image.Alpha // a shape's coverage, reused
 }
 
 type faceKey struct {
@@ -160,15 +161,51 @@ func (p *painter) roundRect(x, y, w, h, r float64, o image.Point) {
 }
 
 // fill paints src (in picture coordinates) through a rounded rectangle.
+// One colour goes straight through the rasterizer (its fast path); a
+// gradient or an image is blended by hand through the shape's mask, as
+// the rasterizer's general path costs an interface call and an
+// allocation per pixel.
 func (p *painter) fill(x, y, w, h, r float64, src image.Image) {
 	b := image.Rect(int(math.Floor(x)), int(math.Floor(y)), int(math.Ceil(x+w)), int(math.Ceil(y+h))).Intersect(p.dst.Bounds())
 	if b.Empty() {
 		return
 	}
 	p.rast.Reset(b.Dx(), b.Dy())
-	p.rast.DrawOp = draw.Over
 	p.roundRect(x, y, w, h, r, b.Min)
-	p.rast.Draw(p.dst, b, src, b.Min)
+	var colourAt func(x, y int) color.RGBA
+	switch s := src.(type) {
+	case *gradient:
+		colourAt = s.table()
+	case *image.RGBA:
+		colourAt = s.RGBAAt
+	default:
+		p.rast.DrawOp = draw.Over
+		p.rast.Draw(p.dst, b, src, b.Min)
+		return
+	}
+	if cap(p.mask.Pix) < b.Dx()*b.Dy() {
+		p.mask.Pix = make([]uint8, b.Dx()*b.Dy())
+	}
+	p.mask.Pix, p.mask.Stride, p.mask.Rect = p.mask.Pix[:b.Dx()*b.Dy()], b.Dx(), image.Rect(0, 0, b.Dx(), b.Dy())
+	clear(p.mask.Pix)
+	p.rast.DrawOp = draw.Src
+	p.rast.Draw(&p.mask, p.mask.Rect, image.Opaque, image.Point{})
+	for my := range b.Dy() {
+		for mx := range b.Dx() {
+			m := uint32(p.mask.Pix[my*p.mask.Stride+mx])
+			if m == 0 {
+				continue
+			}
+			c := colourAt(b.Min.X+mx, b.Min.Y+my)
+			i := p.dst.PixOffset(b.Min.X+mx, b.Min.Y+my)
+			d := p.dst.Pix[i : i+4 : i+4]
+			sa := uint32(c.A) * m / 255
+			for k, sc := range [3]uint8{c.R, c.G, c.B} {
+				d[k] = uint8((uint32(sc)*m + uint32(d[k])*(255-sa)) / 255)
+			}
+			d[3] = uint8(sa + uint32(d[3])*(255-sa)/255)
+		}
+	}
 }
 
 // fillColour paints a rounded rectangle in one colour.
@@ -222,6 +259,27 @@ func (g *gradient) At(x, y int) color.Color {
 		return g.stops[len(g.stops)-1]
 	}
 	return mix(g.stops[i], g.stops[i+1], f-float64(i))
+}
+
+// table is the gradient as a lookup by row (or column), for fill.
+func (g *gradient) table() func(x, y int) color.RGBA {
+	lo, n := g.r.Min.Y, g.r.Dy()
+	if g.horizontal {
+		lo, n = g.r.Min.X, g.r.Dx()
+	}
+	lut := make([]color.RGBA, max(1, n))
+	for i := range lut {
+		if g.horizontal {
+			lut[i] = g.At(lo+i, 0).(color.RGBA)
+		} else {
+			lut[i] = g.At(0, lo+i).(color.RGBA)
+		}
+	}
+	at := func(v int) color.RGBA { return lut[min(max(v-lo, 0), len(lut)-1)] }
+	if g.horizontal {
+		return func(x, _ int) color.RGBA { return at(x) }
+	}
+	return func(_, y int) color.RGBA { return at(y) }
 }
 
 // mix is a+(b-a)·t per channel.
