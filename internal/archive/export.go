@@ -371,6 +371,12 @@ func (a *Archive) restore(ctx context.Context, src Source, opt ImportOptions) Re
 				return fmt.Errorf("player %q: %w", ep.Name, err)
 			}
 		}
+		if !opt.Operator {
+			// Jackets are shared by every player of the server: only the
+			// operator's restore may bring them; the fetcher gets them
+			// from the site for everyone else.
+			return nil
+		}
 		return restoreJackets(ctx, tx, f.Jackets, &res)
 	})
 	if err != nil {

@@ -124,6 +124,10 @@ type ImportOptions struct {
 	// AllPlayers lets an export of several players restore each under its
 	// own name; without it such a file is refused whole.
 	AllPlayers bool
+	// Operator: the archive's operator imports (the command line), not a
+	// login or a token. Only the operator's exports restore what all
+	// players share (jackets).
+	Operator bool
 }
 
 // ImportWith is Import with the choices of opt.

@@ -169,7 +169,14 @@ func TestExportJackets(t *testing.T) {
 				t.Fatalf("the export's jackets are wrong:\n%s", clip(first))
 			}
 			b := openDB(t, db)
-			res := b.ImportWith(ctx, Source{Name: "export.json", Data: first}, ImportOptions{AllPlayers: true})
+			// A login's or a token's restore leaves shared jackets alone.
+			if res := b.ImportWith(ctx, Source{Name: "alice.json", Data: export(t, a, "alice")}, ImportOptions{Player: "alice"}); res.Status == Rejected || res.Added.Jackets != 0 {
+				t.Fatalf("restore by a login: %s %+v %v, want no jacket", res.Status, res.Added, res.Err)
+			}
+			if _, err := b.Jacket(ctx, named); err == nil {
+				t.Fatal("a login's restore stored a jacket every player sees")
+			}
+			res := b.ImportWith(ctx, Source{Name: "export.json", Data: first}, ImportOptions{AllPlayers: true, Operator: true})
 			if res.Status != Added || res.Added.Jackets != 1 {
 				t.Fatalf("restore: %s %+v %v", res.Status, res.Added, res.Err)
 			}
@@ -180,7 +187,7 @@ func TestExportJackets(t *testing.T) {
 			if got := b.JacketFor(ctx, maimai.CN, p.Plays[0].Title); got != named {
 				t.Errorf("restored index: JacketFor = %q, want %q", got, named)
 			}
-			if res := b.ImportWith(ctx, Source{Name: "export.json", Data: first}, ImportOptions{AllPlayers: true}); res.Status != Unchanged || res.Added.Jackets != 0 {
+			if res := b.ImportWith(ctx, Source{Name: "export.json", Data: first}, ImportOptions{AllPlayers: true, Operator: true}); res.Status != Unchanged || res.Added.Jackets != 0 {
 				t.Errorf("second restore: %s %+v %v", res.Status, res.Added, res.Err)
 			}
 			// A restore takes what a fetch would take, and nothing else.

@@ -59,12 +59,12 @@ func importCmd() *cmd {
 			}
 			defer a.Close()
 
-			opt := archive.ImportOptions{Player: c.cfg.Player, Renamed: renamed, AllPlayers: allPlayers}
+			opt := archive.ImportOptions{Player: c.cfg.Player, Renamed: renamed, AllPlayers: allPlayers, Operator: true}
 			var folders map[string]dxnet.Owner
 			if c.cfg.Player == AutoPlayer {
 				// Each page to the player it shows, those that show who it
 				// is first, so the pages that show no name find them.
-				opt = archive.ImportOptions{Auto: true, Renamed: renamed, AllPlayers: true}
+				opt = archive.ImportOptions{Auto: true, Renamed: renamed, AllPlayers: true, Operator: true}
 				files, folders = identifiedFirst(c, files)
 			}
 			bar := newProgress(c.Stderr, len(files), isTerminal(c.Stderr) && len(files) >= 5)
