@@ -189,16 +189,24 @@ func (a *Archive) Rating(ctx context.Context, player string, at time.Time) (*Pla
 	if err != nil {
 		return nil, fmt.Errorf("archive: rating: %w", err)
 	}
-	var scores []maimai.Score
 	if past {
-		scores = bestsAt(d.history, at)
-	} else {
-		scores = make([]maimai.Score, 0, len(d.bests))
-		for _, b := range d.bests {
-			scores = append(scores, b.Score)
+		// A past rating is computed once per change of the archive and
+		// time asked for; callers get a copy.
+		res, err := memoized(pd, a.memoKey(pd, "rating", at), func() (*PlayerRating, error) {
+			res := d.rate(rules, bestsAt(d.history, at), at, true)
+			res.Player = player
+			return res, nil
+		})
+		if err != nil {
+			return nil, err
 		}
+		return res.clone(), nil
 	}
-	res := d.rate(rules, scores, at, past)
+	scores := make([]maimai.Score, 0, len(d.bests))
+	for _, b := range d.bests {
+		scores = append(scores, b.Score)
+	}
+	res := d.rate(rules, scores, at, false)
 	res.Player = player
 	if stamp != "" {
 		a.ratings.put(player, stamp, res)
@@ -249,6 +257,37 @@ type playerData struct {
 	d      *ratingData
 	once   sync.Once
 	points []RatingPoint
+	// memo holds targets and plate reports computed from d, by what was
+	// asked and when (memoKey), so showing them again is free until the
+	// archive changes; at most maxMemo of them.
+	mu   sync.Mutex
+	memo map[string]any
+}
+
+// maxMemo bounds a player's memo of targets and plates (each date asked
+// for is one entry).
+const maxMemo = 32
+
+// memoized returns what compute gives for key, from pd's memo when it was
+// computed before.
+func memoized[T any](pd *playerData, key string, compute func() (T, error)) (T, error) {
+	pd.mu.Lock()
+	v, ok := pd.memo[key]
+	pd.mu.Unlock()
+	if ok {
+		return v.(T), nil
+	}
+	res, err := compute()
+	if err != nil {
+		return res, err
+	}
+	pd.mu.Lock()
+	if pd.memo == nil || len(pd.memo) >= maxMemo {
+		pd.memo = map[string]any{}
+	}
+	pd.memo[key] = res
+	pd.mu.Unlock()
+	return res, nil
 }
 
 // history is the player's rating history, computed once per playerData.

@@ -160,6 +160,16 @@ func (pc *playerCharts) synced() bool { return len(pc.d.set.db.Songs) > 0 }
 // database are not known. The data comes from the rating cache, so it is
 // read once per change of the archive.
 func (a *Archive) loadPlayerCharts(ctx context.Context, player string, at time.Time) (*playerCharts, error) {
+	pd, err := a.loadPlayerData(ctx, player)
+	if pd == nil || err != nil {
+		return nil, err
+	}
+	return a.chartsAt(pd, at), nil
+}
+
+// loadPlayerData is playerData, or nil (and no error) for a player without
+// saved pages.
+func (a *Archive) loadPlayerData(ctx context.Context, player string) (*playerData, error) {
 	empty := false
 	err := a.db.View(ctx, func(tx *storage.Tx) error {
 		id, err := tx.PlayerID(ctx, player)
@@ -175,10 +185,23 @@ func (a *Archive) loadPlayerCharts(ctx context.Context, player string, at time.T
 	if err != nil || empty {
 		return nil, err
 	}
-	pd, err := a.playerData(ctx, player)
-	if err != nil {
-		return nil, err
+	return a.playerData(ctx, player)
+}
+
+// memoKey names what is asked of a player's data at time at: "now" and the
+// rules' version, or the past time.
+func (a *Archive) memoKey(pd *playerData, what string, at time.Time) string {
+	now := a.now()
+	if at.IsZero() || !at.Before(now) {
+		r, _ := RulesFor(pd.d.region, now)
+		return fmt.Sprintf("%s now %d", what, r.Version)
 	}
+	return what + " " + at.UTC().Format(time.RFC3339Nano)
+}
+
+// chartsAt is the player's charts and bests at time at.
+func (a *Archive) chartsAt(pd *playerData, at time.Time) *playerCharts {
+	var err error
 	d := pd.d
 	pc := &playerCharts{d: d, at: a.now(), bests: d.bests}
 	if !at.IsZero() && at.Before(pc.at) {
@@ -196,7 +219,7 @@ func (a *Archive) loadPlayerCharts(ctx context.Context, player string, at time.T
 	}
 	pc.rules, err = RulesFor(d.region, pc.at)
 	pc.ruled = err == nil
-	return pc, nil
+	return pc
 }
 
 // each calls fn for every chart of the region's chart database in song
@@ -368,17 +391,26 @@ func (a *Archive) RatingTargets(ctx context.Context, player string, limit int) (
 
 // RatingTargetsAt is RatingTargets as the player stood at time at (the
 // zero time: now): their bests then, the constants and rules of then.
+// The result is computed once per change of the archive and date asked
+// for, and shared: callers must not change it.
 func (a *Archive) RatingTargetsAt(ctx context.Context, player string, at time.Time, limit int) (*RatingTargets, error) {
-	res := &RatingTargets{Targets: []RatingTarget{}}
-	pc, err := a.loadPlayerCharts(ctx, player, at)
+	pd, err := a.loadPlayerData(ctx, player)
 	if err != nil {
 		return nil, fmt.Errorf("archive: rating targets: %w", err)
 	}
-	if pc == nil {
-		return res, nil
+	if pd == nil {
+		return &RatingTargets{Targets: []RatingTarget{}}, nil
 	}
+	return memoized(pd, a.memoKey(pd, fmt.Sprintf("targets %d", limit), at), func() (*RatingTargets, error) {
+		return ratingTargets(a.chartsAt(pd, at), limit), nil
+	})
+}
+
+// ratingTargets ranks the targets of pc's bests.
+func ratingTargets(pc *playerCharts, limit int) *RatingTargets {
+	res := &RatingTargets{Targets: []RatingTarget{}}
 	if res.Region = pc.d.region; !pc.ruled {
-		return res, nil // no rules for the region today: nothing to rank
+		return res // no rules for the region today: nothing to rank
 	}
 	rules := pc.rules
 	var bests []rating.Best
@@ -479,7 +511,7 @@ func (a *Archive) RatingTargetsAt(ctx context.Context, player string, at time.Ti
 	if len(res.Targets) > limit {
 		res.Targets = res.Targets[:limit]
 	}
-	return res, nil
+	return res
 }
 
 // PlateEntry is one chart of a plate with the player's best on it.
@@ -523,15 +555,24 @@ func (a *Archive) Plates(ctx context.Context, player string) (*PlateReport, erro
 
 // PlatesAt is Plates as the player stood at time at (the zero time: now):
 // their bests then.
+// The result is computed once per change of the archive and date asked
+// for, and shared: callers must not change it.
 func (a *Archive) PlatesAt(ctx context.Context, player string, at time.Time) (*PlateReport, error) {
-	res := &PlateReport{Plates: []PlateStatus{}}
-	pc, err := a.loadPlayerCharts(ctx, player, at)
+	pd, err := a.loadPlayerData(ctx, player)
 	if err != nil {
 		return nil, fmt.Errorf("archive: plates: %w", err)
 	}
-	if pc == nil {
-		return res, nil
+	if pd == nil {
+		return &PlateReport{Plates: []PlateStatus{}}, nil
 	}
+	return memoized(pd, a.memoKey(pd, "plates", at), func() (*PlateReport, error) {
+		return plates(a.chartsAt(pd, at))
+	})
+}
+
+// plates is the plate progress of pc's bests.
+func plates(pc *playerCharts) (*PlateReport, error) {
+	res := &PlateReport{Plates: []PlateStatus{}}
 	res.Region, res.Synced = pc.d.region, pc.synced()
 	var charts []rating.PlateChart
 	var bests []rating.Best
