@@ -273,6 +273,8 @@ func checkPNG(t *testing.T, b []byte, l *Layout) {
 	}
 }
 
+// BenchmarkDraw draws a full B50 (50 cards, CJK titles, tiles): the
+// drawing alone and with PNG encoding, as the CLI and the web do.
 func BenchmarkDraw(b *testing.B) {
 	fs, err := LoadFonts(context.Background(), "")
 	if err != nil {
@@ -280,9 +282,28 @@ func BenchmarkDraw(b *testing.B) {
 	}
 	b.Logf("CJK font: %q", fs.File)
 	pr := sampleRating(maimai.CN)
+	b.Run("draw", func(b *testing.B) {
+		for b.Loop() {
+			if _, _, err := Draw(pr, Options{Labels: labels, Fonts: fs}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("png", func(b *testing.B) {
+		for b.Loop() {
+			var buf bytes.Buffer
+			if _, err := WritePNG(&buf, pr, Options{Labels: labels, Fonts: fs}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkLoadFonts finds and reads the fonts: once per maiprobe rating
+// --png, once per server.
+func BenchmarkLoadFonts(b *testing.B) {
 	for b.Loop() {
-		var buf bytes.Buffer
-		if _, err := WritePNG(&buf, pr, Options{Labels: labels, Fonts: fs}); err != nil {
+		if _, err := LoadFonts(context.Background(), ""); err != nil {
 			b.Fatal(err)
 		}
 	}
