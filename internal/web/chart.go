@@ -73,7 +73,7 @@ func newChartView(r *http.Request, player string, c archive.ChartView, pg Pager)
 	// without plays, the score history.
 	ach := chartSeries{Label: text(r, "chart.achievement"), Scale: "%"}
 	dx := chartSeries{Label: text(r, "col.dx_score"), Scale: "dx"}
-	v.Curve.Offset = zoneOffset(region)
+	v.Curve = newChartData(r, chartMoment, zoneOffset(region))
 	if len(c.Plays) > 0 {
 		for _, p := range c.Plays {
 			v.Curve.X = append(v.Curve.X, p.PlayedAt.Unix())

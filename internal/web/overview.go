@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"time"
 )
 
 // profileCard is the latest saved profile as the overview shows it.
@@ -53,17 +54,18 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request) {
 			v.Profile.Band = ratingBand(p.Rating)
 		}
 	}
+	zone := s.playerZone(r, player)
+	v.Rating = newChartData(r, chartMoment, zone)
 	rating := chartSeries{Label: text(r, "profile.rating")}
 	for _, sn := range o.Points {
 		v.Rating.X = append(v.Rating.X, sn.ObservedAt.Unix())
 		rating.Values = append(rating.Values, num(float64(sn.Rating)))
 	}
 	v.Rating.Series = []chartSeries{rating}
-	v.Rating.Offset = s.playerZone(r, player)
-	v.Plays.Offset = v.Rating.Offset
+	v.Plays = newChartData(r, chartMonth, zone)
 	monthly := chartSeries{Label: text(r, "overview.plays_per_month")}
 	for _, m := range o.PlaysByMonth {
-		v.Plays.X = append(v.Plays.X, m.Month.Unix())
+		v.Plays.X = append(v.Plays.X, monthStart(m.Month, zone))
 		monthly.Values = append(monthly.Values, num(float64(m.Plays)))
 	}
 	v.Plays.Series = []chartSeries{monthly}
@@ -75,4 +77,10 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request) {
 		v.Recent = append(v.Recent, playCard(player, p))
 	}
 	s.render(w, r, http.StatusOK, "overview", v)
+}
+
+// monthStart is the first moment of m's month in the clock offset seconds
+// east of UTC, where the chart's month ticks fall.
+func monthStart(m time.Time, offset int) int64 {
+	return time.Date(m.Year(), m.Month(), 1, 0, 0, 0, 0, time.FixedZone("", offset)).Unix()
 }

@@ -141,30 +141,30 @@ func (s *Server) rating(w http.ResponseWriter, r *http.Request) {
 }
 
 // ratingChart draws the history one point a day (the day's last
-// computed and site rating, in the region's days): a chart of thousands
-// of points would cost the page its size and show nothing more.
+// computed and site rating, in the region's days, at the day's start
+// where the axis's date tick is): a chart of thousands of points would
+// cost the page its size and show nothing more.
 func ratingChart(r *http.Request, hist []archive.RatingPoint, region maimai.Region) chartData {
 	computed := chartSeries{Label: text(r, "rating.computed")}
 	site := chartSeries{Label: text(r, "rating.site")}
-	var c chartData
+	c := newChartData(r, chartDay, zoneOffset(region))
 	day := ""
 	for _, p := range hist {
 		d := p.At.In(region.Location()).Format(time.DateOnly)
 		if d != day || len(c.X) == 0 {
 			day = d
-			c.X = append(c.X, p.At.Unix())
+			y, m, dd := p.At.In(region.Location()).Date()
+			c.X = append(c.X, time.Date(y, m, dd, 0, 0, 0, 0, region.Location()).Unix())
 			computed.Values = append(computed.Values, nil)
 			site.Values = append(site.Values, nil)
 		}
 		n := len(c.X) - 1
-		c.X[n] = p.At.Unix()
 		computed.Values[n] = num(float64(p.Computed))
 		if p.Site > 0 {
 			site.Values[n] = num(float64(p.Site))
 		}
 	}
 	c.Series = []chartSeries{computed, site}
-	c.Offset = zoneOffset(region)
 	return c
 }
 

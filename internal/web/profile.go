@@ -2,7 +2,7 @@ package web
 
 import (
 	"net/http"
-	"sort"
+	"strings"
 
 	"github.com/maiprobe/maiprobe/internal/archive"
 )
@@ -33,8 +33,27 @@ type profileView struct {
 	Rows     []snapshotRow
 	Counters []string // labels of counterKeys
 	Profile  chartData
-	Counts   chartData
+	Counts   []smallChart // the counters, one small chart per counterGroups entry with data
 	Pager    Pager
+}
+
+// smallChart is one of a row of small charts, with its caption.
+type smallChart struct {
+	Caption string
+	Data    chartData
+}
+
+// counterGroups are the playerData counters charted together: four small
+// charts of a few lines each stay readable on a phone where one chart of
+// twenty lines did not.
+var counterGroups = []struct {
+	caption string // catalogue key
+	keys    []string
+}{
+	{"profile.chart_ranks", []string{"sssp", "sss", "ssp", "ss", "sp", "s", "clear"}},
+	{"profile.chart_combos", []string{"app", "ap", "fcp", "fc"}},
+	{"profile.chart_syncs", []string{"fsdp", "fsd", "fsp", "fs", "sync"}},
+	{"profile.chart_dxstars", []string{"dxstar_5", "dxstar_4", "dxstar_3", "dxstar_2", "dxstar_1"}},
 }
 
 func (s *Server) profile(w http.ResponseWriter, r *http.Request) {
@@ -52,9 +71,8 @@ func (s *Server) profile(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	v := profileView{Total: len(h.Points), Pager: pg, Profile: profileCharts(r, h.Points), Counts: counterChart(h.PlayerData)}
-	v.Profile.Offset = s.playerZone(r, player)
-	v.Counts.Offset = v.Profile.Offset
+	zone := s.playerZone(r, player)
+	v := profileView{Total: len(h.Points), Pager: pg, Profile: profileCharts(r, h.Points, zone), Counts: counterCharts(r, h.PlayerData, zone)}
 	for _, k := range counterKeys {
 		v.Counters = append(v.Counters, label(k))
 	}
@@ -77,8 +95,8 @@ func (s *Server) profile(w http.ResponseWriter, r *http.Request) {
 
 // profileCharts is rating, stars and play count over time: one point per
 // snapshot, a count left out where the page did not show it.
-func profileCharts(r *http.Request, snaps []archive.SnapshotPoint) chartData {
-	var d chartData
+func profileCharts(r *http.Request, snaps []archive.SnapshotPoint, zone int) chartData {
+	d := newChartData(r, chartMoment, zone)
 	rating := chartSeries{Label: text(r, "profile.rating"), Scale: "rating"}
 	stars := chartSeries{Label: text(r, "profile.stars"), Scale: "count"}
 	plays := chartSeries{Label: text(r, "profile.play_count"), Scale: "count"}
@@ -96,58 +114,53 @@ func profileCharts(r *http.Request, snaps []archive.SnapshotPoint) chartData {
 	return d
 }
 
-// counterChart is the playerData counters over time, one line per counter
-// that was ever above zero.
-func counterChart(snaps []archive.Snapshot) chartData {
-	var d chartData
+// counterCharts is the playerData counters over time, one small chart per
+// counterGroups entry, one line per counter that was ever above zero; a
+// group without such a counter has no chart.
+func counterCharts(r *http.Request, snaps []archive.Snapshot, zone int) []smallChart {
 	var with []archive.Snapshot
 	for _, sn := range snaps {
 		if sn.Counts != nil {
 			with = append(with, sn)
 		}
 	}
-	used := map[string]bool{}
-	for _, sn := range with {
-		d.X = append(d.X, sn.ObservedAt.Unix())
-		for k, c := range sn.Counts {
-			if c.Got > 0 {
-				used[k] = true
-			}
-		}
-	}
-	keys := make([]string, 0, len(used))
-	for k := range used {
-		keys = append(keys, k)
-	}
-	order := map[string]int{}
-	for i, k := range counterKeys {
-		order[k] = i + 1
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		oi, oj := order[keys[i]], order[keys[j]]
-		if oi == 0 {
-			oi = len(order) + 1 // counters this page does not know go last
-		}
-		if oj == 0 {
-			oj = len(order) + 1
-		}
-		if oi != oj {
-			return oi < oj
-		}
-		return keys[i] < keys[j]
-	})
-	for _, k := range keys {
-		s := chartSeries{Label: label(k)}
-		for _, sn := range with {
-			if c, ok := sn.Counts[k]; ok {
+	var out []smallChart
+	for _, g := range counterGroups {
+		d := newChartData(r, chartMoment, zone)
+		for _, k := range g.keys {
+			s := chartSeries{Label: counterLabel(k)}
+			used := false
+			for _, sn := range with {
+				c, ok := sn.Counts[k]
+				if !ok {
+					s.Values = append(s.Values, nil)
+					continue
+				}
 				s.Values = append(s.Values, num(float64(c.Got)))
-			} else {
-				s.Values = append(s.Values, nil)
+				used = used || c.Got > 0
+			}
+			if used {
+				d.Series = append(d.Series, s)
 			}
 		}
-		d.Series = append(d.Series, s)
+		if len(d.Series) == 0 {
+			continue
+		}
+		for _, sn := range with {
+			d.X = append(d.X, sn.ObservedAt.Unix())
+		}
+		out = append(out, smallChart{Caption: text(r, g.caption), Data: d})
 	}
-	return d
+	return out
+}
+
+// counterLabel names a playerData counter: the mark (SSS+, FC+, FDX) or,
+// for the DX star counters, ✦ and the number of stars.
+func counterLabel(k string) string {
+	if n, ok := strings.CutPrefix(k, "dxstar_"); ok {
+		return "✦" + n
+	}
+	return label(k)
 }
 
 // kindLabel names a profile page's kind in the page's language (主页,

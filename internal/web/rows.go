@@ -295,13 +295,43 @@ func newDiffRow(player string, d archive.DiffRow) diffRow {
 }
 
 // chartData is one chart as charts.js draws it: x in unix seconds, one
-// line per series (null where a series has no value).
+// line per series (null where a series has no value). Build it with
+// newChartData, which fills in what the browser cannot know: the page's
+// language, the region's clock and what one x value stands for.
 type chartData struct {
 	X      []int64       `json:"x"`
 	Series []chartSeries `json:"series"`
 	// Offset is the time zone of the axis in seconds east of UTC, the
 	// zone the page's tables use (localTime), not the browser's.
 	Offset int `json:"offset"`
+	// Lang is the page's language ("zh", "en"): the axis ticks and the
+	// legend's dates are written in it (2026-12-07, 12月7日; 7 Dec 2026).
+	Lang string `json:"lang"`
+	// XLabel names the x values in the legend (时间, 月份) in Lang.
+	XLabel string `json:"xlabel"`
+	// Step is what one x value stands for: chartMonth or chartDay ticks
+	// and legend show months or days, never hours; chartMoment any clock.
+	Step string `json:"step"`
+}
+
+// What one x value of a chart stands for (chartData.Step).
+const (
+	chartMoment = "moment" // a moment: ticks down to hours and minutes
+	chartDay    = "day"    // one value a day: ticks and legend show dates
+	chartMonth  = "month"  // one value a month: ticks and legend show months
+)
+
+// newChartData starts a chart of the request's language whose x values
+// are steps (chartMoment, chartDay, chartMonth) shown in the clock offset
+// seconds east of UTC.
+func newChartData(r *http.Request, step string, offset int) chartData {
+	xlabel := "chart.time"
+	if step == chartMonth {
+		xlabel = "chart.month"
+	} else if step == chartDay {
+		xlabel = "chart.date"
+	}
+	return chartData{Offset: offset, Lang: state(r).Lang, XLabel: text(r, xlabel), Step: step}
 }
 
 // zoneOffset is the offset from UTC in seconds of a region's clock, for
