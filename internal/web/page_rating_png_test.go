@@ -9,6 +9,7 @@ import (
 	pngcodec "image/png"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -21,6 +22,9 @@ import (
 // changes or the language does.
 func TestRatingPNG(t *testing.T) {
 	ap, b := songsApp(t, true)
+	if page := getOK(t, b, "/p/default/rating"); !strings.Contains(page, `href="/p/default/rating.png" id="rating-png"`) {
+		t.Error("the rating page does not link its picture")
+	}
 	res := b.get("/p/default/rating.png")
 	if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "image/png" {
 		t.Fatalf("GET rating.png: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
