@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/klauspost/compress/zstd"
@@ -36,6 +37,9 @@ type Archive struct {
 	charts chartCache
 	// ratings caches each player's current rating (rating.go).
 	ratings ratingCache
+	// linkedUpTo is the highest play id when the charts were last
+	// matched for a level or constant filter (views.go).
+	linkedUpTo atomic.Int64
 }
 
 // Open opens the archive at location (a SQLite file path,

@@ -179,3 +179,32 @@ func TestLevelsBetween(t *testing.T) {
 		}
 	}
 }
+
+// TestFilterSeesNewPlays: a play of a chart first played after the sync
+// is not linked yet (imports do not match charts); a level filter asked
+// for first still finds it.
+func TestFilterSeesNewPlays(t *testing.T) {
+	ctx := context.Background()
+	a := viewArchive(t)
+	data := dfJSON(chartInfoSongs(137))
+	syncFrom(t, a, serveSongs(t, &data))
+	f := PlayFilter{MinLevel: "11", MaxLevel: "11+"}
+	if list, err := a.ListPlays(ctx, "viewer", f, 0, 50); err != nil || list.Total != 0 {
+		t.Fatalf("level 11 before the new play: %+v, %v; want none", list, err)
+	}
+	// Oshama Scramble!'s EXPERT is 11 at 11.0.
+	p := viewPlay(0, "Oshama Scramble!", 1003000, 2850, maimai.FCP)
+	p.Difficulty, p.PlayedAt = maimai.Expert, testNow.Add(-time.Hour)
+	importAt(t, a, recordOf(p), testNow.Add(-30*time.Minute))
+	for _, view := range []struct {
+		name string
+		n    func() (int, error)
+	}{
+		{"diff", func() (int, error) { l, err := a.Diff(ctx, "viewer", f, 0, 50); return l.Total, err }},
+		{"plays", func() (int, error) { l, err := a.ListPlays(ctx, "viewer", f, 0, 50); return l.Total, err }},
+	} {
+		if n, err := view.n(); err != nil || n != 1 {
+			t.Errorf("%s at level 11 after the new play: %d, %v; want 1", view.name, n, err)
+		}
+	}
+}

@@ -52,13 +52,66 @@ type PlayFilter struct {
 // Active reports whether the filter narrows the list at all.
 func (f PlayFilter) Active() bool { return f != PlayFilter{} }
 
-func (f PlayFilter) storage() storage.PlayFilter {
+// charted reports whether the filter reads the song data of the plays'
+// charts (level or constant).
+func (f PlayFilter) charted() bool {
+	return f.MinLevel != "" || f.MaxLevel != "" || f.MinConstant > 0 || f.MaxConstant > 0
+}
+
+// storage is the filter for storage, its chart conditions on the song
+// data of region (the player's).
+func (f PlayFilter) storage(region maimai.Region) storage.PlayFilter {
 	out := storage.PlayFilter{Title: f.Title, Difficulty: f.Difficulty, Type: f.Type, From: f.From, To: f.To, Rank: f.Rank,
-		FC: f.FC, FS: f.FS, MinConstant: int(f.MinConstant), MaxConstant: int(f.MaxConstant)}
+		FC: f.FC, FS: f.FS, MinConstant: int(f.MinConstant), MaxConstant: int(f.MaxConstant), ChartRegion: region}
 	if f.MinLevel != "" || f.MaxLevel != "" {
 		out.Levels = levelsBetween(f.MinLevel, f.MaxLevel)
 	}
 	return out
+}
+
+// filterPlays is FilterPlays and CountFilteredPlays with the player's
+// region for the chart conditions.
+func filterPlays(ctx context.Context, tx *storage.Tx, player int64, f PlayFilter, offset, limit int) (int, []StoredPlay, error) {
+	region, err := tx.PlayerRegion(ctx, player)
+	if err != nil && !isNotFound(err) {
+		return 0, nil, err
+	}
+	sf := f.storage(region)
+	n, err := tx.CountFilteredPlays(ctx, player, sf)
+	if err != nil || offset >= n {
+		// Past the end there is nothing to read, and walking the plays in
+		// order for matches that are not there would read every one.
+		return n, nil, err
+	}
+	rows, err := tx.FilterPlays(ctx, player, sf, offset, limit)
+	if err != nil {
+		return 0, nil, err
+	}
+	plays, err := storedPlays(rows)
+	return n, plays, err
+}
+
+// linkForFilter matches the charts of plays imported since it last did
+// (imports leave their charts unlinked), before a level or constant
+// filter, which sees linked charts only.
+func (a *Archive) linkForFilter(ctx context.Context, f PlayFilter) error {
+	if !f.charted() {
+		return nil
+	}
+	var top int64
+	err := a.db.View(ctx, func(tx *storage.Tx) error {
+		var err error
+		top, err = tx.MaxPlayID(ctx)
+		return err
+	})
+	if err != nil || top <= a.linkedUpTo.Load() {
+		return err
+	}
+	if err := a.ResolveCharts(ctx); err != nil {
+		return err
+	}
+	a.linkedUpTo.Store(top)
+	return nil
 }
 
 // levelLabels are the level labels of maimai DX charts, lowest first.
@@ -136,18 +189,14 @@ func (a *Archive) view(ctx context.Context, player string, fn func(tx *storage.T
 // ListPlays lists the player's plays matching f newest first: limit of
 // them after skipping offset, and how many match in all.
 func (a *Archive) ListPlays(ctx context.Context, player string, f PlayFilter, offset, limit int) (PlayList, error) {
+	if err := a.linkForFilter(ctx, f); err != nil {
+		return PlayList{}, err
+	}
 	var out PlayList
 	err := a.viewCharts(ctx, player, func(tx *storage.Tx, id int64, strict bool) error {
 		out = PlayList{}
 		var err error
-		if out.Total, err = tx.CountFilteredPlays(ctx, id, f.storage()); err != nil {
-			return err
-		}
-		rows, err := tx.FilterPlays(ctx, id, f.storage(), offset, limit)
-		if err != nil {
-			return err
-		}
-		if out.Plays, err = storedPlays(rows); err != nil {
+		if out.Total, out.Plays, err = filterPlays(ctx, tx, id, f, offset, limit); err != nil {
 			return err
 		}
 		lk, err := a.lookupCharts(ctx, tx, id, playRefs(out.Plays), strict)
@@ -288,21 +337,17 @@ func changes(ctx context.Context, tx *storage.Tx, player int64, plays []StoredPl
 // Diff lists the player's plays matching f newest first, each beside the
 // best of its chart before it.
 func (a *Archive) Diff(ctx context.Context, player string, f PlayFilter, offset, limit int) (DiffList, error) {
+	if err := a.linkForFilter(ctx, f); err != nil {
+		return DiffList{}, err
+	}
 	var out DiffList
 	err := a.viewCharts(ctx, player, func(tx *storage.Tx, id int64, strict bool) error {
 		out = DiffList{}
-		var err error
-		if out.Total, err = tx.CountFilteredPlays(ctx, id, f.storage()); err != nil {
-			return err
-		}
-		rows, err := tx.FilterPlays(ctx, id, f.storage(), offset, limit)
+		n, plays, err := filterPlays(ctx, tx, id, f, offset, limit)
 		if err != nil {
 			return err
 		}
-		plays, err := storedPlays(rows)
-		if err != nil {
-			return err
-		}
+		out.Total = n
 		chs, err := changes(ctx, tx, id, plays)
 		if err != nil {
 			return err

@@ -24,15 +24,19 @@ type PlayFilter struct {
 	// least"): FC+ keeps AP and AP+, FS keeps FS+, FDX and FDX+.
 	FC maimai.FC
 	FS maimai.FS
-	// Levels keeps the plays whose chart's level is one of these labels:
-	// the song data's level of the chart the play is linked to (CN record
-	// pages show none), else the level the page showed.
+	// Levels keeps the plays whose linked chart's level is one of these
+	// labels: the song data's (CN record pages show none), or for a chart
+	// the data lacks, the level the page showed (a learned chart keeps
+	// it). A play whose chart is not linked yet fails.
 	Levels []string
 	// MinConstant and MaxConstant bound the constant (tenths, inclusive;
 	// 0 leaves a side open) of the chart the play is linked to, as the
 	// song data has it now; a play of a chart without a known constant
 	// fails either bound.
 	MinConstant, MaxConstant int
+	// ChartRegion is the region whose chart links and song data Levels
+	// and the constants are read from: the player's.
+	ChartRegion maimai.Region
 }
 
 // Active reports whether the filter narrows the list at all.
@@ -61,10 +65,18 @@ func atLeast[T comparable](order []T, v T) []any {
 	return out
 }
 
-// linkedChart is the FROM … WHERE of the chart a play p is linked to:
-// plays show no genre, so theirs is the link without one.
-const linkedChart = ` FROM chart_links l JOIN charts c ON c.id = l.chart_id
-	WHERE l.region = p.region AND l.title = p.title AND l.chart_type = p.chart_type AND l.difficulty = p.difficulty AND l.genre = ''`
+// playChart is a play's chart as a row value, and linkedCharts the charts
+// of a region that plays are linked to (plays show no genre, so theirs are
+// the links without one) with their song data chart c, to be narrowed by
+// a condition on c. "playChart IN (linkedCharts AND …)" reads the charts
+// that pass once, and the plays off the plays_chart index without their
+// rows (a count over 100,000 plays never reads one); a correlated lookup
+// per play cost two joins and a row read each.
+const (
+	playChart    = "(p.title, p.chart_type, p.difficulty)"
+	linkedCharts = `SELECT l.title, l.chart_type, l.difficulty FROM chart_links l JOIN charts c ON c.id = l.chart_id
+		WHERE l.region = ? AND l.genre = ''`
+)
 
 func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
@@ -113,7 +125,8 @@ func (f PlayFilter) where(playerID int64) (string, []any) {
 		}
 	}
 	if len(f.Levels) > 0 {
-		conds = append(conds, "COALESCE((SELECT NULLIF(c.level, '')"+linkedChart+"), p.level) IN ("+placeholders(len(f.Levels))+")")
+		conds = append(conds, playChart+" IN ("+linkedCharts+" AND c.level IN ("+placeholders(len(f.Levels))+"))")
+		args = append(args, string(f.ChartRegion))
 		for _, l := range f.Levels {
 			args = append(args, l)
 		}
@@ -123,8 +136,8 @@ func (f PlayFilter) where(playerID int64) (string, []any) {
 		if hi <= 0 {
 			hi = 1 << 30
 		}
-		conds = append(conds, "(SELECT NULLIF(c.constant, 0)"+linkedChart+") BETWEEN ? AND ?")
-		args = append(args, max(f.MinConstant, 1), hi)
+		conds = append(conds, playChart+" IN ("+linkedCharts+" AND c.constant BETWEEN ? AND ?)")
+		args = append(args, string(f.ChartRegion), max(f.MinConstant, 1), hi)
 	}
 	return strings.Join(conds, " AND "), args
 }
@@ -611,4 +624,15 @@ func (t *Tx) ConstantsOf(ctx context.Context, chartIDs []int64) (map[int64][]Con
 		}
 	}
 	return out, nil
+}
+
+// MaxPlayID is the highest play id of the archive (0 when there is none):
+// it grows with every import, so a reader can tell whether plays came in
+// since it last looked.
+func (t *Tx) MaxPlayID(ctx context.Context) (int64, error) {
+	var id int64
+	if err := t.tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0) FROM plays").Scan(&id); err != nil {
+		return 0, fmt.Errorf("storage: max play id: %w", err)
+	}
+	return id, nil
 }

@@ -261,8 +261,7 @@ func viewSuite(t *testing.T, db *storage.DB) {
 	})
 	// Levels and constants come from the chart a play is linked to: Link's
 	// MASTER is 13+ (13.7) and BREaK's Re:MASTER 14 (14.2) in the song
-	// data; 100% Sugar_Rush is not linked, so only its page's level (none
-	// here) counts and it has no constant.
+	// data; 100% Sugar_Rush is not linked, so it has neither.
 	t.Run("level and constant", func(t *testing.T) {
 		err := db.Update(ctx, func(tx *storage.Tx) error {
 			for _, c := range []struct {
@@ -296,13 +295,14 @@ func viewSuite(t *testing.T, db *storage.DB) {
 			f      storage.PlayFilter
 			titles []string
 		}{
-			{"level 13+", storage.PlayFilter{Levels: []string{"13+"}}, []string{"Link", "Link", "Link"}},
-			{"levels 13+ to 14", storage.PlayFilter{Levels: []string{"13+", "14"}}, []string{"Link", "BREaK! BREaK! BREaK!", "Link", "Link"}},
-			{"level nobody has", storage.PlayFilter{Levels: []string{"12"}}, nil},
-			{"constant 13.5–13.9", storage.PlayFilter{MinConstant: 135, MaxConstant: 139}, []string{"Link", "Link", "Link"}},
-			{"constant from 14.0", storage.PlayFilter{MinConstant: 140}, []string{"BREaK! BREaK! BREaK!"}},
-			{"constant up to 14.2", storage.PlayFilter{MaxConstant: 142}, []string{"Link", "BREaK! BREaK! BREaK!", "Link", "Link"}},
-			{"constant and fc", storage.PlayFilter{MaxConstant: 137, FC: maimai.FCN}, []string{"Link"}},
+			{"level 13+", storage.PlayFilter{Levels: []string{"13+"}, ChartRegion: maimai.CN}, []string{"Link", "Link", "Link"}},
+			{"levels 13+ to 14", storage.PlayFilter{Levels: []string{"13+", "14"}, ChartRegion: maimai.CN}, []string{"Link", "BREaK! BREaK! BREaK!", "Link", "Link"}},
+			{"level nobody has", storage.PlayFilter{Levels: []string{"12"}, ChartRegion: maimai.CN}, nil},
+			{"constant 13.5–13.9", storage.PlayFilter{MinConstant: 135, MaxConstant: 139, ChartRegion: maimai.CN}, []string{"Link", "Link", "Link"}},
+			{"constant from 14.0", storage.PlayFilter{MinConstant: 140, ChartRegion: maimai.CN}, []string{"BREaK! BREaK! BREaK!"}},
+			{"constant up to 14.2", storage.PlayFilter{MaxConstant: 142, ChartRegion: maimai.CN}, []string{"Link", "BREaK! BREaK! BREaK!", "Link", "Link"}},
+			{"constant and fc", storage.PlayFilter{MaxConstant: 137, FC: maimai.FCN, ChartRegion: maimai.CN}, []string{"Link"}},
+			{"the song data of another region", storage.PlayFilter{Levels: []string{"13+"}, ChartRegion: maimai.JP}, nil},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
