@@ -1,11 +1,6 @@
 package web
 
-import (
-	"context"
-	"testing"
-
-	"github.com/maiprobe/maiprobe/internal/archive"
-)
+import "testing"
 
 // The play list's filters on the linked chart: the level and constant of
 // every play come from a subquery on its chart link, so the count walks
@@ -25,15 +20,4 @@ func BenchmarkPagePlaysConstantFiltered(b *testing.B) {
 // BenchmarkPagePlaysLampFiltered is the plays of FC+ or better.
 func BenchmarkPagePlaysLampFiltered(b *testing.B) {
 	benchPage(b, "/p/bench/plays?fc=fcp", `class="count"`)
-}
-
-// BenchmarkPageChartLatest is the chart page of the newest play's chart
-// (a chart of the song data when the archive was generated over it).
-func BenchmarkPageChartLatest(b *testing.B) {
-	s := benchServer(b)
-	list, err := s.archive.ListPlays(context.Background(), "bench", archive.PlayFilter{}, 0, 1)
-	if err != nil || len(list.Plays) == 0 {
-		b.Fatalf("no play: %v", err)
-	}
-	benchPage(b, chartPath("bench", list.Plays[0].Chart), "application/json")
 }

@@ -136,13 +136,18 @@ func BenchmarkPageDiff(b *testing.B) {
 // BenchmarkPageDiffDeepFiltered is page 50 of a title search: the title
 // filter has no index, so this walks every play.
 func BenchmarkPageDiffDeepFiltered(b *testing.B) {
-	benchPage(b, "/p/bench/diff?q=song+00&page=50", `class="num`)
+	benchPage(b, "/p/bench/diff?q=an&page=50", `class="num`)
 }
 
-// BenchmarkPageChart is one chart: every attempt, its change and the
-// progress curve.
+// BenchmarkPageChart is one chart, the newest play's: every attempt, its
+// change, the level, constant and chart rating, and the progress curve.
 func BenchmarkPageChart(b *testing.B) {
-	benchPage(b, "/p/bench/chart?title=Generated+Song+0001&type=dx&diff=expert", "application/json")
+	s := benchServer(b)
+	list, err := s.archive.ListPlays(context.Background(), "bench", archive.PlayFilter{}, 0, 1)
+	if err != nil || len(list.Plays) == 0 {
+		b.Fatalf("no play: %v", err)
+	}
+	benchPage(b, chartPath("bench", list.Plays[0].Chart), "application/json")
 }
 
 func BenchmarkPageOverview(b *testing.B) {
