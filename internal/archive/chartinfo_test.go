@@ -85,6 +85,13 @@ func TestPlaysCarryChartInfo(t *testing.T) {
 	if p := list.Plays[1]; p.Achievement != 997000 || p.Info.Constant != 137 || p.Info.Rating != 288 || p.Info.ChartRating != 300 {
 		t.Errorf("the play before the rerating: %s %+v, want constant 13.7, rating 288, chart rating 300", p.Achievement, p.Info)
 	}
+	pv, err := a.PlayByID(ctx, "viewer", list.Plays[1].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pv.Play.Info != list.Plays[1].Info {
+		t.Errorf("play page info %+v, want the list's %+v", pv.Play.Info, list.Plays[1].Info)
+	}
 	cv, err := a.Chart(ctx, "viewer", newPlay.Chart)
 	if err != nil {
 		t.Fatal(err)

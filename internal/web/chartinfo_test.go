@@ -78,6 +78,13 @@ func TestPlaysShowCNLevelAfterSync(t *testing.T) {
 			t.Errorf("%s after the sync: level cell %q, rating %q; want %q, %q", tt.title, got[0], got[1], tt.level, tt.rating)
 		}
 	}
+	// The chart page's header: today's constant and what the best is worth.
+	chart := html.UnescapeString(getOK(t, b, "/p/default/chart?title=conflict&type=std&diff=master"))
+	for _, want := range []string{"定数 14.2", "单曲 Rating 307"} {
+		if !strings.Contains(chart, want) {
+			t.Errorf("conflict's chart page lacks %q", want)
+		}
+	}
 	// Every non-utage chart of the page is in the data: each row has a
 	// level and a constant.
 	for title, cells := range after {
