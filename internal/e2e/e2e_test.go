@@ -337,6 +337,9 @@ func TestOwnerInBrowser(t *testing.T) {
 	importInBrowser(t, tb, s.App, files)
 	checkPages(t, tb, s.App, playerPages(realSong, true))
 	followPlay(t, tb, s.App)
+	// The real pages' plays fall in one month: the monthly chart must
+	// still tick months, not hours.
+	checkChartLanguages(t, tb, s.App, []string{"/", "/profile", "/rating"}, []string{"moment", "day", "month"})
 
 	checkVisibility(t, browser, tb, s)
 }
@@ -629,6 +632,7 @@ func TestGeneratedInBrowser(t *testing.T) {
 		tb.screenshot("chart")
 		tb.checkClean("chart page" + what)
 	}
+	checkChartLanguages(t, tb, s.App, []string{"/", "/profile", "/rating"}, []string{"moment", "day", "month"})
 }
 
 // genPlays is the size of the generated archive: enough for a full B50,
