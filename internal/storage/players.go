@@ -92,9 +92,11 @@ func (t *Tx) RowCounts(ctx context.Context) (map[string]int, error) {
 // pages themselves.
 func (t *Tx) DeleteDerived(ctx context.Context, playerID int64) error {
 	for _, table := range tables[:5] {
-		if _, err := t.tx.ExecContext(ctx, t.d.rebind("DELETE FROM "+table+" WHERE player_id = ?"), playerID); err != nil {
+		res, err := t.tx.ExecContext(ctx, t.d.rebind("DELETE FROM "+table+" WHERE player_id = ?"), playerID)
+		if err != nil {
 			return fmt.Errorf("storage: delete %s: %w", table, err)
 		}
+		t.touched(res)
 	}
 	return nil
 }

@@ -132,8 +132,10 @@ func (t *Tx) FirstPageBetween(ctx context.Context, playerID int64, kind string, 
 
 // DeleteSnapshot removes snapshot id.
 func (t *Tx) DeleteSnapshot(ctx context.Context, id int64) error {
-	if _, err := t.tx.ExecContext(ctx, t.d.rebind("DELETE FROM snapshots WHERE id = ?"), id); err != nil {
+	res, err := t.tx.ExecContext(ctx, t.d.rebind("DELETE FROM snapshots WHERE id = ?"), id)
+	if err != nil {
 		return fmt.Errorf("storage: delete snapshot: %w", err)
 	}
+	t.touched(res)
 	return nil
 }

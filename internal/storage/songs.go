@@ -291,9 +291,11 @@ func (t *Tx) DeleteUnsureLinks(ctx context.Context, region maimai.Region) error 
 			AND id NOT IN (SELECT chart_id FROM chart_links WHERE chart_id IS NOT NULL)`,
 		`DELETE FROM songs WHERE region = ? AND source = 'page' AND id NOT IN (SELECT song_id FROM charts)`,
 	} {
-		if _, err := t.tx.ExecContext(ctx, t.d.rebind(q), string(region)); err != nil {
+		res, err := t.tx.ExecContext(ctx, t.d.rebind(q), string(region))
+		if err != nil {
 			return fmt.Errorf("storage: delete unsure chart links: %w", err)
 		}
+		t.touched(res)
 	}
 	return nil
 }

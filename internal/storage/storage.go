@@ -198,6 +198,12 @@ func (db *DB) update(ctx context.Context, fn func(*Tx) error) error {
 		return err
 	}
 	tx.close()
+	if tx.changed {
+		if err := tx.bumpVersion(ctx); err != nil {
+			sqltx.Rollback()
+			return err
+		}
+	}
 	if err := sqltx.Commit(); err != nil {
 		return fmt.Errorf("storage: commit: %w", err)
 	}
@@ -213,6 +219,9 @@ type Tx struct {
 	// hook, when set, runs before each insert: tests use it to fail a
 	// transaction midway.
 	hook func(what string) error
+	// changed: a statement of the transaction changed a row, so its
+	// commit raises the archive's version (version.go).
+	changed bool
 }
 
 // SetHook makes fn run before every insert of the transaction; an error
@@ -243,7 +252,11 @@ func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, e
 	if err != nil {
 		return nil, err
 	}
-	return s.ExecContext(ctx, args...)
+	res, err := s.ExecContext(ctx, args...)
+	if err == nil {
+		t.touched(res)
+	}
+	return res, err
 }
 
 func (t *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
@@ -276,6 +289,9 @@ func (t *Tx) insert(ctx context.Context, what, query string, args ...any) (id in
 		err = s.QueryRowContext(ctx, args...).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) {
 			return 0, false, nil
+		}
+		if err == nil {
+			t.changed = true
 		}
 		return id, err == nil, err
 	}

@@ -1,0 +1,39 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+)
+
+// Version is the archive's version: a number that grows with every
+// committed write transaction that changed a row (an import, a restore, a
+// reparse, a split, a song sync, a setting, a token, a login), in this
+// process or any other on the same database. Anything derived from the
+// archive can be kept under it: the same number means the same data.
+func (db *DB) Version(ctx context.Context) (int64, error) {
+	var n int64
+	if err := db.r.QueryRowContext(ctx, "SELECT n FROM archive_version WHERE id = 1").Scan(&n); err != nil {
+		return 0, fmt.Errorf("storage: read archive version: %w", err)
+	}
+	return n, nil
+}
+
+// bumpVersion raises the archive's version inside the write transaction
+// that changed something, so the new number commits with the change.
+func (t *Tx) bumpVersion(ctx context.Context) error {
+	if _, err := t.tx.ExecContext(ctx, "UPDATE archive_version SET n = n + 1 WHERE id = 1"); err != nil {
+		return fmt.Errorf("storage: raise archive version: %w", err)
+	}
+	return nil
+}
+
+// touched notes that the transaction changed rows, so its commit raises
+// the archive's version.
+func (t *Tx) touched(res interface{ RowsAffected() (int64, error) }) {
+	if t.changed {
+		return
+	}
+	if n, err := res.RowsAffected(); err != nil || n > 0 {
+		t.changed = true
+	}
+}
