@@ -762,11 +762,6 @@ func (a *Archive) Overview(ctx context.Context, player string, recent int) (Over
 		if o.Recent, err = storedPlays(rows); err != nil {
 			return err
 		}
-		lk, err := a.lookupCharts(ctx, tx, id, playRefs(o.Recent), strict)
-		if err != nil {
-			return err
-		}
-		lk.annotate(o.Recent)
 		if o.Points, err = tx.SnapshotPoints(ctx, id); err != nil {
 			return err
 		}
@@ -785,7 +780,7 @@ func (a *Archive) Overview(ctx context.Context, player string, recent int) (Over
 		// rather than reading every play.
 		first, last, any, err := tx.PlayMinuteRange(ctx, id)
 		if err != nil || !any {
-			return err
+			return err // no plays: nothing recent to look up either
 		}
 		t := time.Unix(first*60, 0).UTC()
 		for m := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC); m.Unix()/60 <= last; m = m.AddDate(0, 1, 0) {
@@ -799,15 +794,34 @@ func (a *Archive) Overview(ctx context.Context, player string, recent int) (Over
 			}
 		}
 		sp, ok, err := latestSpan(ctx, tx, id, DefaultVisitGap)
-		if err != nil || !ok {
-			return err
-		}
-		v, err := visit(ctx, tx, id, sp)
 		if err != nil {
 			return err
 		}
-		o.Latest = &v
-		return annotateVisits(ctx, a, tx, id, strict, []Visit{v})
+		if ok {
+			v, err := visit(ctx, tx, id, sp)
+			if err != nil {
+				return err
+			}
+			o.Latest = &v
+		}
+		// One lookup for the recent plays and the latest visit's bests.
+		refs := playRefs(o.Recent)
+		if o.Latest != nil {
+			for _, d := range o.Latest.NewBests {
+				refs = append(refs, chartRef{d.Region, d.Chart})
+			}
+		}
+		lk, err := a.lookupCharts(ctx, tx, id, refs, strict)
+		if err != nil {
+			return err
+		}
+		lk.annotate(o.Recent)
+		if o.Latest != nil {
+			for i := range o.Latest.NewBests {
+				lk.play(&o.Latest.NewBests[i].StoredPlay)
+			}
+		}
+		return nil
 	})
 	return o, err
 }
