@@ -78,6 +78,12 @@ func TestPlaysShowCNLevelAfterSync(t *testing.T) {
 			t.Errorf("%s after the sync: level cell %q, rating %q; want %q, %q", tt.title, got[0], got[1], tt.level, tt.rating)
 		}
 	}
+	// The sessions' new bests and the diff carry them too.
+	for _, path := range []string{"/p/default/sessions", "/p/default/diff"} {
+		if body := html.UnescapeString(getOK(t, b, path)); !strings.Contains(body, `MASTER</span> 14 <span class="constant" title="定数">14.2</span>`) {
+			t.Errorf("%s lacks conflict's level and constant", path)
+		}
+	}
 	// The chart page's header: today's constant and what the best is worth.
 	chart := html.UnescapeString(getOK(t, b, "/p/default/chart?title=conflict&type=std&diff=master"))
 	for _, want := range []string{"定数 14.2", "单曲 Rating 307"} {
