@@ -31,7 +31,7 @@ type messages struct {
 	fetchExpired, fetchMaintenance, fetchChallenge, fetchRateLimited, fetchLogin, fetchSiteError         string
 	fetchInterrupted                                                                                     string
 
-	serveUsage, serving string
+	serveUsage, serving, debugServing string
 
 	genUsage, genArgs, genEndBad, genEndFuture, genProgress, generated, genStored, genCharts, genMadeUp string
 
@@ -179,6 +179,8 @@ var zh = &messages{
 
 	serveUsage: `启动网页版（不带命令运行时的默认操作）：在浏览器里查看存档、导入页面。
   --addr 地址              监听地址（默认 127.0.0.1:8080；环境变量 MAIPROBE_ADDR）
+  --debug-addr 地址        在另一个地址提供 pprof 性能分析（/debug/pprof/），例如 127.0.0.1:6060；默认关闭。
+                           它能读出进程内存的概况，只应监听本机（环境变量 MAIPROBE_DEBUG_ADDR）
   --base-path 路径         网址前缀，例如 /release（环境变量 MAIPROBE_BASE_PATH）
   --trusted-proxies 列表   信任的反向代理（CIDR，逗号分隔；只信任它们的 X-Forwarded-* 和 X-Api-Scheme；环境变量 MAIPROBE_TRUSTED_PROXIES）
   --https-redirect         把 HTTP 请求重定向到 HTTPS（环境变量 MAIPROBE_HTTPS_REDIRECT）
@@ -195,7 +197,8 @@ var zh = &messages{
 还没有用户时，日志里会打印一次性的设置链接，只有用它才能创建第一个用户。
 环境变量 MAIPROBE_SECRET_KEY（base64 编码的 32 个随机字节，例如 openssl rand -base64 32）开启“自动抓取”：
 网站登录信息用它加密保存，服务器按计划替玩家抓取页面。没有它这个功能关闭。`,
-	serving: "maiprobe 网页版已启动：请在浏览器打开 %s",
+	serving:      "maiprobe 网页版已启动：请在浏览器打开 %s",
+	debugServing: "pprof 性能分析：%s",
 
 	userUsage: `管理网页版的登录用户。
   user add 名字      添加用户，拥有 --player 指定的玩家（不存在则创建）
@@ -428,6 +431,8 @@ Run it again after an interruption and it carries on where it stopped.
 
 	serveUsage: `Run the web app (what maiprobe does without a command): browse the archive and import pages in a browser.
   --addr ADDR              where to listen (default 127.0.0.1:8080; env MAIPROBE_ADDR)
+  --debug-addr ADDR        serve pprof profiles (/debug/pprof/) on a separate address, e.g. 127.0.0.1:6060; off by
+                           default. They reveal the process's memory: keep it on loopback (env MAIPROBE_DEBUG_ADDR)
   --base-path PATH         URL prefix, e.g. /release (env MAIPROBE_BASE_PATH)
   --trusted-proxies LIST   reverse proxies whose X-Forwarded-* and X-Api-Scheme headers are believed (CIDRs, comma-separated; env MAIPROBE_TRUSTED_PROXIES)
   --https-redirect         redirect plain HTTP to HTTPS (env MAIPROBE_HTTPS_REDIRECT)
@@ -447,7 +452,8 @@ A timeout of 0 turns it off (e.g. behind a reverse proxy that buffers request bo
 With no user yet, the log shows a one-time setup URL; only that URL can create the first user.
 MAIPROBE_SECRET_KEY (32 random bytes in base64, e.g. openssl rand -base64 32) turns on automatic fetching:
 site logins are stored encrypted with it and the server fetches players' pages on a schedule. Without it the feature is off.`,
-	serving: "maiprobe is serving: open %s in a browser",
+	serving:      "maiprobe is serving: open %s in a browser",
+	debugServing: "pprof profiles: %s",
 
 	userUsage: `Manage the web app's logins.
   user add NAME      add a user owning the --player player (created if missing)

@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -31,6 +33,9 @@ const (
 // connection timeouts, and the web app's own Config.
 type serveConfig struct {
 	Addr string
+	// DebugAddr is where net/http/pprof is served, on a listener of its
+	// own; empty: nowhere (the default).
+	DebugAddr string
 	// ReadHeaderTimeout bounds the request line and headers, IdleTimeout
 	// a keep-alive connection waiting for its next request; 0: none.
 	ReadHeaderTimeout, IdleTimeout time.Duration
@@ -50,6 +55,7 @@ func serveCmd() *cmd {
 		flags: func(fs *flag.FlagSet, c *runCtx) {
 			env := c.Getenv
 			fs.StringVar(&sc.Addr, "addr", orDefault(env("MAIPROBE_ADDR"), DefaultAddr), "")
+			fs.StringVar(&sc.DebugAddr, "debug-addr", env("MAIPROBE_DEBUG_ADDR"), "")
 			fs.StringVar(&sc.BasePath, "base-path", env("MAIPROBE_BASE_PATH"), "")
 			fs.StringVar(&sc.trustedProxies, "trusted-proxies", env("MAIPROBE_TRUSTED_PROXIES"), "")
 			redirect, _ := strconv.ParseBool(env("MAIPROBE_HTTPS_REDIRECT"))
@@ -196,6 +202,15 @@ func serve(ctx context.Context, c *runCtx, sc serveConfig) int {
 		// Only whoever can read this log can create the first user.
 		log.Warn("no user yet: open the one-time setup URL to create the first one", "url", origin+p)
 	}
+	if sc.DebugAddr != "" {
+		dsrv, err := startDebug(c, sc, log)
+		if err != nil {
+			ln.Close()
+			fmt.Fprintf(c.Stderr, "maiprobe serve: --debug-addr: %v\n", err)
+			return exitFail
+		}
+		defer dsrv.Close()
+	}
 	srv := sc.httpServer(app, log)
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
@@ -216,6 +231,46 @@ func serve(ctx context.Context, c *runCtx, sc serveConfig) int {
 		return exitFail
 	}
 	return exitOK
+}
+
+// startDebug serves the profiles of net/http/pprof at sc.DebugAddr. They
+// show the process's memory, so they are never on the app's mux: only on
+// this listener, which exists only when the operator asks for it, and on
+// an address other than loopback only when they give one.
+func startDebug(c *runCtx, sc serveConfig, log *slog.Logger) (*http.Server, error) {
+	ln, err := net.Listen("tcp", sc.DebugAddr)
+	if err != nil {
+		return nil, err
+	}
+	if !isLoopback(ln.Addr().String()) {
+		log.Warn("the pprof debug address is open to other machines; anyone who reaches it can read the process's memory profiles", "addr", ln.Addr().String())
+	}
+	fmt.Fprintf(c.Stdout, c.msg.debugServing+"\n", "http://"+browsable(ln.Addr().String())+"/debug/pprof/")
+	srv := &http.Server{Handler: debugHandler(), ReadHeaderTimeout: sc.ReadHeaderTimeout,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	go srv.Serve(ln)
+	return srv, nil
+}
+
+// isLoopback tells whether a listener's address is reachable from this
+// machine only.
+func isLoopback(addr string) bool {
+	ap, err := netip.ParseAddrPort(addr)
+	return err == nil && ap.Addr().IsLoopback()
+}
+
+// debugHandler is net/http/pprof on a mux of its own: the index and every
+// named profile (heap, allocs, goroutine, block, mutex, threadcreate), the
+// CPU profile, the execution trace, the command line and symbols.
+func debugHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+	mux.HandleFunc("GET /debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("GET /debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("POST /debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
+	return mux
 }
 
 // browsable turns a listening address into one a browser can open: an
