@@ -68,6 +68,22 @@
       });
     };
   }
+  // monthSplits lays a monthly chart's ticks on the first of the month in
+  // the chart's clock, every k months from January (k = 1, 2, 3, 4, 6) or
+  // every k years, k as uPlot's tick step asks: the quarters start in
+  // January, April, July and October whatever month the data starts in.
+  function monthSplits(offset) {
+    return function (u, axisIdx, min, max, incr) {
+      var k = incr >= year ? 12 * Math.round(incr / year) : Math.max(1, Math.round(incr / month));
+      var p = wall(min, offset), out = [];
+      for (var i = Math.ceil((p.y * 12 + p.m - 1) / k) * k - k; ; i += k) {
+        var ts = Date.UTC(Math.floor(i / 12), i % 12, 1) / 1000 - offset;
+        if (ts > max) break;
+        if (ts >= min) out.push(ts);
+      }
+      return out;
+    };
+  }
   // timeRange keeps the x axis about the data: for a zero span (one point,
   // or every point at one moment) uPlot widens the axis to about 2.7 years
   // before asking the range, so the data's own span is checked and a step
@@ -121,8 +137,9 @@
     // The time axis asks for more room per tick than uPlot's 50 px: its
     // labels (date and time on two lines) are wider than that.
     var series = [{label: d.xlabel || "", value: function (u, ts) { return ts == null ? "--" : legend(wall(ts, offset)); }}];
-    var axes = [{space: step === "moment" ? 80 : 60, values: tickValues(f, offset),
+    var axes = [{space: step === "moment" ? 80 : step === "day" ? 60 : 45, values: tickValues(f, offset),
       incrs: step === "month" ? monthIncrs : step === "day" ? dayIncrs.concat(monthIncrs) : momentIncrs}];
+    if (step === "month") axes[0].splits = monthSplits(offset);
     var data = [d.x], seen = {};
     var scales = {x: {time: true, range: timeRange(d.x, step)}};
     d.series.forEach(function (s, i) {
