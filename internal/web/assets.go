@@ -1,6 +1,8 @@
 package web
 
 import (
+	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -9,7 +11,11 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
+	"sync"
+
+	"github.com/andybalholm/brotli"
 )
 
 // The stylesheet and any other static files; each is served under a name
@@ -22,15 +28,50 @@ var staticFS embed.FS
 type asset struct {
 	body  []byte
 	ctype string
+	// br and gz are the body compressed once at the highest levels, on
+	// the first request that accepts them (nil: not worth it).
+	once   sync.Once
+	br, gz []byte
+}
+
+// compressed returns the body in encoding enc ("br" or "gzip"), computed
+// once, or nil when the file is not text or does not shrink.
+func (f *asset) compressed(enc string) []byte {
+	f.once.Do(func() {
+		if !compressible(f.ctype) || len(f.body) < minCompress {
+			return
+		}
+		var b bytes.Buffer
+		bw := brotli.NewWriterLevel(&b, brotli.BestCompression)
+		bw.Write(f.body)
+		bw.Close()
+		if b.Len() < len(f.body) {
+			f.br = bytes.Clone(b.Bytes())
+		}
+		b.Reset()
+		gw, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
+		gw.Write(f.body)
+		gw.Close()
+		if b.Len() < len(f.body) {
+			f.gz = bytes.Clone(b.Bytes())
+		}
+	})
+	switch enc {
+	case "br":
+		return f.br
+	case "gzip":
+		return f.gz
+	}
+	return nil
 }
 
 type assets struct {
 	hashed map[string]string // plain name → hashed name
-	files  map[string]asset  // hashed name → file
+	files  map[string]*asset // hashed name → file
 }
 
 func loadAssets() (*assets, error) {
-	a := &assets{hashed: map[string]string{}, files: map[string]asset{}}
+	a := &assets{hashed: map[string]string{}, files: map[string]*asset{}}
 	err := fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -48,7 +89,7 @@ func loadAssets() (*assets, error) {
 			ct = "application/octet-stream"
 		}
 		a.hashed[name] = h
-		a.files[h] = asset{body: b, ctype: ct}
+		a.files[h] = &asset{body: b, ctype: ct}
 		return nil
 	})
 	if err != nil {
@@ -70,15 +111,33 @@ func (a *assets) url(base string) func(string) (string, error) {
 	}
 }
 
-func (a *assets) serve(w http.ResponseWriter, r *http.Request) {
-	f, ok := a.files[r.PathValue("name")]
+// serveStatic answers GET and HEAD of /static/NAME outside the session
+// and the compression of pages: a text file goes out compressed as the
+// browser accepts it, from bytes compressed once (brotli and gzip at their
+// best levels), with its length.
+func (a *assets) serveStatic(w http.ResponseWriter, r *http.Request) {
+	f, ok := a.files[strings.TrimPrefix(r.URL.Path, "/static/")]
 	if !ok {
 		http.NotFound(w, r)
 		return
 	}
-	w.Header().Set("Content-Type", f.ctype)
-	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-	w.Write(f.body)
+	h := w.Header()
+	h.Set("Content-Type", f.ctype)
+	h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	body := f.body
+	if compressible(f.ctype) {
+		h.Add("Vary", "Accept-Encoding")
+		enc := negotiate(r.Header.Get("Accept-Encoding"))
+		if c := f.compressed(enc); c != nil {
+			h.Set("Content-Encoding", enc)
+			body = c
+		}
+	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	if r.Method == http.MethodHead {
+		return
+	}
+	w.Write(body)
 }
 
 // favicon answers /favicon.ico, which browsers ask for on their own,

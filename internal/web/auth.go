@@ -2,6 +2,7 @@ package web
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
@@ -49,11 +50,19 @@ func (s *Server) setCookie(w http.ResponseWriter, r *http.Request, name, value s
 func (s *Server) session(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		st := state(r)
+		// The archive's version, read before anything of the archive, is
+		// what the session and page caches check their entries against.
+		if v, err := s.archive.Version(r.Context()); err == nil {
+			st.version = v
+		} else {
+			s.log.Warn("read archive version", "err", err)
+		}
 		if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
-			sess, err := s.archive.LoginByToken(r.Context(), c.Value)
+			sess, err := s.lookupSession(r, c.Value, st.version)
 			switch {
 			case err == nil:
 				st.Session = &sess
+				st.sessionKey = sessionKey(c.Value)
 			case errors.Is(err, archive.ErrNoLogin):
 				s.setCookie(w, r, sessionCookie, "", -1)
 			default:
@@ -65,12 +74,77 @@ func (s *Server) session(next http.Handler) http.Handler {
 			if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) >= 32 {
 				st.anonCSRF = c.Value
 			} else {
-				st.anonCSRF = newToken()
+				st.anonCSRF, st.anonNew = newToken(), true
 				s.setCookie(w, r, csrfCookie, st.anonCSRF, 0)
 			}
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// sessionCacheTTL bounds how long a cached login is believed without asking
+// the archive again; a logout or password change anywhere also changes the
+// archive's version, which ends the cached entry at once.
+const sessionCacheTTL = time.Minute
+
+// maxCachedSessions bounds the session cache; when it is full it starts
+// afresh.
+const maxCachedSessions = 10000
+
+// cachedSession is a login found by its cookie, under the archive version
+// it was read at.
+type cachedSession struct {
+	sess    archive.LoginSession
+	version int64
+	read    time.Time
+}
+
+// sessionCache keeps the logins of recent requests, so a page view does
+// not read the sessions and users tables again while nothing was written.
+type sessionCache struct {
+	mu sync.Mutex
+	m  map[string]cachedSession // by sessionKey of the cookie's token
+}
+
+// sessionKey is what the caches know a login by: a hash of its cookie's
+// token, so no token is kept in memory longer than its request.
+func sessionKey(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return base64.RawURLEncoding.EncodeToString(sum[:])
+}
+
+// lookupSession returns the login of a cookie's token: from the cache
+// when it was read at the same archive version within sessionCacheTTL and has
+// not expired, else from the archive.
+func (s *Server) lookupSession(r *http.Request, token string, version int64) (archive.LoginSession, error) {
+	key, now := sessionKey(token), s.now()
+	if version != 0 {
+		s.loginCache.mu.Lock()
+		c, ok := s.loginCache.m[key]
+		s.loginCache.mu.Unlock()
+		if ok && c.version == version && now.Sub(c.read) < sessionCacheTTL && now.Before(c.sess.ExpiresAt) {
+			return c.sess, nil
+		}
+	}
+	sess, err := s.archive.LoginByToken(r.Context(), token)
+	if err != nil || version == 0 {
+		s.forgetSession(token)
+		return sess, err
+	}
+	s.loginCache.mu.Lock()
+	if s.loginCache.m == nil || len(s.loginCache.m) >= maxCachedSessions {
+		s.loginCache.m = map[string]cachedSession{}
+	}
+	s.loginCache.m[key] = cachedSession{sess: sess, version: version, read: now}
+	s.loginCache.mu.Unlock()
+	return sess, nil
+}
+
+// forgetSession drops a token's login from the cache (logout).
+func (s *Server) forgetSession(token string) {
+	s.loginCache.mu.Lock()
+	delete(s.loginCache.m, sessionKey(token))
+	s.loginCache.mu.Unlock()
 }
 
 // csrf refuses every request that could change something (any method but

@@ -16,9 +16,13 @@ import (
 // encodings' headers eat the gain.
 const minCompress = 1024
 
+// Pages are compressed at cheap levels: they are compressed once per
+// rendering and then kept compressed (pagecache.go), and at these levels
+// compression costs a small part of rendering (docs/benchmarks.md).
+// Static files are compressed once at the best levels (assets.go).
 var (
-	gzipPool   = sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(nil, gzip.DefaultCompression); return w }}
-	brotliPool = sync.Pool{New: func() any { return brotli.NewWriterLevel(nil, 5) }}
+	gzipPool   = sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed); return w }}
+	brotliPool = sync.Pool{New: func() any { return brotli.NewWriterLevel(nil, 2) }}
 )
 
 // compress encodes responses with brotli or gzip when the client accepts

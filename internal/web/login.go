@@ -70,6 +70,7 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u archive.
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+		s.forgetSession(c.Value)
 		if err := s.archive.EndLogin(r.Context(), c.Value); err != nil {
 			s.failErr(w, r, err)
 			return

@@ -22,12 +22,22 @@ type reqState struct {
 	// anonCSRF is the CSRF token of a visitor without a session (login
 	// and setup forms), kept in a cookie.
 	anonCSRF string
+	// anonNew: anonCSRF was made for this request (its cookie is set).
+	anonNew bool
 	// access is the viewer's access to the {player} of the path, once
 	// canView or canChange checked it.
 	access archive.Access
 	// bodyLimit is the body limit the csrf check applied (0: MaxUpload),
 	// for the 413 page to name.
 	bodyLimit int64
+	// version is the archive's version read at the start of the request
+	// (0: unknown, nothing is cached).
+	version int64
+	// sessionKey names the login in the caches (sessionKey of its token).
+	sessionKey string
+	// page: render wrote a page (200) the response cache may keep: it
+	// does not carry an anonymous visitor's own CSRF token.
+	page bool
 }
 
 type stateKey struct{}

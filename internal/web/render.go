@@ -121,6 +121,9 @@ func (s *Server) loadTemplates() (map[string]map[string]*pageTemplate, error) {
 // a clean 500 rather than half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, view any) {
 	st := state(r)
+	if s.onRender != nil {
+		s.onRender(name)
+	}
 	p := Page{Lang: st.Lang, Owner: st.access.Owner, Nav: name, View: view, CSRF: st.anonCSRF, Path: r.URL.RequestURI()}
 	if st.access.Owner || st.access.Public {
 		// Only a player the viewer may see gets its nav (not on a 403 or 404).
@@ -149,8 +152,17 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	}
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
-	// Pages depend on the login and the language: never cache them.
-	h.Set("Cache-Control", "no-store")
+	if status == http.StatusOK {
+		// Pages depend on the login and the language: only the browser
+		// may keep one, and must ask again (If-None-Match) before showing
+		// it; the response cache (pagecache.go) answers that.
+		h.Set("Cache-Control", "private, no-cache")
+		// A page with an anonymous visitor's own token (the login form) is
+		// theirs only: the response cache keys anonymous pages as one.
+		st.page = st.Session != nil || st.anonCSRF == "" || !bytes.Contains(buf.Bytes(), []byte(st.anonCSRF))
+	} else {
+		h.Set("Cache-Control", "no-store")
+	}
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
 }

@@ -58,6 +58,9 @@ type Config struct {
 	// Font is the CJK font file the B50 picture is drawn with
 	// (MAIPROBE_FONT, --font); "" finds one on the system (b50img.LoadFonts).
 	Font string
+	// PageCacheBytes bounds the response cache of rendered pages
+	// (pagecache.go); 0 means DefaultPageCacheBytes, negative turns it off.
+	PageCacheBytes int64
 }
 
 // Defaults for the zero values of Config.
@@ -84,6 +87,12 @@ type Server struct {
 	setupRun sync.Mutex // held while the first user is created
 
 	pictures pictures // the B50 pictures drawn, and their fonts
+
+	pageCache  *pageCache   // rendered pages by version, viewer, language and URL; nil: off
+	loginCache sessionCache // logins by cookie, under the archive version
+	// onRender, when set, is called with the name of every page rendered:
+	// tests count what the caches saved.
+	onRender func(page string)
 }
 
 // New builds the web app over a, checking its templates and catalogues.
@@ -116,7 +125,13 @@ func New(ctx context.Context, cfg Config, a *archive.Archive) (*Server, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.PageCacheBytes == 0 {
+		cfg.PageCacheBytes = DefaultPageCacheBytes
+	}
 	s := &Server{cfg: cfg, archive: a, log: cfg.Logger, now: cfg.Now, logins: newLimiter(cfg.Now), api: newAPIState(cfg.Now), sched: newScheduler()}
+	if cfg.PageCacheBytes > 0 {
+		s.pageCache = newPageCache(cfg.PageCacheBytes, cfg.Now)
+	}
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err
 	}
@@ -139,7 +154,7 @@ func New(ctx context.Context, cfg Config, a *archive.Archive) (*Server, error) {
 // page's own file. canView and canChange check the {player} of the path.
 func (s *Server) routes() {
 	s.mux.HandleFunc("GET /{$}", s.index)
-	s.mux.HandleFunc("GET /static/{name...}", s.assets.serve)
+	s.mux.HandleFunc("GET /static/{name...}", s.assets.serveStatic)
 	s.mux.HandleFunc("GET /jackets/{file}", s.jacket)
 	s.mux.HandleFunc("GET /favicon.ico", s.assets.favicon)
 	s.mux.HandleFunc("GET /lang/{lang}", s.switchLang)
@@ -195,8 +210,8 @@ func (s *Server) BasePath() string { return s.cfg.BasePath }
 
 // ServeHTTP is the root of the app: request logs, proxy headers, health
 // checks and the HTTPS redirect apply to every request; the base path is
-// stripped once here, then compression, security headers, the session
-// and the CSRF check wrap the router.
+// stripped once here, then security headers, the session, the response
+// cache, compression and the CSRF check wrap the router.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := s.now()
 	w, r, finish := s.timeouts(w, r)
@@ -251,7 +266,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		compress(s.secure(http.HandlerFunc(s.serveAPI))).ServeHTTP(w, r)
 		return
 	}
-	compress(s.secure(s.session(s.csrf(s.mux)))).ServeHTTP(w, r)
+	if (r.Method == http.MethodGet || r.Method == http.MethodHead) && strings.HasPrefix(r.URL.Path, "/static/") {
+		// Static files need no login and are compressed once (assets.go).
+		s.secure(http.HandlerFunc(s.assets.serveStatic)).ServeHTTP(w, r)
+		return
+	}
+	s.secure(s.session(s.cachePages(compress(s.csrf(s.mux))))).ServeHTTP(w, r)
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
