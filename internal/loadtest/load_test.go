@@ -114,22 +114,27 @@ func TestLoad(t *testing.T) {
 				return r
 			}
 			srv.resetPeak(t)
+			stopSampling := srv.sample()
 			h := measure("/healthz", 0)
 			rows = append(rows, Row{Archive: label, Page: "/healthz", Concurrency: c, Result: h, Healthz: h})
 			for _, p := range pages {
 				if only != "" && !slicesContains(strings.Split(only, ","), p.name) {
 					continue
 				}
+				t.Logf("measuring %s at c%d on %s plays", p.name, c, label)
 				rows = append(rows, Row{Archive: label, Page: p.name, Concurrency: c, Result: measure(p.path, p.status), Healthz: h})
 			}
 			client.CloseIdleConnections()
-			mem = append(mem, fmt.Sprintf("| %s | %d | %s | %s | %s |", label, c, idle, srv.status(t, "VmHWM"), srv.status(t, "VmRSS")))
+			most := stopSampling()
+			mem = append(mem, fmt.Sprintf("| %s | %d | %s | %s | %s | %s | %s |", label, c, idle, srv.status(t, "VmHWM"),
+				mb(most["RssAnon"]), mb(most["RssFile"]), srv.status(t, "VmRSS")))
 			t.Logf("%s plays, c%d done (load average %s)", label, c, loadAvg())
 		}
 		srv.stop(t)
 	}
 	t.Logf("closed loop, %s per page and concurrency, Accept-Encoding %q, GOMAXPROCS %d on %d CPUs, load average %s\n\n%s\n"+
-		"| plays | c | RSS idle | peak RSS (VmHWM) | RSS after |\n|---|---:|---:|---:|---:|\n%s\n",
+		"| plays | c | RSS idle | peak RSS (VmHWM) | most heap and other anonymous (RssAnon) | most file-backed: SQLite's mmap, the binary (RssFile) | RSS after |\n"+
+		"|---|---:|---:|---:|---:|---:|---:|\n%s\n",
 		dur, encoding, runtime.GOMAXPROCS(0), runtime.NumCPU(), loadAvg(), Table(rows), strings.Join(mem, "\n"))
 }
 
@@ -359,21 +364,55 @@ func (s *server) stop(t *testing.T) {
 
 // status reads a field of the server's /proc/PID/status, e.g. VmHWM, in MB.
 func (s *server) status(t *testing.T, field string) string {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
-	if err != nil {
+	kb, ok := s.statusKB()[field]
+	if !ok {
 		return "?"
 	}
+	return mb(kb)
+}
+
+// statusKB reads the kB fields of the server's /proc/PID/status.
+func (s *server) statusKB() map[string]int {
+	out := map[string]int{}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
+	if err != nil {
+		return out
+	}
 	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, field+":"); ok {
-			kb, err := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")))
-			if err != nil {
-				return "?"
-			}
-			return fmt.Sprintf("%.0f MB", float64(kb)/1024)
+		k, v, ok := strings.Cut(line, ":")
+		v, isKB := strings.CutSuffix(strings.TrimSpace(v), " kB")
+		if n, err := strconv.Atoi(strings.TrimSpace(v)); ok && isKB && err == nil {
+			out[k] = n
 		}
 	}
-	return "?"
+	return out
 }
+
+// sample reads the server's memory every 50 ms until the returned function
+// is called, which gives the most of each field seen. The kernel keeps a
+// peak only of the total (VmHWM); this tells which part made it.
+func (s *server) sample() func() map[string]int {
+	most := map[string]int{}
+	stop, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		tick := time.NewTicker(50 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			for k, v := range s.statusKB() {
+				most[k] = max(most[k], v)
+			}
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return func() map[string]int { close(stop); <-done; return most }
+}
+
+func mb(kb int) string { return fmt.Sprintf("%.0f MB", float64(kb)/1024) }
 
 // resetPeak starts the server's peak RSS (VmHWM) again from its RSS now
 // (Linux: writing 5 to clear_refs).
