@@ -40,6 +40,10 @@ type Archive struct {
 	// linkedUpTo is the highest play id when the charts were last
 	// matched for a level or constant filter (views.go).
 	linkedUpTo atomic.Int64
+	// points caches each player's snapshot numbers (version.go), and
+	// pointReads counts the reads that missed it (for tests).
+	points     pointsCache
+	pointReads atomic.Int64
 }
 
 // Open opens the archive at location (a SQLite file path,

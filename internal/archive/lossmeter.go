@@ -70,7 +70,7 @@ func (a *Archive) LossMeter(ctx context.Context, player string) (LossMeter, erro
 		case !errors.Is(err, storage.ErrNotFound):
 			return err
 		}
-		points, err := tx.SnapshotPoints(ctx, id)
+		points, err := a.snapshotPoints(ctx, tx, id)
 		if err != nil {
 			return err
 		}

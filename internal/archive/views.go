@@ -674,7 +674,7 @@ func (a *Archive) Profile(ctx context.Context, player string, offset, limit int)
 	var h ProfileHistory
 	err := a.view(ctx, player, func(tx *storage.Tx, id int64) error {
 		var err error
-		if h.Points, err = tx.SnapshotPoints(ctx, id); err != nil {
+		if h.Points, err = a.snapshotPoints(ctx, tx, id); err != nil {
 			return err
 		}
 		rows, err := tx.SnapshotsPage(ctx, id, "", offset, limit)
@@ -762,7 +762,7 @@ func (a *Archive) Overview(ctx context.Context, player string, recent int) (Over
 		if o.Recent, err = storedPlays(rows); err != nil {
 			return err
 		}
-		if o.Points, err = tx.SnapshotPoints(ctx, id); err != nil {
+		if o.Points, err = a.snapshotPoints(ctx, tx, id); err != nil {
 			return err
 		}
 		latest, err := tx.SnapshotsPage(ctx, id, "", 0, 1)

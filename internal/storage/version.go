@@ -37,3 +37,13 @@ func (t *Tx) touched(res interface{ RowsAffected() (int64, error) }) {
 		t.changed = true
 	}
 }
+
+// Version is the archive's version as this transaction sees it: with the
+// data it reads, for caches of what is derived from them.
+func (t *Tx) Version(ctx context.Context) (int64, error) {
+	var n int64
+	if err := t.tx.QueryRowContext(ctx, "SELECT n FROM archive_version WHERE id = 1").Scan(&n); err != nil {
+		return 0, fmt.Errorf("storage: read archive version: %w", err)
+	}
+	return n, nil
+}
