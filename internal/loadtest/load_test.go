@@ -106,23 +106,31 @@ func TestLoad(t *testing.T) {
 		idle := srv.status(t, "VmRSS")
 		for _, c := range concs {
 			client := NewClient(c)
-			measure := func(path string, status int) Result {
+			measure := func(name, path string, status int) Row {
+				cpu0 := srv.cpu()
 				r := Run(context.Background(), Options{Client: client, URL: srv.base + path, Header: hdr, Concurrency: c, Duration: dur, Status: status})
 				if r.Errors > 0 || r.Requests == 0 {
 					t.Errorf("%s at c%d on %s plays: %d requests, %d errors, first: %s", path, c, label, r.Requests, r.Errors, r.FirstError)
 				}
-				return r
+				row := Row{Archive: label, Page: name, Concurrency: c, Result: r}
+				if cpu0 >= 0 {
+					row.ServerCPU = srv.cpu() - cpu0
+				}
+				return row
 			}
 			srv.resetPeak(t)
 			stopSampling := srv.sample()
-			h := measure("/healthz", 0)
-			rows = append(rows, Row{Archive: label, Page: "/healthz", Concurrency: c, Result: h, Healthz: h})
+			h := measure("/healthz", "/healthz", 0)
+			h.Healthz = h.Result
+			rows = append(rows, h)
 			for _, p := range pages {
 				if only != "" && !slicesContains(strings.Split(only, ","), p.name) {
 					continue
 				}
 				t.Logf("measuring %s at c%d on %s plays", p.name, c, label)
-				rows = append(rows, Row{Archive: label, Page: p.name, Concurrency: c, Result: measure(p.path, p.status), Healthz: h})
+				row := measure(p.name, p.path, p.status)
+				row.Healthz = h.Result
+				rows = append(rows, row)
 			}
 			client.CloseIdleConnections()
 			most := stopSampling()
@@ -413,6 +421,29 @@ func (s *server) sample() func() map[string]int {
 }
 
 func mb(kb int) string { return fmt.Sprintf("%.0f MB", float64(kb)/1024) }
+
+// cpu is the server's CPU time so far (user and system, from
+// /proc/PID/stat), -1 when it cannot be read.
+func (s *server) cpu() time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", s.cmd.Process.Pid))
+	if err != nil {
+		return -1
+	}
+	// The command name (field 2) may hold spaces; the fields after it
+	// start at the last ')'. utime and stime are fields 14 and 15.
+	i := strings.LastIndexByte(string(b), ')')
+	f := strings.Fields(string(b)[i+1:])
+	if i < 0 || len(f) < 13 {
+		return -1
+	}
+	ut, err1 := strconv.ParseInt(f[11], 10, 64)
+	st, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return -1
+	}
+	// Clock ticks: USER_HZ, 100 on every Linux Go supports.
+	return time.Duration(ut+st) * (time.Second / 100)
+}
 
 // resetPeak starts the server's peak RSS (VmHWM) again from its RSS now
 // (Linux: writing 5 to clear_refs).

@@ -169,6 +169,18 @@ type Row struct {
 	Concurrency int
 	Result      Result
 	Healthz     Result
+	// ServerCPU is the server process's CPU time (user and system) over
+	// the run, when known: per request it is the page's cost, which a busy
+	// machine does not inflate as it does the wall times.
+	ServerCPU time.Duration
+}
+
+// CPUPerRequest is the server's CPU time per request, 0 when unknown.
+func (r Row) CPUPerRequest() time.Duration {
+	if n := r.Result.Requests + r.Result.Errors; n > 0 {
+		return r.ServerCPU / time.Duration(n)
+	}
+	return 0
 }
 
 // Ratio is the page's requests a second over /healthz's.
@@ -182,15 +194,19 @@ func (r Row) Ratio() float64 {
 // Table writes rows as a Markdown table.
 func Table(rows []Row) string {
 	var b strings.Builder
-	b.WriteString("| plays | page | c | req/s | p50 | p99 | ÷ /healthz | KB/req |\n")
-	b.WriteString("|---|---|---:|---:|---:|---:|---:|---:|\n")
+	b.WriteString("| plays | page | c | req/s | p50 | p99 | ÷ /healthz | server CPU/req | KB/req |\n")
+	b.WriteString("|---|---|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, r := range rows {
 		kb := 0.0
 		if n := r.Result.Requests + r.Result.Errors; n > 0 {
 			kb = float64(r.Result.Bytes) / float64(n) / 1000
 		}
-		fmt.Fprintf(&b, "| %s | %s | %d | %.0f | %s | %s | %s | %.1f |\n", r.Archive, r.Page, r.Concurrency,
-			r.Result.RPS(), ms(r.Result.Percentile(0.50)), ms(r.Result.Percentile(0.99)), ratio(r), kb)
+		cpu := "–"
+		if d := r.CPUPerRequest(); d > 0 {
+			cpu = ms(d)
+		}
+		fmt.Fprintf(&b, "| %s | %s | %d | %.0f | %s | %s | %s | %s | %.1f |\n", r.Archive, r.Page, r.Concurrency,
+			r.Result.RPS(), ms(r.Result.Percentile(0.50)), ms(r.Result.Percentile(0.99)), ratio(r), cpu, kb)
 	}
 	return b.String()
 }

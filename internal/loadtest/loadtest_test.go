@@ -89,8 +89,8 @@ func TestPercentileNearestRank(t *testing.T) {
 func TestTableRatio(t *testing.T) {
 	h := Result{Requests: 1000, Elapsed: time.Second, Latencies: []time.Duration{time.Millisecond}}
 	p := Result{Requests: 250, Elapsed: time.Second, Latencies: []time.Duration{20 * time.Millisecond}, Bytes: 250 * 4000}
-	out := Table([]Row{{Archive: "1k", Page: "/healthz", Concurrency: 32, Result: h, Healthz: h}, {Archive: "1k", Page: "plays", Concurrency: 32, Result: p, Healthz: h}})
-	for _, want := range []string{"| 1k | /healthz | 32 | 1000 | 1.00 ms | 1.00 ms | 1 |", "| 1k | plays | 32 | 250 | 20 ms | 20 ms | 0.25 (1/4.0) | 4.0 |"} {
+	out := Table([]Row{{Archive: "1k", Page: "/healthz", Concurrency: 32, Result: h, Healthz: h}, {Archive: "1k", Page: "plays", Concurrency: 32, Result: p, Healthz: h, ServerCPU: 500 * time.Millisecond}})
+	for _, want := range []string{"| 1k | /healthz | 32 | 1000 | 1.00 ms | 1.00 ms | 1 | – |", "| 1k | plays | 32 | 250 | 20 ms | 20 ms | 0.25 (1/4.0) | 2.00 ms | 4.0 |"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("no %q in\n%s", want, out)
 		}
