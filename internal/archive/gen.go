@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"time"
 
 	"github.com/maiprobe/maiprobe/internal/dxnet"
 	"github.com/maiprobe/maiprobe/internal/maimai"
+	"github.com/maiprobe/maiprobe/internal/rating"
 	"github.com/maiprobe/maiprobe/internal/songs"
 	"github.com/maiprobe/maiprobe/internal/storage"
 )
@@ -56,6 +58,10 @@ type genChart struct {
 	// split is the song data's notes by kind, zero for a made-up chart.
 	split songs.Notes
 	hard  float64 // 0 (easy) … 1 (hardest): lowers the achievement
+	// What a real chart's rating needs: its constant, version and song.
+	constant rating.Constant
+	version  rating.Version
+	songID   int
 }
 
 // Generate writes a realistic archive for a player through the normal
@@ -168,7 +174,22 @@ func (a *Archive) Generate(ctx context.Context, o GenOptions) (GenReport, error)
 		return ctx.Err()
 	}
 
-	rating := func(progress float64) int { return 8000 + int(7500*math.Sqrt(progress)) }
+	curve := func(progress float64) int { return 8000 + int(7500*math.Sqrt(progress)) }
+	// On real charts the pages show the rating the archive computes: the
+	// B50 of the bests so far under the rules of the day (order lists the
+	// charts played, first play first). Made-up charts follow curve.
+	var order []int
+	rater := genRater{best: func(ci int) rating.Best {
+		c, b := charts[ci], best[ci]
+		return rating.Best{Key: rating.Key{SongID: c.songID, Chart: c.Chart}, Constant: c.constant, Achievement: b.a, FC: b.fc,
+			FS: b.fs, Version: c.version}
+	}}
+	computed := func(at time.Time) (int, bool) {
+		if rep.RealCharts == 0 || !rater.use(at, order) {
+			return 0, false
+		}
+		return rater.total(), true
+	}
 	for v := 0; v < visits && played < o.Plays; v++ {
 		at := start.Add(spacing*time.Duration(v) + time.Duration(rng.IntN(30))*time.Minute)
 		if at.Before(seen) {
@@ -180,8 +201,8 @@ func (a *Archive) Generate(ctx context.Context, o GenOptions) (GenReport, error)
 		if n > rem || v == visits-1 {
 			n = rem
 		}
-		before := rating(float64(played) / float64(o.Plays))
-		after := rating(float64(played+n) / float64(o.Plays))
+		before := curve(float64(played) / float64(o.Plays))
+		after := curve(float64(played+n) / float64(o.Plays))
 		var session []maimai.Play
 		for j := 0; j < n; j++ {
 			progress := float64(played) / float64(o.Plays)
@@ -227,7 +248,9 @@ func (a *Archive) Generate(ctx context.Context, o GenOptions) (GenReport, error)
 			if b == nil {
 				b = &genBest{}
 				best[ci] = b
+				order = append(order, ci)
 			}
+			ratedBefore, rated := computed(p.PlayedAt)
 			p.NewRecord = ach > b.a
 			b.a = max(b.a, ach)
 			if fcLevel(p.FC) > fcLevel(b.fc) {
@@ -236,11 +259,17 @@ func (a *Archive) Generate(ctx context.Context, o GenOptions) (GenReport, error)
 			if fsLevel(p.FS) > fsLevel(b.fs) {
 				b.fs = p.FS
 			}
+			if rated {
+				rater.raise(ci)
+			}
 			session = append(session, p)
 			pending = append(pending, p)
 			if rng.IntN(12) == 0 {
 				r := before + (after-before)*(j+1)/n
 				prev := before + (after-before)*j/n
+				if rated {
+					r, prev = rater.total(), ratedBefore
+				}
 				details = append(details, genDetail(rng, p, c, r, r-prev))
 			}
 			played++
@@ -254,6 +283,9 @@ func (a *Archive) Generate(ctx context.Context, o GenOptions) (GenReport, error)
 		seen = at.Add(4 * time.Hour)
 		if err := flush(); err != nil {
 			return rep, err
+		}
+		if r, ok := computed(at); ok {
+			after = r
 		}
 		leave := at.Add(10 * time.Minute)
 		prof := dxnet.Profile{Name: "ＧＥＮＰＬＡＹＥＲ", Rating: after, RatingBand: genBand(after),
@@ -376,12 +408,88 @@ func genRealPool(rng *rand.Rand, db *songs.Database) []genChart {
 			out = append(out, genChart{
 				Chart: maimai.Chart{Title: title(s), Type: s.Type, Difficulty: c.Difficulty},
 				level: c.Level, notes: c.Notes.Total(), split: c.Notes,
-				hard: math.Max(0, (float64(c.Constant)/10-9)/6),
+				hard:     math.Max(0, (float64(c.Constant)/10-9)/6),
+				constant: rating.Constant(c.Constant), version: versionNumber(s.Version), songID: s.ID,
 			})
 		}
 	}
 	rng.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
 	return out
+}
+
+// genRater keeps the generated player's rating as rules.PlayerRating
+// computes it from the bests, updated as each best rises: a best only
+// rises (and its chart rating with it), so a table's kept entries change
+// only where a chart rises past the lowest kept. Computing the B50 anew
+// for each home page and detail made gen of 100,000 plays several times
+// slower. New rules (a new version) rebuild it from every best.
+type genRater struct {
+	best    func(ci int) rating.Best
+	rules   rating.Rules
+	ok      bool
+	version rating.Version
+	tables  [2]genTop // old, new
+}
+
+// genTop is one table: the n highest chart ratings, highest first.
+type genTop struct {
+	n    int
+	kept []genEntry
+}
+
+type genEntry struct{ ci, rating int }
+
+// use makes r follow the rules of at, rebuilding from the bests of order
+// when they changed; false when no rules apply at at.
+func (r *genRater) use(at time.Time, order []int) bool {
+	rules, err := RulesFor(maimai.CN, at)
+	if err != nil {
+		return false
+	}
+	if r.ok && rules.Version == r.version && rules.Era == r.rules.Era {
+		return true
+	}
+	r.rules, r.version, r.ok = rules, rules.Version, true
+	r.tables = [2]genTop{{n: rules.OldSize}, {n: rules.NewSize}}
+	for _, ci := range order {
+		r.raise(ci)
+	}
+	return true
+}
+
+// raise takes chart ci's best as it is now.
+func (r *genRater) raise(ci int) {
+	b := r.best(ci)
+	t := &r.tables[0]
+	if r.rules.IsNew(b) {
+		t = &r.tables[1]
+	}
+	t.raise(ci, r.rules.Rating(b))
+}
+
+func (t *genTop) raise(ci, rating int) {
+	i := slices.IndexFunc(t.kept, func(e genEntry) bool { return e.ci == ci })
+	switch {
+	case i >= 0:
+		t.kept[i].rating = max(t.kept[i].rating, rating)
+	case len(t.kept) < t.n:
+		t.kept = append(t.kept, genEntry{ci, rating})
+	case t.n > 0 && rating > t.kept[len(t.kept)-1].rating:
+		t.kept[len(t.kept)-1] = genEntry{ci, rating}
+	default:
+		return
+	}
+	slices.SortStableFunc(t.kept, func(a, b genEntry) int { return b.rating - a.rating })
+}
+
+func (r *genRater) total() int {
+	n := 0
+	for _, t := range r.tables {
+		for _, e := range t.kept {
+			n += e.rating
+		}
+	}
+	return n
 }
 
 // genPick picks a chart, favouring a player's usual ones (low indexes).

@@ -118,6 +118,14 @@ func TestGenerateRealCharts(t *testing.T) {
 		t.Errorf("B50: %d new, %d old, total %d; want both tables, the old one full", len(r.New), len(r.Old), r.Total)
 	}
 	t.Logf("4,000 plays over real charts: rating %d (%d new, %d old), %d AP+", r.Total, len(r.New), len(r.Old), app)
+	// The saved home pages show the rating the archive computes.
+	o, err := a.Overview(ctx, "gen", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Profile == nil || o.Profile.Rating != r.Total {
+		t.Errorf("the last home page shows %+v, want the computed rating %d", o.Profile, r.Total)
+	}
 	targets, err := a.RatingTargets(ctx, "gen", 20)
 	if err != nil {
 		t.Fatal(err)
