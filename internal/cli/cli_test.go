@@ -34,17 +34,22 @@ func run(t *testing.T, env map[string]string, stdin string, args ...string) (int
 func page(name string) string { return filepath.Join("..", "dxnet", "testdata", name) }
 
 func rowCounts(t *testing.T, db string) map[string]int {
+	return withArchive(t, db, func(a *archive.Archive) (map[string]int, error) { return a.RowCounts(context.Background()) })
+}
+
+// withArchive opens the archive at db, reads something off it and closes it.
+func withArchive[T any](t *testing.T, db string, read func(*archive.Archive) (T, error)) T {
 	t.Helper()
 	a, err := archive.Open(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	c, err := a.RowCounts(context.Background())
+	v, err := read(a)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return c
+	return v
 }
 
 func TestParsePrintsJSONContract(t *testing.T) {

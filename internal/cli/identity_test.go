@@ -26,15 +26,7 @@ func runNow(t *testing.T, args ...string) (int, string, string) {
 
 func identities(t *testing.T, db string) map[string]archive.PlayerIdentity {
 	t.Helper()
-	a, err := archive.Open(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	ids, err := a.Identities(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	ids := withArchive(t, db, func(a *archive.Archive) ([]archive.PlayerIdentity, error) { return a.Identities(context.Background()) })
 	out := map[string]archive.PlayerIdentity{}
 	for _, id := range ids {
 		if id.Region != "" { // the fresh archive's empty "default"
