@@ -134,35 +134,46 @@ func (a *Archive) JacketsFor(ctx context.Context, region maimai.Region, titles [
 	if len(titles) == 0 {
 		return out, nil
 	}
-	titles = slices.Compact(slices.Sorted(slices.Values(titles)))
 	err := a.db.View(ctx, func(tx *storage.Tx) error {
-		here, err := tx.JacketNames(ctx, string(region), titles)
-		if err != nil {
-			return err
-		}
-		var rest []string
-		for _, t := range titles {
-			if fs, ok := here[t]; ok {
-				if len(fs) == 1 {
-					out[t] = fs[0]
-				}
-			} else {
-				rest = append(rest, t)
-			}
-		}
-		if len(rest) == 0 {
-			return nil
-		}
-		any, err := tx.JacketNames(ctx, "", rest)
-		for t, fs := range any {
-			if len(fs) == 1 {
-				out[t] = fs[0]
-			}
-		}
+		var err error
+		out, err = jacketsIn(ctx, tx, region, titles)
 		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("archive: jackets: %w", err)
+	}
+	return out, nil
+}
+
+// jacketsIn is JacketsFor inside a read of tx.
+func jacketsIn(ctx context.Context, tx *storage.Tx, region maimai.Region, titles []string) (map[string]string, error) {
+	out := map[string]string{}
+	titles = slices.Compact(slices.Sorted(slices.Values(titles)))
+	here, err := tx.JacketNames(ctx, string(region), titles)
+	if err != nil {
+		return nil, err
+	}
+	var rest []string
+	for _, t := range titles {
+		if fs, ok := here[t]; ok {
+			if len(fs) == 1 {
+				out[t] = fs[0]
+			}
+		} else {
+			rest = append(rest, t)
+		}
+	}
+	if len(rest) == 0 {
+		return out, nil
+	}
+	any, err := tx.JacketNames(ctx, "", rest)
+	if err != nil {
+		return nil, err
+	}
+	for t, fs := range any {
+		if len(fs) == 1 {
+			out[t] = fs[0]
+		}
 	}
 	return out, nil
 }

@@ -215,3 +215,49 @@ func TestExportJackets(t *testing.T) {
 }
 
 func base64Of(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
+
+// TestRatingJacketsFromIndex: the B50's entries take their jackets from the
+// jacket index, so a chart known only from a musicDetail page (no play of
+// it in the archive) has its jacket too, and a best on a score list gets
+// the one the musicDetail page drew beside the same title.
+func TestRatingJacketsFromIndex(t *testing.T) {
+	ctx := context.Background()
+	a := openTest(t, filepath.Join(t.TempDir(), "a.db"))
+	a.now = func() time.Time { return time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC) }
+	var title, file string
+	for _, f := range []string{"intl/musicDetail-minty-1.html", "intl/musicGenre-minty-1.html"} {
+		b := fixtures.ReadDXNet(t, f)
+		page, err := dxnet.Parse(b)
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		if p, ok := page.(*dxnet.MusicDetailPage); ok {
+			title, file = p.Title, p.Jacket
+		}
+		if res := a.Import(ctx, "minty", Source{Name: f, Data: b, ObservedAt: a.now()}); res.Status != Added {
+			t.Fatalf("%s: %s %v", f, res.Status, res.Err)
+		}
+	}
+	if title == "" || !ValidJacketFile(file) {
+		t.Fatalf("the musicDetail page gave title %q, jacket %q", title, file)
+	}
+	r, err := a.Rating(ctx, "minty", time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := 0
+	for _, list := range [][]RatingEntry{r.New, r.Old, r.Unknown} {
+		for _, e := range list {
+			if e.Title != title {
+				continue
+			}
+			found++
+			if e.Jacket != file {
+				t.Errorf("%s %s: jacket %q, want the musicDetail page's %q", e.Title, e.Difficulty, e.Jacket, file)
+			}
+		}
+	}
+	if found == 0 {
+		t.Fatalf("no rating entry of %q among %d bests", title, r.Bests)
+	}
+}

@@ -104,8 +104,34 @@ type ratingData struct {
 	history  []storage.ScoreStep
 	hist     map[int64][]storage.ConstantRow // constant history by chart, when asked
 	snaps    []storage.Snapshot              // the snapshots with a rating, without their data
-	jackets  map[string]string               // jacket file by title, from the player's plays
+	jackets  map[string]string               // jacket file by title (bestJackets)
 	unlinked bool
+}
+
+// bestJackets is the jacket file of each best's title: from the jacket
+// index (JacketsFor: every page that drew it, score lists and musicDetail
+// included, so a chart never played since saving still has one), else the
+// one the player's plays showed (a title the index finds ambiguous, such
+// as the two "Link"s, when the player's plays show it).
+func bestJackets(ctx context.Context, tx *storage.Tx, playerID int64, region maimai.Region, bests []storage.BestScore) (map[string]string, error) {
+	titles := make([]string, 0, len(bests))
+	for _, b := range bests {
+		titles = append(titles, b.Title)
+	}
+	out, err := jacketsIn(ctx, tx, region, titles)
+	if err != nil {
+		return nil, err
+	}
+	played, err := tx.PlayJackets(ctx, playerID)
+	if err != nil {
+		return nil, err
+	}
+	for t, f := range played {
+		if _, ok := out[t]; !ok {
+			out[t] = f
+		}
+	}
+	return out, nil
 }
 
 // load reads a player's rating data in one read transaction; withHistory
@@ -132,7 +158,7 @@ func (a *Archive) loadRating(ctx context.Context, player string, withHistory boo
 			return err
 		}
 		d.bests = bests
-		if d.jackets, err = tx.PlayJackets(ctx, id); err != nil {
+		if d.jackets, err = bestJackets(ctx, tx, id, d.region, bests); err != nil {
 			return err
 		}
 		d.links = make(map[bestKey]storage.ChartLink, len(links))
