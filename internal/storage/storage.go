@@ -74,10 +74,12 @@ func open(location string) (*DB, error) {
 	// Every pooled connection must get the pragmas, so they go in the DSN.
 	// One writer connection (with BEGIN IMMEDIATE) serialises writers in this
 	// process; busy_timeout makes writers of other processes wait their turn.
-	// mmap_size lets reads come from the OS page cache without a system call
-	// per page: the web pages read archives of 100,000 plays.
+	// mmap_size is 0: each connection maps the file on its own, so a server
+	// under load counted up to the archive's size per connection in its RSS
+	// (628 MB at 100,000 plays); reads through SQLite's page cache cost
+	// rendering more CPU, but rendered pages are cached (docs/storage.md).
 	base := "file:" + sqliteEscape(location) + "?_time_format=sqlite" +
-		"&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=mmap_size(268435456)"
+		"&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=mmap_size(0)"
 	w, err := sql.Open("sqlite", base+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("storage: open sqlite: %w", err)
@@ -88,9 +90,14 @@ func open(location string) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("storage: open sqlite: %w", err)
 	}
-	r.SetMaxOpenConns(4)
+	// Without mmap a reader costs its page cache (2 MB), so four let
+	// pages being rendered read at once without bounding memory less.
+	r.SetMaxOpenConns(sqliteReaders)
 	return &DB{w: w, r: r, d: sqliteDialect}, nil
 }
+
+// sqliteReaders is the size of a SQLite archive's read-only pool.
+const sqliteReaders = 4
 
 // sqliteEscape makes a file path safe inside a file: URI.
 func sqliteEscape(path string) string {
