@@ -83,6 +83,8 @@ func TestLoad(t *testing.T) {
 		encoding = s
 	}
 	only := os.Getenv("MAIPROBE_LOAD_PAGES") // comma-separated page names; empty: all
+	// MAIPROBE_LOAD_UNCACHED=1 renders every request (Options.Bust).
+	bust := os.Getenv("MAIPROBE_LOAD_UNCACHED") != ""
 
 	var rows []Row
 	var mem []string
@@ -108,7 +110,7 @@ func TestLoad(t *testing.T) {
 			client := NewClient(c)
 			measure := func(name, path string, status int) Row {
 				cpu0 := srv.cpu()
-				r := Run(context.Background(), Options{Client: client, URL: srv.base + path, Header: hdr, Concurrency: c, Duration: dur, Status: status})
+				r := Run(context.Background(), Options{Client: client, URL: srv.base + path, Header: hdr, Concurrency: c, Duration: dur, Status: status, Bust: bust && path != "/healthz"})
 				if r.Errors > 0 || r.Requests == 0 {
 					t.Errorf("%s at c%d on %s plays: %d requests, %d errors, first: %s", path, c, label, r.Requests, r.Errors, r.FirstError)
 				}
@@ -140,10 +142,10 @@ func TestLoad(t *testing.T) {
 		}
 		srv.stop(t)
 	}
-	t.Logf("closed loop, %s per page and concurrency, Accept-Encoding %q, GOMAXPROCS %d on %d CPUs, load average %s\n\n%s\n"+
+	t.Logf("closed loop, %s per page and concurrency, Accept-Encoding %q, uncached %v, GOMAXPROCS %d on %d CPUs, load average %s\n\n%s\n"+
 		"| plays | c | RSS idle | peak RSS (VmHWM) | most heap and other anonymous (RssAnon) | most file-backed: SQLite's mmap, the binary (RssFile) | RSS after |\n"+
 		"|---|---:|---:|---:|---:|---:|---:|\n%s\n",
-		dur, encoding, runtime.GOMAXPROCS(0), runtime.NumCPU(), loadAvg(), Table(rows), strings.Join(mem, "\n"))
+		dur, encoding, bust, runtime.GOMAXPROCS(0), runtime.NumCPU(), loadAvg(), Table(rows), strings.Join(mem, "\n"))
 }
 
 // mainPages are the pages the issue names, for the generated player; the

@@ -14,8 +14,10 @@ import (
 	"math"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -28,6 +30,10 @@ type Options struct {
 	Concurrency int
 	Duration    time.Duration
 	Status      int // the answer counted as success; 0: 200
+	// Bust adds a query parameter no page reads (_load=N), different on
+	// every request, so no response cache can answer: every request is
+	// rendered.
+	Bust bool
 }
 
 // Result is what a run measured.
@@ -96,13 +102,22 @@ func Run(ctx context.Context, opts Options) Result {
 	deadline := start.Add(opts.Duration)
 	ctx, cancel := context.WithDeadline(ctx, deadline.Add(30*time.Second))
 	defer cancel()
+	var seq atomic.Int64
+	sep := "?"
+	if strings.Contains(opts.URL, "?") {
+		sep = "&"
+	}
 	var wg sync.WaitGroup
 	for i := range ws {
 		w := &ws[i]
 		wg.Go(func() {
 			for time.Now().Before(deadline) && ctx.Err() == nil {
 				t0 := time.Now()
-				status, nb, err := get(ctx, c, opts.URL, opts.Header)
+				u := opts.URL
+				if opts.Bust {
+					u += sep + "_load=" + strconv.FormatInt(seq.Add(1), 10)
+				}
+				status, nb, err := get(ctx, c, u, opts.Header)
 				d := time.Since(t0)
 				w.bytes += nb
 				w.lastAt = t0.Add(d)

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -60,6 +61,22 @@ func TestRunClosedLoop(t *testing.T) {
 	}
 	if rps := r.RPS(); rps <= 0 || rps > float64(r.Requests)/0.3+1 {
 		t.Errorf("%.0f requests/s for %d requests in %s", rps, r.Requests, r.Elapsed)
+	}
+
+	// Bust: every request a URL of its own.
+	seen := map[string]bool{}
+	var mu sync.Mutex
+	busted := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		if r.URL.Query().Get("a") != "1" || seen[r.URL.RawQuery] {
+			w.WriteHeader(http.StatusConflict)
+		}
+		seen[r.URL.RawQuery] = true
+	}))
+	defer busted.Close()
+	if b := Run(context.Background(), Options{URL: busted.URL + "/?a=1", Concurrency: 3, Duration: 50 * time.Millisecond, Bust: true}); b.Errors != 0 || b.Requests == 0 {
+		t.Errorf("bust: %d requests, %d errors (%s)", b.Requests, b.Errors, b.FirstError)
 	}
 
 	bad := Run(context.Background(), Options{URL: srv.URL, Concurrency: 2, Duration: 50 * time.Millisecond})
