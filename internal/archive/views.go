@@ -728,9 +728,9 @@ func (a *Archive) Photos(ctx context.Context, player string, offset, limit int) 
 	return out, err
 }
 
-// MonthCount is the number of plays in one month (UTC).
+// MonthCount is the number of plays in one month.
 type MonthCount struct {
-	Month time.Time
+	Month time.Time // the month's first moment, in the region's clock
 	Plays int
 }
 
@@ -740,8 +740,9 @@ type Overview struct {
 	Profile *Snapshot       // the latest snapshot; nil when none was saved
 	Points  []SnapshotPoint // every snapshot's numbers, oldest first
 	Plays   int
-	// PlaysByMonth counts plays per month (UTC), oldest first, months
-	// without plays left out.
+	// PlaysByMonth counts plays per month of the player's region's clock
+	// (CN UTC+8, intl and JP UTC+9), oldest first, months without plays
+	// left out.
 	PlaysByMonth []MonthCount
 	Latest       *Visit // nil when there are no plays
 	// Recent are the latest plays, newest first (up to the number asked).
@@ -777,13 +778,21 @@ func (a *Archive) Overview(ctx context.Context, player string, recent int) (Over
 			o.Profile = &s
 		}
 		// Plays per month: one count per month over the plays index,
-		// rather than reading every play.
+		// rather than reading every play. Months are the region's (the
+		// chart labels them so): a play at 02:00 on the 1st in Beijing
+		// is the new month's, though still the old one's in UTC.
 		first, last, any, err := tx.PlayMinuteRange(ctx, id)
 		if err != nil || !any {
 			return err // no plays: nothing recent to look up either
 		}
-		t := time.Unix(first*60, 0).UTC()
-		for m := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC); m.Unix()/60 <= last; m = m.AddDate(0, 1, 0) {
+		loc := time.UTC
+		if region, err := tx.PlayerRegion(ctx, id); err == nil {
+			loc = region.Location()
+		} else if !isNotFound(err) {
+			return err
+		}
+		t := time.Unix(first*60, 0).In(loc)
+		for m := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, loc); m.Unix()/60 <= last; m = m.AddDate(0, 1, 0) {
 			n, err := tx.CountPlaysInMinutes(ctx, id, m.Unix()/60, m.AddDate(0, 1, 0).Unix()/60)
 			if err != nil {
 				return err
