@@ -175,6 +175,9 @@ func parseSize(s string) (int64, error) {
 
 // serve runs the web app until ctx ends.
 func serve(ctx context.Context, c *runCtx, sc serveConfig) int {
+	if rt := functionRuntime(c.Getenv); rt != "" {
+		return serveFunction(ctx, c, sc, rt)
+	}
 	a, err := openArchive(ctx, c)
 	if err != nil {
 		fmt.Fprintf(c.Stderr, "maiprobe serve: %v\n", err)

@@ -145,6 +145,17 @@ func (s *Server) RunScheduler(ctx context.Context) {
 	}
 }
 
+// RunDue runs every fetch due now, one after the other, and returns how
+// many ran: what a function platform's schedule calls, where
+// RunScheduler does not run. It does nothing when fetches are off.
+func (s *Server) RunDue(ctx context.Context) int {
+	if !s.FetchesEnabled() {
+		s.log.Info("scheduled fetches are off: set MAIPROBE_SECRET_KEY (32 random bytes in base64) to store site logins")
+		return 0
+	}
+	return s.runDue(ctx)
+}
+
 // runDue fetches for every player due now, one after the other, and
 // returns how many it ran.
 func (s *Server) runDue(ctx context.Context) int {
