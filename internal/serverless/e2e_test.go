@@ -14,7 +14,6 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -174,7 +173,12 @@ func startFunction(t *testing.T, env ...string) *exec.Cmd {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(exe)
+	return startProgram(t, exe, env...)
+}
+
+// startProgram runs path (this test binary, or a script starting it).
+func startProgram(t *testing.T, path string, env ...string) *exec.Cmd {
+	cmd := exec.Command(path)
 	cmd.Dir = t.TempDir()
 	cmd.Env = append([]string{"MAIPROBE_TEST_AS_MAIPROBE=1", "PATH=" + os.Getenv("PATH"), "HOME=" + cmd.Dir,
 		"MAIPROBE_ALLOW_EPHEMERAL_SQLITE=1", "MAIPROBE_SECRET_KEY=" + testKey}, env...)
@@ -495,4 +499,3 @@ func freePort(t *testing.T) string {
 	return port
 }
 
-var _ = filepath.Join
