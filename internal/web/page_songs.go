@@ -30,6 +30,7 @@ type songRow struct {
 	Learned, Played               bool
 	ChartURL                      string // the chart page, when played
 	Achievement, Rank, FC, FS     string
+	RankKey, FCKey, FSKey         string // the icons' keys ("sssp", "ap")
 	Rating                        int
 }
 
@@ -134,6 +135,7 @@ func (s *Server) songs(w http.ResponseWriter, r *http.Request) {
 			row.ChartURL = chartPath(player, b.Chart)
 			row.Achievement = b.Achievement.String() + "%"
 			row.Rank, row.FC, row.FS = markLabel(string(b.Rank)), markLabel(string(b.FC)), markLabel(string(b.FS))
+			row.RankKey, row.FCKey, row.FSKey = string(b.Rank), string(b.FC), string(b.FS)
 		}
 		v.Rows = append(v.Rows, row)
 	}

@@ -117,7 +117,7 @@ func TestSongList(t *testing.T) {
 	t.Run("best and rating beside the chart", func(t *testing.T) {
 		body := getOK(t, b, q(url.Values{"q": {"ウミユリ"}, "diff": {"master"}}))
 		// 13.7 × 22.4 × 100.5% = 308.4
-		for _, want := range []string{`<td class="num constant">13.7</td>`, "100.7654%", "SSS&#43;", "AP FDX&#43;", `<td class="num" data-label="Rating">308</td>`, "舞萌DX 2026"} {
+		for _, want := range []string{`<td class="num constant">13.7</td>`, "100.7654%", `alt="SSS+"`, `alt="AP"`, `alt="FDX+"`, `<td class="num" data-label="Rating">308</td>`, "舞萌DX 2026"} {
 			if !strings.Contains(body, want) {
 				t.Errorf("the master of ウミユリ海底譚 lacks %q:\n%s", want, body)
 			}

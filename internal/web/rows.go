@@ -72,6 +72,10 @@ type filterView struct {
 	MinConst, MaxConst   string
 	Active               bool   // some filter is set
 	Reset                string // the list without filters (an app path)
+	// Summary names the filters that are set, in the request's language
+	// ("筛选：MASTER · 等级 13–14+"), for the folded form's summary on a
+	// phone; "" when none is.
+	Summary string
 }
 
 const dateLayout = "2006-01-02"
@@ -139,7 +143,62 @@ func playFilter(r *http.Request) (archive.PlayFilter, filterView) {
 	v.MinLevels = choices(f.MinLevel, levels)
 	v.MaxLevels = choices(f.MaxLevel, levels)
 	v.Active = f.Active()
+	if on := filterSummary(r, v); len(on) > 0 {
+		v.Summary = fmt.Sprintf(text(r, "filter.summary_on"), strings.Join(on, " · "))
+	}
 	return f, v
+}
+
+// filterSummary names each filter of v that is set: the title searched,
+// the chosen options, and the level, constant and date ranges.
+func filterSummary(r *http.Request, v filterView) []string {
+	var out []string
+	if v.Q != "" {
+		out = append(out, "“"+v.Q+"”")
+	}
+	for _, opts := range [][]option{v.Diffs, v.Types} {
+		if o := chosen(opts); o != "" {
+			out = append(out, o)
+		}
+	}
+	for _, rg := range []struct{ key, from, to string }{
+		{"filter.level_range", chosen(v.MinLevels), chosen(v.MaxLevels)},
+		{"filter.constant_range", v.MinConst, v.MaxConst},
+		{"filter.date_range", v.From, v.To},
+	} {
+		if t := rangeText(rg.from, rg.to); t != "" {
+			out = append(out, fmt.Sprintf(text(r, rg.key), t))
+		}
+	}
+	for _, opts := range [][]option{v.Ranks, v.FCs, v.FSs} {
+		if o := chosen(opts); o != "" {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// chosen is the label of the selected option, "" when none (or "—") is.
+func chosen(opts []option) string {
+	for _, o := range opts {
+		if o.Selected && o.Value != "" {
+			return o.Label
+		}
+	}
+	return ""
+}
+
+// rangeText writes a range whose ends may be open: "13–14+", "≥ 13", "≤ 14+".
+func rangeText(from, to string) string {
+	switch {
+	case from != "" && to != "":
+		return from + "–" + to
+	case from != "":
+		return "≥ " + from
+	case to != "":
+		return "≤ " + to
+	}
+	return ""
 }
 
 // atLeastOptions labels the marks of a lamp filter as what they keep:
@@ -193,9 +252,12 @@ type playRow struct {
 	Level, Constant     string
 	Rating, ChartRating int
 	Achievement         string
-	Rank, FC, FS        string
-	DXScore, DXScoreMax int
-	HasDetail           bool
+	// Rank, FC and FS are the game's words ("SSS+", "AP", "FDX"); the
+	// keys the values the icons are named after ("sssp"), "" for none.
+	Rank, FC, FS          string
+	RankKey, FCKey, FSKey string
+	DXScore, DXScoreMax   int
+	HasDetail             bool
 }
 
 func chartPath(player string, c maimai.Chart) string {
@@ -214,7 +276,7 @@ func newPlayRow(player string, p archive.StoredPlay) playRow {
 		Diff: label(string(p.Difficulty)), DiffKey: string(p.Difficulty), Level: cmpOr(p.Info.Level, p.Level),
 		Constant: constantText(p.Info.Constant), Rating: p.Info.Rating, ChartRating: p.Info.ChartRating,
 		Achievement: p.Achievement.String() + "%", Rank: markLabel(string(p.Rank)), FC: markLabel(string(p.FC)),
-		FS: markLabel(string(p.FS)), DXScore: p.DXScore, DXScoreMax: p.DXScoreMax, HasDetail: p.HasDetail,
+		FS: markLabel(string(p.FS)), RankKey: string(p.Rank), FCKey: string(p.FC), FSKey: string(p.FS), DXScore: p.DXScore, DXScoreMax: p.DXScoreMax, HasDetail: p.HasDetail,
 	}
 }
 
@@ -245,6 +307,8 @@ type changeView struct {
 	First, NewBest                bool
 	BeforeAchievement, BeforeRank string
 	BeforeFC, BeforeFS            string
+	BeforeRankKey, BeforeFCKey    string // the icons' keys, as playRow's
+	BeforeFSKey                   string
 	BeforeDX                      int
 	AchievementDelta, DXDelta     string // signed: "+0.1234%", "-12"
 	AchievementDir, DXDir         int    // +1 up, -1 down, 0 same
@@ -258,6 +322,7 @@ func newChangeView(c archive.Change) changeView {
 	}
 	v.BeforeAchievement = c.Before.Achievement.String() + "%"
 	v.BeforeRank, v.BeforeFC, v.BeforeFS = markLabel(string(c.Before.Rank)), markLabel(string(c.Before.FC)), markLabel(string(c.Before.FS))
+	v.BeforeRankKey, v.BeforeFCKey, v.BeforeFSKey = string(c.Before.Rank), string(c.Before.FC), string(c.Before.FS)
 	v.BeforeDX = c.Before.DXScore
 	v.AchievementDelta = signedAchievement(c.AchievementDelta)
 	v.DXDelta = fmt.Sprintf("%+d", c.DXScoreDelta)
