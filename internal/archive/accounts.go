@@ -105,6 +105,12 @@ func (a *Archive) Users(ctx context.Context) (map[string][]string, error) {
 // With first set, it adds the user only when the archive has none yet,
 // in the same transaction, so two first-run setups cannot both succeed.
 func (a *Archive) AddUser(ctx context.Context, name, password, player string, first bool) (User, error) {
+	return a.addUser(ctx, name, password, player, first, "")
+}
+
+// addUser is AddUser; a setupToken, when given, must be the stored
+// first-run token, used up in the same transaction (shared.go).
+func (a *Archive) addUser(ctx context.Context, name, password, player string, first bool, setupToken string) (User, error) {
 	if err := CheckUserName(name); err != nil {
 		return User{}, err
 	}
@@ -118,6 +124,17 @@ func (a *Archive) AddUser(ctx context.Context, name, password, player string, fi
 	now := a.now()
 	var u User
 	err = a.db.Update(ctx, func(tx *storage.Tx) error {
+		if setupToken != "" {
+			// First, so that a second setup waits on the token's row
+			// and then finds it gone.
+			used, err := tx.UseSetupToken(ctx, setupToken)
+			if err != nil {
+				return err
+			}
+			if !used {
+				return ErrBadSetupToken
+			}
+		}
 		if first {
 			n, err := tx.CountUsers(ctx)
 			if err != nil {

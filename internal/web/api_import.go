@@ -13,7 +13,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/maiprobe/maiprobe/internal/archive"
@@ -33,42 +32,15 @@ const (
 	apiRefill = time.Second
 )
 
-// apiState is the import API's memory: a request budget per token and the
-// failures per address (token guessing).
+// apiState is the import API's memory, in the archive's database so every
+// server shares it: the failures per address (token guessing); each
+// token's request budget is archive.SpendImportBudget.
 type apiState struct {
-	mu      sync.Mutex
-	now     func() time.Time
-	buckets map[int64]*bucket
-	fails   *limiter
+	fails *limiter
 }
 
-type bucket struct {
-	tokens float64
-	at     time.Time
-}
-
-func newAPIState(now func() time.Time) *apiState {
-	return &apiState{now: now, buckets: map[int64]*bucket{}, fails: newLimiter(now)}
-}
-
-// take spends one request of the token's budget; it returns how long to
-// wait when the budget is empty.
-func (a *apiState) take(token int64) time.Duration {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	now := a.now()
-	b := a.buckets[token]
-	if b == nil {
-		b = &bucket{tokens: apiBurst, at: now}
-		a.buckets[token] = b
-	}
-	b.tokens = math.Min(apiBurst, b.tokens+float64(now.Sub(b.at))/float64(apiRefill))
-	b.at = now
-	if b.tokens < 1 {
-		return time.Duration((1 - b.tokens) * float64(apiRefill))
-	}
-	b.tokens--
-	return 0
+func newAPIState(a *archive.Archive, now func() time.Time) *apiState {
+	return &apiState{fails: newLimiter(a, now)}
 }
 
 // apiFile is the answer for one imported file: the fields `maiprobe
@@ -179,7 +151,13 @@ func (s *Server) preflight(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) apiImport(w http.ResponseWriter, r *http.Request) {
 	ip := state(r).IP
-	if wait := s.api.fails.wait("api:" + ip); wait > 0 {
+	wait, failed, err := s.api.fails.wait(r.Context(), "api:"+ip)
+	if err != nil {
+		s.log.Error("api import: read failures", "err", err)
+		apiError(w, http.StatusInternalServerError, "internal error")
+		return
+	}
+	if wait > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 		apiError(w, http.StatusTooManyRequests, "too many wrong tokens from this address; wait and try again")
 		return
@@ -192,7 +170,9 @@ func (s *Server) apiImport(w http.ResponseWriter, r *http.Request) {
 	}
 	player, tokenID, err := s.archive.UseImportToken(r.Context(), strings.TrimSpace(secret))
 	if errors.Is(err, archive.ErrBadImportToken) {
-		s.api.fails.fail("api:" + ip)
+		if err := s.api.fails.fail(r.Context(), "api:"+ip); err != nil {
+			s.log.Error("api import: count a wrong token", "err", err)
+		}
 		w.Header().Set("WWW-Authenticate", `Bearer realm="maiprobe import", error="invalid_token"`)
 		apiError(w, http.StatusUnauthorized, "the import token is unknown or was revoked")
 		return
@@ -202,8 +182,18 @@ func (s *Server) apiImport(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusInternalServerError, "internal error")
 		return
 	}
-	s.api.fails.succeed("api:" + ip)
-	if wait := s.api.take(tokenID); wait > 0 {
+	if failed {
+		if err := s.api.fails.succeed(r.Context(), "api:"+ip); err != nil {
+			s.log.Error("api import: forget wrong tokens", "err", err)
+		}
+	}
+	wait, err = s.archive.SpendImportBudget(r.Context(), tokenID, s.now(), apiBurst, apiRefill)
+	if err != nil {
+		s.log.Error("api import: spend the token's budget", "err", err)
+		apiError(w, http.StatusInternalServerError, "internal error")
+		return
+	}
+	if wait > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 		apiError(w, http.StatusTooManyRequests, "too many requests with this token; wait and try again")
 		return

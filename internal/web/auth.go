@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -263,16 +264,11 @@ func (s *Server) checkPlayer(h http.HandlerFunc, change bool) http.HandlerFunc {
 
 // limiter slows down password guessing: after a few failures for one key
 // (an IP address or a user name) each further try must wait, twice as
-// long each time, up to an hour.
+// long each time, up to an hour. The failures are counted in the archive's
+// database, so every server on it limits alike (docs/web.md).
 type limiter struct {
-	mu   sync.Mutex
-	now  func() time.Time
-	keys map[string]*failures
-}
-
-type failures struct {
-	n    int
-	last time.Time
+	a   *archive.Archive
+	now func() time.Time
 }
 
 // Limiter settings: free tries, then a wait starting at base.
@@ -283,62 +279,46 @@ const (
 	forgetTime = 24 * time.Hour
 )
 
-func newLimiter(now func() time.Time) *limiter {
-	return &limiter{now: now, keys: map[string]*failures{}}
+func newLimiter(a *archive.Archive, now func() time.Time) *limiter {
+	return &limiter{a: a, now: now}
+}
+
+// lockout is the rule: how long after its last failure a key with n
+// failures must wait before its next try (0: no wait).
+func lockout(n int) time.Duration {
+	if n < freeTries {
+		return 0
+	}
+	return min(baseWait<<min(n-freeTries, 7), maxWait)
 }
 
 // wait says how long the caller must still wait before trying any of keys
-// again (0: go ahead).
-func (l *limiter) wait(keys ...string) time.Duration {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+// again (0: go ahead), and whether any key has failures to forget after a
+// success.
+func (l *limiter) wait(ctx context.Context, keys ...string) (time.Duration, bool, error) {
+	fs, err := l.a.FailedTries(ctx, keys...)
+	if err != nil {
+		return 0, false, err
+	}
 	now := l.now()
 	var longest time.Duration
-	for _, k := range keys {
-		f, ok := l.keys[k]
-		if !ok || f.n < freeTries {
+	for _, f := range fs {
+		if now.Sub(f.Last) > forgetTime {
 			continue
 		}
-		w := baseWait << min(f.n-freeTries, 7)
-		if w > maxWait {
-			w = maxWait
-		}
-		if left := f.last.Add(w).Sub(now); left > longest {
+		if left := f.Last.Add(lockout(f.N)).Sub(now); left > longest {
 			longest = left
 		}
 	}
-	return longest
+	return longest, len(fs) > 0, nil
 }
 
 // fail counts a failed try against keys.
-func (l *limiter) fail(keys ...string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.now()
-	if len(l.keys) > 100000 {
-		// Forget old entries so a flood of names cannot fill memory.
-		for k, f := range l.keys {
-			if now.Sub(f.last) > forgetTime {
-				delete(l.keys, k)
-			}
-		}
-	}
-	for _, k := range keys {
-		f := l.keys[k]
-		if f == nil || now.Sub(f.last) > forgetTime {
-			f = &failures{}
-			l.keys[k] = f
-		}
-		f.n++
-		f.last = now
-	}
+func (l *limiter) fail(ctx context.Context, keys ...string) error {
+	return l.a.CountFailedTry(ctx, l.now(), forgetTime, keys...)
 }
 
 // succeed forgets the failures of keys.
-func (l *limiter) succeed(keys ...string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	for _, k := range keys {
-		delete(l.keys, k)
-	}
+func (l *limiter) succeed(ctx context.Context, keys ...string) error {
+	return l.a.ForgetFailedTries(ctx, keys...)
 }

@@ -27,9 +27,14 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	name, password := r.PostFormValue("name"), r.PostFormValue("password")
 	v := loginView{Next: localPath(r.PostFormValue("next")), Name: name}
 	// A user name is at most 64 characters; a longer one cannot exist,
-	// and cutting it keeps the limiter's memory small.
+	// and cutting it bounds the work of hashing the limiter's key.
 	keys := []string{"ip:" + state(r).IP, "user:" + truncate(name, 256)}
-	if wait := s.logins.wait(keys...); wait > 0 {
+	wait, failed, err := s.logins.wait(r.Context(), keys...)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	if wait > 0 {
 		secs := int((wait + time.Second - 1) / time.Second)
 		w.Header().Set("Retry-After", strconv.Itoa(secs))
 		v.Error, v.Wait = "login.limited", secs
@@ -38,7 +43,9 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	u, err := s.archive.Authenticate(r.Context(), name, password)
 	if errors.Is(err, archive.ErrBadLogin) {
-		s.logins.fail(keys...)
+		if err := s.logins.fail(r.Context(), keys...); err != nil {
+			s.log.Error("count a failed login", "err", err)
+		}
 		s.log.Warn("login failed", "user", name, "ip", state(r).IP)
 		v.Error = "login.failed"
 		s.render(w, r, http.StatusUnauthorized, "login", v)
@@ -48,7 +55,11 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.failErr(w, r, err)
 		return
 	}
-	s.logins.succeed(keys...)
+	if failed {
+		if err := s.logins.succeed(r.Context(), keys...); err != nil {
+			s.log.Error("forget failed logins", "err", err)
+		}
+	}
 	if err := s.startSession(w, r, u); err != nil {
 		s.failErr(w, r, err)
 		return

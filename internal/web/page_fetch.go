@@ -18,7 +18,7 @@ type fetchView struct {
 	NoKey                    bool // MAIPROBE_SECRET_KEY is not set: the feature is off
 	NoFetcher                bool // this server has no fetcher: logins are kept but not used
 	Stored                   *archive.SiteLoginStatus
-	Running                  bool // the scheduler is fetching this player now
+	Running                  bool // a server is fetching this player now
 	EveryHours               int
 	Schedules                []int // the schedule choices, in hours (0: none)
 	Saved, Queued, Forgotten bool
@@ -45,7 +45,10 @@ func (s *Server) showFetch(w http.ResponseWriter, r *http.Request, status int, v
 		s.failErr(w, r, err)
 		return
 	}
-	v.Running = s.sched.Running() == player
+	if v.Running, err = s.fetchRunning(r.Context(), player); err != nil {
+		s.failErr(w, r, err)
+		return
+	}
 	s.render(w, r, status, "fetch", v)
 }
 

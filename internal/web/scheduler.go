@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
+	"os"
 	"time"
 
 	"github.com/maiprobe/maiprobe/internal/archive"
@@ -89,18 +89,35 @@ const (
 	schedulerTick = time.Minute
 	// fetchTimeout caps one player's fetch.
 	fetchTimeout = 30 * time.Minute
+	// leaseTerm is how long a claim on a fetch lasts unless renewed: the
+	// longest a fetch whose server died stays taken. The runner renews it
+	// every leaseTerm/4, so clocks of servers may differ by up to a minute.
+	leaseTerm = 2 * time.Minute
 )
 
-// scheduler is the state of the scheduled fetches: a doorbell for "fetch
-// now" and the player being fetched.
+// scheduler is the doorbell for "fetch now". Which fetch runs where is in
+// the archive's database (a lease per player), so any number of servers
+// on one archive, or a function platform's scheduled events, run each due
+// fetch once.
 type scheduler struct {
 	wake chan struct{}
-
-	mu      sync.Mutex
-	running string // the player being fetched now, "" when idle
+	// renew is how often a running fetch renews its lease (tests shorten it).
+	renew time.Duration
 }
 
-func newScheduler() *scheduler { return &scheduler{wake: make(chan struct{}, 1)} }
+func newScheduler() *scheduler {
+	return &scheduler{wake: make(chan struct{}, 1), renew: leaseTerm / 4}
+}
+
+// newHolder names a server in the leases it takes: random, so two
+// processes never share a name, with the host for whoever reads the table.
+func newHolder() string {
+	host, _ := os.Hostname()
+	return truncate(host, 40) + "/" + newToken()[:16]
+}
+
+// fetchLease is the name of the lease on a player's scheduled fetch.
+func fetchLease(player string) string { return "fetch:" + player }
 
 // poke makes the scheduler look for due fetches now.
 func (sc *scheduler) poke() {
@@ -110,11 +127,9 @@ func (sc *scheduler) poke() {
 	}
 }
 
-// Running is the player being fetched now, "" when none.
-func (sc *scheduler) Running() string {
-	sc.mu.Lock()
-	defer sc.mu.Unlock()
-	return sc.running
+// fetchRunning reports whether any server is fetching player now.
+func (s *Server) fetchRunning(ctx context.Context, player string) (bool, error) {
+	return s.archive.LeaseHeld(ctx, fetchLease(player), s.now())
 }
 
 // FetchesEnabled says whether stored site logins and scheduled fetches
@@ -157,7 +172,8 @@ func (s *Server) RunDue(ctx context.Context) int {
 }
 
 // runDue fetches for every player due now, one after the other, and
-// returns how many it ran.
+// returns how many it ran. A fetch another server (or another scheduled
+// event) has taken is left to it.
 func (s *Server) runDue(ctx context.Context) int {
 	due, err := s.archive.DueSiteLogins(ctx, s.now())
 	if err != nil {
@@ -169,44 +185,99 @@ func (s *Server) runDue(ctx context.Context) int {
 		if ctx.Err() != nil {
 			break
 		}
-		s.fetchOne(ctx, d.Player)
-		n++
+		if s.fetchOne(ctx, d.Player) {
+			n++
+		}
 	}
 	return n
 }
 
-// fetchOne runs the fetch of one player and records its outcome.
-func (s *Server) fetchOne(ctx context.Context, player string) {
-	s.sched.mu.Lock()
-	s.sched.running = player
-	s.sched.mu.Unlock()
+// fetchOne runs the fetch of one player, if it can take the fetch's lease
+// and the fetch is still due, and records its outcome; ran is false when
+// another server has it or has done it.
+func (s *Server) fetchOne(ctx context.Context, player string) (ran bool) {
+	lease, bg := fetchLease(player), context.WithoutCancel(ctx)
+	claimed, err := s.archive.ClaimLease(ctx, lease, s.holder, s.now(), leaseTerm)
+	if err != nil {
+		s.log.Error("scheduler: claim a fetch", "player", player, "err", err)
+		return false
+	}
+	if !claimed {
+		return false
+	}
 	defer func() {
-		s.sched.mu.Lock()
-		s.sched.running = ""
-		s.sched.mu.Unlock()
+		if err := s.archive.ReleaseLease(bg, lease, s.holder); err != nil {
+			s.log.Error("scheduler: release a fetch", "player", player, "err", err)
+		}
 	}()
+	// Listed as due before the claim: another server may have run it
+	// and let go of it since.
+	if due, err := s.archive.SiteLoginDue(ctx, player, s.now()); err != nil || !due {
+		if err != nil {
+			s.log.Error("scheduler: check a fetch", "player", player, "err", err)
+		}
+		return false
+	}
+	fctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stop := s.keepLease(fctx, cancel, lease, player)
+	defer stop()
 
-	ran := s.now()
-	res, err := s.callFetch(ctx, player)
-	bg := context.WithoutCancel(ctx)
+	startedAt := s.now()
+	res, err := s.callFetch(fctx, player)
 	if res.Cookie != "" {
 		// Even an interrupted fetch rotated the cookie: keep the newest.
 		if cerr := s.archive.UpdateSiteLoginCookie(bg, s.cfg.SecretKey, player, res.Cookie); cerr != nil {
 			s.log.Error("scheduler: keep the rotated cookie", "player", player, "err", cerr)
 		}
 	}
-	if ctx.Err() != nil {
-		// Shutting down: leave the run due, so it happens after the restart.
-		return
+	if fctx.Err() != nil {
+		// Shutting down, or the lease was lost: leave the run due, so it
+		// happens after the restart (or is the other holder's).
+		return true
 	}
 	if err != nil {
 		s.log.Warn("scheduled fetch failed", "player", player, "err", err, "expired", errors.Is(err, archive.ErrSiteLoginExpired))
 	} else {
 		s.log.Info("scheduled fetch", "player", player, "result", res.Summary)
 	}
-	if rerr := s.archive.RecordSiteLoginRun(bg, player, ran, res.Summary, err); rerr != nil {
+	if rerr := s.archive.RecordSiteLoginRun(bg, player, startedAt, res.Summary, err); rerr != nil {
 		s.log.Error("scheduler: record the outcome", "player", player, "err", rerr)
 	}
+	return true
+}
+
+// keepLease renews the lease every leaseTerm/4 (sched.renew) while the fetch runs, and
+// cancels it if the lease was lost (this server stalled past its term and
+// another took the fetch). stop ends the renewals.
+func (s *Server) keepLease(ctx context.Context, cancel context.CancelFunc, lease, player string) (stop func()) {
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(s.sched.renew)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			held, err := s.archive.RenewLease(ctx, lease, s.holder, s.now(), leaseTerm)
+			switch {
+			case err != nil:
+				// Keep going: the lease lasts a while, the next renewal may work.
+				s.log.Warn("scheduler: renew a fetch's lease", "player", player, "err", err)
+			case !held:
+				s.log.Error("scheduler: lost a fetch's lease to another server; stopping", "player", player)
+				cancel()
+				return
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
 }
 
 // callFetch opens the stored login and calls the fetcher; a panic in the

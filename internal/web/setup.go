@@ -1,7 +1,6 @@
 package web
 
 import (
-	"crypto/subtle"
 	"errors"
 	"net/http"
 	"net/url"
@@ -18,19 +17,21 @@ type setupView struct {
 	Detail string // the archive's reason, for a refused name or password
 }
 
-// setupToken reports whether token is the live first-run token. Anyone
-// without it gets a 404: a fresh server on the internet cannot be claimed
-// by whoever finds it first.
-func (s *Server) setupToken(token string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.setup != "" && subtle.ConstantTimeCompare([]byte(token), []byte(s.setup)) == 1
+// setupToken reports whether token is the live first-run token, which
+// lives in the archive's database: any server on it accepts the token
+// another made. Anyone without it gets a 404: a fresh server on the
+// internet cannot be claimed by whoever finds it first.
+func (s *Server) setupToken(r *http.Request, token string) (bool, error) {
+	if s.setupDone.Load() {
+		return false, nil
+	}
+	return s.archive.CheckSetupToken(r.Context(), token)
 }
 
 func (s *Server) setupForm(w http.ResponseWriter, r *http.Request) {
 	token := r.URL.Query().Get("token")
-	if !s.setupToken(token) {
-		s.notFound(w, r)
+	if ok, err := s.setupToken(r, token); err != nil || !ok {
+		s.setupRefused(w, r, err)
 		return
 	}
 	s.render(w, r, http.StatusOK, "setup", setupView{Token: token, Player: "default"})
@@ -38,8 +39,8 @@ func (s *Server) setupForm(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) doSetup(w http.ResponseWriter, r *http.Request) {
 	token := r.PostFormValue("token")
-	if !s.setupToken(token) {
-		s.notFound(w, r)
+	if ok, err := s.setupToken(r, token); err != nil || !ok {
+		s.setupRefused(w, r, err)
 		return
 	}
 	v := setupView{Token: token, Name: r.PostFormValue("name"), Player: r.PostFormValue("player")}
@@ -52,20 +53,11 @@ func (s *Server) doSetup(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusBadRequest, "setup", v)
 		return
 	}
-	// One setup at a time: the archive refuses a second first user anyway,
-	// but on MariaDB and PostgreSQL two transactions could both see none.
-	s.setupRun.Lock()
-	defer s.setupRun.Unlock()
-	if !s.setupToken(token) {
-		s.notFound(w, r)
-		return
-	}
-	u, err := s.archive.AddUser(r.Context(), v.Name, password, v.Player, true)
+	// The archive uses the token up in the transaction that creates the
+	// user: of setups racing on any number of servers, one wins.
+	u, err := s.archive.SetupFirstUser(r.Context(), token, v.Name, password, v.Player)
 	switch {
-	case errors.Is(err, archive.ErrNotFirstUser):
-		s.mu.Lock()
-		s.setup = ""
-		s.mu.Unlock()
+	case errors.Is(err, archive.ErrNotFirstUser), errors.Is(err, archive.ErrBadSetupToken):
 		s.notFound(w, r)
 		return
 	case err != nil && (archive.CheckUserName(v.Name) != nil || archive.CheckPassword(password) != nil):
@@ -76,13 +68,21 @@ func (s *Server) doSetup(w http.ResponseWriter, r *http.Request) {
 		s.failErr(w, r, err)
 		return
 	}
-	s.mu.Lock()
-	s.setup = ""
-	s.mu.Unlock()
+	s.setupDone.Store(true)
 	s.log.Info("first user created by setup", "user", u.Name, "player", v.Player)
 	if err := s.startSession(w, r, u); err != nil {
 		s.failErr(w, r, err)
 		return
 	}
 	s.redirect(w, r, "/p/"+url.PathEscape(v.Player)+"/settings")
+}
+
+// setupRefused answers a request without the live setup token: 404, or
+// the archive's error.
+func (s *Server) setupRefused(w http.ResponseWriter, r *http.Request, err error) {
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	s.notFound(w, r)
 }

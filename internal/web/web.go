@@ -10,7 +10,7 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/maiprobe/maiprobe/internal/archive"
@@ -82,9 +82,11 @@ type Server struct {
 	api     *apiState  // the import API's rate limits
 	sched   *scheduler // scheduled fetches with stored site logins
 
-	mu       sync.Mutex
-	setup    string     // the first-run setup token; "" once a user exists
-	setupRun sync.Mutex // held while the first user is created
+	// holder names this server in the leases of scheduled work it takes.
+	holder string
+	// setupDone is set once this server saw a user in the archive: from
+	// then on there is no first-run setup to offer.
+	setupDone atomic.Bool
 
 	pictures pictures // the B50 pictures drawn, and their fonts
 
@@ -128,7 +130,7 @@ func New(ctx context.Context, cfg Config, a *archive.Archive) (*Server, error) {
 	if cfg.PageCacheBytes == 0 {
 		cfg.PageCacheBytes = DefaultPageCacheBytes
 	}
-	s := &Server{cfg: cfg, archive: a, log: cfg.Logger, now: cfg.Now, logins: newLimiter(cfg.Now), api: newAPIState(cfg.Now), sched: newScheduler()}
+	s := &Server{cfg: cfg, archive: a, log: cfg.Logger, now: cfg.Now, logins: newLimiter(a, cfg.Now), api: newAPIState(a, cfg.Now), sched: newScheduler(), holder: newHolder()}
 	if cfg.PageCacheBytes > 0 {
 		s.pageCache = newPageCache(cfg.PageCacheBytes, cfg.Now)
 	}
@@ -138,13 +140,13 @@ func New(ctx context.Context, cfg Config, a *archive.Archive) (*Server, error) {
 	if s.pages, err = s.loadTemplates(); err != nil {
 		return nil, err
 	}
-	n, err := a.CountUsers(ctx)
+	// The setup token lives in the database: every server started on a
+	// fresh archive offers the same one, and it is used once (setup.go).
+	setup, err := a.StartSetup(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if n == 0 {
-		s.setup = newToken()
-	}
+	s.setupDone.Store(setup == "")
 	s.mux = http.NewServeMux()
 	s.routes()
 	return s, nil
@@ -195,14 +197,24 @@ func (s *Server) routes() {
 }
 
 // SetupPath is the path (with the base path) of the one-time first-run
-// setup page, or "" when the archive already has a user.
+// setup page, or "" when the archive already has a user. It reads the
+// archive: a setup done through another server counts.
 func (s *Server) SetupPath() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.setup == "" {
+	if s.setupDone.Load() {
 		return ""
 	}
-	return s.cfg.BasePath + "/setup?token=" + s.setup
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	tok, err := s.archive.SetupToken(ctx)
+	if err != nil {
+		s.log.Warn("read the setup token", "err", err)
+		return ""
+	}
+	if tok == "" {
+		s.setupDone.Store(true)
+		return ""
+	}
+	return s.cfg.BasePath + "/setup?token=" + tok
 }
 
 // BasePath is the configured base path ("" or "/something").
