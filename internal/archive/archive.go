@@ -50,7 +50,13 @@ type Archive struct {
 // mysql://user:pass@host:port/db or postgres://…), creating and migrating
 // its schema as needed.
 func Open(ctx context.Context, location string) (*Archive, error) {
-	db, err := storage.Open(ctx, location)
+	return OpenWith(ctx, location, storage.ServerPool)
+}
+
+// OpenWith is Open with the database server's connection pool sized by
+// pool (storage.OpenWith).
+func OpenWith(ctx context.Context, location string, pool storage.Pool) (*Archive, error) {
+	db, err := storage.OpenWith(ctx, location, pool)
 	if err != nil {
 		return nil, err
 	}

@@ -16,7 +16,15 @@ import (
 )
 
 // openArchive opens the configured archive, applying migrations.
+// On a function platform it refuses an archive the platform would lose,
+// and sizes the connection pool for a function instance.
 func openArchive(ctx context.Context, c *runCtx) (*archive.Archive, error) {
+	if err := c.platformArchive(); err != nil {
+		return nil, err
+	}
+	if c.platform != "" {
+		return archive.OpenWith(ctx, c.cfg.DB, functionPool)
+	}
 	return archive.Open(ctx, c.cfg.DB)
 }
 

@@ -61,6 +61,9 @@ type runCtx struct {
 	Env
 	cfg Config
 	msg *messages
+	// platform is the function platform the process runs on
+	// (detectPlatform), "" off any.
+	platform string
 }
 
 func commands() []*cmd {
@@ -79,6 +82,7 @@ func commands() []*cmd {
 		songsCmd(),
 		ratingCmd(),
 		genCmd(),
+		migrateCmd(),
 	}
 }
 
@@ -91,7 +95,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 	if env.Now == nil {
 		env.Now = time.Now
 	}
-	c := &runCtx{Env: env}
+	c := &runCtx{Env: env, platform: detectPlatform(env.Getenv)}
 	c.cfg = Config{
 		DB:     orDefault(env.Getenv("MAIPROBE_DB"), DefaultDB),
 		Player: orDefault(env.Getenv("MAIPROBE_PLAYER"), DefaultPlayer),
@@ -144,6 +148,10 @@ func Run(ctx context.Context, args []string, env Env) int {
 		if *h {
 			printCmdUsage(env.Stdout, k, fs, c.msg)
 			return exitOK
+		}
+		if err := c.platformFlags(fs); err != nil {
+			fmt.Fprintf(env.Stderr, "maiprobe %s: %v\n", k.name, err)
+			return exitUsage
 		}
 		if c.cfg.Player == AutoPlayer && playerCommands[k.name] {
 			fmt.Fprintf(env.Stderr, c.msg.autoOnlyImport+"\n", k.name)

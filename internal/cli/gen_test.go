@@ -1,3 +1,5 @@
+//go:build !function
+
 package cli
 
 import (

@@ -33,6 +33,8 @@ type messages struct {
 
 	serveUsage, serving, debugServing string
 
+	migrateUsage, migrated, platformSQLite, platformFlags, notInBuild string
+
 	genUsage, genArgs, genEndBad, genEndFuture, genProgress, generated, genStored, genCharts, genMadeUp string
 
 	userUsage, userArgs, noUsers, userAdded, passwordChanged                string
@@ -199,6 +201,14 @@ var zh = &messages{
 网站登录信息用它加密保存，服务器按计划替玩家抓取页面。没有它这个功能关闭。`,
 	serving:      "maiprobe 网页版已启动：请在浏览器打开 %s",
 	debugServing: "pprof 性能分析：%s",
+
+	migrateUsage: `对存档执行尚未执行的数据库迁移后退出，供部署流程在新版本接收请求之前运行。
+多个进程同时迁移同一个存档是安全的（迁移锁，见 docs/storage.md）；已是最新时什么也不改。
+其他命令打开存档时也会自动迁移。`,
+	migrated:       "%s 存档已是最新：数据库结构版本 %d",
+	platformSQLite: "在 %s 上存档不能是 SQLite 文件（%q）：函数的磁盘随实例一起丢弃，导入的数据会悄无声息地丢失。请把环境变量 MAIPROBE_DB 设为 postgres://… 或 mysql://…；如果文件在持久存储上（EFS、CFS）或只是演示，可同时设置 MAIPROBE_DB 和 MAIPROBE_ALLOW_EPHEMERAL_SQLITE=1 强制使用（见 docs/deploy.md）",
+	platformFlags:  "在 %s 上只从环境变量读取配置，不接受命令行选项（%s）：请在函数的环境变量里设置对应的 MAIPROBE_*（见 docs/deploy.md）",
+	notInBuild:     "函数版（scripts/release 构建，-tags function）不包含 maiprobe %s；请使用 go build ./cmd/maiprobe 构建的完整版",
 
 	userUsage: `管理网页版的登录用户。
   user add 名字      添加用户，拥有 --player 指定的玩家（不存在则创建）
@@ -454,6 +464,14 @@ MAIPROBE_SECRET_KEY (32 random bytes in base64, e.g. openssl rand -base64 32) tu
 site logins are stored encrypted with it and the server fetches players' pages on a schedule. Without it the feature is off.`,
 	serving:      "maiprobe is serving: open %s in a browser",
 	debugServing: "pprof profiles: %s",
+
+	migrateUsage: `Apply the migrations the archive lacks and exit: for a deploy pipeline to run before a new build takes traffic.
+Several processes migrating one archive at once is safe (the migration lock, docs/storage.md); an up-to-date archive is left as it is.
+Every other command migrates the archive when it opens it, too.`,
+	migrated:       "the %s archive is up to date: schema version %d",
+	platformSQLite: "on %s the archive cannot be an SQLite file (%q): a function's disk is thrown away with its instance, and every import would be silently lost. Set the environment variable MAIPROBE_DB to postgres://… or mysql://…; if the file is on lasting storage (EFS, CFS) or this is a demo, set MAIPROBE_DB and MAIPROBE_ALLOW_EPHEMERAL_SQLITE=1 to force it (docs/deploy.md)",
+	platformFlags:  "on %s settings come from the environment only, not command-line flags (%s): set the matching MAIPROBE_* variables in the function's environment (docs/deploy.md)",
+	notInBuild:     "maiprobe %s is not in the function build (scripts/release, -tags function); use the full binary built by go build ./cmd/maiprobe",
 
 	userUsage: `Manage the web app's logins.
   user add NAME      add a user owning the --player player (created if missing)

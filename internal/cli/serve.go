@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/http/pprof"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -241,6 +240,10 @@ func serve(ctx context.Context, c *runCtx, sc serveConfig) int {
 // this listener, which exists only when the operator asks for it, and on
 // an address other than loopback only when they give one.
 func startDebug(c *runCtx, sc serveConfig, log *slog.Logger) (*http.Server, error) {
+	h, err := debugHandler(c.msg)
+	if err != nil {
+		return nil, err
+	}
 	ln, err := net.Listen("tcp", sc.DebugAddr)
 	if err != nil {
 		return nil, err
@@ -249,7 +252,7 @@ func startDebug(c *runCtx, sc serveConfig, log *slog.Logger) (*http.Server, erro
 		log.Warn("the pprof debug address is open to other machines; anyone who reaches it can read the process's memory profiles", "addr", ln.Addr().String())
 	}
 	fmt.Fprintf(c.Stdout, c.msg.debugServing+"\n", "http://"+browsable(ln.Addr().String())+"/debug/pprof/")
-	srv := &http.Server{Handler: debugHandler(), ReadHeaderTimeout: sc.ReadHeaderTimeout,
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: sc.ReadHeaderTimeout,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	go srv.Serve(ln)
 	return srv, nil
@@ -260,20 +263,6 @@ func startDebug(c *runCtx, sc serveConfig, log *slog.Logger) (*http.Server, erro
 func isLoopback(addr string) bool {
 	ap, err := netip.ParseAddrPort(addr)
 	return err == nil && ap.Addr().IsLoopback()
-}
-
-// debugHandler is net/http/pprof on a mux of its own: the index and every
-// named profile (heap, allocs, goroutine, block, mutex, threadcreate), the
-// CPU profile, the execution trace, the command line and symbols.
-func debugHandler() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /debug/pprof/", pprof.Index)
-	mux.HandleFunc("GET /debug/pprof/cmdline", pprof.Cmdline)
-	mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
-	mux.HandleFunc("GET /debug/pprof/symbol", pprof.Symbol)
-	mux.HandleFunc("POST /debug/pprof/symbol", pprof.Symbol)
-	mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
-	return mux
 }
 
 // browsable turns a listening address into one a browser can open: an

@@ -29,13 +29,51 @@ type DB struct {
 	d *dialect
 }
 
+// Pool bounds the connections to a MySQL or PostgreSQL server; SQLite's
+// are fixed (one writer, four readers). Zero values leave database/sql's
+// defaults: no bound on open connections, two idle ones kept for ever.
+type Pool struct {
+	MaxOpen, MaxIdle         int
+	MaxLifetime, MaxIdleTime time.Duration
+}
+
+// ServerPool is the pool of a long-running process: database/sql's
+// defaults.
+var ServerPool = Pool{}
+
+// IsServer reports whether location is a MySQL or PostgreSQL server rather
+// than an SQLite file.
+func IsServer(location string) bool {
+	for _, p := range []string{"mysql://", "postgres://", "postgresql://"} {
+		if strings.HasPrefix(location, p) {
+			return true
+		}
+	}
+	return false
+}
+
 // Open connects to location and applies pending migrations. location is a
 // SQLite file path, mysql://user:pass@host:port/db?params or
 // postgres://… (postgresql://…).
 func Open(ctx context.Context, location string) (*DB, error) {
+	return OpenWith(ctx, location, ServerPool)
+}
+
+// OpenWith is Open with the connection pool of a MySQL or PostgreSQL
+// server sized by pool (a function instance wants few connections that
+// do not outlive it by much); SQLite ignores it.
+func OpenWith(ctx context.Context, location string, pool Pool) (*DB, error) {
 	db, err := open(location)
 	if err != nil {
 		return nil, err
+	}
+	if db.d != sqliteDialect {
+		db.w.SetMaxOpenConns(pool.MaxOpen)
+		if pool.MaxIdle != 0 {
+			db.w.SetMaxIdleConns(pool.MaxIdle)
+		}
+		db.w.SetConnMaxLifetime(pool.MaxLifetime)
+		db.w.SetConnMaxIdleTime(pool.MaxIdleTime)
 	}
 	if err := db.w.PingContext(ctx); err != nil {
 		db.Close()
