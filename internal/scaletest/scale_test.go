@@ -394,9 +394,9 @@ func (l *load) importPage(task importTask) error {
 
 var csrfRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 
-// login logs in as the player's user through the form (the two requests
-// go to the two servers in turn), then opens the player's settings, which
-// only the owner may, with the new session.
+// login logs in as the player's user through the form, then opens the
+// player's settings, which only the owner may, with the new session; the
+// proxy sends each of the three requests to either server.
 func (l *load) login(player string) error {
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Transport: l.client.Transport, Jar: jar, CheckRedirect: l.client.CheckRedirect}
