@@ -37,9 +37,10 @@ type Archive struct {
 	charts chartCache
 	// ratings caches each player's current rating (rating.go).
 	ratings ratingCache
-	// linkedUpTo is the highest play id when the charts were last
-	// matched for a level or constant filter (views.go).
-	linkedUpTo atomic.Int64
+	// linkedUpTo maps a player to the highest play id of the archive when
+	// the player's charts were last matched for a level or constant filter
+	// (views.go).
+	linkedUpTo sync.Map
 	// points caches each player's snapshot numbers (version.go), and
 	// pointReads counts the reads that missed it (for tests).
 	points     pointsCache

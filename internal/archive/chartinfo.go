@@ -49,7 +49,7 @@ func (a *Archive) viewCharts(ctx context.Context, player string, fn func(tx *sto
 	if !errors.Is(err, errUnlinked) {
 		return err
 	}
-	if err := a.ResolveCharts(ctx); err != nil {
+	if err := a.ResolveChartsFor(ctx, player); err != nil {
 		return err
 	}
 	return a.view(ctx, player, func(tx *storage.Tx, id int64) error { return fn(tx, id, false) })

@@ -379,7 +379,7 @@ func (a *Archive) playerData(ctx context.Context, player string) (*playerData, e
 	if d.unlinked {
 		// Linking changes the stamp: read it again before the data, so
 		// a change made meanwhile is not cached as seen.
-		if err := a.ResolveCharts(ctx); err != nil {
+		if err := a.ResolveChartsFor(ctx, player); err != nil {
 			return nil, err
 		}
 		if stamp, err = a.dataStamp(ctx, player); err != nil {

@@ -369,6 +369,40 @@ func (a *Archive) ResolveCharts(ctx context.Context) error {
 	return nil
 }
 
+// ResolveChartsFor links the charts of one player's plays and best
+// scores that are not linked yet: what its pages need, without reading any
+// other player's rows (with a thousand players, matching everyone's charts
+// on each first view took minutes).
+func (a *Archive) ResolveChartsFor(ctx context.Context, player string) error {
+	now := a.now().UTC()
+	err := a.db.Update(ctx, func(tx *storage.Tx) error {
+		pid, err := tx.PlayerID(ctx, player)
+		if err != nil {
+			return err
+		}
+		idents, err := tx.UnlinkedPlaysOf(ctx, pid)
+		if err != nil {
+			return err
+		}
+		region, err := tx.PlayerRegion(ctx, pid)
+		if isNotFound(err) {
+			return link(ctx, tx, idents, now)
+		}
+		if err != nil {
+			return err
+		}
+		more, err := tx.UnlinkedBests(ctx, pid, region)
+		if err != nil {
+			return err
+		}
+		return link(ctx, tx, append(idents, more...), now)
+	})
+	if err != nil && !isNotFound(err) {
+		return fmt.Errorf("archive: match charts of %s: %w", player, err)
+	}
+	return nil
+}
+
 // resolve links the unlinked charts of plays and best scores.
 func resolve(ctx context.Context, tx *storage.Tx, now time.Time) error {
 	idents, err := tx.UnlinkedPlays(ctx)
@@ -393,9 +427,16 @@ func resolve(ctx context.Context, tx *storage.Tx, now time.Time) error {
 		}
 		idents = append(idents, more...)
 	}
+	return link(ctx, tx, idents, now)
+}
+
+// link links charts seen on pages to the song data's, learning the charts
+// the data does not have.
+func link(ctx context.Context, tx *storage.Tx, idents []storage.ChartIdent, now time.Time) error {
 	if len(idents) == 0 {
 		return nil
 	}
+	var err error
 	// One ident per region, chart and genre, with everything any page
 	// showed: two songs may share a title and tell apart only by genre.
 	type key struct {

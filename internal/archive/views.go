@@ -94,7 +94,7 @@ func filterPlays(ctx context.Context, tx *storage.Tx, player int64, f PlayFilter
 // linkForFilter matches the charts of plays imported since it last did
 // (imports leave their charts unlinked), before a level or constant
 // filter, which sees linked charts only.
-func (a *Archive) linkForFilter(ctx context.Context, f PlayFilter) error {
+func (a *Archive) linkForFilter(ctx context.Context, player string, f PlayFilter) error {
 	if !f.charted() {
 		return nil
 	}
@@ -104,13 +104,16 @@ func (a *Archive) linkForFilter(ctx context.Context, f PlayFilter) error {
 		top, err = tx.MaxPlayID(ctx)
 		return err
 	})
-	if err != nil || top <= a.linkedUpTo.Load() {
+	if err != nil {
 		return err
 	}
-	if err := a.ResolveCharts(ctx); err != nil {
+	if seen, ok := a.linkedUpTo.Load(player); ok && top <= seen.(int64) {
+		return nil // no play anywhere since this player's charts were linked
+	}
+	if err := a.ResolveChartsFor(ctx, player); err != nil {
 		return err
 	}
-	a.linkedUpTo.Store(top)
+	a.linkedUpTo.Store(player, top)
 	return nil
 }
 
@@ -189,7 +192,7 @@ func (a *Archive) view(ctx context.Context, player string, fn func(tx *storage.T
 // ListPlays lists the player's plays matching f newest first: limit of
 // them after skipping offset, and how many match in all.
 func (a *Archive) ListPlays(ctx context.Context, player string, f PlayFilter, offset, limit int) (PlayList, error) {
-	if err := a.linkForFilter(ctx, f); err != nil {
+	if err := a.linkForFilter(ctx, player, f); err != nil {
 		return PlayList{}, err
 	}
 	var out PlayList
@@ -337,7 +340,7 @@ func changes(ctx context.Context, tx *storage.Tx, player int64, plays []StoredPl
 // Diff lists the player's plays matching f newest first, each beside the
 // best of its chart before it.
 func (a *Archive) Diff(ctx context.Context, player string, f PlayFilter, offset, limit int) (DiffList, error) {
-	if err := a.linkForFilter(ctx, f); err != nil {
+	if err := a.linkForFilter(ctx, player, f); err != nil {
 		return DiffList{}, err
 	}
 	var out DiffList

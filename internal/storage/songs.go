@@ -322,6 +322,26 @@ func (t *Tx) UnlinkedPlays(ctx context.Context) ([]ChartIdent, error) {
 	return out, rows.Err()
 }
 
+// UnlinkedPlaysOf is UnlinkedPlays for one player's plays.
+func (t *Tx) UnlinkedPlaysOf(ctx context.Context, playerID int64) ([]ChartIdent, error) {
+	rows, err := t.query(ctx, `SELECT DISTINCT p.region, p.title, p.chart_type, p.difficulty, p.level, p.jacket FROM plays p
+		WHERE p.player_id = ? AND NOT EXISTS (SELECT 1 FROM chart_links l WHERE l.region = p.region AND l.title = p.title
+			AND l.chart_type = p.chart_type AND l.difficulty = p.difficulty AND l.genre = '')`, playerID)
+	if err != nil {
+		return nil, fmt.Errorf("storage: find unlinked plays: %w", err)
+	}
+	defer rows.Close()
+	var out []ChartIdent
+	for rows.Next() {
+		var c ChartIdent
+		if err := rows.Scan(&c.Region, &c.Title, &c.Type, &c.Difficulty, &c.Level, &c.Jacket); err != nil {
+			return nil, fmt.Errorf("storage: find unlinked plays: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
 // UnlinkedBests lists the charts of the player's best scores that have no
 // chart link of their genre in region.
 func (t *Tx) UnlinkedBests(ctx context.Context, playerID int64, region maimai.Region) ([]ChartIdent, error) {
