@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -19,14 +20,23 @@ type scaleDB struct {
 	kind     string  // "postgres" or "mysql"
 	location string  // the archive location maiprobe is given
 	sql      *sql.DB // a connection of the test's own to it
+	reused   bool    // an earlier run's database (MAIPROBE_SCALE_REUSE)
 }
 
 // newDB creates a database named scale_… on the server admin names (a
 // maiprobe location) and drops it when the test ends.
+// With MAIPROBE_SCALE_REUSE=<name> it opens that database (kept by an
+// earlier run) instead, and with MAIPROBE_SCALE_KEEP=1 it keeps the
+// database it made, so a change can be measured again without the minutes
+// of building the archive.
 func newDB(t *testing.T, kind, admin string) *scaleDB {
 	b := make([]byte, 5)
 	rand.Read(b)
 	name := "scale_" + hex.EncodeToString(b)
+	reuse := os.Getenv("MAIPROBE_SCALE_REUSE")
+	if reuse != "" {
+		name = reuse
+	}
 	u, err := url.Parse(admin)
 	if err != nil {
 		t.Fatalf("%s: %v", admin, err)
@@ -40,18 +50,26 @@ func newDB(t *testing.T, kind, admin string) *scaleDB {
 	if kind == "mysql" {
 		create += " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
 	}
+	if reuse != "" {
+		create = "SELECT 1"
+	}
 	if _, err := adm.Exec(create); err != nil {
 		adm.Close()
 		t.Fatalf("create the scale database: %v", err)
 	}
 	u.Path = "/" + name
-	d := &scaleDB{kind: kind, location: u.String()}
+	d := &scaleDB{kind: kind, location: u.String(), reused: reuse != ""}
 	_, own := dsn(kind, u)
 	if d.sql, err = sql.Open(driver, own); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
 		d.sql.Close()
+		if reuse != "" || os.Getenv("MAIPROBE_SCALE_KEEP") != "" {
+			t.Logf("kept database %s (MAIPROBE_SCALE_REUSE=%s runs on it again)", name, name)
+			adm.Close()
+			return
+		}
 		drop := "DROP DATABASE " + name
 		if kind == "postgres" {
 			drop += " WITH (FORCE)"

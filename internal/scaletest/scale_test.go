@@ -80,33 +80,60 @@ func scaleRun(t *testing.T, kind, admin string, plans *planSet) {
 	ctx := context.Background()
 	d := newDB(t, kind, admin)
 
-	// One player's archive through gen, then 999 copies of it.
+	// One player's archive through gen, then 999 copies of it (or an
+	// earlier run's, MAIPROBE_SCALE_REUSE).
+	var names []string
 	t0 := time.Now()
-	songData := fixtures.Shared(t, "data/songs/divingfish-music_data.cn.json")
-	run(t, d.location, "", "songs", "sync", "--from", songData, "--region", "cn")
-	run(t, d.location, "", "gen", "--plays", strconv.Itoa(plays), "--seed", strconv.Itoa(genSeed), "--player", "p0000")
-	run(t, d.location, password+"\n", "user", "add", "u0000", "--player", "p0000", "--password-stdin")
+	if !d.reused {
+		songData := fixtures.Shared(t, "data/songs/divingfish-music_data.cn.json")
+		run(t, d.location, "", "songs", "sync", "--from", songData, "--region", "cn")
+		run(t, d.location, "", "gen", "--plays", strconv.Itoa(plays), "--seed", strconv.Itoa(genSeed), "--player", "p0000")
+		run(t, d.location, password+"\n", "user", "add", "u0000", "--player", "p0000", "--password-stdin")
+	}
 	a, err := archive.Open(ctx, d.location)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	if err := a.SetPublic(ctx, "p0000", true); err != nil {
-		t.Fatal(err)
+	if !d.reused {
+		if err := a.SetPublic(ctx, "p0000", true); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("gen: %d plays in %s", plays, time.Since(t0).Round(time.Second))
+		names = clone(t, d, "p0000", players, "u0000")
+		for _, c := range []struct{ table, want string }{{"players", "player"}, {"plays", "play"}, {"pages", "page"}, {"best_scores", "best"}, {"score_history", "step"}, {"snapshots", "snapshot"}, {"photos", "photo"}} {
+			t.Logf("archive: %d %s rows", d.int(t, "SELECT COUNT(*) FROM "+c.table), c.table)
+		}
+		if got := d.int(t, "SELECT COUNT(*) FROM plays"); got != int64(players*plays) {
+			t.Fatalf("%d plays in the archive, want %d × %d", got, players, plays)
+		}
 	}
-	t.Logf("gen: %d plays in %s", plays, time.Since(t0).Round(time.Second))
-	names := clone(t, d, "p0000", players, "u0000")
-	for _, c := range []struct{ table, want string }{{"players", "player"}, {"plays", "play"}, {"pages", "page"}, {"best_scores", "best"}, {"score_history", "step"}, {"snapshots", "snapshot"}, {"photos", "photo"}} {
-		t.Logf("archive: %d %s rows", d.int(t, "SELECT COUNT(*) FROM "+c.table), c.table)
+	before := playCounts(t, d)
+	if d.reused {
+		for p := range before {
+			names = append(names, p)
+		}
+		slices.Sort(names)
+		players = len(names)
 	}
-	if got := d.int(t, "SELECT COUNT(*) FROM plays"); got != int64(players*plays) {
-		t.Fatalf("%d plays in the archive, want %d × %d", got, players, plays)
+	// The importers: players still holding only the cloned plays (all of
+	// them in a new archive; in a reused one, those earlier runs did not
+	// import into).
+	var fresh []string
+	for _, p := range names {
+		if before[p] == int64(plays) {
+			fresh = append(fresh, p)
+		}
 	}
+	if len(fresh) < importers {
+		t.Fatalf("%d players hold %d plays, want %d importers (a reused archive runs out after %d runs)", len(fresh), plays, importers, players/importers)
+	}
+	fresh = fresh[:importers]
 
 	// Import tokens, and the pages the API imports: two real CN record
 	// pages per importer, each sent twice.
 	tokens := map[string]string{}
-	for _, p := range names[:importers] {
+	for _, p := range fresh {
 		secret, _, err := a.CreateImportToken(ctx, p, "scale")
 		if err != nil {
 			t.Fatal(err)
@@ -115,18 +142,17 @@ func scaleRun(t *testing.T, kind, admin string, plans *planSet) {
 	}
 	var pages []recordPage
 	for _, f := range []string{"record-mainetcn-1.html", "record-truerou-1.html"} {
-		pages = append(pages, readRecord(t, d, f))
+		pages = append(pages, readRecord(t, d, f, fresh[0]))
 	}
 	var tasks []importTask
 	want := map[string]int{} // plays each importer's imports must add
-	for _, p := range names[:importers] {
+	for _, p := range fresh {
 		for i, pg := range pages {
 			want[p] += pg.new
 			tasks = append(tasks, importTask{p, i}, importTask{p, i})
 		}
 	}
 	rand.Shuffle(len(tasks), func(i, j int) { tasks[i], tasks[j] = tasks[j], tasks[i] })
-	before := playCounts(t, d)
 
 	// Two servers on the one database, and the proxy in front.
 	s1, s2 := startServer(t, d.location), startServer(t, d.location)
@@ -185,7 +211,9 @@ type recordPage struct {
 	new  int
 }
 
-func readRecord(t *testing.T, d *scaleDB, name string) recordPage {
+// readRecord reads a shared record page and counts the plays it adds to
+// player, who holds only the cloned plays.
+func readRecord(t *testing.T, d *scaleDB, name, player string) recordPage {
 	b, err := os.ReadFile(fixtures.Shared(t, "fixtures/dxnet/cn/"+name))
 	if err != nil {
 		t.Fatal(err)
@@ -200,14 +228,14 @@ func readRecord(t *testing.T, d *scaleDB, name string) recordPage {
 	}
 	r := recordPage{name: name, html: b}
 	for _, p := range rec.Plays {
-		// The clones all hold p0000's plays: one it has already is one
-		// the import must not add again.
+		// The clones all hold p0000's plays: one player has already is
+		// one the import must not add again.
 		_, unix, _ := strings.Cut(p.Idx, ",")
 		idx, err := strconv.ParseInt(unix, 10, 64)
 		if err != nil {
 			t.Fatalf("%s: play idx %q", name, p.Idx)
 		}
-		if d.int(t, "SELECT COUNT(*) FROM plays p JOIN players pl ON pl.id = p.player_id WHERE pl.name = 'p0000' AND p.idx_time = ?", idx) == 0 {
+		if d.int(t, "SELECT COUNT(*) FROM plays p JOIN players pl ON pl.id = p.player_id WHERE pl.name = ? AND p.idx_time = ?", player, idx) == 0 {
 			r.new++
 		}
 	}

@@ -3,6 +3,7 @@ package scaletest
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httputil"
@@ -11,6 +12,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -47,9 +49,18 @@ type server struct {
 
 // startServer runs maiprobe serve over location on a free loopback port,
 // configured by flags only, trusting the proxy's forwarding headers.
+var servers atomic.Int64 // servers started, for their pprof ports
+
 func startServer(t *testing.T, location string) *server {
 	cmd := exec.Command(os.Args[0], "serve", "--db", location, "--addr", "127.0.0.1:0", "--lang", "en",
 		"--trusted-proxies", "127.0.0.1")
+	// MAIPROBE_SCALE_PPROF=6061 serves the first server's pprof on
+	// 127.0.0.1:6061, the second's on :6062.
+	if port, err := strconv.Atoi(os.Getenv("MAIPROBE_SCALE_PPROF")); err == nil && port > 0 {
+		addr := fmt.Sprintf("127.0.0.1:%d", port+int(servers.Add(1))-1)
+		cmd.Args = append(cmd.Args, "--debug-addr", addr)
+		t.Logf("pprof of the server on %s: http://%s/debug/pprof/", location, addr)
+	}
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "MAIPROBE_") {
 			cmd.Env = append(cmd.Env, kv)
