@@ -330,6 +330,27 @@ func (a *Archive) VisiblePlayers(ctx context.Context, userID int64) (owned, publ
 	return owned, public, err
 }
 
+// HeaderPlayers lists the players a page's header offers a viewer: those
+// the user owns (userID 0 for an anonymous viewer) and the first n public
+// ones by name; more says there are public players beyond them (the list
+// of all is its own page). Unlike VisiblePlayers it reads at most n+1
+// public players, however many the archive holds.
+func (a *Archive) HeaderPlayers(ctx context.Context, userID int64, n int) (owned, public []string, more bool, err error) {
+	err = a.db.View(ctx, func(tx *storage.Tx) error {
+		if userID != 0 {
+			if owned, err = tx.OwnedPlayers(ctx, userID); err != nil {
+				return err
+			}
+		}
+		public, err = tx.FirstPublicPlayers(ctx, n+1)
+		return err
+	})
+	if len(public) > n {
+		public, more = public[:n], true
+	}
+	return owned, public, more, err
+}
+
 // SetPublic sets whether anyone may view the player.
 func (a *Archive) SetPublic(ctx context.Context, player string, public bool) error {
 	return a.db.Update(ctx, func(tx *storage.Tx) error {

@@ -119,6 +119,13 @@ func (t *Tx) PublicPlayers(ctx context.Context) ([]string, error) {
 	return t.names(ctx, "SELECT p.name FROM players p JOIN player_settings s ON s.player_id = p.id WHERE s.is_public = 1 ORDER BY p.name")
 }
 
+// FirstPublicPlayers lists the first n names (in name order) of the
+// players anyone may view: the page header's, which must not read every
+// public player on every page of a shared archive.
+func (t *Tx) FirstPublicPlayers(ctx context.Context, n int) ([]string, error) {
+	return t.names(ctx, "SELECT p.name FROM players p JOIN player_settings s ON s.player_id = p.id WHERE s.is_public = 1 ORDER BY p.name LIMIT ?", n)
+}
+
 func (t *Tx) names(ctx context.Context, query string, args ...any) ([]string, error) {
 	rows, err := t.query(ctx, query, args...)
 	if err != nil {

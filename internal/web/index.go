@@ -30,3 +30,19 @@ func (s *Server) index(w http.ResponseWriter, r *http.Request) {
 	}
 	s.render(w, r, http.StatusOK, "index", indexView{Players: public, SetupPending: s.SetupPath() != ""})
 }
+
+// playerList lists every player the viewer may see, owned first: where
+// the header's "all players" link goes when it names only the first few.
+func (s *Server) playerList(w http.ResponseWriter, r *http.Request) {
+	st := state(r)
+	var uid int64
+	if st.Session != nil {
+		uid = st.Session.User.ID
+	}
+	owned, public, err := s.archive.VisiblePlayers(r.Context(), uid)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "index", indexView{Players: mergeNames(owned, public)})
+}

@@ -26,7 +26,8 @@ type Page struct {
 	Lang    string   // zh or en
 	User    string   // the logged-in user's name, "" when anonymous
 	Player  string   // the {player} of the URL, "" on pages without one
-	Players []string // the players this viewer may switch to
+	Players []string // the players this viewer may switch to: owned, then the first public ones
+	More    bool     // there are public players beyond Players: the header links to /players
 	Owner   bool     // the viewer owns Player: may import and change it
 	CSRF    string   // the token every form must carry ({{template "csrf" .}})
 	Path    string   // this page's path and query inside the app, for "come back here" links
@@ -133,11 +134,11 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if st.Session != nil {
 		p.User, p.CSRF, uid = st.Session.User.Name, st.Session.CSRF, st.Session.User.ID
 	}
-	owned, public, err := s.archive.VisiblePlayers(r.Context(), uid)
+	owned, public, more, err := s.archive.HeaderPlayers(r.Context(), uid, headerPlayers)
 	if err != nil {
 		s.log.Error("list players", "err", err)
 	}
-	p.Players = mergeNames(owned, public)
+	p.Players, p.More = mergeNames(owned, public), more
 	pt, ok := s.pages[st.Lang][name]
 	if !ok {
 		s.log.Error("render: no such template", "page", name)
@@ -166,6 +167,11 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
 }
+
+// headerPlayers is how many public players the header names; past them
+// it links to the list of all (/players), so a page of an archive of a
+// thousand players does not read and print them all.
+const headerPlayers = 10
 
 func mergeNames(a, b []string) []string {
 	seen := map[string]bool{}

@@ -156,6 +156,7 @@ func New(ctx context.Context, cfg Config, a *archive.Archive) (*Server, error) {
 // page's own file. canView and canChange check the {player} of the path.
 func (s *Server) routes() {
 	s.mux.HandleFunc("GET /{$}", s.index)
+	s.mux.HandleFunc("GET /players", s.playerList)
 	s.mux.HandleFunc("GET /static/{name...}", s.assets.serveStatic)
 	s.mux.HandleFunc("GET /jackets/{file}", s.jacket)
 	s.mux.HandleFunc("GET /favicon.ico", s.assets.favicon)
