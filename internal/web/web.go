@@ -240,7 +240,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}()
 	w = lw
 
-	if r.URL.Path == "/healthz" {
+	// Health checks answer at the root and under the base path, before
+	// the https redirect: a gateway's check may come over plain HTTP.
+	if r.URL.Path == "/healthz" || (s.cfg.BasePath != "" && r.URL.Path == s.cfg.BasePath+"/healthz") {
 		s.healthz(w, r)
 		return
 	}

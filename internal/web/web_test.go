@@ -359,8 +359,10 @@ func TestHTTPSRedirect(t *testing.T) {
 			if res.StatusCode != tt.status || res.Header.Get("Location") != tt.location {
 				t.Errorf("%d %q, want %d %q", res.StatusCode, res.Header.Get("Location"), tt.status, tt.location)
 			}
-			if res := b.get("/healthz"); res.StatusCode != http.StatusOK {
-				t.Errorf("/healthz over http: %d (load balancers check over plain HTTP)", res.StatusCode)
+			for _, path := range []string{"/healthz", "/test/healthz"} {
+				if res := b.get(path); res.StatusCode != http.StatusOK {
+					t.Errorf("%s over http: %d (load balancers and gateways check over plain HTTP)", path, res.StatusCode)
+				}
 			}
 		})
 	}
