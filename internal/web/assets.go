@@ -70,6 +70,17 @@ type assets struct {
 	files  map[string]*asset // hashed name → file
 }
 
+// staticTypes are the content types of the static files' extensions:
+// mime.TypeByExtension reads the system's MIME database on its first call
+// (a few ms of a function's cold start), and may answer differently from
+// one machine to the next.
+var staticTypes = map[string]string{
+	".css": "text/css; charset=utf-8",
+	".js":  "text/javascript; charset=utf-8",
+	".svg": "image/svg+xml",
+	".png": "image/png",
+}
+
 func loadAssets() (*assets, error) {
 	a := &assets{hashed: map[string]string{}, files: map[string]*asset{}}
 	err := fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {
@@ -84,7 +95,10 @@ func loadAssets() (*assets, error) {
 		sum := sha256.Sum256(b)
 		ext := path.Ext(name)
 		h := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:])[:12] + ext
-		ct := mime.TypeByExtension(ext)
+		ct := staticTypes[ext]
+		if ct == "" {
+			ct = mime.TypeByExtension(ext)
+		}
 		if ct == "" {
 			ct = "application/octet-stream"
 		}

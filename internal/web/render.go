@@ -11,6 +11,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Templates: layout.html holds the page frame and its partials, cards.html
@@ -35,8 +36,22 @@ type Page struct {
 	View    any      // the page's view struct
 }
 
-// pageTemplate is one page parsed with the layout for one language.
-type pageTemplate struct{ t *template.Template }
+// pageTemplate is one page parsed with the layout for one language, on
+// its first render: parsing all of them (about 25 pages × 2 languages,
+// each a clone of the layout and partials) was half of a function's cold
+// start, before its first answer, which needs one.
+type pageTemplate struct {
+	once  sync.Once
+	parse func() (*template.Template, error)
+	t     *template.Template
+	err   error
+}
+
+// get parses the page on its first use.
+func (p *pageTemplate) get() (*template.Template, error) {
+	p.once.Do(func() { p.t, p.err = p.parse() })
+	return p.t, p.err
+}
 
 // funcs are the template helpers. t and url are the two every page uses:
 // {{t "key" args…}} for text, {{url "/p/%s/plays" .Player}} for every
@@ -82,8 +97,10 @@ func (s *Server) url(format string, args ...any) string {
 // into every page.
 var partials = []string{"layout", "cards", "rows", "at"}
 
-// loadTemplates parses every page with the layout, once per language
-// (each with its own t), so a broken template stops the server at start.
+// loadTemplates prepares every page with the layout, once per language
+// (each with its own t); a page is parsed on its first render
+// (pageTemplate), and TestTemplatesParse parses them all, so a broken
+// template fails the tests.
 func (s *Server) loadTemplates() (map[string]map[string]*pageTemplate, error) {
 	cats, err := loadCatalogues()
 	if err != nil {
@@ -95,23 +112,35 @@ func (s *Server) loadTemplates() (map[string]map[string]*pageTemplate, error) {
 	}
 	out := map[string]map[string]*pageTemplate{}
 	for _, l := range langs {
-		base := template.New("layout.html").Funcs(s.funcs(cats[l]))
-		for _, p := range partials {
-			if _, err := base.ParseFS(templateFS, "templates/"+p+".html"); err != nil {
-				return nil, fmt.Errorf("web: template %s.html: %w", p, err)
+		base := sync.OnceValues(func() (*template.Template, error) {
+			base := template.New("layout.html").Funcs(s.funcs(cats[l]))
+			for _, p := range partials {
+				if _, err := base.ParseFS(templateFS, "templates/"+p+".html"); err != nil {
+					return nil, fmt.Errorf("web: template %s.html: %w", p, err)
+				}
 			}
-		}
+			return base, nil
+		})
 		out[l] = map[string]*pageTemplate{}
 		for _, f := range files {
 			name := strings.TrimSuffix(path.Base(f), ".html")
 			if slices.Contains(partials, name) {
 				continue
 			}
-			t, err := template.Must(base.Clone()).ParseFS(templateFS, f)
-			if err != nil {
-				return nil, fmt.Errorf("web: template %s: %w", f, err)
-			}
-			out[l][name] = &pageTemplate{t: t}
+			out[l][name] = &pageTemplate{parse: func() (*template.Template, error) {
+				b, err := base()
+				if err != nil {
+					return nil, err
+				}
+				c, err := b.Clone()
+				if err != nil {
+					return nil, fmt.Errorf("web: template %s: %w", f, err)
+				}
+				if c, err = c.ParseFS(templateFS, f); err != nil {
+					return nil, fmt.Errorf("web: template %s: %w", f, err)
+				}
+				return c, nil
+			}}
 		}
 	}
 	return out, nil
@@ -145,8 +174,14 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
+	t, err := pt.get()
+	if err != nil {
+		s.log.Error("render: parse", "page", name, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
 	var buf bytes.Buffer
-	if err := pt.t.ExecuteTemplate(&buf, "layout", p); err != nil {
+	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
 		s.log.Error("render", "page", name, "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
