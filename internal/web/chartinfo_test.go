@@ -176,3 +176,25 @@ func TestLampFilterAtLeast(t *testing.T) {
 		t.Error("the FC+ option does not say it keeps the marks above it")
 	}
 }
+
+// TestConstantBound: a typed bound of a constant range never takes in a
+// chart outside what was typed (13.99 as the upper bound once let 14.0
+// charts in, being refused as "more than one decimal" and dropped).
+func TestConstantBound(t *testing.T) {
+	for _, tt := range []struct {
+		in    string
+		upper bool
+		want  songs.Constant
+		ok    bool
+	}{
+		{"13.7", true, 137, true}, {"13.7", false, 137, true},
+		{"13.99", true, 139, true}, {"13.01", false, 131, true}, {"13.05", false, 131, true},
+		{"13,5", false, 135, true}, {" 14 ", true, 140, true},
+		{"", true, 0, false}, {"x", false, 0, false}, {"-1", false, 0, false}, {"99", true, 0, false},
+	} {
+		got, ok := constantBound(tt.in, tt.upper)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("constantBound(%q, upper %v) = %v %v, want %v %v", tt.in, tt.upper, got, ok, tt.want, tt.ok)
+		}
+	}
+}

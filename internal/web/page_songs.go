@@ -9,7 +9,6 @@ import (
 	"github.com/maiprobe/maiprobe/internal/archive"
 	"github.com/maiprobe/maiprobe/internal/maimai"
 	"github.com/maiprobe/maiprobe/internal/rating"
-	"github.com/maiprobe/maiprobe/internal/songs"
 )
 
 // songFilterView is the song list's filter form, filled from the query.
@@ -52,10 +51,10 @@ func songFilter(r *http.Request) (archive.SongFilter, songFilterView) {
 	q := r.URL.Query()
 	f := archive.SongFilter{Query: strings.TrimSpace(q.Get("q")), Level: q.Get("level"), Genre: q.Get("genre"), Played: q.Get("played") == "1"}
 	v := songFilterView{Q: f.Query, Played: f.Played, Reset: r.URL.Path}
-	if c, err := songs.ParseConstant(q.Get("cmin")); err == nil {
+	if c, ok := constantBound(q.Get("cmin"), false); ok {
 		f.MinConstant, v.CMin = c, c.String()
 	}
-	if c, err := songs.ParseConstant(q.Get("cmax")); err == nil {
+	if c, ok := constantBound(q.Get("cmax"), true); ok {
 		f.MaxConstant, v.CMax = c, c.String()
 	}
 	if n, err := strconv.Atoi(q.Get("version")); err == nil && rating.Version(n).Valid() {

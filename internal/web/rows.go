@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -115,10 +116,10 @@ func playFilter(r *http.Request) (archive.PlayFilter, filterView) {
 		}
 	}
 	v := filterView{Q: f.Title, Reset: r.URL.Path}
-	if c, err := songs.ParseConstant(q.Get("cmin")); err == nil && c.Known() {
+	if c, ok := constantBound(q.Get("cmin"), false); ok && c.Known() {
 		f.MinConstant, v.MinConst = c, c.String()
 	}
-	if c, err := songs.ParseConstant(q.Get("cmax")); err == nil && c.Known() {
+	if c, ok := constantBound(q.Get("cmax"), true); ok && c.Known() {
 		f.MaxConstant, v.MaxConst = c, c.String()
 	}
 	if t, err := time.Parse(dateLayout, q.Get("from")); err == nil {
@@ -470,4 +471,28 @@ func rankCode(file, prefix string) string {
 		return strings.ToUpper(m[1]) + " " + m[2]
 	}
 	return m[2]
+}
+
+// constantBound reads a bound of a constant range as a player types it —
+// "13.7", "13,7" (a decimal comma), "13.99" — in the tenths constants have:
+// an upper bound rounds down (13.99 keeps 13.9 and below, never 14.0), a
+// lower bound up (13.05 starts at 13.1), so the range never takes in
+// charts outside what was typed. The form shows the bound as it was read.
+func constantBound(s string, upper bool) (songs.Constant, bool) {
+	s = strings.TrimSpace(strings.ReplaceAll(s, ",", "."))
+	if s == "" {
+		return 0, false
+	}
+	if c, err := songs.ParseConstant(s); err == nil {
+		return c, true
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || f < 0 || f > 20 || math.IsNaN(f) {
+		return 0, false
+	}
+	tenths := math.Ceil(f*10 - 1e-9)
+	if upper {
+		tenths = math.Floor(f*10 + 1e-9)
+	}
+	return songs.Constant(tenths), true
 }
