@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -19,6 +20,9 @@ type songFilterView struct {
 	MinLevels, MaxLevels, FCs, FSs []option
 	Active                         bool   // some filter is set
 	Reset                          string // the list without filters (an app path)
+	// Summary names the filters that are set, as the play filter's does,
+	// for the folded form's summary on a phone; "" when none is.
+	Summary string
 }
 
 // songRow is one chart of the song list with the player's best.
@@ -92,6 +96,36 @@ func songFilter(r *http.Request) (archive.SongFilter, songFilterView) {
 	return f, v
 }
 
+// songFilterSummary names each filter of v that is set: the search, the
+// chosen options, the level and constant ranges, the lamps and "played
+// only". The version and genre options must be filled in.
+func songFilterSummary(r *http.Request, v songFilterView) []string {
+	var out []string
+	if v.Q != "" {
+		out = append(out, "“"+v.Q+"”")
+	}
+	for _, opts := range [][]option{v.Versions, v.Genres, v.Types, v.Diffs} {
+		if o := chosen(opts); o != "" {
+			out = append(out, o)
+		}
+	}
+	if t := rangeText(chosen(v.MinLevels), chosen(v.MaxLevels)); t != "" {
+		out = append(out, fmt.Sprintf(text(r, "filter.level_range"), t))
+	}
+	if t := rangeText(v.CMin, v.CMax); t != "" {
+		out = append(out, fmt.Sprintf(text(r, "filter.constant_range"), t))
+	}
+	for _, opts := range [][]option{v.FCs, v.FSs} {
+		if o := chosen(opts); o != "" {
+			out = append(out, o)
+		}
+	}
+	if v.Played {
+		out = append(out, text(r, "songs.played"))
+	}
+	return out
+}
+
 // choices is a <select> of values shown as they are.
 func choices(current string, values []string) []option {
 	out := []option{{Value: "", Label: "—", Selected: current == ""}}
@@ -121,6 +155,9 @@ func (s *Server) songs(w http.ResponseWriter, r *http.Request) {
 	fv.Versions = []option{{Value: "", Label: "—", Selected: f.Version == 0}}
 	for _, x := range list.Versions {
 		fv.Versions = append(fv.Versions, option{Value: strconv.Itoa(int(x.Version)), Label: x.Name, Selected: x.Version == f.Version})
+	}
+	if on := songFilterSummary(r, fv); len(on) > 0 {
+		fv.Summary = fmt.Sprintf(text(r, "filter.summary_on"), strings.Join(on, " · "))
 	}
 	v := songsView{Filter: fv, Synced: list.Synced, Total: list.Total, Pager: pg}
 	for _, c := range list.Charts {

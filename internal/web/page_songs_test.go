@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -203,5 +204,42 @@ func TestNewPagesRefusePrivate(t *testing.T) {
 				t.Errorf("the nav does not mark %s as the current page", page)
 			}
 		})
+	}
+}
+
+// TestSongFilterFolds: the song list's filter folds like the play lists'
+// (closed with no filter, open with its summary naming each one set), and
+// "played only" is a checkbox before its words, not a field above them.
+func TestSongFilterFolds(t *testing.T) {
+	ap, _ := songsApp(t, true)
+	filtered := "/p/default/songs?" + url.Values{"q": {"help"}, "diff": {"remaster"}, "lv_min": {"12"}, "cmax": {"13"},
+		"fc": {"ap"}, "played": {"1"}}.Encode()
+	for _, tt := range []struct {
+		lang, path string
+		open       bool
+		summary    string
+	}{
+		{"zh", "/p/default/songs", false, "筛选"},
+		{"zh", filtered, true, "筛选：“help” · Re:MASTER · 等级 ≥ 12 · 定数 ≤ 13.0 · AP 及以上 · 只看玩过的"},
+		{"en", "/p/default/songs?type=std&lv_min=12&lv_max=13", true, "Filters: STD · Level 12–13"},
+		{"en", "/p/default/songs", false, "Filters"},
+	} {
+		b := ap.browser()
+		b.headers["Accept-Language"] = tt.lang
+		ap.mustLogin(b, "", "owner")
+		body := html.UnescapeString(getOK(t, b, tt.path))
+		tag := `<details class="filter-box">`
+		if tt.open {
+			tag = `<details class="filter-box" open>`
+		}
+		if !strings.Contains(body, tag) {
+			t.Errorf("%s %s: no %s", tt.lang, tt.path, tag)
+		}
+		if want := "<summary>" + tt.summary + "</summary>"; !strings.Contains(body, want) {
+			t.Errorf("%s %s: no %s", tt.lang, tt.path, want)
+		}
+		if !regexp.MustCompile(`<label class="check"><input type="checkbox" name="played" value="1"( checked)?> [^<]+</label>`).MatchString(body) {
+			t.Errorf("%s %s: the played checkbox is not inline before its words", tt.lang, tt.path)
+		}
 	}
 }
