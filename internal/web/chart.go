@@ -16,10 +16,12 @@ type bestView struct {
 	Updated                   string
 }
 
-// stepView is one improvement of the score history.
+// stepView is one improvement of the score history; its keys name the
+// rank and FC/FS icons as playRow's do.
 type stepView struct {
 	When                      string
 	Achievement, Rank, FC, FS string
+	RankKey, FCKey, FSKey     string
 	DXScore                   int
 }
 
@@ -52,7 +54,8 @@ func newChartView(r *http.Request, player string, c archive.ChartView, pg Pager)
 	}
 	for _, h := range c.History {
 		v.History = append(v.History, stepView{When: localTime(h.ObservedAt, region), Achievement: h.Achievement.String() + "%",
-			Rank: markLabel(string(h.Rank)), FC: markLabel(string(h.FC)), FS: markLabel(string(h.FS)), DXScore: h.DXScore})
+			Rank: markLabel(string(h.Rank)), FC: markLabel(string(h.FC)), FS: markLabel(string(h.FS)),
+			RankKey: string(h.Rank), FCKey: string(h.FC), FSKey: string(h.FS), DXScore: h.DXScore})
 	}
 	switch {
 	case c.Best != nil:

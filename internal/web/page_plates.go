@@ -24,6 +24,7 @@ type plateChartRow struct {
 	Constant                          string
 	ChartURL                          string // "" when never played
 	Achievement, Rank, FC, FS         string
+	RankKey, FCKey, FSKey             string // the icons' keys, as playRow's
 }
 
 // platesView is plate progress: every plate, or one plate's charts.
@@ -95,6 +96,7 @@ func (s *Server) plates(w http.ResponseWriter, r *http.Request) {
 				row.ChartURL = chartPath(player, maimai.Chart{Title: b.Title, Type: b.Type, Difficulty: b.Difficulty})
 				row.Achievement = b.Achievement.String() + "%"
 				row.Rank, row.FC, row.FS = markLabel(string(b.Rank)), markLabel(string(b.FC)), markLabel(string(b.FS))
+				row.RankKey, row.FCKey, row.FSKey = string(b.Rank), string(b.FC), string(b.FS)
 			}
 			v.Rows = append(v.Rows, row)
 		}
