@@ -176,6 +176,7 @@ type atView struct {
 	Max    string    // today, in the region's clock
 	Action string    // the page's app path, where the form goes
 	NowURL string    // the page now (without at), an app path
+	Param  string    // ?at= as asked, for links to the same moment; "" for now
 	// Keep are the page's other query parameters, kept as hidden inputs.
 	Keep [][2]string
 }
@@ -240,6 +241,6 @@ func (s *Server) ratingAt(w http.ResponseWriter, r *http.Request, region maimai.
 			Args: []any{t.In(loc).Format(time.DateOnly)}})
 		return v, false
 	}
-	v.Time, v.Date = t, t.In(loc).Format(time.DateOnly)
+	v.Time, v.Date, v.Param = t, t.In(loc).Format(time.DateOnly), raw
 	return v, true
 }

@@ -15,24 +15,73 @@ import (
 	"github.com/maiprobe/maiprobe/internal/b50img"
 )
 
-// pictures keeps each player's latest B50 picture per language under the
-// key of what it was drawn from, and the fonts, loaded on the first
-// picture (a CJK font collection is 20 MB: a server that never draws one
-// never reads it).
+// pictures keeps each player's latest B50 picture per language and date
+// under the key of what it was drawn from, and the fonts, loaded on the
+// first picture (a CJK font collection is 20 MB: a server that never draws
+// one never reads it).
 type pictures struct {
 	fontsOnce sync.Once
 	fonts     *b50img.Fonts
 	fontsErr  error
 
 	mu sync.Mutex
-	m  map[string]picture // player and language → the latest picture
+	// m maps player, language and moment ("" for now) to the latest
+	// picture. Pictures of past dates are few at a time: past at most
+	// maxPastPictures, the least recently served is dropped.
+	m map[string]picture
 }
+
+// maxPastPictures bounds the pictures of past dates kept (each is about a
+// megabyte); the current pictures, one per player and language, are kept.
+const maxPastPictures = 16
 
 // picture is one drawn B50 picture.
 type picture struct {
-	key  string // archive.RatingStamp, language and stored jackets
+	key  string // archive.RatingStamp, language, date and stored jackets
 	png  []byte
 	etag string
+	past bool      // drawn for a past date (?at=)
+	used time.Time // when it was last served, to drop the oldest past one
+}
+
+// cached returns the picture under id when it was drawn under key.
+func (p *pictures) cached(id, key string) (picture, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	pic, ok := p.m[id]
+	if !ok || pic.key != key {
+		return picture{}, false
+	}
+	pic.used = time.Now()
+	p.m[id] = pic
+	return pic, true
+}
+
+// keep stores pic under id, dropping the least recently served picture of
+// a past date while more than maxPastPictures are kept.
+func (p *pictures) keep(id string, pic picture) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.m == nil {
+		p.m = map[string]picture{}
+	}
+	pic.used = time.Now()
+	p.m[id] = pic
+	for {
+		past, oldest := 0, ""
+		for k, x := range p.m {
+			if x.past {
+				past++
+				if oldest == "" || x.used.Before(p.m[oldest].used) {
+					oldest = k
+				}
+			}
+		}
+		if past <= maxPastPictures {
+			return
+		}
+		delete(p.m, oldest)
+	}
 }
 
 // pictureFonts loads the fonts once: Config.Font, or one found on the
@@ -49,18 +98,29 @@ func (s *Server) pictureFonts(ctx context.Context) (*b50img.Fonts, error) {
 	return p.fonts, p.fontsErr
 }
 
-// ratingPNG is GET /p/{player}/rating.png: the player's current B50 as a
-// picture to share, drawn again only when the rating's data, the stored
-// jackets of its charts or the language change.
+// ratingPNG is GET /p/{player}/rating.png: the player's B50 as a picture
+// to share, now or (?at=, as the rating page reads it) at the end of a
+// past day, drawn again only when the rating's data, the stored jackets of
+// its charts or the language change.
 func (s *Server) ratingPNG(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	player := r.PathValue("player")
-	stamp, err := s.archive.RatingStamp(ctx, player)
+	region, err := s.archive.PlayerRegion(ctx, player)
 	if err != nil {
 		s.archiveFail(w, r, err) // no saved page yet: no region, no rating
 		return
 	}
-	pr, err := s.archive.Rating(ctx, player, time.Time{})
+	at, ok := s.ratingAt(w, r, region)
+	if !ok {
+		return // a bad date: 400
+	}
+	// The stamp covers the score history a past rating is computed from.
+	stamp, err := s.archive.RatingStamp(ctx, player)
+	if err != nil {
+		s.archiveFail(w, r, err)
+		return
+	}
+	pr, err := s.archive.Rating(ctx, player, at.Time)
 	if err != nil {
 		s.archiveFail(w, r, err)
 		return
@@ -71,21 +131,21 @@ func (s *Server) ratingPNG(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	lang := state(r).Lang
-	key := fmt.Sprintf("%s|%s|%d", stamp, lang, jackets)
-	s.pictures.mu.Lock()
-	pic, ok := s.pictures.m[player+"|"+lang]
-	s.pictures.mu.Unlock()
-	if !ok || pic.key != key {
+	// A past picture is kept per moment asked for: a date's is its end.
+	when := ""
+	if !at.Time.IsZero() {
+		when = at.Time.UTC().Format(time.RFC3339Nano)
+	}
+	key := fmt.Sprintf("%s|%s|%s|%d", stamp, lang, when, jackets)
+	id := player + "|" + lang + "|" + when
+	pic, ok := s.pictures.cached(id, key)
+	if !ok {
 		if pic, _, err = s.drawRating(r, pr, key); err != nil {
 			s.failErr(w, r, err)
 			return
 		}
-		s.pictures.mu.Lock()
-		if s.pictures.m == nil {
-			s.pictures.m = map[string]picture{}
-		}
-		s.pictures.m[player+"|"+lang] = pic
-		s.pictures.mu.Unlock()
+		pic.past = when != ""
+		s.pictures.keep(id, pic)
 	}
 	h := w.Header()
 	h.Set("Content-Type", "image/png")
@@ -93,7 +153,11 @@ func (s *Server) ratingPNG(w http.ResponseWriter, r *http.Request) {
 	// no-cache: ask again, and get 304 while it is the same picture.
 	h.Set("Cache-Control", "private, no-cache")
 	h.Set("ETag", pic.etag)
-	h.Set("Content-Disposition", "inline; filename*=UTF-8''"+url.PathEscape("b50-"+player+".png"))
+	name := "b50-" + player
+	if at.Date != "" {
+		name += "-" + at.Date
+	}
+	h.Set("Content-Disposition", "inline; filename*=UTF-8''"+url.PathEscape(name+".png"))
 	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(pic.png))
 }
 

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image"
 	"image/color"
 	"image/draw"
@@ -14,6 +15,8 @@ import (
 	"time"
 
 	"github.com/maiprobe/maiprobe/internal/archive"
+	"github.com/maiprobe/maiprobe/internal/maimai"
+	"github.com/maiprobe/maiprobe/internal/songs"
 )
 
 // TestRatingPNG: the picture is the player's B50 as the rating has it
@@ -76,7 +79,7 @@ func TestRatingPNG(t *testing.T) {
 	key := func(lang string) string {
 		ap.s.pictures.mu.Lock()
 		defer ap.s.pictures.mu.Unlock()
-		return ap.s.pictures.m["default|"+lang].key
+		return ap.s.pictures.m["default|"+lang+"|"].key
 	}
 	before := key("zh")
 	if before == "" {
@@ -148,5 +151,135 @@ func TestRatingPNGPrivacy(t *testing.T) {
 	ap.mustLogin(blank, "", "blank")
 	if res := blank.get("/p/blank/rating.png"); res.StatusCode != http.StatusNotFound {
 		t.Errorf("a player with no pages (no region, no rating): %d, want 404", res.StatusCode)
+	}
+}
+
+// TestRatingPNGAt: ?at= draws the B50 as archive.Rating has it at the end
+// of that day in the region's clock (the cards laid out are its tables),
+// kept apart from the picture of now; the rating page at a date links the
+// picture of that date; a bad date is a 400.
+func TestRatingPNGAt(t *testing.T) {
+	ap := newApp(t, Config{})
+	ap.addUser("owner", "default")
+	ctx := context.Background()
+	// The test songs with note counts, so the generated plays are of them.
+	db := testSongs()
+	for _, sg := range db.Songs {
+		for i, c := range sg.Charts {
+			c.Notes = songs.Notes{Tap: 300 + 50*i, Hold: 40, Slide: 30, Break: 20}
+		}
+	}
+	if _, err := ap.a.SyncSongs(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	// Plays of the synced charts over many days.
+	if rep, err := ap.a.Generate(ctx, archive.GenOptions{Player: "default", Plays: 300, Seed: 9}); err != nil || rep.RealCharts == 0 {
+		t.Fatalf("generate: %v, %+v", err, rep)
+	}
+	b := ap.browser()
+	ap.mustLogin(b, "", "owner")
+	current, err := ap.a.Rating(ctx, "default", time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pts, err := ap.a.RatingHistory(ctx, "default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The first day whose rating at its end is neither 0 nor now's.
+	ends := map[string]int{}
+	for _, p := range pts {
+		ends[p.At.In(maimai.CN.Location()).Format(time.DateOnly)] = p.Computed
+	}
+	day := ""
+	for d, total := range ends {
+		if total != 0 && total != current.Total && (day == "" || d < day) {
+			day = d
+		}
+	}
+	if day == "" {
+		t.Fatalf("no day of the history has a rating between 0 and now's %d: %+v", current.Total, pts)
+	}
+	if page := getOK(t, b, "/p/default/rating?at="+day); !strings.Contains(page, `href="/p/default/rating.png?at=`+day+`" id="rating-png"`) {
+		t.Errorf("the rating page at %s does not link the picture of that date", day)
+	}
+	now := getOK(t, b, "/p/default/rating.png")
+	res := b.get("/p/default/rating.png?at=" + day)
+	if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "image/png" {
+		t.Fatalf("GET rating.png?at=%s: %d %s", day, res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	if res.body == now {
+		t.Error("the picture at the first day is the picture of now")
+	}
+	if cd := res.Header.Get("Content-Disposition"); !strings.Contains(cd, "b50-default-"+day+".png") {
+		t.Errorf("Content-Disposition %q does not name the date", cd)
+	}
+	at, err := archive.ParseAt(day, maimai.CN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr, err := ap.a.Rating(ctx, "default", at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pr.Total != ends[day] || len(pr.New)+len(pr.Old) == 0 {
+		t.Fatalf("the rating at %s: %d with %d cards, want the history's %d", day, pr.Total, len(pr.New)+len(pr.Old), ends[day])
+	}
+	pic, l, err := ap.s.drawRating(httptest.NewRequest(http.MethodGet, "/p/default/rating.png?at="+day, nil), pr, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(pic.png, []byte(res.body)) {
+		t.Error("the picture served is not the one drawn from the rating at that day's end")
+	}
+	want := append(append([]archive.RatingEntry{}, pr.New...), pr.Old...)
+	if len(l.Cards) != len(want) || l.Total != pr.Total {
+		t.Fatalf("%d cards, total %d; want the rating's %d and %d", len(l.Cards), l.Total, len(want), pr.Total)
+	}
+	for i, c := range l.Cards {
+		if e := want[i]; c.Title != e.Title || c.Achievement != e.Achievement.String()+"%" || c.Rating != e.Rating {
+			t.Errorf("card %d: %q %s %d, want %q %s %d", i, c.Title, c.Achievement, c.Rating, e.Title, e.Achievement, e.Rating)
+		}
+	}
+	// Both pictures are kept, each under its own moment.
+	if again := getOK(t, b, "/p/default/rating.png"); again != now {
+		t.Error("the picture of now changed after a past one was drawn")
+	}
+	if again := getOK(t, b, "/p/default/rating.png?at="+day); again != res.body {
+		t.Error("the past picture is not served again as drawn")
+	}
+	// A date from today on is now; a bad one is a 400.
+	if future := getOK(t, b, "/p/default/rating.png?at=2999-01-01"); future != now {
+		t.Error("a future date is not the picture of now")
+	}
+	for _, bad := range []string{"yesterday", "2015-01-01"} {
+		if res := b.get("/p/default/rating.png?at=" + bad); res.StatusCode != http.StatusBadRequest {
+			t.Errorf("at=%s: %d, want 400", bad, res.StatusCode)
+		}
+	}
+}
+
+// TestPicturesKeepFewPast: past pictures beyond maxPastPictures drop the
+// least recently served; the pictures of now stay.
+func TestPicturesKeepFewPast(t *testing.T) {
+	var p pictures
+	p.keep("a||", picture{key: "now"})
+	for i := range maxPastPictures + 3 {
+		p.keep(fmt.Sprintf("a||%d", i), picture{key: "k", past: true})
+		if i == 0 {
+			time.Sleep(time.Millisecond)
+		}
+		if _, ok := p.cached("a||0", "k"); !ok {
+			t.Fatalf("after %d: the most recently served past picture was dropped", i)
+		}
+	}
+	if len(p.m) != maxPastPictures+1 {
+		t.Errorf("%d pictures kept, want %d past and the current one", len(p.m), maxPastPictures)
+	}
+	if _, ok := p.cached("a||", "now"); !ok {
+		t.Error("the picture of now was dropped")
+	}
+	if _, ok := p.cached("a||1", "k"); ok {
+		t.Error("the least recently served past picture was kept")
 	}
 }
