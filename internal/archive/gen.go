@@ -69,7 +69,10 @@ type genChart struct {
 // years in visits of 5–40 plays, record pages of 50, a detail page for
 // about one play in twelve, a home snapshot after most visits, playerData
 // now and then, and album photos. Achievements improve with practice, so
-// best scores and their history come out as real ones do. The stored
+// best scores and their history come out as real ones do. Each play is
+// drawn as a judgement table (genSample), and its achievement, DX score,
+// combo mark, rank and stars follow from it as in the game, whether its
+// detail page is saved or not (docs/rating.md). The stored
 // "raw page" of each is the page's JSON, not HTML: a reparse cannot read
 // generated pages again.
 func (a *Archive) Generate(ctx context.Context, o GenOptions) (GenReport, error) {
@@ -211,34 +214,16 @@ func (a *Archive) Generate(ctx context.Context, o GenOptions) (GenReport, error)
 			tries[ci]++
 			skill := 0.935 + 0.06*progress + 0.004*math.Min(float64(tries[ci]), 8) - 0.05*c.hard
 			x := skill + rng.NormFloat64()*0.012
-			ach := maimai.Achievement(math.Round(math.Max(0.5, math.Min(x, 1.0085)) * 1e6))
-			// Now and then a perfect run on a real chart: AP+ is 101%,
-			// every note critical. (Made-up charts keep the archive they
-			// always gave: the benchmarks' figures compare across versions.)
-			app := c.split.Known() && x >= 1.0085 && rng.IntN(4) == 0
-			if app {
-				ach = maimai.MaxAchievement
-			}
+			// Now and then a perfect run: AP+, every note critical.
+			t := genSample(rng, c.kinds(), x, x >= 1.0085 && rng.IntN(4) == 0)
+			ach := t.achievement()
 			p := maimai.Play{
 				Track: j%4 + 1, PlayedAt: at, Chart: c.Chart, Level: c.level,
-				Achievement: ach, Rank: maimai.RankOf(ach), DXScoreMax: 3 * c.notes, Clear: ach >= 800000,
+				Achievement: ach, Rank: maimai.RankOf(ach), DXScore: t.dxScore(), DXScoreMax: 3 * c.notes,
+				FC: t.fc(), Clear: ach >= 800000,
 				Jacket: fmt.Sprintf("%016x.png", uint64(ci/8)*0x9e3779b97f4a7c15),
 			}
-			ratio := math.Min(1, 0.55+0.45*math.Max(0, x-0.9)/0.11)
-			p.DXScore = int(float64(p.DXScoreMax) * ratio)
-			p.DXStars = genStars(float64(p.DXScore) / float64(p.DXScoreMax))
-			switch {
-			case app:
-				p.FC = maimai.APP
-				p.DXScore = p.DXScoreMax
-				p.DXStars = genStars(1)
-			case ach >= 1007000 && rng.IntN(3) == 0:
-				p.FC = maimai.AP
-			case ach >= 1004000 && rng.IntN(2) == 0:
-				p.FC = maimai.FCP
-			case ach >= 1000000 && rng.IntN(2) == 0:
-				p.FC = maimai.FCN
-			}
+			p.DXStars = rating.DXStars(p.DXScore, p.DXScoreMax)
 			if p.FC != maimai.NoFC && rng.IntN(3) == 0 {
 				p.FS = maimai.FSN
 			} else if rng.IntN(4) == 0 {
@@ -270,7 +255,7 @@ func (a *Archive) Generate(ctx context.Context, o GenOptions) (GenReport, error)
 				if rated {
 					r, prev = rater.total(), ratedBefore
 				}
-				details = append(details, genDetail(rng, p, c, r, r-prev))
+				details = append(details, genDetail(rng, p, t, r, r-prev))
 			}
 			played++
 			at = at.Add(3*time.Minute + time.Duration(rng.IntN(60))*time.Second)
@@ -498,15 +483,6 @@ func genPick(rng *rand.Rand, n int) int {
 	return min(a, b)
 }
 
-func genStars(r float64) int {
-	for i, floor := range []float64{0.97, 0.95, 0.93, 0.90, 0.85} {
-		if r >= floor {
-			return 5 - i
-		}
-	}
-	return 0
-}
-
 func genBand(rating int) string {
 	for _, b := range []struct {
 		floor int
@@ -543,59 +519,189 @@ func genCountKeys(a maimai.Achievement, fc maimai.FC, fs maimai.FS) []string {
 	return out
 }
 
-// genDetail is a playlogDetail page for p on chart c whose judgement table
-// has the chart's notes (by kind, from the song data, for a real chart),
-// so its DX score max is 3 × notes as on the site. An AP+ has every note
-// critical.
-func genDetail(rng *rand.Rand, p maimai.Play, c genChart, rating, delta int) *dxnet.PlaylogDetailPage {
+// The note kinds of a judgement table, in the order the site shows them.
+const (
+	genTap = iota
+	genHold
+	genSlide
+	genTouch
+	genBreak
+)
+
+// genWeights are the note kinds' weights in the 100% part of the
+// achievement, a TAP being 1 (docs/rating.md, "Achievement from a judgement
+// table").
+var genWeights = [5]int64{1, 2, 3, 1, 5}
+
+// kinds is the chart's notes by kind: the song data's for a real chart, a
+// fixed split of its notes for a made-up one (no TOUCH on a standard chart).
+func (c genChart) kinds() [5]int {
+	if n := c.split; n.Known() {
+		return [5]int{n.Tap, n.Hold, n.Slide, n.Touch, n.Break}
+	}
 	notes := c.notes
-	miss := int(float64(notes) * math.Max(0, 1.0-float64(p.Achievement)/1e6) * 0.4)
-	great := int(float64(notes) * math.Max(0, 1.005-float64(p.Achievement)/1e6) * 1.5)
-	perfect := notes / 6
-	if p.FC == maimai.APP {
-		miss, great, perfect = 0, 0, 0
-	}
-	row := func(n int) *maimai.NoteJudgement {
-		j := &maimai.NoteJudgement{CriticalPerfect: n}
-		for _, take := range []*int{&miss, &great, &perfect} {
-			k := min(*take, j.CriticalPerfect/3)
-			*take -= k
-			j.CriticalPerfect -= k
-			switch take {
-			case &miss:
-				j.Miss += k
-			case &great:
-				j.Great += k
-			default:
-				j.Perfect += k
-			}
-		}
-		return j
-	}
 	tap, hold, slide := notes*6/10, notes/10, notes*15/100
 	touch := 0
-	if p.Type == maimai.DX {
+	if c.Type == maimai.DX {
 		touch = notes / 20
 	}
-	brk := notes - tap - hold - slide - touch
-	if n := c.split; n.Known() {
-		tap, hold, slide, touch, brk = n.Tap, n.Hold, n.Slide, n.Touch, n.Break
+	return [5]int{tap, hold, slide, touch, notes - tap - hold - slide - touch}
+}
+
+// genTable is a play's judgement table, the one thing of a generated play
+// drawn at random: its achievement, DX score, combo mark, rank and stars
+// all follow from it, as in the game.
+type genTable struct {
+	rows [5]maimai.NoteJudgement
+	// What the site's table does not tell apart but the achievement needs:
+	// of the BREAK PERFECTs, those in the inner window (75% of the bonus;
+	// the rest get 50%); of the BREAK GREATs, those in the first (×0.8)
+	// and second (×0.6) window, the rest being in the third (×0.5).
+	breakPerfect2550, breakGreat80, breakGreat60 int
+}
+
+// genSample draws the judgement table of a play on a chart with notes by
+// kind by a player whose form is x (about the achievement, as a fraction:
+// 1.0 is 100%): the further below 100.9%, the more PERFECTs, GREATs, GOODs
+// and MISSes. perfect makes every note a CRITICAL PERFECT (AP+).
+func genSample(rng *rand.Rand, notes [5]int, x float64, perfect bool) genTable {
+	var t genTable
+	if perfect {
+		for k, n := range notes {
+			t.rows[k].CriticalPerfect = n
+		}
+		return t
 	}
-	j := maimai.Judgements{Tap: row(tap), Hold: row(hold), Slide: row(slide), Break: row(brk)}
-	if p.Type == maimai.DX {
-		j.Touch = row(touch)
+	d := math.Min(0.2, math.Max(0, 1.009-x))
+	miss, good, great, perf := 0.35*d, 0.3*d, 2*d, 0.02+1.5*d
+	for k, n := range notes {
+		r := &t.rows[k]
+		r.Miss = genCount(rng, n, miss)
+		r.Good = genCount(rng, n-r.Miss, good/(1-miss))
+		r.Great = genCount(rng, n-r.Miss-r.Good, great/(1-miss-good))
+		r.Perfect = genCount(rng, n-r.Miss-r.Good-r.Great, perf/(1-miss-good-great))
+		r.CriticalPerfect = n - r.Miss - r.Good - r.Great - r.Perfect
 	}
-	combo := notes
-	misses := 0
-	for _, r := range []*maimai.NoteJudgement{j.Tap, j.Hold, j.Slide, j.Touch, j.Break} {
-		if r != nil {
-			misses += r.Miss
+	b := t.rows[genBreak]
+	t.breakPerfect2550 = genCount(rng, b.Perfect, 0.5)
+	t.breakGreat80 = genCount(rng, b.Great, 0.5)
+	t.breakGreat60 = genCount(rng, b.Great-t.breakGreat80, 0.6)
+	return t
+}
+
+// genCount draws how many of n notes get a judgement of probability p: a
+// binomial, drawn as a Poisson when few are expected (so that none at all
+// happens as often as it should) and as a normal when many are.
+func genCount(rng *rand.Rand, n int, p float64) int {
+	if n <= 0 || p <= 0 {
+		return 0
+	}
+	if p >= 1 {
+		return n
+	}
+	mean := float64(n) * p
+	k := 0
+	if mean < 20 {
+		limit, prod := math.Exp(-mean), rng.Float64()
+		for prod > limit {
+			k++
+			prod *= rng.Float64()
+		}
+	} else {
+		k = int(math.Round(mean + math.Sqrt(mean*(1-p))*rng.NormFloat64()))
+	}
+	return max(0, min(n, k))
+}
+
+// achievement is the table's achievement as the game shows it, rounded
+// down to 4 decimals: the 100% part shared among the notes by weight (a
+// GREAT ×0.8 and a GOOD ×0.5, a BREAK GREAT ×0.8, ×0.6 or ×0.5 by window
+// and a BREAK GOOD ×0.4), plus the 1% BREAK bonus shared among the BREAKs
+// (CRITICAL PERFECT all of its share, PERFECT 75% or 50% by window, GREAT
+// 40%, GOOD 30%). Integers throughout: base is in tenths of a TAP, bonus
+// in twentieths of a BREAK's share.
+func (t genTable) achievement() maimai.Achievement {
+	var w, base int64
+	for k, r := range t.rows {
+		w += genWeights[k] * int64(r.Notes())
+		if k != genBreak {
+			base += genWeights[k] * int64(10*(r.CriticalPerfect+r.Perfect)+8*r.Great+5*r.Good)
 		}
 	}
-	if n := misses; n > 0 {
-		combo = notes / (n + 1)
+	b := t.rows[genBreak]
+	great50 := b.Great - t.breakGreat80 - t.breakGreat60
+	base += genWeights[genBreak] * int64(10*(b.CriticalPerfect+b.Perfect)+8*t.breakGreat80+6*t.breakGreat60+5*great50+4*b.Good)
+	bonus := int64(20*b.CriticalPerfect + 15*t.breakPerfect2550 + 10*(b.Perfect-t.breakPerfect2550) + 8*b.Great + 6*b.Good)
+	brk := int64(b.Notes())
+	switch {
+	case w == 0:
+		return 0
+	case brk == 0:
+		// No chart of the song data lacks BREAKs; a made-up one cannot.
+		// Take the bonus as whole rather than divide by zero.
+		return maimai.Achievement(base*100000/w + 10000)
 	}
-	d := maimai.PlayDetail{Judgements: j, Fast: rng.IntN(40), Late: rng.IntN(40), MaxCombo: combo, MaxComboTotal: notes,
+	// base/(10w) × 100% + bonus/(20 brk) × 1%, in units of 0.0001%.
+	return maimai.Achievement((base*100000*brk + bonus*500*w) / (w * brk))
+}
+
+// dxScore is the table's DX score: CRITICAL PERFECT 3, PERFECT 2, GREAT 1.
+func (t genTable) dxScore() int {
+	n := 0
+	for _, r := range t.rows {
+		n += 3*r.CriticalPerfect + 2*r.Perfect + r.Great
+	}
+	return n
+}
+
+// fc is the table's combo mark: FC with no MISS, FC+ with no GOOD either,
+// AP with no GREAT either, AP+ with every note a CRITICAL PERFECT.
+func (t genTable) fc() maimai.FC {
+	var s maimai.NoteJudgement
+	for _, r := range t.rows {
+		s.Perfect += r.Perfect
+		s.Great += r.Great
+		s.Good += r.Good
+		s.Miss += r.Miss
+	}
+	switch {
+	case s.Miss > 0:
+		return maimai.NoFC
+	case s.Good > 0:
+		return maimai.FCN
+	case s.Great > 0:
+		return maimai.FCP
+	case s.Perfect > 0:
+		return maimai.AP
+	}
+	return maimai.APP
+}
+
+// genDetail is a playlogDetail page for p with judgement table t, which
+// has the chart's notes (by kind, from the song data, for a real chart),
+// so its DX score max is 3 × notes as on the site.
+func genDetail(rng *rand.Rand, p maimai.Play, t genTable, rating, delta int) *dxnet.PlaylogDetailPage {
+	row := func(k int) *maimai.NoteJudgement {
+		r := t.rows[k]
+		return &r
+	}
+	j := maimai.Judgements{Tap: row(genTap), Hold: row(genHold), Slide: row(genSlide), Break: row(genBreak)}
+	if p.Type == maimai.DX {
+		j.Touch = row(genTouch)
+	}
+	notes := j.TotalNotes()
+	misses, off := 0, 0
+	for _, r := range t.rows {
+		misses += r.Miss
+		off += r.Perfect + r.Great + r.Good
+	}
+	combo := notes
+	if misses > 0 {
+		combo = notes / (misses + 1)
+	}
+	// Every note judged but not critical was early or late.
+	fast := rng.IntN(off + 1)
+	d := maimai.PlayDetail{Judgements: j, Fast: fast, Late: off - fast, MaxCombo: combo, MaxComboTotal: notes,
 		Rating: rating, RatingDelta: delta, Place: "maiprobe arcade"}
 	pl := p
 	pl.Idx = ""
