@@ -111,7 +111,9 @@ func scaleRun(t *testing.T, kind, admin string, plans *planSet) {
 	before := playCounts(t, d)
 	if d.reused {
 		for p := range before {
-			names = append(names, p)
+			if regexp.MustCompile(`^p\d{4,}$`).MatchString(p) { // the clones, not gen's private "default"
+				names = append(names, p)
+			}
 		}
 		slices.Sort(names)
 		players = len(names)
