@@ -304,29 +304,18 @@ func (t *Tx) DeleteUnsureLinks(ctx context.Context, region maimai.Region) error 
 // link in the play's region, one row per chart as each page showed it.
 // Plays show no genre, so their links are those without a genre.
 func (t *Tx) UnlinkedPlays(ctx context.Context) ([]ChartIdent, error) {
-	rows, err := t.query(ctx, `SELECT DISTINCT p.region, p.title, p.chart_type, p.difficulty, p.level, p.jacket FROM plays p
-		WHERE NOT EXISTS (SELECT 1 FROM chart_links l WHERE l.region = p.region AND l.title = p.title
-			AND l.chart_type = p.chart_type AND l.difficulty = p.difficulty AND l.genre = '')`)
-	if err != nil {
-		return nil, fmt.Errorf("storage: find unlinked plays: %w", err)
-	}
-	defer rows.Close()
-	var out []ChartIdent
-	for rows.Next() {
-		var c ChartIdent
-		if err := rows.Scan(&c.Region, &c.Title, &c.Type, &c.Difficulty, &c.Level, &c.Jacket); err != nil {
-			return nil, fmt.Errorf("storage: find unlinked plays: %w", err)
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return t.unlinkedPlays(ctx, "", nil)
 }
 
 // UnlinkedPlaysOf is UnlinkedPlays for one player's plays.
 func (t *Tx) UnlinkedPlaysOf(ctx context.Context, playerID int64) ([]ChartIdent, error) {
+	return t.unlinkedPlays(ctx, "p.player_id = ? AND ", []any{playerID})
+}
+
+func (t *Tx) unlinkedPlays(ctx context.Context, where string, args []any) ([]ChartIdent, error) {
 	rows, err := t.query(ctx, `SELECT DISTINCT p.region, p.title, p.chart_type, p.difficulty, p.level, p.jacket FROM plays p
-		WHERE p.player_id = ? AND NOT EXISTS (SELECT 1 FROM chart_links l WHERE l.region = p.region AND l.title = p.title
-			AND l.chart_type = p.chart_type AND l.difficulty = p.difficulty AND l.genre = '')`, playerID)
+		WHERE `+where+`NOT EXISTS (SELECT 1 FROM chart_links l WHERE l.region = p.region AND l.title = p.title
+			AND l.chart_type = p.chart_type AND l.difficulty = p.difficulty AND l.genre = '')`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("storage: find unlinked plays: %w", err)
 	}
