@@ -115,11 +115,31 @@ func Run(ctx context.Context, args []string, env Env) int {
 		}
 	}
 	if name == "help" {
-		if len(rest) == 0 {
+		// The global flags may come with it: help --lang en, help import.
+		var words []string
+		for i := 0; i < len(rest); i++ {
+			switch a := rest[i]; {
+			case a == "--lang" || a == "-lang":
+				if i+1 < len(rest) {
+					c.cfg.Lang = rest[i+1]
+					i++
+				}
+			case strings.HasPrefix(a, "--lang=") || strings.HasPrefix(a, "-lang="):
+				_, c.cfg.Lang, _ = strings.Cut(a, "=")
+			default:
+				words = append(words, a)
+			}
+		}
+		if !validLang(c.cfg.Lang) {
+			fmt.Fprintf(env.Stderr, "maiprobe: --lang %q: want zh or en\n", c.cfg.Lang)
+			return exitUsage
+		}
+		c.msg = catalogue(c.cfg.Lang)
+		if len(words) == 0 {
 			printUsage(env.Stdout, c.msg)
 			return exitOK
 		}
-		name, rest = rest[0], []string{"--help"}
+		name, rest = words[0], []string{"--help", "--lang", c.cfg.Lang}
 	}
 	for _, k := range commands() {
 		if k.name != name {

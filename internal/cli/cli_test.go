@@ -301,6 +301,16 @@ func TestHelpInBothLanguages(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "Import saved pages") || !strings.Contains(out, "--db") {
 		t.Errorf("en import help: %d\n%s", code, out)
 	}
+	// help takes the language after it too (it used to read --lang as a command).
+	for _, args := range [][]string{{"help", "--lang", "en"}, {"--lang", "en", "help"}, {"help", "--lang=en"}} {
+		code, out, errOut := run(t, nil, "", args...)
+		if code != 0 || !strings.Contains(out, "Commands:") {
+			t.Errorf("%q: %d\n%s%s", args, code, out, errOut)
+		}
+	}
+	if code, out, _ := run(t, nil, "", "help", "import", "--lang", "en"); code != 0 || !strings.Contains(out, "Import saved pages") {
+		t.Errorf("help import --lang en: %d\n%s", code, out)
+	}
 	code, _, errOut := run(t, nil, "", "frobnicate")
 	if code != 2 || !strings.Contains(errOut, "frobnicate") {
 		t.Errorf("unknown command: %d %s", code, errOut)
