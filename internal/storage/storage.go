@@ -75,7 +75,7 @@ func OpenWith(ctx context.Context, location string, pool Pool) (*DB, error) {
 		db.w.SetConnMaxLifetime(pool.MaxLifetime)
 		db.w.SetConnMaxIdleTime(pool.MaxIdleTime)
 	}
-	if err := db.w.PingContext(ctx); err != nil {
+	if err := db.connect(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("storage: connect to %s: %w", redact(location), err)
 	}
@@ -84,6 +84,25 @@ func OpenWith(ctx context.Context, location string, pool Pool) (*DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// connect makes the first connection. Several processes opening a fresh
+// SQLite file at once race to switch it to WAL, which takes the file's
+// exclusive lock and fails at once with SQLITE_BUSY instead of waiting out
+// busy_timeout: the loser tries again, for as long as busy_timeout.
+func (db *DB) connect(ctx context.Context) error {
+	err := db.w.PingContext(ctx)
+	start, wait := time.Now(), 5*time.Millisecond
+	for err != nil && db.d == sqliteDialect && db.d.retryable(err) && time.Since(start) < 10*time.Second {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 250*time.Millisecond)
+		err = db.w.PingContext(ctx)
+	}
+	return err
 }
 
 func open(location string) (*DB, error) {
