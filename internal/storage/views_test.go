@@ -101,6 +101,28 @@ func viewSuite(t *testing.T, db *storage.DB) {
 			t.Fatal(err)
 		}
 	}
+	// filtered checks the titles f finds, newest first, and that the count agrees.
+	filtered := func(t *testing.T, f storage.PlayFilter, titles []string) {
+		t.Helper()
+		view(t, func(tx *storage.Tx) error {
+			ps, err := tx.FilterPlays(ctx, player, f, 0, 50)
+			if err != nil {
+				return err
+			}
+			n, err := tx.CountFilteredPlays(ctx, player, f)
+			if err != nil {
+				return err
+			}
+			var got []string
+			for _, p := range ps {
+				got = append(got, p.Title)
+			}
+			if fmt.Sprint(got) != fmt.Sprint(titles) || n != len(titles) {
+				t.Errorf("titles = %q (count %d), want %q", got, n, titles)
+			}
+			return nil
+		})
+	}
 
 	t.Run("filters", func(t *testing.T) {
 		day2 := viewBase.Add(24 * time.Hour)
@@ -128,26 +150,7 @@ func viewSuite(t *testing.T, db *storage.DB) {
 			{"fs and title", storage.PlayFilter{FS: maimai.Sync, Title: "link"}, []string{"Link"}},
 		}
 		for _, tt := range tests {
-			t.Run(tt.name, func(t *testing.T) {
-				view(t, func(tx *storage.Tx) error {
-					ps, err := tx.FilterPlays(ctx, player, tt.f, 0, 50)
-					if err != nil {
-						return err
-					}
-					n, err := tx.CountFilteredPlays(ctx, player, tt.f)
-					if err != nil {
-						return err
-					}
-					var got []string
-					for _, p := range ps {
-						got = append(got, p.Title)
-					}
-					if fmt.Sprint(got) != fmt.Sprint(tt.titles) || n != len(tt.titles) {
-						t.Errorf("titles = %q (count %d), want %q", got, n, tt.titles)
-					}
-					return nil
-				})
-			})
+			t.Run(tt.name, func(t *testing.T) { filtered(t, tt.f, tt.titles) })
 		}
 	})
 
@@ -305,26 +308,7 @@ func viewSuite(t *testing.T, db *storage.DB) {
 			{"the song data of another region", storage.PlayFilter{Levels: []string{"13+"}, ChartRegion: maimai.JP}, nil},
 		}
 		for _, tt := range tests {
-			t.Run(tt.name, func(t *testing.T) {
-				view(t, func(tx *storage.Tx) error {
-					ps, err := tx.FilterPlays(ctx, player, tt.f, 0, 50)
-					if err != nil {
-						return err
-					}
-					n, err := tx.CountFilteredPlays(ctx, player, tt.f)
-					if err != nil {
-						return err
-					}
-					var got []string
-					for _, p := range ps {
-						got = append(got, p.Title)
-					}
-					if fmt.Sprint(got) != fmt.Sprint(tt.titles) || n != len(tt.titles) {
-						t.Errorf("titles = %q (count %d), want %q", got, n, tt.titles)
-					}
-					return nil
-				})
-			})
+			t.Run(tt.name, func(t *testing.T) { filtered(t, tt.f, tt.titles) })
 		}
 		view(t, func(tx *storage.Tx) error {
 			links, err := tx.PlayChartLinks(ctx, maimai.CN, []maimai.Chart{
