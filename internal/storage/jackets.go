@@ -5,7 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
+	"slices"
 	"time"
 )
 
@@ -46,8 +46,8 @@ func (t *Tx) JacketData(ctx context.Context, file string) (Jacket, error) {
 // StoredJackets reports which of files are stored.
 func (t *Tx) StoredJackets(ctx context.Context, files []string) (map[string]bool, error) {
 	out := map[string]bool{}
-	for chunk := range chunks(files, 500) {
-		rows, err := t.queryOnce(ctx, "SELECT file FROM jackets WHERE file IN ("+jacketMarks(len(chunk))+")", jacketArgs(chunk)...)
+	for chunk := range slices.Chunk(files, 500) {
+		rows, err := t.queryOnce(ctx, "SELECT file FROM jackets WHERE file IN ("+placeholders(len(chunk))+")", anys(chunk)...)
 		if err != nil {
 			return nil, fmt.Errorf("storage: find jackets: %w", err)
 		}
@@ -82,9 +82,9 @@ func (t *Tx) NoteJacketName(ctx context.Context, region, title, file string) err
 // region's count.
 func (t *Tx) JacketNames(ctx context.Context, region string, titles []string) (map[string][]string, error) {
 	out := map[string][]string{}
-	for chunk := range chunks(titles, 500) {
-		q := "SELECT title, file FROM jacket_names WHERE title IN (" + jacketMarks(len(chunk)) + ")"
-		args := jacketArgs(chunk)
+	for chunk := range slices.Chunk(titles, 500) {
+		q := "SELECT title, file FROM jacket_names WHERE title IN (" + placeholders(len(chunk)) + ")"
+		args := anys(chunk)
 		if region != "" {
 			q += " AND region = ?"
 			args = append(args, region)
@@ -153,26 +153,11 @@ func (t *Tx) PlayerJackets(ctx context.Context, playerID int64) ([]string, error
 	return out, rows.Err()
 }
 
-// chunks splits s into runs of at most n, so an IN list stays within every
-// database's limit of placeholders.
-func chunks(s []string, n int) func(func([]string) bool) {
-	return func(yield func([]string) bool) {
-		for len(s) > 0 {
-			k := min(n, len(s))
-			if !yield(s[:k]) {
-				return
-			}
-			s = s[k:]
-		}
-	}
-}
-
-func jacketArgs(s []string) []any {
+// anys is s as query arguments.
+func anys[T any](s []T) []any {
 	out := make([]any, len(s))
 	for i, v := range s {
 		out[i] = v
 	}
 	return out
 }
-
-func jacketMarks(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }

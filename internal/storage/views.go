@@ -595,16 +595,9 @@ func (t *Tx) ConstantsOf(ctx context.Context, chartIDs []int64) (map[int64][]Con
 	out := map[int64][]ConstantRow{}
 	ids := slices.Clone(chartIDs)
 	slices.Sort(ids)
-	ids = slices.Compact(ids)
-	for len(ids) > 0 {
-		n := min(chartBatchSize, len(ids))
-		args := make([]any, n)
-		for i, id := range ids[:n] {
-			args[i] = id
-		}
-		ids = ids[n:]
+	for chunk := range slices.Chunk(slices.Compact(ids), chartBatchSize) {
 		rows, err := t.queryOnce(ctx, `SELECT id, chart_id, constant, level, source, first_seen, last_seen FROM chart_constants
-			WHERE chart_id IN (`+placeholders(n)+`) ORDER BY chart_id, first_seen, id`, args...)
+			WHERE chart_id IN (`+placeholders(len(chunk))+`) ORDER BY chart_id, first_seen, id`, anys(chunk)...)
 		if err != nil {
 			return nil, fmt.Errorf("storage: list constant history: %w", err)
 		}
