@@ -3,7 +3,6 @@
 package cli
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"os"
@@ -11,45 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 )
-
-// startServe runs maiprobe serve with args and env on a free loopback port
-// until the test ends, and returns the app's origin and its output.
-func startServeDebug(t *testing.T, env map[string]string, args ...string) (origin string, out, errb *syncBuffer) {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	out, errb = &syncBuffer{}, &syncBuffer{}
-	done := make(chan int, 1)
-	db := filepath.Join(t.TempDir(), "serve.db")
-	go func() {
-		done <- Run(ctx, append([]string{"serve", "--db", db, "--lang", "en", "--addr", "127.0.0.1:0"}, args...), Env{
-			Stdin: strings.NewReader(""), Stdout: out, Stderr: errb,
-			Getenv: func(k string) string { return env[k] },
-		})
-	}()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case <-done:
-		case <-time.After(15 * time.Second):
-			t.Error("serve did not stop")
-		}
-	})
-	re := regexp.MustCompile(`open (http://127\.0\.0\.1:\d+)/ in a browser`)
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if m := re.FindStringSubmatch(out.String()); m != nil {
-			return m[1], out, errb
-		}
-		select {
-		case code := <-done:
-			t.Fatalf("serve exited with %d\nstdout: %s\nstderr: %s", code, out.String(), errb.String())
-		default:
-		}
-	}
-	t.Fatalf("serve printed no URL\nstdout: %s\nstderr: %s", out.String(), errb.String())
-	return "", nil, nil
-}
 
 func httpGet(t *testing.T, u string) (int, string) {
 	t.Helper()
@@ -63,7 +24,7 @@ func httpGet(t *testing.T, u string) (int, string) {
 }
 
 func TestServeDebugAddrOffByDefault(t *testing.T) {
-	origin, out, _ := startServeDebug(t, nil)
+	origin, out, _ := startServeEnv(t, nil)
 	if strings.Contains(out.String(), "pprof") {
 		t.Errorf("serve announced pprof without --debug-addr:\n%s", out.String())
 	}
@@ -84,7 +45,7 @@ func TestServeDebugAddr(t *testing.T) {
 		{"env", map[string]string{"MAIPROBE_DEBUG_ADDR": "127.0.0.1:0"}, nil},
 	} {
 		t.Run(how.name, func(t *testing.T) {
-			origin, out, errb := startServeDebug(t, how.env, how.args...)
+			origin, out, errb := startServeEnv(t, how.env, how.args...)
 			m := regexp.MustCompile(`pprof profiles: (http://127\.0\.0\.1:\d+)/debug/pprof/`).FindStringSubmatch(out.String())
 			if m == nil {
 				t.Fatalf("no pprof address printed:\n%s", out.String())
@@ -132,7 +93,7 @@ func TestIsLoopback(t *testing.T) {
 }
 
 func TestServeDebugAddrBusy(t *testing.T) {
-	origin, _, _ := startServeDebug(t, nil)
+	origin := startServe(t)
 	addr := strings.TrimPrefix(origin, "http://")
 	code, _, errOut := run(t, nil, "", "serve", "--db", filepath.Join(t.TempDir(), "x.db"), "--lang", "en", "--addr", "127.0.0.1:0", "--debug-addr", addr)
 	if code != exitFail || !strings.Contains(errOut, "--debug-addr") {

@@ -19,13 +19,22 @@ import (
 // test ends and returns its origin (http://127.0.0.1:port).
 func startServe(t *testing.T, args ...string) string {
 	t.Helper()
+	origin, _, _ := startServeEnv(t, nil, args...)
+	return origin
+}
+
+// startServeEnv is startServe with env as the process environment; it
+// returns the server's output too.
+func startServeEnv(t *testing.T, env map[string]string, args ...string) (origin string, out, errb *syncBuffer) {
+	t.Helper()
 	db := filepath.Join(t.TempDir(), "serve.db")
 	ctx, cancel := context.WithCancel(context.Background())
-	var out, errb syncBuffer
+	out, errb = &syncBuffer{}, &syncBuffer{}
 	done := make(chan int, 1)
 	go func() {
 		done <- Run(ctx, append([]string{"serve", "--db", db, "--lang", "en", "--addr", "127.0.0.1:0"}, args...), Env{
-			Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" },
+			Stdin: strings.NewReader(""), Stdout: out, Stderr: errb,
+			Getenv: func(k string) string { return env[k] },
 		})
 	}()
 	t.Cleanup(func() {
@@ -39,7 +48,7 @@ func startServe(t *testing.T, args ...string) string {
 	urlRE := regexp.MustCompile(`open (http://127\.0\.0\.1:\d+)/ in a browser`)
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		if m := urlRE.FindStringSubmatch(out.String()); m != nil {
-			return m[1]
+			return m[1], out, errb
 		}
 		select {
 		case code := <-done:
@@ -48,7 +57,7 @@ func startServe(t *testing.T, args ...string) string {
 		}
 	}
 	t.Fatalf("serve printed no URL\nstdout: %s\nstderr: %s", out.String(), errb.String())
-	return ""
+	return "", nil, nil
 }
 
 // TestServeCutsOffSlowClients is the slow-client attack of issue 8: a
