@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 )
 
@@ -11,8 +12,14 @@ import (
 // process or any other on the same database. Anything derived from the
 // archive can be kept under it: the same number means the same data.
 func (db *DB) Version(ctx context.Context) (int64, error) {
+	return readVersion(db.r.QueryRowContext(ctx, versionQuery))
+}
+
+const versionQuery = "SELECT n FROM archive_version WHERE id = 1"
+
+func readVersion(row *sql.Row) (int64, error) {
 	var n int64
-	if err := db.r.QueryRowContext(ctx, "SELECT n FROM archive_version WHERE id = 1").Scan(&n); err != nil {
+	if err := row.Scan(&n); err != nil {
 		return 0, fmt.Errorf("storage: read archive version: %w", err)
 	}
 	return n, nil
@@ -41,9 +48,5 @@ func (t *Tx) touched(res interface{ RowsAffected() (int64, error) }) {
 // Version is the archive's version as this transaction sees it: with the
 // data it reads, for caches of what is derived from them.
 func (t *Tx) Version(ctx context.Context) (int64, error) {
-	var n int64
-	if err := t.tx.QueryRowContext(ctx, "SELECT n FROM archive_version WHERE id = 1").Scan(&n); err != nil {
-		return 0, fmt.Errorf("storage: read archive version: %w", err)
-	}
-	return n, nil
+	return readVersion(t.tx.QueryRowContext(ctx, versionQuery))
 }
