@@ -239,11 +239,7 @@ func (s *Server) canChange(h http.HandlerFunc) http.HandlerFunc {
 func (s *Server) checkPlayer(h http.HandlerFunc, change bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		st := state(r)
-		var uid int64
-		if st.Session != nil {
-			uid = st.Session.User.ID
-		}
-		acc, err := s.archive.PlayerAccess(r.Context(), r.PathValue("player"), uid)
+		acc, err := s.archive.PlayerAccess(r.Context(), r.PathValue("player"), st.userID())
 		if err != nil {
 			s.failErr(w, r, err)
 			return

@@ -14,12 +14,7 @@ type indexView struct {
 // index sends an owner to their first player and shows everyone else
 // the public players.
 func (s *Server) index(w http.ResponseWriter, r *http.Request) {
-	st := state(r)
-	var uid int64
-	if st.Session != nil {
-		uid = st.Session.User.ID
-	}
-	owned, public, err := s.archive.VisiblePlayers(r.Context(), uid)
+	owned, public, err := s.archive.VisiblePlayers(r.Context(), state(r).userID())
 	if err != nil {
 		s.failErr(w, r, err)
 		return
@@ -34,12 +29,7 @@ func (s *Server) index(w http.ResponseWriter, r *http.Request) {
 // playerList lists every player the viewer may see, owned first: where
 // the header's "all players" link goes when it names only the first few.
 func (s *Server) playerList(w http.ResponseWriter, r *http.Request) {
-	st := state(r)
-	var uid int64
-	if st.Session != nil {
-		uid = st.Session.User.ID
-	}
-	owned, public, err := s.archive.VisiblePlayers(r.Context(), uid)
+	owned, public, err := s.archive.VisiblePlayers(r.Context(), state(r).userID())
 	if err != nil {
 		s.failErr(w, r, err)
 		return

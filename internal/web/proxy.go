@@ -42,6 +42,14 @@ type reqState struct {
 
 type stateKey struct{}
 
+// userID is the logged-in viewer's user id, 0 for an anonymous visitor.
+func (st *reqState) userID() int64 {
+	if st.Session == nil {
+		return 0
+	}
+	return st.Session.User.ID
+}
+
 // state returns the request's state; a request that did not come through
 // ServeHTTP (a unit test of one handler) gets an empty one.
 func state(r *http.Request) *reqState {
