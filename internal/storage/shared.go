@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -28,12 +27,8 @@ func (db *DB) Failures(ctx context.Context, keyHashes ...string) ([]Failure, err
 	if len(keyHashes) == 0 {
 		return nil, nil
 	}
-	args := make([]any, len(keyHashes))
-	for i, k := range keyHashes {
-		args[i] = k
-	}
-	q := "SELECT key_hash, n, last_at FROM throttle_failures WHERE key_hash IN (?" + strings.Repeat(", ?", len(keyHashes)-1) + ")"
-	rows, err := db.r.QueryContext(ctx, db.d.rebind(q), args...)
+	q := "SELECT key_hash, n, last_at FROM throttle_failures WHERE key_hash IN (" + placeholders(len(keyHashes)) + ")"
+	rows, err := db.r.QueryContext(ctx, db.d.rebind(q), anys(keyHashes)...)
 	if err != nil {
 		return nil, fmt.Errorf("storage: read failures: %w", err)
 	}
@@ -82,12 +77,8 @@ func (db *DB) ClearFailures(ctx context.Context, keyHashes ...string) error {
 	if len(keyHashes) == 0 {
 		return nil
 	}
-	args := make([]any, len(keyHashes))
-	for i, k := range keyHashes {
-		args[i] = k
-	}
-	q := "DELETE FROM throttle_failures WHERE key_hash IN (?" + strings.Repeat(", ?", len(keyHashes)-1) + ")"
-	if _, err := db.w.ExecContext(ctx, db.d.rebind(q), args...); err != nil {
+	q := "DELETE FROM throttle_failures WHERE key_hash IN (" + placeholders(len(keyHashes)) + ")"
+	if _, err := db.w.ExecContext(ctx, db.d.rebind(q), anys(keyHashes)...); err != nil {
 		return fmt.Errorf("storage: clear failures: %w", err)
 	}
 	return nil
