@@ -228,16 +228,7 @@ func TestSongFilterFolds(t *testing.T) {
 		b.headers["Accept-Language"] = tt.lang
 		ap.mustLogin(b, "", "owner")
 		body := html.UnescapeString(getOK(t, b, tt.path))
-		tag := `<details class="filter-box">`
-		if tt.open {
-			tag = `<details class="filter-box" open>`
-		}
-		if !strings.Contains(body, tag) {
-			t.Errorf("%s %s: no %s", tt.lang, tt.path, tag)
-		}
-		if want := "<summary>" + tt.summary + "</summary>"; !strings.Contains(body, want) {
-			t.Errorf("%s %s: no %s", tt.lang, tt.path, want)
-		}
+		checkFilterBox(t, tt.lang+" "+tt.path, body, tt.open, tt.summary)
 		if !regexp.MustCompile(`<label class="check"><input type="checkbox" name="played" value="1"( checked)?> [^<]+</label>`).MatchString(body) {
 			t.Errorf("%s %s: the played checkbox is not inline before its words", tt.lang, tt.path)
 		}

@@ -39,21 +39,28 @@ func TestPlayFilterFolds(t *testing.T) {
 		b.headers["Accept-Language"] = tt.lang
 		ap.mustLogin(b, "", "owner")
 		body := html.UnescapeString(getOK(t, b, tt.path))
-		tag := `<details class="filter-box">`
-		if tt.open {
-			tag = `<details class="filter-box" open>`
-		}
-		if !strings.Contains(body, tag) {
-			t.Errorf("%s %s: no %s", tt.lang, tt.path, tag)
-		}
-		if want := "<summary>" + tt.summary + "</summary>"; !strings.Contains(body, want) {
-			t.Errorf("%s %s: no %s", tt.lang, tt.path, want)
-		}
+		checkFilterBox(t, tt.lang+" "+tt.path, body, tt.open, tt.summary)
 		for _, l := range tt.labels {
 			if !strings.Contains(body, "<label>"+l+" <") {
 				t.Errorf("%s %s: no field labelled %q", tt.lang, tt.path, l)
 			}
 		}
+	}
+}
+
+// checkFilterBox: body (of the page where names) has the filter form
+// folded into a <details>, open or not, whose summary is summary.
+func checkFilterBox(t *testing.T, where, body string, open bool, summary string) {
+	t.Helper()
+	tag := `<details class="filter-box">`
+	if open {
+		tag = `<details class="filter-box" open>`
+	}
+	if !strings.Contains(body, tag) {
+		t.Errorf("%s: no %s", where, tag)
+	}
+	if want := "<summary>" + summary + "</summary>"; !strings.Contains(body, want) {
+		t.Errorf("%s: no %s", where, want)
 	}
 }
 
