@@ -1,7 +1,6 @@
 package loadtest
 
 import (
-	"bufio"
 	"cmp"
 	"context"
 	"crypto/sha256"
@@ -13,37 +12,24 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"os"
-	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/maiprobe/maiprobe/internal/cli"
 	"github.com/maiprobe/maiprobe/internal/fixtures"
+	"github.com/maiprobe/maiprobe/internal/servetest"
 )
 
-// childEnv marks the test binary started as the server: TestMain then runs
-// maiprobe's command line instead of the tests, so the server under load is
-// exactly what maiprobe serve builds, in a process of its own whose memory
-// is measured apart from the load client's.
+// childEnv marks the test binary started as the server (servetest.Main).
 const childEnv = "MAIPROBE_LOADTEST_CHILD"
 
-func TestMain(m *testing.M) {
-	if os.Getenv(childEnv) != "" {
-		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-		code := cli.Run(ctx, os.Args[1:], cli.Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv})
-		stop()
-		os.Exit(code)
-	}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { servetest.Main(m, childEnv) }
 
 // The generated archives' player and its login.
 const (
@@ -96,21 +82,21 @@ func TestLoad(t *testing.T) {
 		work := filepath.Join(t.TempDir(), "load.db")
 		copyFile(t, db, work)
 		srv := startServer(t, work)
-		cookie := login(t, srv.base)
+		cookie := login(t, srv.Base)
 		hdr := http.Header{"Cookie": {cookie}}
 		if encoding != "" {
 			hdr.Set("Accept-Encoding", encoding)
 		}
-		pages := mainPages(t, srv.base, hdr)
+		pages := mainPages(t, srv.Base, hdr)
 		for _, p := range pages {
-			warm(t, srv.base+p.path, hdr, p.status)
+			warm(t, srv.Base+p.path, hdr, p.status)
 		}
 		idle := srv.status(t, "VmRSS")
 		for _, c := range concs {
 			client := NewClient(c)
 			measure := func(name, path string, status int) Row {
 				cpu0 := srv.cpu()
-				r := Run(context.Background(), Options{Client: client, URL: srv.base + path, Header: hdr, Concurrency: c, Duration: dur, Status: status, Bust: bust && path != "/healthz"})
+				r := Run(context.Background(), Options{Client: client, URL: srv.Base + path, Header: hdr, Concurrency: c, Duration: dur, Status: status, Bust: bust && path != "/healthz"})
 				if r.Errors > 0 || r.Requests == 0 {
 					t.Errorf("%s at c%d on %s plays: %d requests, %d errors, first: %s", path, c, label, r.Requests, r.Errors, r.FirstError)
 				}
@@ -140,7 +126,7 @@ func TestLoad(t *testing.T) {
 				mb(most["RssAnon"]), mb(most["RssFile"]), srv.status(t, "VmRSS")))
 			t.Logf("%s plays, c%d done (load average %s)", label, c, loadAvg())
 		}
-		srv.stop(t)
+		srv.Stop()
 	}
 	t.Logf("closed loop, %s per page and concurrency, Accept-Encoding %q, uncached %v, GOMAXPROCS %d on %d CPUs, load average %s\n\n%s\n"+
 		"| plays | c | RSS idle | peak RSS (VmHWM) | most heap and other anonymous (RssAnon) | most file-backed: SQLite's mmap, the binary (RssFile) | RSS after |\n"+
@@ -302,74 +288,19 @@ func copyFile(t *testing.T, from, to string) {
 
 // server is maiprobe serve running in a child process.
 type server struct {
-	cmd  *exec.Cmd
-	base string
-	done chan error
-	log  *tail
+	*servetest.Server
 }
 
 // startServer runs this test binary as maiprobe serve over db on a free
 // loopback port. MAIPROBE_LOAD_DEBUG_ADDR gives it a pprof address, to
 // profile it while the load runs.
 func startServer(t *testing.T, db string) *server {
-	args := []string{"serve", "--db", db, "--addr", "127.0.0.1:0", "--lang", "en"}
+	args := []string{"--db", db, "--lang", "en"}
 	if a := os.Getenv("MAIPROBE_LOAD_DEBUG_ADDR"); a != "" {
 		args = append(args, "--debug-addr", a)
 	}
-	cmd := exec.Command(os.Args[0], args...)
-	// None of the caller's MAIPROBE_ settings: the server is configured
-	// by the flags above only.
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "MAIPROBE_") {
-			cmd.Env = append(cmd.Env, kv)
-		}
-	}
-	cmd.Env = append(cmd.Env, childEnv+"=1")
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &server{cmd: cmd, done: make(chan error, 1), log: &tail{max: 8 << 10}}
-	cmd.Stderr = s.log
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { s.done <- cmd.Wait() }()
-	t.Cleanup(func() { s.stop(t) })
-	urls := make(chan string, 1)
-	go func() {
-		re := regexp.MustCompile(`(http://127\.0\.0\.1:\d+)/ in a browser`)
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if m := re.FindStringSubmatch(sc.Text()); m != nil {
-				urls <- m[1]
-			}
-			t.Log("server: " + sc.Text())
-		}
-	}()
-	select {
-	case s.base = <-urls:
-	case err := <-s.done:
-		t.Fatalf("maiprobe serve exited: %v\n%s", err, s.log)
-	case <-time.After(60 * time.Second):
-		t.Fatalf("maiprobe serve printed no address in a minute\n%s", s.log)
-	}
-	return s
-}
-
-// stop ends the server with SIGINT (a clean shutdown), or kills it.
-func (s *server) stop(t *testing.T) {
-	if s.cmd.ProcessState != nil || s.cmd.Process == nil {
-		return
-	}
-	s.cmd.Process.Signal(os.Interrupt)
-	select {
-	case <-s.done:
-	case <-time.After(20 * time.Second):
-		s.cmd.Process.Kill()
-		<-s.done
-	}
-	s.cmd.ProcessState = &os.ProcessState{} // stopped; Cleanup's call does nothing
+	return &server{servetest.Start(t, childEnv, &tail{max: 8 << 10}, 60*time.Second,
+		func(line string) { t.Log("server: " + line) }, args...)}
 }
 
 // status reads a field of the server's /proc/PID/status, e.g. VmHWM, in MB.
@@ -384,7 +315,7 @@ func (s *server) status(t *testing.T, field string) string {
 // statusKB reads the kB fields of the server's /proc/PID/status.
 func (s *server) statusKB() map[string]int {
 	out := map[string]int{}
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.Cmd.Process.Pid))
 	if err != nil {
 		return out
 	}
@@ -427,7 +358,7 @@ func mb(kb int) string { return fmt.Sprintf("%.0f MB", float64(kb)/1024) }
 // cpu is the server's CPU time so far (user and system, from
 // /proc/PID/stat), -1 when it cannot be read.
 func (s *server) cpu() time.Duration {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", s.cmd.Process.Pid))
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", s.Cmd.Process.Pid))
 	if err != nil {
 		return -1
 	}
@@ -450,7 +381,7 @@ func (s *server) cpu() time.Duration {
 // resetPeak starts the server's peak RSS (VmHWM) again from its RSS now
 // (Linux: writing 5 to clear_refs).
 func (s *server) resetPeak(t *testing.T) {
-	if err := os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", s.cmd.Process.Pid), []byte("5"), 0); err != nil {
+	if err := os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", s.Cmd.Process.Pid), []byte("5"), 0); err != nil {
 		t.Logf("cannot reset the peak RSS (%v): VmHWM is since the start", err)
 	}
 }

@@ -158,7 +158,7 @@ func scaleRun(t *testing.T, kind, admin string, plans *planSet) {
 
 	// Two servers on the one database, and the proxy in front.
 	s1, s2 := startServer(t, d.location), startServer(t, d.location)
-	base, perBackend := roundRobin(t, s1.base, s2.base)
+	base, perBackend := roundRobin(t, s1.Base, s2.Base)
 	l := &load{base: base, names: names, tokens: tokens, pages: pages, tasks: tasks, client: loadtest.NewClient(conc * 2)}
 	res := l.run(t, conc, dur)
 	for _, s := range []*server{s1, s2} {
@@ -193,7 +193,7 @@ func scaleRun(t *testing.T, kind, admin string, plans *planSet) {
 
 	// The slowest pages' query plans.
 	slow := res.slowestPages(4)
-	plans.check(t, d, s1.base, names[len(names)/2], slow)
+	plans.check(t, d, s1.Base, names[len(names)/2], slow)
 }
 
 // run runs maiprobe's command line in this process over location.
