@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -23,12 +24,7 @@ func (id Identity) Bound() bool { return id.Region != "" }
 
 // HasName reports whether name is one of the identity's names.
 func (id Identity) HasName(name string) bool {
-	for _, n := range id.Names {
-		if n == name {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(id.Names, name)
 }
 
 // PlayerIdentity returns the player's identity.
@@ -133,10 +129,29 @@ func (t *Tx) Identities(ctx context.Context) ([]PlayerIdentityRow, error) {
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("storage: list identities: %w", err)
 	}
+	// Every player's names in one query, not one per player: routing reads
+	// this for every page it imports.
+	byID := make(map[int64]*PlayerIdentityRow, len(out))
 	for i := range out {
-		if out[i].Names, err = t.playerNames(ctx, out[i].ID); err != nil {
-			return nil, err
+		byID[out[i].ID] = &out[i]
+	}
+	rows, err = t.query(ctx, "SELECT player_id, name FROM player_names ORDER BY player_id, first_seen, id")
+	if err != nil {
+		return nil, fmt.Errorf("storage: player names: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var pid int64
+		var n string
+		if err := rows.Scan(&pid, &n); err != nil {
+			return nil, fmt.Errorf("storage: player names: %w", err)
 		}
+		if r := byID[pid]; r != nil {
+			r.Names = append(r.Names, n)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("storage: player names: %w", err)
 	}
 	return out, nil
 }
