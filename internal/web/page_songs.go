@@ -3,7 +3,6 @@ package web
 import (
 	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -71,21 +70,10 @@ func songFilter(r *http.Request) (archive.SongFilter, songFilterView) {
 		f.Difficulty = d
 	}
 	levels := archive.LevelLabels()
-	if lv := q.Get("lv_min"); slices.Contains(levels, lv) {
-		f.MinLevel = lv
-	}
-	if lv := q.Get("lv_max"); slices.Contains(levels, lv) {
-		f.MaxLevel = lv
-	}
-	if fc := maimai.FC(q.Get("fc")); fc != "" && fc.Valid() {
-		f.FC = fc
-	}
-	if fs := maimai.FS(q.Get("fs")); fs != "" && fs.Valid() {
-		f.FS = fs
-	}
+	f.MinLevel, f.MaxLevel = levelRange(q, levels)
+	f.FC, f.FS = lampFilter(q)
 	v.MinLevels, v.MaxLevels = choices(f.MinLevel, levels), choices(f.MaxLevel, levels)
-	v.FCs = atLeastOptions(r, options(string(f.FC), "app", "ap", "fcp", "fc"))
-	v.FSs = atLeastOptions(r, options(string(f.FS), "fsdp", "fsd", "fsp", "fs", "sync"))
+	v.FCs, v.FSs = lampOptions(r, f.FC, f.FS)
 	var diffs []string
 	for _, d := range maimai.Difficulties {
 		diffs = append(diffs, string(d))
@@ -156,9 +144,7 @@ func (s *Server) songs(w http.ResponseWriter, r *http.Request) {
 	for _, x := range list.Versions {
 		fv.Versions = append(fv.Versions, option{Value: strconv.Itoa(int(x.Version)), Label: x.Name, Selected: x.Version == f.Version})
 	}
-	if on := songFilterSummary(r, fv); len(on) > 0 {
-		fv.Summary = fmt.Sprintf(text(r, "filter.summary_on"), strings.Join(on, " · "))
-	}
+	fv.Summary = summaryText(r, songFilterSummary(r, fv))
 	v := songsView{Filter: fv, Synced: list.Synced, Total: list.Total, Pager: pg}
 	for _, c := range list.Charts {
 		row := songRow{Title: c.Title, Artist: c.Artist, Genre: c.Genre, Version: c.Version, Type: label(string(c.Type)),

@@ -100,21 +100,9 @@ func playFilter(r *http.Request) (archive.PlayFilter, filterView) {
 	if rk := maimai.Rank(q.Get("rank")); rk.Valid() {
 		f.Rank = rk
 	}
-	if fc := maimai.FC(q.Get("fc")); fc != "" && fc.Valid() {
-		f.FC = fc
-	}
-	if fs := maimai.FS(q.Get("fs")); fs != "" && fs.Valid() {
-		f.FS = fs
-	}
+	f.FC, f.FS = lampFilter(q)
 	levels := archive.LevelLabels()
-	for _, l := range []struct {
-		key  string
-		dest *string
-	}{{"lv_min", &f.MinLevel}, {"lv_max", &f.MaxLevel}} {
-		if lv := q.Get(l.key); slices.Contains(levels, lv) {
-			*l.dest = lv
-		}
-	}
+	f.MinLevel, f.MaxLevel = levelRange(q, levels)
 	v := filterView{Q: f.Title, Reset: r.URL.Path}
 	if c, ok := constantBound(q.Get("cmin"), false); ok && c.Known() {
 		f.MinConstant, v.MinConst = c, c.String()
@@ -139,15 +127,53 @@ func playFilter(r *http.Request) (archive.PlayFilter, filterView) {
 	v.Diffs = options(string(f.Difficulty), diffs...)
 	v.Types = options(string(f.Type), "std", "dx")
 	v.Ranks = options(string(f.Rank), ranks...)
-	v.FCs = atLeastOptions(r, options(string(f.FC), "app", "ap", "fcp", "fc"))
-	v.FSs = atLeastOptions(r, options(string(f.FS), "fsdp", "fsd", "fsp", "fs", "sync"))
+	v.FCs, v.FSs = lampOptions(r, f.FC, f.FS)
 	v.MinLevels = choices(f.MinLevel, levels)
 	v.MaxLevels = choices(f.MaxLevel, levels)
 	v.Active = f.Active()
-	if on := filterSummary(r, v); len(on) > 0 {
-		v.Summary = fmt.Sprintf(text(r, "filter.summary_on"), strings.Join(on, " · "))
-	}
+	v.Summary = summaryText(r, filterSummary(r, v))
 	return f, v
+}
+
+// levelRange reads lv_min and lv_max, the ends of a level range, of the
+// play and song filters: labels of levels ("13" to "14+"), "" when
+// missing or unknown.
+func levelRange(q url.Values, levels []string) (lo, hi string) {
+	if lv := q.Get("lv_min"); slices.Contains(levels, lv) {
+		lo = lv
+	}
+	if lv := q.Get("lv_max"); slices.Contains(levels, lv) {
+		hi = lv
+	}
+	return lo, hi
+}
+
+// lampFilter reads fc and fs, the marks a play or best must at least
+// have, of the play and song filters; "" when missing or unknown.
+func lampFilter(q url.Values) (fc maimai.FC, fs maimai.FS) {
+	if v := maimai.FC(q.Get("fc")); v != "" && v.Valid() {
+		fc = v
+	}
+	if v := maimai.FS(q.Get("fs")); v != "" && v.Valid() {
+		fs = v
+	}
+	return fc, fs
+}
+
+// lampOptions are the fc and fs <select>s of a filter form, labelled as
+// what they keep (atLeastOptions).
+func lampOptions(r *http.Request, fc maimai.FC, fs maimai.FS) (fcs, fss []option) {
+	return atLeastOptions(r, options(string(fc), "app", "ap", "fcp", "fc")),
+		atLeastOptions(r, options(string(fs), "fsdp", "fsd", "fsp", "fs", "sync"))
+}
+
+// summaryText is a folded filter form's summary naming the filters that
+// are set (filterSummary, songFilterSummary); "" when none is.
+func summaryText(r *http.Request, on []string) string {
+	if len(on) == 0 {
+		return ""
+	}
+	return fmt.Sprintf(text(r, "filter.summary_on"), strings.Join(on, " · "))
 }
 
 // filterSummary names each filter of v that is set: the title searched,
