@@ -401,8 +401,9 @@ func (tb *tab) checkWidth(what string) {
 	tb.t.Errorf("%s: the page is %d px wide in a %d px window; sticking out: %q", what, content, window, culprits)
 }
 
-// cardProblems lists the B50 score cards (in section.b50) that lack an
-// achievement, a rank or a rating, and returns how many cards there are.
+// cardProblems lists the score cards matching sel that lack an
+// achievement, a rank or (when needRating) a rating, and returns how many
+// cards there are.
 func (tb *tab) cardProblems(sel string, needRating bool) (n int, bad []string) {
 	tb.t.Helper()
 	v := eval[[]string](tb, fmt.Sprintf(`[...document.querySelectorAll(%q)].map(c => {
