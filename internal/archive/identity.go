@@ -1,6 +1,7 @@
 package archive
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -176,7 +177,7 @@ func bind(ctx context.Context, tx *storage.Tx, pid int64, player string, o dxnet
 		return err
 	}
 	page := describe(string(o.Region), o.Name, o.FriendCode)
-	what := cmp(opt.what, "page")
+	what := cmp.Or(opt.what, "page")
 	refuse := func(why, hint string) error {
 		return fmt.Errorf("%w: this %s is of %s, but player %q is %s%s; %s",
 			ErrIdentity, what, page, player, describeIdentity(id), why, hint)
@@ -200,7 +201,7 @@ func bind(ctx context.Context, tx *storage.Tx, pid int64, player string, o dxnet
 		}
 	}
 	if id.Region == "" || (id.FriendCode == "" && o.FriendCode != "") {
-		if err := tx.SetIdentity(ctx, pid, string(o.Region), cmp(id.FriendCode, o.FriendCode)); err != nil {
+		if err := tx.SetIdentity(ctx, pid, string(o.Region), cmp.Or(id.FriendCode, o.FriendCode)); err != nil {
 			return err
 		}
 	}
@@ -208,14 +209,6 @@ func bind(ctx context.Context, tx *storage.Tx, pid int64, player string, o dxnet
 		return tx.AddPlayerName(ctx, pid, o.Name, at)
 	}
 	return nil
-}
-
-// cmp returns a, or b when a is empty.
-func cmp(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // route finds the player a page of owner o goes to when pages are sorted by
@@ -229,17 +222,7 @@ func route(ctx context.Context, tx *storage.Tx, o dxnet.Owner, candidates []stri
 	if err != nil {
 		return 0, "", err
 	}
-	allowed := func(name string) bool {
-		if candidates == nil {
-			return true
-		}
-		for _, c := range candidates {
-			if c == name {
-				return true
-			}
-		}
-		return false
-	}
+	allowed := func(name string) bool { return candidates == nil || slices.Contains(candidates, name) }
 	var sameRegion, empty []storage.PlayerIdentityRow
 	taken := map[string]bool{}
 	for _, r := range rows {
@@ -375,7 +358,7 @@ func exportIdentity(ep *exportPlayer, owners []dxnet.Owner) (dxnet.Owner, []stri
 		if c != "" && code != "" && c != code {
 			return fmt.Errorf("%w: the file shows two friend codes (%s, %s), so two in-game players", ErrIdentity, code, c)
 		}
-		code = cmp(code, c)
+		code = cmp.Or(code, c)
 		return nil
 	}
 	if id := ep.Identity; id != nil {
