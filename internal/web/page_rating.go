@@ -12,23 +12,7 @@ import (
 
 	"github.com/maiprobe/maiprobe/internal/archive"
 	"github.com/maiprobe/maiprobe/internal/maimai"
-	"github.com/maiprobe/maiprobe/internal/rating"
 )
-
-// ratingRow is one chart of a rating table.
-type ratingRow struct {
-	N                                 int // place in its table, from 1
-	Title, Type, Diff, DiffKey, Level string
-	Constant                          string // "" when unknown
-	Achievement, Rank, FC, FS         string
-	Rating                            int
-	ChartURL                          string
-	// NextAchievement and NextRating are the chart's next rating step: the
-	// smallest achievement that raises its rating, and the rating there.
-	NextAchievement string
-	NextRating      int
-	Card            scoreCard // the same chart as a score card
-}
 
 // ratingView is the player's rating computed from the archive, now or
 // at the date of ?at=.
@@ -36,7 +20,7 @@ type ratingView struct {
 	Known                     bool // the player has saved pages (and so a region)
 	Total, NewTotal, OldTotal int
 	Band, Version             string
-	New, Old, Unknown         []ratingRow
+	New, Old, Unknown         []scoreCard // the tables' charts
 	Unmatched, Bests          int
 	// UnknownShown is how many of the charts without a constant are
 	// listed (the highest achievements first), of len(Unknown) before
@@ -65,21 +49,6 @@ const (
 	historyPageSize = 30
 	maxUnknownRows  = 50
 )
-
-func newRatingRow(player string, n int, e archive.RatingEntry, rules *rating.Rules) ratingRow {
-	row := ratingRow{N: n, Title: e.Title, Type: label(string(e.Type)), Diff: label(string(e.Difficulty)), DiffKey: string(e.Difficulty),
-		Level: e.Level, Achievement: e.Achievement.String() + "%", Rank: markLabel(string(e.Rank)), FC: markLabel(string(e.FC)),
-		FS: markLabel(string(e.FS)), Rating: e.Rating}
-	row.ChartURL = chartPath(player, maimai.Chart{Title: e.Title, Type: e.Type, Difficulty: e.Difficulty})
-	if e.Constant.Known() {
-		row.Constant = e.Constant.String()
-	}
-	if e.Next != nil {
-		row.NextAchievement, row.NextRating = e.Next.Achievement.String()+"%", e.Next.Rating
-	}
-	row.Card = entryCard(player, n, e, rules)
-	return row
-}
 
 func (s *Server) rating(w http.ResponseWriter, r *http.Request) {
 	player := r.PathValue("player")
@@ -111,15 +80,15 @@ func (s *Server) rating(w http.ResponseWriter, r *http.Request) {
 		Version: pr.Version, Unmatched: pr.Unmatched, Bests: pr.Bests, UnknownTotal: len(pr.Unknown), At: at}
 	rules := rulesAt(pr.Region, pr.At)
 	for i, e := range pr.New {
-		v.New = append(v.New, newRatingRow(player, i+1, e, rules))
+		v.New = append(v.New, entryCard(player, i+1, e, rules))
 	}
 	for i, e := range pr.Old {
-		v.Old = append(v.Old, newRatingRow(player, i+1, e, rules))
+		v.Old = append(v.Old, entryCard(player, i+1, e, rules))
 	}
 	// Charts without a constant can be thousands (an archive before its
 	// song data): the page lists the best few and counts the rest.
 	for _, e := range pr.Unknown[:min(len(pr.Unknown), maxUnknownRows)] {
-		v.Unknown = append(v.Unknown, newRatingRow(player, 0, e, rules))
+		v.Unknown = append(v.Unknown, entryCard(player, 0, e, rules))
 	}
 	v.History = ratingChart(r, hist, pr.Region)
 	v.Pager = newPager(r, historyPageSize, len(hist))
