@@ -22,9 +22,8 @@ type ratingView struct {
 	Band, Version             string
 	New, Old, Unknown         []scoreCard // the tables' charts
 	Unmatched, Bests          int
-	// UnknownShown is how many of the charts without a constant are
-	// listed (the highest achievements first), of len(Unknown) before
-	// the cut: UnknownTotal.
+	// UnknownTotal is how many charts lack a constant; Unknown lists
+	// the first maxUnknownRows of them (the highest achievements first).
 	UnknownTotal int
 	At           atView
 	History      chartData // computed and site-reported rating over time, one point a day
