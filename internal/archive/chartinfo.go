@@ -100,7 +100,7 @@ func (a *Archive) lookupCharts(ctx context.Context, tx *storage.Tx, player int64
 			return nil, err
 		}
 		if strict {
-			for c := range distinct(cs) {
+			for _, c := range cs {
 				if links[c].Genre != "" || links[c].Status == "" {
 					return nil, errUnlinked // plays' charts are linked without a genre
 				}
@@ -128,14 +128,6 @@ func (a *Archive) lookupCharts(ctx context.Context, tx *storage.Tx, player int64
 		}
 	}
 	return lk, nil
-}
-
-func distinct(cs []maimai.Chart) map[maimai.Chart]bool {
-	m := make(map[maimai.Chart]bool, len(cs))
-	for _, c := range cs {
-		m[c] = true
-	}
-	return m
 }
 
 // stored is the linked chart of c in region, nil when there is none (not
