@@ -127,8 +127,9 @@ func (a *Archive) JacketFor(ctx context.Context, region maimai.Region, title str
 	return m[title]
 }
 
-// JacketsFor is JacketFor of many titles in one query; titles without a
-// jacket are left out of the map.
+// JacketsFor is JacketFor of many titles at once (the region's names in
+// one query, other regions' for the titles it lacks in a second); titles
+// without a jacket are left out of the map.
 func (a *Archive) JacketsFor(ctx context.Context, region maimai.Region, titles []string) (map[string]string, error) {
 	out := map[string]string{}
 	if len(titles) == 0 {
