@@ -3,24 +3,18 @@ package web
 import (
 	"fmt"
 	"net/http"
-
-	"github.com/maiprobe/maiprobe/internal/maimai"
 )
 
-// targetRow is one chart worth improving.
+// targetRow is one chart worth improving: its score card and the goal
+// shown under it.
 type targetRow struct {
-	Title, Type, Diff, DiffKey, Level string
-	Constant                          string
-	ChartURL                          string
-	Achievement, Rank                 string
-	Rating                            int
-	New, InTable                      bool
-	Goal, GoalRank                    string
-	GoalRating                        int
-	Need                              string // "+0.2500%"
-	Gain                              int
-	PerTenth                          string // gain per 0.1% of achievement
-	Card                              scoreCard
+	Card           scoreCard
+	New, InTable   bool
+	Goal, GoalRank string
+	GoalRating     int
+	Need           string // "+0.2500%"
+	Gain           int
+	PerTenth       string // gain per 0.1% of achievement
 }
 
 // targetsView is the charts where a small gain in achievement raises the
@@ -52,12 +46,9 @@ func (s *Server) targets(w http.ResponseWriter, r *http.Request) {
 	pg := newPager(r, listPageSize, len(t.Targets))
 	v := targetsView{Known: t.Region != "", Total: t.Total, NewFloor: t.NewFloor, OldFloor: t.OldFloor, Pager: pg, At: at}
 	for _, x := range t.Targets[pg.Offset():min(len(t.Targets), pg.Offset()+pg.Size)] {
-		row := targetRow{Title: x.Title, Type: label(string(x.Type)), Diff: label(string(x.Difficulty)), DiffKey: string(x.Difficulty),
-			Level: x.Level, Constant: x.Constant.String(), Achievement: x.Achievement.String() + "%", Rank: markLabel(string(x.Rank)),
-			Rating: x.Rating, New: x.New, InTable: x.InTable, Goal: x.Goal.Achievement.String() + "%", GoalRank: markLabel(string(x.Goal.Rank)),
+		row := targetRow{New: x.New, InTable: x.InTable, Goal: x.Goal.Achievement.String() + "%", GoalRank: markLabel(string(x.Goal.Rank)),
 			GoalRating: x.Goal.Rating, Need: signedAchievement(x.Need), Gain: x.Gain,
 			PerTenth: fmt.Sprintf("%.2f", float64(x.Gain)*1000/float64(x.Need))}
-		row.ChartURL = chartPath(player, maimai.Chart{Title: x.Title, Type: x.Type, Difficulty: x.Difficulty})
 		// The target under the card says where to aim, so the card leaves out its own next step.
 		row.Card = entryCard(player, 0, x.RatingEntry, nil)
 		row.Card.NextStep = ""
