@@ -1,0 +1,100 @@
+// Package interchange reads and writes the files other maimai probers and
+// rating tools exchange — diving-fish (水鱼) and Lxns (落雪) records, Tachi
+// BATCH-MANUAL, mai-tools TSV, DXRating exports — so that scores flow
+// between them and the archive. Readers are pure functions, like the DX NET
+// parsers: bytes in, typed records out, no database and no network.
+package interchange
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/maiprobe/maiprobe/internal/maimai"
+)
+
+// Format names one kind of file another tool reads or writes.
+type Format string
+
+// The formats read and written here.
+const (
+	DivingFishJSON Format = "divingfish-json" // /player/records and update_records
+	DivingFishCSV  Format = "divingfish-csv"  // the prober's CSV export
+	LxnsJSON       Format = "lxns-json"       // /api/v0/…/scores
+	LxnsCSV        Format = "lxns-csv"        // the site's CSV export
+	TachiBatch     Format = "tachi-batch"     // Tachi BATCH-MANUAL
+	MaiToolsTSV    Format = "maitools-tsv"    // mai-tools score download
+	DXRatingJSON   Format = "dxrating-json"   // gekichumai/dxrating export
+	CSV            Format = "csv"             // maiprobe's own CSV (export only)
+)
+
+// Record is one best score another tool holds for a chart. Files of other
+// tools hold bests, not plays: a Record never becomes a play.
+type Record struct {
+	maimai.Score
+	// Constant is the chart constant the file states (diving-fish "ds"),
+	// 0 when it states none.
+	Constant float64
+	// SongID is the tool's own id of the song, 0 when the file has none.
+	SongID int
+	// AchievedAt is when the file says the score was set (Lxns
+	// play_time, Tachi timeAchieved); the zero time when it does not say.
+	AchievedAt time.Time
+}
+
+// File is one parsed file of another tool.
+type File struct {
+	Format Format
+	// Region is the game region the file's scores are from, where the
+	// format tells (diving-fish and Lxns hold CN scores); "" when unknown.
+	Region maimai.Region
+	// Player is the player name the file shows, "" when it shows none.
+	Player string
+	// ExportedAt is when the file says it was made; zero when it does not.
+	ExportedAt time.Time
+	Records    []Record
+}
+
+// ErrUnknown is returned by Parse for bytes that are no file it reads.
+var ErrUnknown = errors.New("not a file of diving-fish, Lxns, Tachi, mai-tools or DXRating")
+
+// reader is one format's detector and parser.
+type reader struct {
+	format Format
+	// detect tells from the content alone whether b is of this format; it
+	// must be cheap and must not accept a DX NET page or a maiprobe export.
+	detect func(b []byte) bool
+	parse  func(b []byte) (File, error)
+}
+
+// readers are the formats Parse knows, registered by each format's file.
+var readers []reader
+
+func register(r reader) { readers = append(readers, r) }
+
+// Detect names the format of b, or false when b is none of them.
+func Detect(b []byte) (Format, bool) {
+	for _, r := range readers {
+		if r.detect(b) {
+			return r.format, true
+		}
+	}
+	return "", false
+}
+
+// Parse reads a file of any known format. Errors name the format and the
+// record (line or index) that is wrong; a file with one bad record is
+// refused whole.
+func Parse(b []byte) (File, error) {
+	for _, r := range readers {
+		if r.detect(b) {
+			f, err := r.parse(b)
+			if err != nil {
+				return File{}, fmt.Errorf("%s: %w", r.format, err)
+			}
+			f.Format = r.format
+			return f, nil
+		}
+	}
+	return File{}, ErrUnknown
+}
