@@ -4,14 +4,18 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"strconv"
 	"strings"
 )
 
-// Each language's text is one flat JSON catalogue, key → text (a
+// Each language's text is a flat JSON catalogue, key → text (a
 // fmt format when the page passes arguments): locales/zh.json is the
-// default, locales/en.json the English. Templates say {{t "key" args…}}.
+// default, locales/en.json the English, and a feature may keep its own
+// text beside them in locales/FEATURE.zh.json and locales/FEATURE.en.json
+// (a key in two files of one language is refused). Templates say
+// {{t "key" args…}}.
 //
 //go:embed locales/*.json
 var localeFS embed.FS
@@ -27,13 +31,33 @@ type catalogue map[string]string
 func loadCatalogues() (map[string]catalogue, error) {
 	out := map[string]catalogue{}
 	for _, l := range langs {
-		b, err := localeFS.ReadFile("locales/" + l + ".json")
+		files, err := fs.Glob(localeFS, "locales/*"+l+".json")
 		if err != nil {
 			return nil, fmt.Errorf("web: catalogue %s: %w", l, err)
 		}
 		c := catalogue{}
-		if err := json.Unmarshal(b, &c); err != nil {
-			return nil, fmt.Errorf("web: catalogue %s: %w", l, err)
+		for _, name := range files {
+			base := strings.TrimPrefix(name, "locales/")
+			if base != l+".json" && !strings.HasSuffix(base, "."+l+".json") {
+				continue
+			}
+			b, err := localeFS.ReadFile(name)
+			if err != nil {
+				return nil, fmt.Errorf("web: catalogue %s: %w", name, err)
+			}
+			part := catalogue{}
+			if err := json.Unmarshal(b, &part); err != nil {
+				return nil, fmt.Errorf("web: catalogue %s: %w", name, err)
+			}
+			for k, v := range part {
+				if _, dup := c[k]; dup {
+					return nil, fmt.Errorf("web: catalogue %s: key %q is also in another %s file", name, k, l)
+				}
+				c[k] = v
+			}
+		}
+		if len(c) == 0 {
+			return nil, fmt.Errorf("web: catalogue %s: no locales/%s.json", l, l)
 		}
 		out[l] = c
 	}
