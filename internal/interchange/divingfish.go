@@ -1,0 +1,169 @@
+package interchange
+
+import (
+	"fmt"
+
+	"github.com/maiprobe/maiprobe/internal/maimai"
+)
+
+// The diving-fish (水鱼) wire types, as its public API documents them
+// (Diving-Fish/maimaidx-prober doc/docs/developer/zh-api-document.md,
+// 3.1.5 /player/records, 3.1.7 /query/player, 3.1.11 update_records).
+
+// DivingFishRecord is one chart's best in diving-fish's records: the items
+// of /player/records "records", of /query/player "charts.dx"/"charts.sd",
+// and of the update_records request body (which needs only achievements,
+// dxScore, fc, fs, level_index, title and type; the rest is ignored there).
+type DivingFishRecord struct {
+	Achievements float64 `json:"achievements"` // 100.5432
+	DS           float64 `json:"ds"`           // chart constant, 13.7
+	DXScore      int     `json:"dxScore"`
+	FC           string  `json:"fc"`          // "", fc, fcp, ap, app
+	FS           string  `json:"fs"`          // "", sync, fs, fsp, fsd, fsdp
+	Level        string  `json:"level"`       // "13+"
+	LevelIndex   int     `json:"level_index"` // 0 Basic … 4 Re:MASTER
+	LevelLabel   string  `json:"level_label"` // "Master"
+	RA           int     `json:"ra"`          // the chart's rating
+	Rate         string  `json:"rate"`        // d … sssp
+	SongID       int     `json:"song_id"`     // diving-fish id: DX charts are 10000 + the SD id
+	Title        string  `json:"title"`
+	Type         string  `json:"type"` // "DX" or "SD"
+}
+
+// DivingFishPlayer is the body of /player/records (Records) and of
+// /query/player (Charts, the B50 split into new and old versions).
+type DivingFishPlayer struct {
+	// AdditionalRating is the course rank: 0–10 beginner to 十段, 11–20
+	// 真初段 to 真十段, 21–22 真皆传 and 里皆传.
+	AdditionalRating int                `json:"additional_rating"`
+	Nickname         string             `json:"nickname"`
+	Plate            string             `json:"plate"`
+	Rating           int                `json:"rating"`
+	Records          []DivingFishRecord `json:"records,omitempty"`
+	Charts           *DivingFishCharts  `json:"charts,omitempty"`
+	Username         string             `json:"username"`
+	// UserGeneralData is sent by /query/player with no meaning yet (null).
+	UserGeneralData any `json:"user_general_data,omitempty"`
+}
+
+// DivingFishCharts is /query/player's B50: dx the new version's best 15,
+// sd the older versions' best 35.
+type DivingFishCharts struct {
+	DX []DivingFishRecord `json:"dx"`
+	SD []DivingFishRecord `json:"sd"`
+}
+
+// DivingFishLevelLabels are the level_label values by level_index.
+var DivingFishLevelLabels = [5]string{"Basic", "Advanced", "Expert", "Master", "Re:MASTER"}
+
+// DivingFishType is the "type" code of a chart type: "DX" or "SD".
+func DivingFishType(t maimai.ChartType) string {
+	if t == maimai.DX {
+		return "DX"
+	}
+	return "SD"
+}
+
+// ParseDivingFishType reads a "type" code.
+func ParseDivingFishType(s string) (maimai.ChartType, error) {
+	switch s {
+	case "DX":
+		return maimai.DX, nil
+	case "SD":
+		return maimai.Std, nil
+	}
+	return "", fmt.Errorf("type %q: want DX or SD", s)
+}
+
+// Record checks the record and converts it. A code that is not one
+// diving-fish documents, an achievement outside 0–101% or a negative DX
+// score is an error: the file is hostile or corrupt, and a wrong best
+// would be kept forever. rate, when present, must agree with the
+// achievement; ra and level_label are diving-fish's own derivations and
+// are not kept.
+func (r DivingFishRecord) Record() (Record, error) {
+	var out Record
+	if r.Title == "" {
+		return out, fmt.Errorf("title: empty")
+	}
+	if len(r.Title) > maxTitle {
+		return out, fmt.Errorf("title: longer than %d bytes", maxTitle)
+	}
+	t, err := ParseDivingFishType(r.Type)
+	if err != nil {
+		return out, err
+	}
+	d, err := difficultyOf(r.LevelIndex)
+	if err != nil {
+		return out, err
+	}
+	a, err := AchievementOf(r.Achievements)
+	if err != nil {
+		return out, err
+	}
+	fc, err := ParseFC(r.FC)
+	if err != nil {
+		return out, err
+	}
+	fs, err := ParseFS(r.FS)
+	if err != nil {
+		return out, err
+	}
+	if r.Rate != "" {
+		rk, err := ParseRate(r.Rate)
+		if err != nil {
+			return out, err
+		}
+		if rk != maimai.RankOf(a) {
+			return out, fmt.Errorf("rate %q does not match achievements %v (%s)", r.Rate, r.Achievements, maimai.RankOf(a))
+		}
+	}
+	if r.DXScore < 0 || r.DXScore > maxDXScore {
+		return out, fmt.Errorf("dxScore %d: want 0 to %d", r.DXScore, maxDXScore)
+	}
+	if r.DS < 0 || r.DS > 16 {
+		return out, fmt.Errorf("ds %v: want a chart constant from 0 to 16", r.DS)
+	}
+	if len(r.Level) > 8 {
+		return out, fmt.Errorf("level %q: too long", r.Level)
+	}
+	out.Score = maimai.Score{
+		Chart:       maimai.Chart{Title: r.Title, Type: t, Difficulty: d},
+		Level:       r.Level,
+		Played:      true,
+		Achievement: a,
+		DXScore:     r.DXScore,
+		FC:          fc,
+		FS:          fs,
+		Rank:        maimai.RankOf(a),
+	}
+	out.Constant = r.DS
+	out.SongID = r.SongID
+	return out, nil
+}
+
+// DivingFishRecordOf writes a record in diving-fish's shape. The fields
+// diving-fish derives from its own song data (ra; ds and song_id when the
+// record does not carry them) are left for the caller: this package holds
+// no song data. A utage record has no level_index in diving-fish and must
+// not be sent (LevelIndex reports -1 for it).
+func DivingFishRecordOf(r Record) DivingFishRecord {
+	out := DivingFishRecord{
+		Achievements: Percent(r.Achievement),
+		DS:           r.Constant,
+		DXScore:      r.DXScore,
+		FC:           string(r.FC),
+		FS:           string(r.FS),
+		Level:        r.Level,
+		LevelIndex:   LevelIndex(r.Difficulty),
+		RA:           0,
+		Rate:         string(maimai.RankOf(r.Achievement)),
+		SongID:       r.SongID,
+		Title:        r.Title,
+		Type:         DivingFishType(r.Type),
+	}
+	if i := out.LevelIndex; i >= 0 {
+		out.LevelLabel = DivingFishLevelLabels[i]
+	}
+	return out
+}
