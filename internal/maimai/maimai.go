@@ -133,6 +133,17 @@ func RankOf(a Achievement) Rank {
 	return RankD
 }
 
+// NextRank is the rank above a's and the achievement that reaches it;
+// ok is false at SSS+, the highest.
+func NextRank(a Achievement) (next Rank, at Achievement, ok bool) {
+	for i := len(rankFloors) - 1; i >= 0; i-- {
+		if f := rankFloors[i]; f.min > a {
+			return f.rank, f.min, true
+		}
+	}
+	return "", 0, false
+}
+
 // Valid reports whether r is a known rank.
 func (r Rank) Valid() bool {
 	for _, f := range rankFloors {
