@@ -81,6 +81,27 @@ func (a *Archive) ForgetFailedTries(ctx context.Context, keys ...string) error {
 	return a.db.ClearFailures(ctx, hashes...)
 }
 
+// SpendAPIBudget spends one request of the read API's budget under key
+// ("token:ID", or "ip:ADDR" for a caller without a token), shared by every
+// server on the archive: 0 when the request may go ahead, else how long
+// until it may. Once an hour the budgets that are full again are deleted.
+func (a *Archive) SpendAPIBudget(ctx context.Context, key string, now time.Time, burst int, every time.Duration) (time.Duration, error) {
+	wait, err := a.db.TakeKeyBudget(ctx, throttleKey(key), now, burst, every)
+	if err != nil {
+		return 0, err
+	}
+	if last := lastBudgetPrune.Load(); now.Unix()-last > 3600 && lastBudgetPrune.CompareAndSwap(last, now.Unix()) {
+		if _, err := a.db.PruneKeyBudgets(ctx, now); err != nil {
+			return 0, err
+		}
+	}
+	return wait, nil
+}
+
+// lastBudgetPrune is when the read API's budgets were last pruned, in Unix
+// seconds (per process, like lastPrune).
+var lastBudgetPrune atomic.Int64
+
 // SpendImportBudget spends one request of the import token's budget:
 // burst requests at once, then one per every. It returns how long to wait
 // when the budget is spent (0: go ahead). Every server on the archive

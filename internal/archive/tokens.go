@@ -21,6 +21,9 @@ import (
 var (
 	// ErrBadImportToken: the token is unknown (never made, or revoked).
 	ErrBadImportToken = errors.New("archive: unknown or revoked import token")
+	// ErrTokenScope: the token is good but may not do this (a read-only
+	// token posting pages, an import token reading).
+	ErrTokenScope = errors.New("archive: the token's scope does not allow this")
 	// ErrNoSiteLogin: the player has no stored site login.
 	ErrNoSiteLogin = errors.New("archive: no site login stored for this player")
 	// ErrSiteLoginExpired: the site no longer accepts the stored login; the
@@ -35,18 +38,67 @@ var (
 // wrong place is recognisable (and secret scanners can find it).
 const ImportTokenPrefix = "mpi_"
 
-// ImportToken is one of a player's import tokens as the owner sees it (the
-// secret itself is shown once, when it is made).
+// TokenScope is what a token may do, a bit set: import pages, read the
+// player's archive through the read API, or both.
+type TokenScope int
+
+// The scopes of a token. Tokens made before scopes existed import only.
+const (
+	ScopeImport TokenScope = 1 << iota
+	ScopeRead
+	ScopeBoth = ScopeImport | ScopeRead
+)
+
+// Has reports whether s includes every scope of want.
+func (s TokenScope) Has(want TokenScope) bool { return want != 0 && s&want == want }
+
+// String is the scope's name in forms, the API and docs: import, read or
+// both.
+func (s TokenScope) String() string {
+	switch s {
+	case ScopeImport:
+		return "import"
+	case ScopeRead:
+		return "read"
+	case ScopeBoth:
+		return "both"
+	}
+	return fmt.Sprintf("scope(%d)", int(s))
+}
+
+// ParseTokenScope reads a scope's name (import, read, both).
+func ParseTokenScope(name string) (TokenScope, error) {
+	for _, s := range []TokenScope{ScopeImport, ScopeRead, ScopeBoth} {
+		if s.String() == name {
+			return s, nil
+		}
+	}
+	return 0, fmt.Errorf("archive: token scope %q: want import, read or both", name)
+}
+
+// ImportToken is one of a player's tokens as the owner sees it (the
+// secret itself is shown once, when it is made). The name is older than
+// scopes: a token may be for reading too, or only.
 type ImportToken struct {
 	ID         int64
 	Label      string
+	Scopes     TokenScope
 	CreatedAt  time.Time
 	LastUsedAt time.Time // zero when never used
 }
 
-// CreateImportToken makes a new import token for player and returns the
-// secret (only its hash is stored: show it now or never).
+// CreateImportToken makes a new import-only token for player and returns
+// the secret (only its hash is stored: show it now or never).
 func (a *Archive) CreateImportToken(ctx context.Context, player, label string) (string, ImportToken, error) {
+	return a.CreateToken(ctx, player, label, ScopeImport)
+}
+
+// CreateToken makes a new token for player with the given scopes and
+// returns the secret (only its hash is stored: show it now or never).
+func (a *Archive) CreateToken(ctx context.Context, player, label string, scopes TokenScope) (string, ImportToken, error) {
+	if scopes != ScopeImport && scopes != ScopeRead && scopes != ScopeBoth {
+		return "", ImportToken{}, fmt.Errorf("archive: token scope %d: want import, read or both", int(scopes))
+	}
 	label = strings.TrimSpace(label)
 	if label == "" {
 		label = "import"
@@ -56,7 +108,7 @@ func (a *Archive) CreateImportToken(ctx context.Context, player, label string) (
 	}
 	secret := ImportTokenPrefix + randomToken()
 	now := a.now()
-	tok := ImportToken{Label: label, CreatedAt: now.UTC().Truncate(time.Microsecond)}
+	tok := ImportToken{Label: label, Scopes: scopes, CreatedAt: now.UTC().Truncate(time.Microsecond)}
 	err := a.db.Update(ctx, func(tx *storage.Tx) error {
 		pid, err := tx.PlayerID(ctx, player)
 		if isNotFound(err) {
@@ -65,7 +117,7 @@ func (a *Archive) CreateImportToken(ctx context.Context, player, label string) (
 		if err != nil {
 			return err
 		}
-		tok.ID, err = tx.AddImportToken(ctx, storage.ImportToken{PlayerID: pid, TokenHash: tokenHash(secret), Label: label, CreatedAt: now})
+		tok.ID, err = tx.AddImportToken(ctx, storage.ImportToken{PlayerID: pid, TokenHash: tokenHash(secret), Label: label, CreatedAt: now, Scopes: int(scopes)})
 		return err
 	})
 	if err != nil {
@@ -84,7 +136,7 @@ func (a *Archive) ImportTokens(ctx context.Context, player string) ([]ImportToke
 		}
 		toks, err := tx.ImportTokens(ctx, pid)
 		for _, t := range toks {
-			out = append(out, ImportToken{ID: t.ID, Label: t.Label, CreatedAt: t.CreatedAt, LastUsedAt: t.LastUsedAt})
+			out = append(out, ImportToken{ID: t.ID, Label: t.Label, Scopes: TokenScope(t.Scopes), CreatedAt: t.CreatedAt, LastUsedAt: t.LastUsedAt})
 		}
 		return err
 	})
@@ -108,12 +160,32 @@ func (a *Archive) RevokeImportToken(ctx context.Context, player string, id int64
 }
 
 // UseImportToken returns the player a token imports for (and the token's
-// id), recording the use; ErrBadImportToken for an unknown token.
+// id), recording the use; ErrBadImportToken for an unknown token,
+// ErrTokenScope for a read-only one.
 func (a *Archive) UseImportToken(ctx context.Context, secret string) (player string, id int64, err error) {
-	if !strings.HasPrefix(secret, ImportTokenPrefix) || len(secret) > 200 {
-		return "", 0, ErrBadImportToken
+	u, err := a.UseToken(ctx, secret)
+	if err == nil && !u.Scopes.Has(ScopeImport) {
+		err = ErrTokenScope
 	}
-	err = a.db.Update(ctx, func(tx *storage.Tx) error {
+	return u.Player, u.ID, err
+}
+
+// TokenUse is who a presented token speaks for and what it may do.
+type TokenUse struct {
+	Player string
+	ID     int64
+	Scopes TokenScope
+}
+
+// UseToken returns the player, id and scopes of a token, recording the
+// use; ErrBadImportToken for an unknown (or revoked) token. Checking the
+// scope is the caller's: import and read ask for different ones.
+func (a *Archive) UseToken(ctx context.Context, secret string) (TokenUse, error) {
+	if !strings.HasPrefix(secret, ImportTokenPrefix) || len(secret) > 200 {
+		return TokenUse{}, ErrBadImportToken
+	}
+	var u TokenUse
+	err := a.db.Update(ctx, func(tx *storage.Tx) error {
 		tok, err := tx.ImportTokenByHash(ctx, tokenHash(secret))
 		if isNotFound(err) {
 			return ErrBadImportToken
@@ -121,10 +193,10 @@ func (a *Archive) UseImportToken(ctx context.Context, secret string) (player str
 		if err != nil {
 			return err
 		}
-		id, player = tok.ID, tok.Player
+		u = TokenUse{Player: tok.Player, ID: tok.ID, Scopes: TokenScope(tok.Scopes)}
 		return tx.TouchImportToken(ctx, tok.ID, a.now())
 	})
-	return player, id, err
+	return u, err
 }
 
 // SecretKey seals stored site logins (AES-256-GCM). Without one the

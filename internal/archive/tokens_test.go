@@ -331,3 +331,54 @@ func TestSiteLogins(t *testing.T) {
 		}
 	})
 }
+
+// TestTokenScopes: a token does what its scopes say and nothing else;
+// UseImportToken refuses a read-only token without calling it unknown (it
+// is no guess to count against the caller's address).
+func TestTokenScopes(t *testing.T) {
+	storagetest.Run(t, func(t *testing.T, location string) {
+		ctx := context.Background()
+		a := openTest(t, location)
+		if _, err := a.AddUser(ctx, "alice", "alice-password", "alice", false); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := a.CreateToken(ctx, "alice", "x", 0); err == nil {
+			t.Error("a token with no scope was made")
+		}
+		if _, _, err := a.CreateToken(ctx, "alice", "x", 4); err == nil {
+			t.Error("a token with an unknown scope was made")
+		}
+		for _, scope := range []TokenScope{ScopeImport, ScopeRead, ScopeBoth} {
+			secret, tok, err := a.CreateToken(ctx, "alice", scope.String(), scope)
+			if err != nil || tok.Scopes != scope {
+				t.Fatalf("CreateToken(%s) = %+v %v", scope, tok, err)
+			}
+			u, err := a.UseToken(ctx, secret)
+			if err != nil || u.Player != "alice" || u.Scopes != scope || u.ID != tok.ID {
+				t.Errorf("UseToken(%s) = %+v %v", scope, u, err)
+			}
+			_, _, err = a.UseImportToken(ctx, secret)
+			if scope.Has(ScopeImport) != (err == nil) || (err != nil && !errors.Is(err, ErrTokenScope)) {
+				t.Errorf("UseImportToken with a %s token: %v", scope, err)
+			}
+			if got, err := ParseTokenScope(scope.String()); err != nil || got != scope {
+				t.Errorf("ParseTokenScope(%s) = %v %v", scope, got, err)
+			}
+		}
+		toks, err := a.ImportTokens(ctx, "alice")
+		if err != nil || len(toks) != 3 {
+			t.Fatalf("ImportTokens = %+v %v", toks, err)
+		}
+		for _, tok := range toks {
+			if tok.Label != tok.Scopes.String() {
+				t.Errorf("token %q listed with scopes %s", tok.Label, tok.Scopes)
+			}
+		}
+		if _, err := ParseTokenScope("admin"); err == nil {
+			t.Error("ParseTokenScope(admin) passed")
+		}
+		if !ScopeBoth.Has(ScopeRead) || ScopeImport.Has(ScopeRead) || ScopeRead.Has(0) {
+			t.Error("TokenScope.Has is wrong")
+		}
+	})
+}

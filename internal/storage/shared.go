@@ -100,35 +100,58 @@ func (db *DB) PruneFailures(ctx context.Context, before time.Time) (int64, error
 // sharing the archive share the budget. It returns 0 when the request may
 // go ahead, else how long until it may.
 func (db *DB) TakeBudget(ctx context.Context, tokenID int64, now time.Time, burst int, every time.Duration) (time.Duration, error) {
+	return db.takeBudget(ctx, "import_token_budgets", "token_id", tokenID, now, burst, every)
+}
+
+// TakeKeyBudget is TakeBudget for the read API's budgets, kept under any
+// key hash (a token's, or an address's for callers without one), in
+// api_budgets (migration 0017).
+func (db *DB) TakeKeyBudget(ctx context.Context, keyHash string, now time.Time, burst int, every time.Duration) (time.Duration, error) {
+	return db.takeBudget(ctx, "api_budgets", "key_hash", keyHash, now, burst, every)
+}
+
+// PruneKeyBudgets deletes the read API's budgets that are full again at
+// now: a missing row is a full budget, so nothing changes but the size.
+func (db *DB) PruneKeyBudgets(ctx context.Context, now time.Time) (int64, error) {
+	res, err := db.w.ExecContext(ctx, db.d.rebind("DELETE FROM api_budgets WHERE full_us < ?"), now.UnixMicro())
+	if err != nil {
+		return 0, fmt.Errorf("storage: prune api budgets: %w", err)
+	}
+	return res.RowsAffected()
+}
+
+// takeBudget spends one request of the budget in table's row whose keyCol
+// is key (both constants of this package, never input).
+func (db *DB) takeBudget(ctx context.Context, table, keyCol string, key any, now time.Time, burst int, every time.Duration) (time.Duration, error) {
 	nowUS, step := now.UnixMicro(), every.Microseconds()
 	limit := nowUS + int64(burst)*step
 	for range 3 {
-		res, err := db.w.ExecContext(ctx, db.d.rebind(`UPDATE import_token_budgets SET full_us = CASE WHEN full_us < ? THEN ? ELSE full_us END + ?
-			WHERE token_id = ? AND CASE WHEN full_us < ? THEN ? ELSE full_us END + ? <= ?`),
-			nowUS, nowUS, step, tokenID, nowUS, nowUS, step, limit)
+		res, err := db.w.ExecContext(ctx, db.d.rebind(`UPDATE `+table+` SET full_us = CASE WHEN full_us < ? THEN ? ELSE full_us END + ?
+			WHERE `+keyCol+` = ? AND CASE WHEN full_us < ? THEN ? ELSE full_us END + ? <= ?`),
+			nowUS, nowUS, step, key, nowUS, nowUS, step, limit)
 		if err != nil {
-			return 0, fmt.Errorf("storage: spend import budget: %w", err)
+			return 0, fmt.Errorf("storage: spend %s: %w", table, err)
 		}
 		if n, err := res.RowsAffected(); err != nil || n > 0 {
 			return 0, err
 		}
 		var full int64
-		err = db.w.QueryRowContext(ctx, db.d.rebind("SELECT full_us FROM import_token_budgets WHERE token_id = ?"), tokenID).Scan(&full)
+		err = db.w.QueryRowContext(ctx, db.d.rebind("SELECT full_us FROM "+table+" WHERE "+keyCol+" = ?"), key).Scan(&full)
 		if err == nil {
 			return time.Duration(max(full, nowUS)+step-limit) * time.Microsecond, nil
 		}
 		if !errors.Is(err, sql.ErrNoRows) {
-			return 0, fmt.Errorf("storage: read import budget: %w", err)
+			return 0, fmt.Errorf("storage: read %s: %w", table, err)
 		}
-		res, err = db.w.ExecContext(ctx, db.d.rebind("INSERT INTO import_token_budgets (token_id, full_us) VALUES (?, ?){{ignore}}"), tokenID, nowUS+step)
+		res, err = db.w.ExecContext(ctx, db.d.rebind("INSERT INTO "+table+" ("+keyCol+", full_us) VALUES (?, ?){{ignore}}"), key, nowUS+step)
 		if err != nil {
-			return 0, fmt.Errorf("storage: spend import budget: %w", err)
+			return 0, fmt.Errorf("storage: spend %s: %w", table, err)
 		}
 		if n, err := res.RowsAffected(); err != nil || n > 0 {
 			return 0, err
 		}
 	}
-	return 0, errors.New("storage: spend import budget: the row kept changing")
+	return 0, fmt.Errorf("storage: spend %s: the row kept changing", table)
 }
 
 // SetupToken returns the first-run setup token, or ErrNotFound.

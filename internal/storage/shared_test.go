@@ -157,6 +157,33 @@ func TestSharedStateUnderRaces(t *testing.T) {
 			t.Errorf("after 1 s: wait %v", wait)
 		}
 
+		// The read API's budgets under a key (migration 0017) agree
+		// across servers alike, and a full one is pruned.
+		keyAllowed := make([]int, servers)
+		together(servers, func(i int) {
+			for range 2 * burst / servers {
+				wait, err := dbs[i].TakeKeyBudget(ctx, "ip-hash", now, burst, time.Second)
+				if err != nil {
+					t.Error(err)
+				}
+				if wait == 0 {
+					keyAllowed[i]++
+				}
+			}
+		})
+		if n := keyAllowed[0] + keyAllowed[1] + keyAllowed[2] + keyAllowed[3]; n != burst {
+			t.Errorf("%d keyed requests went through at once, want the burst of %d", n, burst)
+		}
+		if wait, _ := dbs[1].TakeKeyBudget(ctx, "ip-hash", now, burst, time.Second); wait != time.Second {
+			t.Errorf("keyed wait %v, want 1s", wait)
+		}
+		if wait, _ := dbs[1].TakeKeyBudget(ctx, "other-hash", now, burst, time.Second); wait != 0 {
+			t.Errorf("another key waits %v", wait)
+		}
+		if n, err := dbs[0].PruneKeyBudgets(ctx, now.Add(time.Minute)); err != nil || n != 2 {
+			t.Errorf("pruned %d budgets, %v; want 2", n, err)
+		}
+
 		if tok, err := dbs[0].PutSetupToken(ctx, "first", now); err != nil || tok != "first" {
 			t.Errorf("setup token %q %v", tok, err)
 		}

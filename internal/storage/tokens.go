@@ -18,12 +18,15 @@ type ImportToken struct {
 	Label      string
 	CreatedAt  time.Time
 	LastUsedAt time.Time // zero when never used
+	// Scopes is what the token may do, a bit set: 1 import, 2 read
+	// (migration 0017; older tokens are import tokens).
+	Scopes int
 }
 
 // AddImportToken stores a token and returns its id.
 func (t *Tx) AddImportToken(ctx context.Context, tok ImportToken) (int64, error) {
-	id, added, err := t.insert(ctx, "import_token", "INSERT INTO import_tokens (player_id, token_hash, label, created_at) VALUES (?, ?, ?, ?){{ignore}}",
-		tok.PlayerID, tok.TokenHash, tok.Label, utc(tok.CreatedAt))
+	id, added, err := t.insert(ctx, "import_token", "INSERT INTO import_tokens (player_id, token_hash, label, created_at, scopes) VALUES (?, ?, ?, ?, ?){{ignore}}",
+		tok.PlayerID, tok.TokenHash, tok.Label, utc(tok.CreatedAt), tok.Scopes)
 	if err != nil {
 		return 0, fmt.Errorf("storage: insert import token: %w", err)
 	}
@@ -62,12 +65,12 @@ func (t *Tx) ImportTokenByHash(ctx context.Context, hash string) (ImportToken, e
 	return tok, err
 }
 
-const importTokenColumns = "t.id, t.player_id, p.name, t.token_hash, t.label, t.created_at, t.last_used_at FROM import_tokens t JOIN players p ON p.id = t.player_id"
+const importTokenColumns = "t.id, t.player_id, p.name, t.token_hash, t.label, t.created_at, t.last_used_at, t.scopes FROM import_tokens t JOIN players p ON p.id = t.player_id"
 
 func scanImportToken(scan func(...any) error) (ImportToken, error) {
 	var tok ImportToken
 	var used sql.NullTime
-	if err := scan(&tok.ID, &tok.PlayerID, &tok.Player, &tok.TokenHash, &tok.Label, &tok.CreatedAt, &used); err != nil {
+	if err := scan(&tok.ID, &tok.PlayerID, &tok.Player, &tok.TokenHash, &tok.Label, &tok.CreatedAt, &used, &tok.Scopes); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return ImportToken{}, err
 		}

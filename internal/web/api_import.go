@@ -177,6 +177,11 @@ func (s *Server) apiImport(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusUnauthorized, "the import token is unknown or was revoked")
 		return
 	}
+	if errors.Is(err, archive.ErrTokenScope) {
+		// A good token, so no failure is counted against the address.
+		apiError(w, http.StatusForbidden, "this token may only read: make a token with the import scope on the player's import tokens page")
+		return
+	}
 	if err != nil {
 		s.log.Error("api import: token", "err", err)
 		apiError(w, http.StatusInternalServerError, "internal error")

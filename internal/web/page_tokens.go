@@ -25,11 +25,15 @@ type tokensView struct {
 	// only (the archive keeps its hash).
 	New         string
 	NewLabel    string
+	NewScopes   archive.TokenScope
 	Bookmarklet template.URL // javascript: link holding New
 	Userscript  string
 	// PlainHTTP: the site's HTTPS pages cannot call this server's address
 	// (mixed content), so the bookmarklet would fail.
 	PlainHTTP bool
+	// ReadAPI is the read API's external URL of this player's B50, for the
+	// example of a token that may read.
+	ReadAPI string
 }
 
 func (s *Server) tokensPage(w http.ResponseWriter, r *http.Request) {
@@ -44,6 +48,7 @@ func (s *Server) showTokens(w http.ResponseWriter, r *http.Request, status int, 
 		return
 	}
 	v.Tokens, v.API = toks, s.external(r, "/api/import")
+	v.ReadAPI = s.external(r, "/api/v1/players/"+url.PathEscape(r.PathValue("player"))+"/b50")
 	st := state(r)
 	v.PlainHTTP = st.Scheme != "https" && !loopbackHost(st.Host)
 	s.render(w, r, status, "tokens", v)
@@ -55,13 +60,26 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 		s.showTokens(w, r, http.StatusBadRequest, tokensView{Error: "tokens.label_too_long"})
 		return
 	}
-	secret, tok, err := s.archive.CreateImportToken(r.Context(), r.PathValue("player"), label)
+	// The form offers import, read and both; a post without the field
+	// (an older page) makes an import token, as every token was before.
+	scope := archive.ScopeImport
+	if name := r.PostFormValue("scope"); name != "" {
+		var err error
+		if scope, err = archive.ParseTokenScope(name); err != nil {
+			s.showTokens(w, r, http.StatusBadRequest, tokensView{Error: "tokens.bad_scope"})
+			return
+		}
+	}
+	secret, tok, err := s.archive.CreateToken(r.Context(), r.PathValue("player"), label, scope)
 	if err != nil {
 		s.failErr(w, r, err)
 		return
 	}
 	api := s.external(r, "/api/import")
-	v := tokensView{New: secret, NewLabel: tok.Label, Bookmarklet: bookmarkletURL(api, secret), Userscript: userscript(api, secret)}
+	v := tokensView{New: secret, NewLabel: tok.Label, NewScopes: tok.Scopes}
+	if scope.Has(archive.ScopeImport) {
+		v.Bookmarklet, v.Userscript = bookmarkletURL(api, secret), userscript(api, secret)
+	}
 	s.showTokens(w, r, http.StatusOK, v)
 }
 
