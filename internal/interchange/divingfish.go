@@ -1,7 +1,11 @@
 package interchange
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/maiprobe/maiprobe/internal/maimai"
 )
@@ -166,4 +170,119 @@ func DivingFishRecordOf(r Record) DivingFishRecord {
 		out.LevelLabel = DivingFishLevelLabels[i]
 	}
 	return out
+}
+
+func init() {
+	register(reader{format: DivingFishJSON, detect: detectDivingFishJSON, parse: parseDivingFishJSON})
+	register(reader{format: DivingFishCSV, detect: detectDivingFishCSV, parse: parseDivingFishCSV})
+}
+
+// detectDivingFishJSON knows diving-fish records by their camel-cased
+// "dxScore" beside "level_index": Lxns writes dx_score, maiprobe's
+// export dx_score and difficulty.
+func detectDivingFishJSON(b []byte) bool {
+	h := head(b)
+	return isJSON(h) && bytes.Contains(h, []byte(`"dxScore"`)) && bytes.Contains(h, []byte(`"level_index"`))
+}
+
+// parseDivingFishJSON reads a /player/records or /query/player body, or
+// a bare array of records (an update_records body).
+func parseDivingFishJSON(b []byte) (File, error) {
+	f := File{Region: maimai.CN}
+	var recs []DivingFishRecord
+	if h := head(b); h[0] == '[' {
+		if err := json.Unmarshal(h, &recs); err != nil {
+			return f, fmt.Errorf("records: %w", err)
+		}
+	} else {
+		var p DivingFishPlayer
+		if err := json.Unmarshal(h, &p); err != nil {
+			return f, fmt.Errorf("player records: %w", err)
+		}
+		recs = p.Records
+		if p.Charts != nil {
+			recs = append(append(recs, p.Charts.DX...), p.Charts.SD...)
+		}
+		f.Player = p.Username
+	}
+	var all bests
+	for i, r := range recs {
+		rec, err := r.Record()
+		if err == nil {
+			err = all.add(rec)
+		}
+		if err != nil {
+			return f, fmt.Errorf("record %d (%s): %w", i+1, r.Title, err)
+		}
+	}
+	f.Records = all.recs
+	return f, nil
+}
+
+// divingFishCSVHeader is the first line of the prober's "导出为 CSV"
+// (web/src/pages/MainPage.vue exportToCSV), space before "DX Rating"
+// included. The export has no FC or FS column.
+const divingFishCSVHeader = "曲名,类别,难度,等级,定数,达成率,DX分数, DX Rating"
+
+// divingFishCSVHeaderGBK is the start of that header in GBK, the
+// encoding the export offers for Excel: detected so that the refusal can
+// say what to do instead of "unknown file".
+var divingFishCSVHeaderGBK = []byte("\xc7\xfa\xc3\xfb,\xc0\xe0\xb1\xf0")
+
+func detectDivingFishCSV(b []byte) bool {
+	l := firstLine(head(b))
+	return bytes.HasPrefix(l, []byte("曲名,类别,难度,等级,定数,达成率")) || bytes.HasPrefix(l, divingFishCSVHeaderGBK)
+}
+
+func parseDivingFishCSV(b []byte) (File, error) {
+	f := File{Region: maimai.CN}
+	if bytes.HasPrefix(head(b), divingFishCSVHeaderGBK) {
+		return f, fmt.Errorf("the file is GBK-encoded: export it again from diving-fish choosing UTF-8 (选择编码 UTF-8)")
+	}
+	var all bests
+	err := readCSV(b, func(line int, c []string) error {
+		if len(c) < 8 {
+			return fmt.Errorf("%d columns, want 8 (%s)", len(c), divingFishCSVHeader)
+		}
+		r := DivingFishRecord{Title: c[0], Type: c[1], LevelIndex: -1, Level: c[3], LevelLabel: c[2]}
+		for i, l := range DivingFishLevelLabels {
+			if strings.EqualFold(l, c[2]) {
+				r.LevelIndex = i
+			}
+		}
+		var err error
+		if r.DS, err = csvFloat("定数", c[4]); err != nil {
+			return err
+		}
+		if r.Achievements, err = csvFloat("达成率", c[5]); err != nil {
+			return err
+		}
+		if r.DXScore, err = strconv.Atoi(strings.TrimSpace(c[6])); err != nil {
+			return fmt.Errorf("DX分数 %q: not a whole number", c[6])
+		}
+		if r.LevelIndex < 0 {
+			return fmt.Errorf("难度 %q: want Basic, Advanced, Expert, Master or Re:MASTER", c[2])
+		}
+		rec, err := r.Record()
+		if err != nil {
+			return fmt.Errorf("%s: %w", r.Title, err)
+		}
+		return all.add(rec)
+	})
+	f.Records = all.recs
+	return f, err
+}
+
+// csvFloat reads a number cell; an empty cell is 0 (diving-fish leaves
+// ds empty for charts it has no constant for).
+func csvFloat(name, s string) (float64, error) {
+	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), "%"))
+	if s == "" {
+		return 0, nil
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%s %q: not a number", name, s)
+	}
+	return v, nil
 }

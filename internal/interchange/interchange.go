@@ -86,6 +86,9 @@ func Detect(b []byte) (Format, bool) {
 // record (line or index) that is wrong; a file with one bad record is
 // refused whole.
 func Parse(b []byte) (File, error) {
+	if len(b) > MaxFileSize {
+		return File{}, fmt.Errorf("the file is %d bytes; files of other tools are at most %d", len(b), MaxFileSize)
+	}
 	for _, r := range readers {
 		if r.detect(b) {
 			f, err := r.parse(b)

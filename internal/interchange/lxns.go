@@ -1,7 +1,12 @@
 package interchange
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/maiprobe/maiprobe/internal/maimai"
@@ -35,6 +40,7 @@ type LxnsScore struct {
 	FC           *string `json:"fc"` // null, fc, fcp, ap, app
 	FS           *string `json:"fs"` // null, sync, fs, fsp, fsd, fsdp
 	DXScore      int     `json:"dx_score"`
+	DXStar       int     `json:"dx_star,omitempty"` // 0–5, sent by newer Lxns
 	DXRating     float64 `json:"dx_rating,omitempty"`
 	Rate         string  `json:"rate,omitempty"`
 	Type         string  `json:"type"` // standard, dx, utage
@@ -42,6 +48,9 @@ type LxnsScore struct {
 	// does not know; UploadTime when it reached Lxns.
 	PlayTime   time.Time `json:"play_time,omitzero"`
 	UploadTime time.Time `json:"upload_time,omitzero"`
+	// LastPlayedTime is when the chart was last played, sent with bests
+	// by newer Lxns.
+	LastPlayedTime time.Time `json:"last_played_time,omitzero"`
 }
 
 // LxnsUpload is the body of POST /api/v0/maimai/player/{friend_code}/scores.
@@ -207,4 +216,134 @@ func LxnsScoreOf(r Record) LxnsScore {
 		out.PlayTime = r.AchievedAt.UTC().Truncate(time.Minute)
 	}
 	return out
+}
+
+func init() {
+	register(reader{format: LxnsJSON, detect: detectLxnsJSON, parse: parseLxnsJSON})
+	register(reader{format: LxnsCSV, detect: detectLxnsCSV, parse: parseLxnsCSV})
+}
+
+// detectLxnsJSON knows Lxns scores by "song_name" beside "level_index";
+// neither diving-fish (title) nor maiprobe (title, difficulty) writes them.
+func detectLxnsJSON(b []byte) bool {
+	h := head(b)
+	return isJSON(h) && bytes.Contains(h, []byte(`"song_name"`)) && bytes.Contains(h, []byte(`"level_index"`))
+}
+
+// parseLxnsJSON reads the response of a scores endpoint
+// ({success, code, data: [...]}, data also the B50's {standard, dx}), an
+// upload body ({"scores": [...]}) or a bare array of scores.
+func parseLxnsJSON(b []byte) (File, error) {
+	f := File{Region: maimai.CN}
+	h := head(b)
+	var scores []LxnsScore
+	if h[0] == '[' {
+		if err := json.Unmarshal(h, &scores); err != nil {
+			return f, fmt.Errorf("scores: %w", err)
+		}
+	} else {
+		var env struct {
+			Success *bool           `json:"success"`
+			Message string          `json:"message"`
+			Data    json.RawMessage `json:"data"`
+			Scores  []LxnsScore     `json:"scores"`
+		}
+		if err := json.Unmarshal(h, &env); err != nil {
+			return f, fmt.Errorf("response: %w", err)
+		}
+		if env.Success != nil && !*env.Success {
+			return f, fmt.Errorf("the saved response is a failure (%q), not scores", env.Message)
+		}
+		scores = env.Scores
+		if d := bytes.TrimSpace(env.Data); len(d) > 0 && d[0] == '[' {
+			if err := json.Unmarshal(d, &scores); err != nil {
+				return f, fmt.Errorf("data: %w", err)
+			}
+		} else if len(d) > 0 && d[0] == '{' {
+			var bs LxnsBests
+			if err := json.Unmarshal(d, &bs); err != nil {
+				return f, fmt.Errorf("data: %w", err)
+			}
+			scores = append(bs.Standard, bs.DX...)
+		}
+	}
+	var all bests
+	for i, s := range scores {
+		rec, err := s.Record()
+		if err == nil {
+			err = all.add(rec)
+		}
+		if err != nil {
+			return f, fmt.Errorf("score %d (%s): %w", i+1, s.SongName, err)
+		}
+	}
+	f.Records = all.recs
+	return f, nil
+}
+
+// Lxns's CSV export ("导出成绩到 CSV 文件") is written by its server,
+// whose source is not public; its columns are the Score fields by name.
+// The reader takes the columns by name, in any order, and needs these.
+var lxnsCSVNeed = []string{"song_name", "level_index", "achievements", "type"}
+
+func detectLxnsCSV(b []byte) bool {
+	l := firstLine(head(b))
+	if isJSON(l) {
+		return false
+	}
+	cols := strings.Split(string(l), ",")
+	for _, n := range lxnsCSVNeed {
+		if !slices.Contains(cols, n) {
+			return false
+		}
+	}
+	return true
+}
+
+func parseLxnsCSV(b []byte) (File, error) {
+	f := File{Region: maimai.CN}
+	cols := map[string]int{}
+	for i, c := range strings.Split(string(firstLine(head(b))), ",") {
+		cols[c] = i
+	}
+	cell := func(c []string, name string) string {
+		if i, ok := cols[name]; ok && i < len(c) {
+			return strings.TrimSpace(c[i])
+		}
+		return ""
+	}
+	var all bests
+	err := readCSV(b, func(line int, c []string) error {
+		s := LxnsScore{SongName: cell(c, "song_name"), Level: cell(c, "level"), Type: cell(c, "type"), Rate: cell(c, "rate")}
+		var err error
+		if s.LevelIndex, err = strconv.Atoi(cell(c, "level_index")); err != nil {
+			return fmt.Errorf("level_index %q: not a whole number", cell(c, "level_index"))
+		}
+		if s.Achievements, err = csvFloat("achievements", cell(c, "achievements")); err != nil {
+			return err
+		}
+		if v := cell(c, "dx_score"); v != "" {
+			if s.DXScore, err = strconv.Atoi(v); err != nil {
+				return fmt.Errorf("dx_score %q: not a whole number", v)
+			}
+		}
+		if v := cell(c, "id"); v != "" {
+			if s.ID, err = strconv.Atoi(v); err != nil {
+				return fmt.Errorf("id %q: not a whole number", v)
+			}
+		}
+		s.FC, s.FS = lxnsCodePtr(cell(c, "fc")), lxnsCodePtr(cell(c, "fs"))
+		if v := cell(c, "play_time"); v != "" {
+			if s.PlayTime, err = time.Parse(time.RFC3339, v); err != nil {
+				return fmt.Errorf("play_time %q: want a UTC time such as 2024-01-01T00:00:00Z", v)
+			}
+		}
+		rec, err := s.Record()
+		if err != nil {
+			return fmt.Errorf("%s: %w", s.SongName, err)
+		}
+		return all.add(rec)
+	})
+	f.Records = all.recs
+	return f, err
 }
