@@ -11,6 +11,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/maiprobe/maiprobe/internal/analysis"
 	"github.com/maiprobe/maiprobe/internal/dxnet"
 	"github.com/maiprobe/maiprobe/internal/maimai"
 	"github.com/maiprobe/maiprobe/internal/rating"
@@ -521,17 +522,12 @@ func genCountKeys(a maimai.Achievement, fc maimai.FC, fs maimai.FS) []string {
 
 // The note kinds of a judgement table, in the order the site shows them.
 const (
-	genTap = iota
-	genHold
-	genSlide
-	genTouch
-	genBreak
+	genTap   = int(analysis.Tap)
+	genHold  = int(analysis.Hold)
+	genSlide = int(analysis.Slide)
+	genTouch = int(analysis.Touch)
+	genBreak = int(analysis.Break)
 )
-
-// genWeights are the note kinds' weights in the 100% part of the
-// achievement, a TAP being 1 (docs/rating.md, "Achievement from a judgement
-// table").
-var genWeights = [5]int64{1, 2, 3, 1, 5}
 
 // kinds is the chart's notes by kind: the song data's for a real chart, a
 // fixed split of its notes for a made-up one (no TOUCH on a standard chart).
@@ -552,12 +548,10 @@ func (c genChart) kinds() [5]int {
 // drawn at random: its achievement, DX score, combo mark, rank and stars
 // all follow from it, as in the game.
 type genTable struct {
-	rows [5]maimai.NoteJudgement
-	// What the site's table does not tell apart but the achievement needs:
-	// of the BREAK PERFECTs, those in the inner window (75% of the bonus;
-	// the rest get 50%); of the BREAK GREATs, those in the first (×0.8)
-	// and second (×0.6) window, the rest being in the third (×0.5).
-	breakPerfect2550, breakGreat80, breakGreat60 int
+	rows analysis.Table
+	// What the site's table does not tell apart but the achievement
+	// needs: the BREAK PERFECTs' and GREATs' windows.
+	win analysis.Windows
 }
 
 // genSample draws the judgement table of a play on a chart with notes by
@@ -583,9 +577,9 @@ func genSample(rng *rand.Rand, notes [5]int, x float64, perfect bool) genTable {
 		r.CriticalPerfect = n - r.Miss - r.Good - r.Great - r.Perfect
 	}
 	b := t.rows[genBreak]
-	t.breakPerfect2550 = genCount(rng, b.Perfect, 0.5)
-	t.breakGreat80 = genCount(rng, b.Great, 0.5)
-	t.breakGreat60 = genCount(rng, b.Great-t.breakGreat80, 0.6)
+	t.win.Perfect75 = genCount(rng, b.Perfect, 0.5)
+	t.win.Great80 = genCount(rng, b.Great, 0.5)
+	t.win.Great60 = genCount(rng, b.Great-t.win.Great80, 0.6)
 	return t
 }
 
@@ -613,36 +607,10 @@ func genCount(rng *rand.Rand, n int, p float64) int {
 	return max(0, min(n, k))
 }
 
-// achievement is the table's achievement as the game shows it, rounded
-// down to 4 decimals: the 100% part shared among the notes by weight (a
-// GREAT ×0.8 and a GOOD ×0.5, a BREAK GREAT ×0.8, ×0.6 or ×0.5 by window
-// and a BREAK GOOD ×0.4), plus the 1% BREAK bonus shared among the BREAKs
-// (CRITICAL PERFECT all of its share, PERFECT 75% or 50% by window, GREAT
-// 40%, GOOD 30%). Integers throughout: base is in tenths of a TAP, bonus
-// in twentieths of a BREAK's share.
+// achievement is the table's achievement as the game shows it
+// (analysis.Achievement, with the windows drawn).
 func (t genTable) achievement() maimai.Achievement {
-	var w, base int64
-	for k, r := range t.rows {
-		w += genWeights[k] * int64(r.Notes())
-		if k != genBreak {
-			base += genWeights[k] * int64(10*(r.CriticalPerfect+r.Perfect)+8*r.Great+5*r.Good)
-		}
-	}
-	b := t.rows[genBreak]
-	great50 := b.Great - t.breakGreat80 - t.breakGreat60
-	base += genWeights[genBreak] * int64(10*(b.CriticalPerfect+b.Perfect)+8*t.breakGreat80+6*t.breakGreat60+5*great50+4*b.Good)
-	bonus := int64(20*b.CriticalPerfect + 15*t.breakPerfect2550 + 10*(b.Perfect-t.breakPerfect2550) + 8*b.Great + 6*b.Good)
-	brk := int64(b.Notes())
-	switch {
-	case w == 0:
-		return 0
-	case brk == 0:
-		// No chart of the song data lacks BREAKs; a made-up one cannot.
-		// Take the bonus as whole rather than divide by zero.
-		return maimai.Achievement(base*100000/w + 10000)
-	}
-	// base/(10w) × 100% + bonus/(20 brk) × 1%, in units of 0.0001%.
-	return maimai.Achievement((base*100000*brk + bonus*500*w) / (w * brk))
+	return analysis.Achievement(t.rows, t.win)
 }
 
 // dxScore is the table's DX score: CRITICAL PERFECT 3, PERFECT 2, GREAT 1.

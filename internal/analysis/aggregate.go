@@ -1,0 +1,270 @@
+package analysis
+
+import (
+	"cmp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/maiprobe/maiprobe/internal/maimai"
+)
+
+// Sample is one play with a judgement table, what the aggregates read.
+type Sample struct {
+	At          time.Time
+	Chart       maimai.Chart
+	Level       string // the chart's level label ("13+"), "" when unknown
+	Achievement maimai.Achievement
+	Table       Table
+	Fast, Late  int
+}
+
+// KindStats is one note kind over many plays.
+type KindStats struct {
+	Kind  string `json:"kind"`
+	Notes int    `json:"notes"` // the kind's notes over every play
+	Great int    `json:"great"`
+	Good  int    `json:"good"`
+	Miss  int    `json:"miss"`
+	// Loss is the mean achievement the kind lost per play, in percentage
+	// points (LossOf).
+	Loss float64 `json:"loss"`
+}
+
+// rate is n over the kind's notes, 0 when there are none.
+func (k KindStats) rate(n int) float64 {
+	if k.Notes == 0 {
+		return 0
+	}
+	return float64(n) / float64(k.Notes)
+}
+
+// GreatRate is the share of the kind's notes judged GREAT.
+func (k KindStats) GreatRate() float64 { return k.rate(k.Great) }
+
+// GoodRate is the share of the kind's notes judged GOOD.
+func (k KindStats) GoodRate() float64 { return k.rate(k.Good) }
+
+// MissRate is the share of the kind's notes missed.
+func (k KindStats) MissRate() float64 { return k.rate(k.Miss) }
+
+// Summary is many plays' judgements together.
+type Summary struct {
+	Plays int          `json:"plays"`
+	Kinds [5]KindStats `json:"kinds"`
+	// Loss is the mean total loss per play (percentage points of 101%),
+	// Achievement the mean achievement in percent.
+	Loss        float64 `json:"loss"`
+	Achievement float64 `json:"achievement"`
+	Fast        int     `json:"fast"`
+	Late        int     `json:"late"`
+}
+
+// FastShare is FAST over FAST and LATE, 0.5 when there are neither.
+func (s Summary) FastShare() float64 {
+	if s.Fast+s.Late == 0 {
+		return 0.5
+	}
+	return float64(s.Fast) / float64(s.Fast+s.Late)
+}
+
+// Worst is the kind that lost the most on average (ties: table order).
+func (s Summary) Worst() Kind {
+	w := Tap
+	for _, k := range Kinds {
+		if s.Kinds[k].Loss > s.Kinds[w].Loss {
+			w = k
+		}
+	}
+	return w
+}
+
+// acc adds up samples into a Summary.
+type acc struct {
+	s    Summary
+	loss [5]float64
+	ach  int64
+}
+
+func (a *acc) add(x *Sample) {
+	l := LossOf(x.Table, x.Achievement)
+	a.s.Plays++
+	a.ach += int64(x.Achievement)
+	a.s.Fast += x.Fast
+	a.s.Late += x.Late
+	for k := range Kinds {
+		r := x.Table[k]
+		ks := &a.s.Kinds[k]
+		ks.Notes += r.Notes()
+		ks.Great += r.Great
+		ks.Good += r.Good
+		ks.Miss += r.Miss
+		a.loss[k] += l.ByKind[k]
+	}
+}
+
+func (a *acc) summary() Summary {
+	s := a.s
+	if s.Plays == 0 {
+		for _, k := range Kinds {
+			s.Kinds[k].Kind = k.String()
+		}
+		return s
+	}
+	n := float64(s.Plays)
+	for _, k := range Kinds {
+		s.Kinds[k].Kind = k.String()
+		s.Kinds[k].Loss = a.loss[k] / n
+		s.Loss += s.Kinds[k].Loss
+	}
+	s.Achievement = float64(a.ach) / n / 10000
+	return s
+}
+
+// Summarize is every sample together.
+func Summarize(samples []Sample) Summary {
+	var a acc
+	for i := range samples {
+		a.add(&samples[i])
+	}
+	return a.summary()
+}
+
+// LevelGroup is the plays of one level.
+type LevelGroup struct {
+	Level string `json:"level"`
+	Summary
+}
+
+// ByLevel groups the samples by level label, in the game's order (13 <
+// 13+ < 14), plays of unknown level last under "".
+func ByLevel(samples []Sample) []LevelGroup {
+	m := map[string]*acc{}
+	for i := range samples {
+		x := &samples[i]
+		a := m[x.Level]
+		if a == nil {
+			a = &acc{}
+			m[x.Level] = a
+		}
+		a.add(x)
+	}
+	out := make([]LevelGroup, 0, len(m))
+	for lv, a := range m {
+		out = append(out, LevelGroup{Level: lv, Summary: a.summary()})
+	}
+	slices.SortFunc(out, func(x, y LevelGroup) int { return cmp.Compare(levelOrder(x.Level), levelOrder(y.Level)) })
+	return out
+}
+
+// levelOrder orders level labels: "13" is 130, "13+" 137 (x.7 and up were
+// "+"; only the order matters), unknown labels after every level.
+func levelOrder(s string) int {
+	plus := strings.HasSuffix(s, "+")
+	n, err := strconv.Atoi(strings.TrimSuffix(s, "+"))
+	if err != nil {
+		return 1 << 30
+	}
+	if plus {
+		return n*10 + 7
+	}
+	return n * 10
+}
+
+// ChartGroup is the plays of one chart.
+type ChartGroup struct {
+	Chart maimai.Chart `json:"chart"`
+	Level string       `json:"level,omitempty"`
+	Summary
+}
+
+// ByChart groups the samples by chart, the charts played most first
+// (ties: the higher mean loss first, then title).
+func ByChart(samples []Sample) []ChartGroup {
+	type group struct {
+		level string
+		acc
+	}
+	m := map[maimai.Chart]*group{}
+	for i := range samples {
+		x := &samples[i]
+		g := m[x.Chart]
+		if g == nil {
+			g = &group{level: x.Level}
+			m[x.Chart] = g
+		}
+		g.add(x)
+	}
+	out := make([]ChartGroup, 0, len(m))
+	for c, g := range m {
+		out = append(out, ChartGroup{Chart: c, Level: g.level, Summary: g.summary()})
+	}
+	slices.SortFunc(out, func(x, y ChartGroup) int {
+		return cmp.Or(cmp.Compare(y.Plays, x.Plays), cmp.Compare(y.Loss, x.Loss),
+			cmp.Compare(x.Chart.Title, y.Chart.Title), cmp.Compare(x.Chart.Type, y.Chart.Type),
+			cmp.Compare(x.Chart.Difficulty.Index(), y.Chart.Difficulty.Index()))
+	})
+	return out
+}
+
+// Period is one step of a trend: the plays of a calendar month.
+type Period struct {
+	Start time.Time `json:"start"` // the first of the month, midnight, in the clock given to Monthly
+	Summary
+}
+
+// Monthly groups the samples by calendar month in loc, oldest first;
+// months without a sample are left out.
+func Monthly(samples []Sample, loc *time.Location) []Period {
+	m := map[time.Time]*acc{}
+	for i := range samples {
+		x := &samples[i]
+		t := x.At.In(loc)
+		start := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, loc)
+		a := m[start]
+		if a == nil {
+			a = &acc{}
+			m[start] = a
+		}
+		a.add(x)
+	}
+	out := make([]Period, 0, len(m))
+	for t, a := range m {
+		out = append(out, Period{Start: t, Summary: a.summary()})
+	}
+	slices.SortFunc(out, func(x, y Period) int { return x.Start.Compare(y.Start) })
+	return out
+}
+
+// Finding is one sentence of the analysis: at a level ("" for every
+// level), the kind that lost the most, with its mean loss per play.
+type Finding struct {
+	Level string  `json:"level,omitempty"`
+	Kind  string  `json:"kind"`
+	Loss  float64 `json:"loss"`
+	Plays int     `json:"plays"`
+	// Share is the kind's part of the mean total loss (0–1).
+	Share float64 `json:"share"`
+}
+
+// Findings are the sentences a player wants: overall, and for each level
+// with at least minPlays plays, which kind costs the most and how much.
+// Levels are in the game's order; groups that lost nothing say nothing.
+func Findings(all Summary, levels []LevelGroup, minPlays int) []Finding {
+	var out []Finding
+	add := func(level string, s Summary) {
+		if s.Plays == 0 || s.Loss <= 0 {
+			return
+		}
+		k := s.Worst()
+		out = append(out, Finding{Level: level, Kind: k.String(), Loss: s.Kinds[k].Loss, Plays: s.Plays, Share: s.Kinds[k].Loss / s.Loss})
+	}
+	add("", all)
+	for _, g := range levels {
+		if g.Level != "" && g.Plays >= minPlays {
+			add(g.Level, g.Summary)
+		}
+	}
+	return out
+}
