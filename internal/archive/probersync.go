@@ -1,0 +1,313 @@
+package archive
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/maiprobe/maiprobe/internal/storage"
+)
+
+// The state of syncs to other probers (internal/probersync): each player's
+// token per service, sealed like site logins, the schedule, the last
+// outcome, and which items each service has accepted. The archive only
+// keeps it; what to send and how is probersync's.
+
+// ErrNoProberSync: the player has no sync to that service stored.
+var ErrNoProberSync = errors.New("archive: no sync to this service is set up for this player")
+
+// ProberSyncStatus is what the owner sees of a sync: never the token, only
+// whether one is stored, the schedule and the last outcome.
+type ProberSyncStatus struct {
+	Player     string
+	Service    string
+	HasToken   bool
+	Every      time.Duration // 0: no schedule
+	Enabled    bool          // false once the service refused the token
+	StoredAt   time.Time
+	NextRunAt  time.Time
+	LastRunAt  time.Time
+	LastOKAt   time.Time // the last run the service accepted everything of
+	LastResult string
+	LastError  string
+}
+
+func proberSyncStatus(s storage.ProberSync) ProberSyncStatus {
+	return ProberSyncStatus{
+		Player: s.Player, Service: s.Service, HasToken: s.Sealed != nil, Every: time.Duration(s.EveryHours) * time.Hour,
+		Enabled: s.Enabled, StoredAt: s.StoredAt, NextRunAt: s.NextRunAt, LastRunAt: s.LastRunAt, LastOKAt: s.LastOKAt,
+		LastResult: s.LastResult, LastError: s.LastError,
+	}
+}
+
+// proberContext binds a sealed token to its player and service: a token
+// copied to another player's row, or to another service's, does not open.
+func proberContext(player, service string) string { return "prober-sync\x00" + service + "\x00" + player }
+
+// proberTx runs fn in a write transaction with the player's id;
+// ErrNoPlayer for an unknown player.
+func (a *Archive) proberTx(ctx context.Context, player string, fn func(tx *storage.Tx, pid int64) error) error {
+	return a.db.Update(ctx, func(tx *storage.Tx) error {
+		pid, err := tx.PlayerID(ctx, player)
+		if isNotFound(err) {
+			return fmt.Errorf("%w: %q", ErrNoPlayer, player)
+		}
+		if err != nil {
+			return err
+		}
+		return fn(tx, pid)
+	})
+}
+
+// StoreProberToken seals token with key and stores it as the player's
+// token for service, with a schedule of every (whole hours, 0 for none),
+// re-enabling the sync. The first scheduled run is due at once.
+func (a *Archive) StoreProberToken(ctx context.Context, key *SecretKey, player, service, token string, every time.Duration) error {
+	if key == nil {
+		return ErrNoSecretKey
+	}
+	hours, err := scheduleHours(every)
+	if err != nil {
+		return err
+	}
+	now := a.now()
+	return a.proberTx(ctx, player, func(tx *storage.Tx, pid int64) error {
+		var next time.Time
+		if hours > 0 {
+			next = now
+		}
+		return tx.PutProberSync(ctx, storage.ProberSync{
+			PlayerID: pid, Service: service, Sealed: key.seal([]byte(token), proberContext(player, service)),
+			EveryHours: hours, Enabled: true, StoredAt: now, NextRunAt: next,
+		})
+	})
+}
+
+// SetProberSchedule changes the schedule of the player's stored sync
+// (every 0 turns it off) and re-enables it; ErrNoProberSync when no token
+// is stored.
+func (a *Archive) SetProberSchedule(ctx context.Context, player, service string, every time.Duration) error {
+	hours, err := scheduleHours(every)
+	if err != nil {
+		return err
+	}
+	now := a.now()
+	return a.proberTx(ctx, player, func(tx *storage.Tx, pid int64) error {
+		s, err := tx.ProberSyncOf(ctx, pid, service)
+		if isNotFound(err) || (err == nil && s.Sealed == nil) {
+			return ErrNoProberSync
+		}
+		if err != nil {
+			return err
+		}
+		s.EveryHours, s.Enabled, s.NextRunAt = hours, true, time.Time{}
+		if hours > 0 {
+			s.NextRunAt = now
+			if !s.LastRunAt.IsZero() {
+				s.NextRunAt = s.LastRunAt.Add(time.Duration(hours) * time.Hour)
+			}
+		}
+		return tx.PutProberSync(ctx, s)
+	})
+}
+
+func scheduleHours(every time.Duration) (int, error) {
+	hours := int(every / time.Hour)
+	if every < 0 || every%time.Hour != 0 || hours > MaxScheduleHours {
+		return 0, fmt.Errorf("archive: schedule %s: want whole hours from 1 to %d, or none", every, MaxScheduleHours)
+	}
+	return hours, nil
+}
+
+// ProberSyncStatus returns what the owner may see of the player's sync to
+// service; ErrNoProberSync when there is none.
+func (a *Archive) ProberSyncStatus(ctx context.Context, player, service string) (ProberSyncStatus, error) {
+	var st ProberSyncStatus
+	err := a.db.View(ctx, func(tx *storage.Tx) error {
+		pid, err := tx.PlayerID(ctx, player)
+		if err != nil {
+			return err
+		}
+		s, err := tx.ProberSyncOf(ctx, pid, service)
+		st = proberSyncStatus(s)
+		return err
+	})
+	if isNotFound(err) {
+		return ProberSyncStatus{}, ErrNoProberSync
+	}
+	return st, err
+}
+
+// OpenProberToken returns the player's stored token for service in clear,
+// for the sync; ErrNoProberSync when none is stored.
+func (a *Archive) OpenProberToken(ctx context.Context, key *SecretKey, player, service string) (string, error) {
+	if key == nil {
+		return "", ErrNoSecretKey
+	}
+	var sealed []byte
+	err := a.db.View(ctx, func(tx *storage.Tx) error {
+		pid, err := tx.PlayerID(ctx, player)
+		if err != nil {
+			return err
+		}
+		s, err := tx.ProberSyncOf(ctx, pid, service)
+		sealed = s.Sealed
+		return err
+	})
+	if isNotFound(err) || (err == nil && sealed == nil) {
+		return "", ErrNoProberSync
+	}
+	if err != nil {
+		return "", err
+	}
+	plain, err := key.open(sealed, proberContext(player, service))
+	if err != nil {
+		return "", fmt.Errorf("%w (the token of %s)", err, service)
+	}
+	return string(plain), nil
+}
+
+// ForgetProberToken deletes the player's stored token for service and its
+// schedule; what the service accepted is still remembered.
+func (a *Archive) ForgetProberToken(ctx context.Context, player, service string) error {
+	return a.proberTx(ctx, player, func(tx *storage.Tx, pid int64) error {
+		return tx.ForgetProberSyncToken(ctx, pid, service)
+	})
+}
+
+// RunProberSyncNow makes the player's stored sync due at once, even
+// without a schedule; ErrNoProberSync when no token is stored.
+func (a *Archive) RunProberSyncNow(ctx context.Context, player, service string) error {
+	return a.proberTx(ctx, player, func(tx *storage.Tx, pid int64) error {
+		s, err := tx.ProberSyncOf(ctx, pid, service)
+		if isNotFound(err) || (err == nil && s.Sealed == nil) {
+			return ErrNoProberSync
+		}
+		if err != nil {
+			return err
+		}
+		if !s.Enabled {
+			// The owner asks again after the service refused the token:
+			// try once more (a new token at the service may work now).
+			s.Enabled, s.NextRunAt = true, a.now()
+			return tx.PutProberSync(ctx, s)
+		}
+		return tx.SetProberSyncNextRun(ctx, pid, service, a.now())
+	})
+}
+
+// DueProberSyncs lists the syncs with a stored token that are due at now.
+func (a *Archive) DueProberSyncs(ctx context.Context, now time.Time) ([]ProberSyncStatus, error) {
+	var out []ProberSyncStatus
+	err := a.db.View(ctx, func(tx *storage.Tx) error {
+		ss, err := tx.DueProberSyncs(ctx, now)
+		for _, s := range ss {
+			out = append(out, proberSyncStatus(s))
+		}
+		return err
+	})
+	return out, err
+}
+
+// ProberSyncDue reports whether the player's sync to service is due at
+// now (another server may have run it since it was listed).
+func (a *Archive) ProberSyncDue(ctx context.Context, player, service string, now time.Time) (bool, error) {
+	due := false
+	err := a.db.View(ctx, func(tx *storage.Tx) error {
+		pid, err := tx.PlayerID(ctx, player)
+		if err != nil {
+			return err
+		}
+		s, err := tx.ProberSyncOf(ctx, pid, service)
+		if err != nil {
+			return err
+		}
+		due = s.Enabled && s.Sealed != nil && !s.NextRunAt.IsZero() && !s.NextRunAt.After(now)
+		return nil
+	})
+	if isNotFound(err) {
+		return false, nil
+	}
+	return due, err
+}
+
+// ProberRun is the outcome of one sync run, as RecordProberSyncRun keeps it.
+type ProberRun struct {
+	RanAt   time.Time
+	Summary string
+	// Complete: the service accepted everything there was to send.
+	Complete bool
+	Err      error
+	// Refused: the service refused the token; the schedule stops until
+	// the owner stores a new one or asks for a run.
+	Refused bool
+}
+
+// RecordProberSyncRun records the outcome of a sync run. The command line
+// syncs with a token of its own: a player without a stored sync gets a
+// row without a token, so the web page shows its last run too.
+func (a *Archive) RecordProberSyncRun(ctx context.Context, player, service string, run ProberRun) error {
+	return a.proberTx(ctx, player, func(tx *storage.Tx, pid int64) error {
+		s, err := tx.ProberSyncOf(ctx, pid, service)
+		if isNotFound(err) {
+			s = storage.ProberSync{PlayerID: pid, Service: service, Enabled: true, StoredAt: run.RanAt}
+			err = tx.PutProberSync(ctx, s)
+		}
+		if err != nil {
+			return err
+		}
+		enabled, errText := true, ""
+		var next, okAt time.Time
+		if s.EveryHours > 0 && s.Sealed != nil {
+			next = run.RanAt.Add(time.Duration(s.EveryHours) * time.Hour)
+		}
+		if run.Err != nil {
+			errText = run.Err.Error()
+			if len(errText) > 2000 {
+				errText = errText[:2000]
+			}
+		}
+		if run.Refused {
+			enabled, next = false, time.Time{}
+		}
+		if run.Complete && run.Err == nil {
+			okAt = run.RanAt
+		}
+		return tx.UpdateProberSyncRun(ctx, pid, service, run.RanAt, next, okAt, enabled, run.Summary, errText)
+	})
+}
+
+// ProberSentItems returns what service has accepted of the player's
+// items: each item key's hash of what was sent. An unknown player has
+// none.
+func (a *Archive) ProberSentItems(ctx context.Context, player, service string) (map[string]string, error) {
+	var out map[string]string
+	err := a.db.View(ctx, func(tx *storage.Tx) error {
+		pid, err := tx.PlayerID(ctx, player)
+		if err != nil {
+			return err
+		}
+		out, err = tx.SentItems(ctx, pid, service)
+		return err
+	})
+	if isNotFound(err) {
+		return map[string]string{}, nil
+	}
+	return out, err
+}
+
+// MarkProberSent records that service accepted items of the player at.
+func (a *Archive) MarkProberSent(ctx context.Context, player, service string, items []storage.SentItem, at time.Time) error {
+	return a.proberTx(ctx, player, func(tx *storage.Tx, pid int64) error {
+		return tx.MarkSent(ctx, pid, service, items, at)
+	})
+}
+
+// ClearProberSent forgets what service accepted of the player: the next
+// sync sends everything.
+func (a *Archive) ClearProberSent(ctx context.Context, player, service string) error {
+	return a.proberTx(ctx, player, func(tx *storage.Tx, pid int64) error {
+		return tx.ClearSent(ctx, pid, service)
+	})
+}
