@@ -43,7 +43,9 @@ func proberSyncStatus(s storage.ProberSync) ProberSyncStatus {
 
 // proberContext binds a sealed token to its player and service: a token
 // copied to another player's row, or to another service's, does not open.
-func proberContext(player, service string) string { return "prober-sync\x00" + service + "\x00" + player }
+func proberContext(player, service string) string {
+	return "prober-sync\x00" + service + "\x00" + player
+}
 
 // proberTx runs fn in a write transaction with the player's id;
 // ErrNoPlayer for an unknown player.
