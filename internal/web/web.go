@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/maiprobe/maiprobe/internal/api"
 	"github.com/maiprobe/maiprobe/internal/archive"
 )
 
@@ -80,6 +81,7 @@ type Server struct {
 	assets  *assets
 	logins  *limiter
 	api     *apiState  // the import API's rate limits
+	readAPI *api.API   // the read API under /api/v1 (internal/api)
 	sched   *scheduler // scheduled fetches with stored site logins
 
 	// holder names this server in the leases of scheduled work it takes.
@@ -149,6 +151,7 @@ func New(ctx context.Context, cfg Config, a *archive.Archive) (*Server, error) {
 	s.setupDone.Store(setup == "")
 	s.mux = http.NewServeMux()
 	s.routes()
+	s.readAPI = s.newReadAPI()
 	return s, nil
 }
 
@@ -275,6 +278,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if r.Body != nil && r.Method != http.MethodGet && r.Method != http.MethodHead {
 		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxUpload)
+	}
+	if strings.HasPrefix(r.URL.Path, api.Prefix+"/") {
+		// The read API takes a bearer token or the login cookie (reads
+		// only, so no CSRF): api_read.go.
+		compress(s.secure(s.readAPI)).ServeHTTP(w, r)
+		return
 	}
 	if strings.HasPrefix(r.URL.Path, "/api/") {
 		// The API takes a bearer token, never the login cookie: no session, no CSRF.

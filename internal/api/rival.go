@@ -1,0 +1,65 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/maiprobe/maiprobe/internal/query"
+	"github.com/maiprobe/maiprobe/internal/rival"
+)
+
+// rivalAnswer is GET /players/{player}/rival?with=OTHER: both players'
+// bests per chart, one page of the rows and the summary over all.
+type rivalAnswer struct {
+	Me      string        `json:"me"`
+	Rival   string        `json:"rival"`
+	Summary rival.Summary `json:"summary"`
+	Total   int           `json:"total"`
+	Page    int           `json:"page"`
+	PerPage int           `json:"per_page"`
+	Rows    []rival.Row   `json:"rows"`
+}
+
+// rival compares the path's player with ?with=, on the charts the song
+// filters keep. The other player must be readable too: public, or owned
+// by the caller's login. A token reads its own player only, so with one
+// the other must be public.
+func (a *API) rival(w http.ResponseWriter, r *http.Request, acc Access) {
+	other := r.URL.Query().Get("with")
+	if other == "" {
+		a.fail(w, r, errBadRequest("name the player to compare with: ?with=NAME (to compare with a diving-fish or Lxns export, import it into a player of its own first)"))
+		return
+	}
+	if other == acc.Player {
+		a.fail(w, r, errBadRequest("compare with another player, not the same one"))
+		return
+	}
+	c := acc.Caller
+	if c.Token != nil {
+		// The token does not speak for the other player: read it as
+		// nobody would.
+		c = Caller{IP: c.IP}
+	}
+	if err := a.May(r.Context(), c, other); err != nil {
+		if e, ok := err.(*Error); ok && e.Code != CodeNotFound {
+			err = &Error{Status: http.StatusForbidden, Code: CodeForbidden, Message: fmt.Sprintf("player %q is private: you may compare with them only while logged in as their owner", other)}
+		}
+		a.fail(w, r, err)
+		return
+	}
+	page, per, err := paging(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	cmp, err := rival.Load(r.Context(), a.a, acc.Player, other, query.SongFilter(r.URL.Query()))
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	out := rivalAnswer{Me: cmp.Me, Rival: cmp.Rival, Summary: cmp.Summary, Total: len(cmp.Rows), Page: page, PerPage: per, Rows: []rival.Row{}}
+	if from := (page - 1) * per; from < len(cmp.Rows) {
+		out.Rows = cmp.Rows[from:min(from+per, len(cmp.Rows))]
+	}
+	WriteJSON(w, http.StatusOK, out)
+}

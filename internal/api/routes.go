@@ -1,0 +1,18 @@
+package api
+
+// routes registers every endpoint, one line each; the handlers live in
+// the file of their noun. Every one is described in openapi.json.
+func (a *API) routes() {
+	a.handle("GET /api/v1/openapi.json", a.openAPI)
+	a.handle("GET /api/v1/players", a.players)
+	a.player("GET /api/v1/players/{player}", a.profile)
+	a.player("GET /api/v1/players/{player}/b50", a.b50)
+	a.player("GET /api/v1/players/{player}/rating-history", a.ratingHistory)
+	a.player("GET /api/v1/players/{player}/bests", a.bests)
+	a.player("GET /api/v1/players/{player}/plays", a.plays)
+	a.player("GET /api/v1/players/{player}/plays/{id}", a.play)
+	a.player("GET /api/v1/players/{player}/chart", a.chart)
+	a.player("GET /api/v1/players/{player}/plates", a.plates)
+	a.player("GET /api/v1/players/{player}/targets", a.targets)
+	a.player("GET /api/v1/players/{player}/rival", a.rival)
+}
