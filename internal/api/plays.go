@@ -113,15 +113,12 @@ func (a *API) play(w http.ResponseWriter, r *http.Request, acc Access) {
 // play oldest first with its change, and the best's history.
 type chartAnswer struct {
 	maimai.Chart
-	Info    archive.ChartInfo `json:"info"`
-	Best    *chartBest        `json:"best"` // null when no best is stored
-	Plays   []chartPlay       `json:"plays"`
-	History []scoreStep       `json:"history"`
-}
-
-type chartBest struct {
-	maimai.Score
-	UpdatedAt time.Time `json:"updated_at"`
+	Info archive.ChartInfo `json:"info"`
+	Best *maimai.Score     `json:"best"` // null when no best is stored
+	// BestUpdatedAt is when the best last changed; null without a best.
+	BestUpdatedAt *time.Time  `json:"best_updated_at"`
+	Plays         []chartPlay `json:"plays"`
+	History       []scoreStep `json:"history"`
 }
 
 type chartPlay struct {
@@ -155,7 +152,7 @@ func (a *API) chart(w http.ResponseWriter, r *http.Request, acc Access) {
 	}
 	out := chartAnswer{Chart: cv.Chart, Info: cv.Info, Plays: []chartPlay{}, History: []scoreStep{}}
 	if cv.Best != nil {
-		out.Best = &chartBest{Score: cv.Best.Score, UpdatedAt: cv.Best.UpdatedAt}
+		out.Best, out.BestUpdatedAt = &cv.Best.Score, &cv.Best.UpdatedAt
 	}
 	for _, p := range cv.Plays {
 		out.Plays = append(out.Plays, chartPlay{StoredPlay: p.StoredPlay, Change: newChange(p.Change)})

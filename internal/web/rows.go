@@ -3,11 +3,9 @@ package web
 import (
 	"errors"
 	"fmt"
-	"math"
 	"net/http"
 	"net/url"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -15,6 +13,7 @@ import (
 
 	"github.com/maiprobe/maiprobe/internal/archive"
 	"github.com/maiprobe/maiprobe/internal/maimai"
+	"github.com/maiprobe/maiprobe/internal/query"
 	"github.com/maiprobe/maiprobe/internal/songs"
 )
 
@@ -81,40 +80,25 @@ type filterView struct {
 
 const dateLayout = "2006-01-02"
 
-// playFilter reads the filter of a play list from the query: q (title),
-// diff, type, rank, fc and fs (at least that mark: fc=fcp keeps AP too),
-// lv_min/lv_max (level labels, "13" to "14+"), cmin/cmax (constants,
-// "13.0" to "13.9") and from/to dates (YYYY-MM-DD, in the archive's UTC
-// days; to is inclusive). Unknown values are ignored, not errors: a list
-// URL should never fail.
+// playFilter reads the filter of a play list from the query
+// (query.PlayFilter, which the read API uses too, so a list URL of the
+// site and of the API list the same plays) and fills the form with it.
 func playFilter(r *http.Request) (archive.PlayFilter, filterView) {
 	q := r.URL.Query()
-	var f archive.PlayFilter
-	f.Title = strings.TrimSpace(q.Get("q"))
-	if d := maimai.Difficulty(q.Get("diff")); d.Valid() {
-		f.Difficulty = d
-	}
-	if t := maimai.ChartType(q.Get("type")); t == maimai.Std || t == maimai.DX {
-		f.Type = t
-	}
-	if rk := maimai.Rank(q.Get("rank")); rk.Valid() {
-		f.Rank = rk
-	}
-	f.FC, f.FS = lampFilter(q)
+	f := query.PlayFilter(q)
 	levels := archive.LevelLabels()
-	f.MinLevel, f.MaxLevel = levelRange(q, levels)
 	v := filterView{Q: f.Title, Reset: r.URL.Path}
-	if c, ok := constantBound(q.Get("cmin"), false); ok && c.Known() {
-		f.MinConstant, v.MinConst = c, c.String()
+	if f.MinConstant.Known() {
+		v.MinConst = f.MinConstant.String()
 	}
-	if c, ok := constantBound(q.Get("cmax"), true); ok && c.Known() {
-		f.MaxConstant, v.MaxConst = c, c.String()
+	if f.MaxConstant.Known() {
+		v.MaxConst = f.MaxConstant.String()
 	}
-	if t, err := time.Parse(dateLayout, q.Get("from")); err == nil {
-		f.From, v.From = t, q.Get("from")
+	if !f.From.IsZero() {
+		v.From = q.Get("from")
 	}
-	if t, err := time.Parse(dateLayout, q.Get("to")); err == nil {
-		f.To, v.To = t.AddDate(0, 0, 1), q.Get("to")
+	if !f.To.IsZero() {
+		v.To = q.Get("to")
 	}
 	var diffs, ranks []string
 	for _, d := range maimai.Difficulties {
@@ -135,30 +119,12 @@ func playFilter(r *http.Request) (archive.PlayFilter, filterView) {
 	return f, v
 }
 
-// levelRange reads lv_min and lv_max, the ends of a level range, of the
-// play and song filters: labels of levels ("13" to "14+"), "" when
-// missing or unknown.
-func levelRange(q url.Values, levels []string) (lo, hi string) {
-	if lv := q.Get("lv_min"); slices.Contains(levels, lv) {
-		lo = lv
-	}
-	if lv := q.Get("lv_max"); slices.Contains(levels, lv) {
-		hi = lv
-	}
-	return lo, hi
-}
+// levelRange reads lv_min and lv_max of the play and song filters
+// (query.LevelRange).
+func levelRange(q url.Values, _ []string) (lo, hi string) { return query.LevelRange(q) }
 
-// lampFilter reads fc and fs, the marks a play or best must at least
-// have, of the play and song filters; "" when missing or unknown.
-func lampFilter(q url.Values) (fc maimai.FC, fs maimai.FS) {
-	if v := maimai.FC(q.Get("fc")); v != "" && v.Valid() {
-		fc = v
-	}
-	if v := maimai.FS(q.Get("fs")); v != "" && v.Valid() {
-		fs = v
-	}
-	return fc, fs
-}
+// lampFilter reads fc and fs of the play and song filters (query.Lamps).
+func lampFilter(q url.Values) (fc maimai.FC, fs maimai.FS) { return query.Lamps(q) }
 
 // lampOptions are the fc and fs <select>s of a filter form, labelled as
 // what they keep (atLeastOptions).
@@ -499,26 +465,7 @@ func rankCode(file, prefix string) string {
 	return m[2]
 }
 
-// constantBound reads a bound of a constant range as a player types it —
-// "13.7", "13,7" (a decimal comma), "13.99" — in the tenths constants have:
-// an upper bound rounds down (13.99 keeps 13.9 and below, never 14.0), a
-// lower bound up (13.05 starts at 13.1), so the range never takes in
-// charts outside what was typed. The form shows the bound as it was read.
-func constantBound(s string, upper bool) (songs.Constant, bool) {
-	s = strings.TrimSpace(strings.ReplaceAll(s, ",", "."))
-	if s == "" {
-		return 0, false
-	}
-	if c, err := songs.ParseConstant(s); err == nil {
-		return c, true
-	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || f < 0 || f > 20 || math.IsNaN(f) {
-		return 0, false
-	}
-	tenths := math.Ceil(f*10 - 1e-9)
-	if upper {
-		tenths = math.Floor(f*10 + 1e-9)
-	}
-	return songs.Constant(tenths), true
-}
+// constantBound reads a bound of a constant range as a player types it
+// (query.ConstantBound): an upper bound rounds down, a lower bound up, so
+// the range never takes in charts outside what was typed.
+func constantBound(s string, upper bool) (songs.Constant, bool) { return query.ConstantBound(s, upper) }
