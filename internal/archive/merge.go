@@ -195,7 +195,7 @@ func (m *merger) plays(ctx context.Context, in []incoming, raise bool) error {
 				m.res.Unchanged.Details++
 				continue
 			}
-			if err := m.tx.SetPlayDetail(ctx, row.ID, p.detail, p.detailPageID); err != nil {
+			if err := m.tx.SetPlayDetail(ctx, row.ID, p.detail, judgementsOf(p.detail), p.detailPageID); err != nil {
 				return err
 			}
 			row.HasDetail = true
@@ -203,7 +203,7 @@ func (m *merger) plays(ctx context.Context, in []incoming, raise bool) error {
 			continue
 		}
 		row = &storage.Play{PlayerID: m.player, PageID: p.pageID, Region: p.region, Play: p.play, IdxTime: t,
-			Detail: p.detail, DetailPageID: p.detailPageID, HasDetail: p.detail != nil}
+			Detail: p.detail, DetailPageID: p.detailPageID, HasDetail: p.detail != nil, Judgements: judgementsOf(p.detail)}
 		added, err := m.tx.InsertPlay(ctx, row)
 		if err != nil {
 			return err

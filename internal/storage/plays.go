@@ -26,6 +26,10 @@ type Play struct {
 	DetailPageID int64
 	DetailSHA    string // the detail page's sha256 (list queries)
 	HasDetail    bool
+	// Judgements is the detail's judgement table and FAST/LATE as
+	// analysis.Encode writes them (written with the detail, never read
+	// back by the list queries; see PlayJudgements).
+	Judgements string
 }
 
 // Minute is the natural-key minute of a play time: unix minutes.
@@ -78,13 +82,13 @@ func (t *Tx) InsertPlay(ctx context.Context, p *Play) (bool, error) {
 	id, added, err := t.insert(ctx, "play", `INSERT INTO plays
 		(player_id, page_id, region, played_at, played_minute, idx, idx_time, track, title, chart_type, difficulty, level,
 		 achievement, score_rank, dx_score, dx_score_max, dx_stars, fc, fs, clear, new_record, new_dx_record,
-		 matching_rank, jacket, detail, detail_page_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?){{ignore}}`,
+		 matching_rank, jacket, detail, detail_page_id, judgements)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?){{ignore}}`,
 		p.PlayerID, p.PageID, string(p.Region), utc(p.PlayedAt), Minute(p.PlayedAt), nullString(p.Idx), nullInt(p.IdxTime),
 		p.Track, p.Title, string(p.Type), string(p.Difficulty), p.Level,
 		int64(p.Achievement), string(p.Rank), p.DXScore, p.DXScoreMax, p.DXStars, string(p.FC), string(p.FS),
 		boolInt(p.Clear), boolInt(p.NewRecord), boolInt(p.NewDXRecord),
-		p.MatchingRank, p.Jacket, nullBytes(p.Detail), nullInt(p.DetailPageID))
+		p.MatchingRank, p.Jacket, nullBytes(p.Detail), nullInt(p.DetailPageID), nullString(p.Judgements))
 	if err != nil {
 		return false, fmt.Errorf("storage: insert play: %w", err)
 	}
@@ -100,14 +104,15 @@ func (t *Tx) SetPlayIdx(ctx context.Context, id int64, idx string, idxTime int64
 	return nil
 }
 
-// SetPlayDetail attaches a detail page's data to a play that has none.
-func (t *Tx) SetPlayDetail(ctx context.Context, id int64, detail []byte, pageID int64) error {
+// SetPlayDetail attaches a detail page's data (and its judgements, as
+// Play.Judgements) to a play that has none.
+func (t *Tx) SetPlayDetail(ctx context.Context, id int64, detail []byte, judgements string, pageID int64) error {
 	if t.hook != nil {
 		if err := t.hook("detail"); err != nil {
 			return err
 		}
 	}
-	if _, err := t.exec(ctx, "UPDATE plays SET detail = ?, detail_page_id = ? WHERE id = ? AND detail IS NULL", string(detail), nullInt(pageID), id); err != nil {
+	if _, err := t.exec(ctx, "UPDATE plays SET detail = ?, detail_page_id = ?, judgements = ? WHERE id = ? AND detail IS NULL", string(detail), nullInt(pageID), nullString(judgements), id); err != nil {
 		return fmt.Errorf("storage: set play detail: %w", err)
 	}
 	return nil

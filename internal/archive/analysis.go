@@ -1,0 +1,237 @@
+package archive
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/maiprobe/maiprobe/internal/analysis"
+	"github.com/maiprobe/maiprobe/internal/maimai"
+	"github.com/maiprobe/maiprobe/internal/rating"
+	"github.com/maiprobe/maiprobe/internal/songs"
+	"github.com/maiprobe/maiprobe/internal/storage"
+)
+
+// judgementsOf is a detail's judgements as plays.judgements keeps them
+// (analysis.Encode), "" without a detail.
+func judgementsOf(detail []byte) string {
+	if detail == nil {
+		return ""
+	}
+	var d maimai.PlayDetail
+	if json.Unmarshal(detail, &d) != nil {
+		return ""
+	}
+	return analysis.Encode(d)
+}
+
+// Judged is what the judgement analysis reads of a player: every play with
+// a detail, oldest first, as analysis samples, and the player's region.
+type Judged struct {
+	Region  maimai.Region
+	Samples []analysis.Sample
+}
+
+// JudgementSamples reads every play of the player that has a detail, with
+// its chart's level from the song data (else the page's). Plays stored
+// before their judgements were kept beside the detail get them now, from
+// the detail, in one write.
+func (a *Archive) JudgementSamples(ctx context.Context, player string) (Judged, error) {
+	var out Judged
+	var missing []storage.JudgedPlay
+	err := a.viewCharts(ctx, player, func(tx *storage.Tx, id int64, strict bool) error {
+		out, missing = Judged{}, nil
+		region, err := tx.PlayerRegion(ctx, id)
+		if isNotFound(err) {
+			return nil // nothing imported yet
+		}
+		if err != nil {
+			return err
+		}
+		out.Region = region
+		rows, err := tx.PlayJudgements(ctx, id)
+		if err != nil {
+			return err
+		}
+		seen := map[chartRef]bool{}
+		var refs []chartRef
+		for _, r := range rows {
+			if ref := (chartRef{r.Region, r.Chart}); !seen[ref] {
+				seen[ref] = true
+				refs = append(refs, ref)
+			}
+		}
+		lk, err := a.lookupCharts(ctx, tx, id, refs, strict)
+		if err != nil {
+			return err
+		}
+		levels := map[chartRef]string{}
+		out.Samples = make([]analysis.Sample, 0, len(rows))
+		for i := range rows {
+			r := &rows[i]
+			if r.Judgements == "" {
+				r.Judgements = judgementsOf(r.Detail)
+				if r.Judgements == "" {
+					continue // a detail that does not decode: nothing to analyse
+				}
+				missing = append(missing, *r)
+			}
+			t, fast, late, err := analysis.Decode(r.Judgements)
+			if err != nil {
+				continue // written by a later maiprobe, or damaged: leave it out
+			}
+			ref := chartRef{r.Region, r.Chart}
+			lv, ok := levels[ref]
+			if !ok {
+				if sc, _, _ := lk.stored(r.Region, r.Chart); sc != nil {
+					lv = cmpOr(sc.chart.Level, r.Level)
+				} else {
+					lv = r.Level
+				}
+				levels[ref] = lv
+			}
+			out.Samples = append(out.Samples, analysis.Sample{At: r.PlayedAt, Chart: r.Chart, Level: lv,
+				Achievement: r.Achievement, Table: t, Fast: fast, Late: late})
+		}
+		return nil
+	})
+	if err != nil || len(missing) == 0 {
+		return out, err
+	}
+	err = a.db.Update(ctx, func(tx *storage.Tx) error {
+		for _, r := range missing {
+			if err := tx.SetPlayJudgements(ctx, r.ID, r.Judgements); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// ErrNoChart says a 分数线 was asked for a chart the song data lacks.
+var ErrNoChart = errors.New("archive: no such chart in the song data")
+
+// ChartLine is a 分数线 with the chart and target it is for.
+type ChartLine struct {
+	Chart    maimai.Chart    `json:"chart"`
+	Level    string          `json:"level,omitempty"`
+	Constant songs.Constant  `json:"constant"`
+	Asked    string          `json:"asked"`
+	Target   analysis.Target `json:"target_asked"`
+	// Best is the player's best on the chart (0 when none).
+	Best maimai.Achievement `json:"best"`
+	analysis.Line
+}
+
+// Line is the 分数线 of chart c in the player's region for target (as
+// analysis.ParseTarget reads it): "+N" is the lowest achievement on c
+// that would raise the player's rating by N now.
+func (a *Archive) Line(ctx context.Context, player string, c maimai.Chart, target string) (ChartLine, error) {
+	t, err := analysis.ParseTarget(target)
+	if err != nil {
+		return ChartLine{}, err
+	}
+	out := ChartLine{Chart: c, Asked: target, Target: t}
+	var sc *songs.Chart
+	var version rating.Version
+	var region maimai.Region
+	err = a.db.View(ctx, func(tx *storage.Tx) error {
+		id, err := tx.PlayerID(ctx, player)
+		if err != nil {
+			return err
+		}
+		if region, err = tx.PlayerRegion(ctx, id); err != nil {
+			if isNotFound(err) {
+				return noRegion(player)
+			}
+			return err
+		}
+		set, err := a.cachedCharts(ctx, tx, region)
+		if err != nil {
+			return err
+		}
+		if set.db == nil || set.db.ChartCount() == 0 {
+			return fmt.Errorf("%w: the archive has no %s song data yet (maiprobe songs sync)", ErrNoChart, region)
+		}
+		if sc, err = set.db.Match(songs.QueryOf(c, "", "", "")); err != nil {
+			return fmt.Errorf("%w: %q (%s %s): %v", ErrNoChart, c.Title, c.Type, c.Difficulty, err)
+		}
+		if st := set.byID[set.id[sc]]; st != nil {
+			version = st.version
+		}
+		bests, err := tx.BestScoresOf(ctx, id, []maimai.Chart{c})
+		if err != nil {
+			return err
+		}
+		out.Best = bests[c].Achievement
+		return nil
+	})
+	if err != nil {
+		return out, err
+	}
+	out.Level, out.Constant = sc.Level, sc.Constant
+	if t.Rating > 0 {
+		if t.Achievement, err = a.ratingTarget(ctx, player, region, c, sc, version, t.Rating, out.Best); err != nil {
+			return out, err
+		}
+		out.Target = t
+	}
+	n := sc.Notes
+	out.Line, err = analysis.NewLine([5]int{n.Tap, n.Hold, n.Slide, n.Touch, n.Break}, t.Achievement)
+	if err != nil {
+		return out, fmt.Errorf("%s (%s %s): %w", c.Title, c.Type, c.Difficulty, err)
+	}
+	return out, nil
+}
+
+// ratingTarget is the lowest achievement on chart c that raises the
+// player's rating by n: within the chart's table, what beats its own entry
+// or, outside it, the table's lowest entry.
+func (a *Archive) ratingTarget(ctx context.Context, player string, region maimai.Region, c maimai.Chart, sc *songs.Chart, v rating.Version, n int, best maimai.Achievement) (maimai.Achievement, error) {
+	if !sc.Constant.Known() {
+		return 0, fmt.Errorf("%s (%s %s): its constant is not known, so no achievement on it can be said to add rating", c.Title, c.Type, c.Difficulty)
+	}
+	pr, err := a.Rating(ctx, player, time.Time{})
+	if err != nil {
+		return 0, err
+	}
+	rules, err := RulesFor(region, a.now())
+	if err != nil {
+		return 0, err
+	}
+	isNew := rules.IsNew(rating.Best{Key: rating.Key{Chart: c}, Version: v})
+	table, size := pr.Old, rules.OldSize
+	if isNew {
+		table, size = pr.New, rules.NewSize
+	}
+	cur, floor := 0, 0
+	in := false
+	for _, e := range table {
+		if e.Title == c.Title && e.Type == c.Type && e.Difficulty == c.Difficulty {
+			cur, in = e.Rating, true
+		}
+	}
+	if !in && len(table) >= size && size > 0 {
+		floor = table[len(table)-1].Rating
+		for _, e := range table {
+			floor = min(floor, e.Rating)
+		}
+	}
+	gain := func(ach maimai.Achievement) int {
+		r := rules.ChartRating(rating.Constant(sc.Constant), ach, maimai.NoFC)
+		if in {
+			return r - cur
+		}
+		return r - floor
+	}
+	top := maimai.MaxAchievement
+	if g := gain(top); g < n {
+		return 0, fmt.Errorf("%s (%s %s): even 101%% adds only %d rating now, not %d", c.Title, c.Type, c.Difficulty, max(g, 0), n)
+	}
+	lo := max(best, 0)
+	return maimai.Achievement(int(lo) + sort.Search(int(top-lo)+1, func(i int) bool { return gain(lo+maimai.Achievement(i)) >= n })), nil
+}
