@@ -21,6 +21,7 @@ func (s *Server) newReadAPI() *api.API {
 		Guard:   apiGuard{s.api.fails},
 		Now:     s.now,
 		Logger:  s.log,
+		Limits:  s.cfg.APILimits,
 	})
 }
 

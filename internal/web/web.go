@@ -62,6 +62,9 @@ type Config struct {
 	// PageCacheBytes bounds the response cache of rendered pages
 	// (pagecache.go); 0 means DefaultPageCacheBytes, negative turns it off.
 	PageCacheBytes int64
+	// APILimits are the read API's request budgets; zero fields take
+	// api.DefaultLimits'.
+	APILimits api.Limits
 }
 
 // Defaults for the zero values of Config.
@@ -176,6 +179,10 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /p/{player}/plays/{id}", s.canView(s.play))
 	s.mux.HandleFunc("GET /p/{player}/diff", s.canView(s.diff))
 	s.mux.HandleFunc("GET /p/{player}/sessions", s.canView(s.sessions))
+	s.mux.HandleFunc("GET /p/{player}/sessions/{id}", s.canView(s.visitReport))
+	s.mux.HandleFunc("GET /p/{player}/year", s.canView(s.yearIndex))
+	s.mux.HandleFunc("GET /p/{player}/year/{year}", s.canView(s.year))
+	s.mux.HandleFunc("GET /p/{player}/milestones", s.canView(s.milestones))
 	s.mux.HandleFunc("GET /p/{player}/chart", s.canView(s.chart))
 	s.mux.HandleFunc("GET /p/{player}/album", s.canView(s.album))
 	s.mux.HandleFunc("GET /p/{player}/profile", s.canView(s.profile))
