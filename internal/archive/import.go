@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/maiprobe/maiprobe/internal/dxnet"
+	"github.com/maiprobe/maiprobe/internal/interchange"
 	"github.com/maiprobe/maiprobe/internal/maimai"
 	"github.com/maiprobe/maiprobe/internal/storage"
 )
@@ -139,6 +140,13 @@ func (a *Archive) ImportWith(ctx context.Context, src Source, opt ImportOptions)
 			opt.Player = ""
 		}
 		return a.restore(ctx, src, opt)
+	}
+	if _, ok := interchange.Detect(src.Data); ok {
+		f, err := interchange.Parse(src.Data)
+		if err != nil {
+			return Result{Name: src.Name, Status: Rejected, Err: err}
+		}
+		return a.importForeign(ctx, src, f, opt)
 	}
 	page, err := dxnet.Parse(src.Data)
 	if err != nil {

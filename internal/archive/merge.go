@@ -1,6 +1,7 @@
 package archive
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -25,11 +26,14 @@ type merger struct {
 	// replay is set by Reparse, which derives pages oldest first: pages
 	// observed later are stored but not derived yet.
 	replay bool
+	// source is the provenance of what derive reads now ("dxnet:KIND").
+	source string
 }
 
 // derive stores what page shows; pageID is the stored page.
 func (m *merger) derive(ctx context.Context, page dxnet.Page, pageID int64, observed time.Time) error {
 	region := page.Head().Region
+	m.source = dxnetSource(page.Head().Kind)
 	switch p := page.(type) {
 	case *dxnet.RecordPage:
 		in := make([]incoming, len(p.Plays))
@@ -222,7 +226,7 @@ func (m *merger) plays(ctx context.Context, in []incoming, raise bool) error {
 			improved = append(improved, observation{
 				Chart: p.play.Chart, Level: p.play.Level, Achievement: p.play.Achievement, Rank: p.play.Rank,
 				DXScore: p.play.DXScore, DXScoreMax: p.play.DXScoreMax, FC: p.play.FC, FS: p.play.FS,
-				At: p.play.PlayedAt, PageID: p.pageID, fromPlay: true,
+				At: p.play.PlayedAt, PageID: p.pageID, fromPlay: true, source: cmp.Or(m.source, dxnetSource(dxnet.KindRecord)),
 			})
 		}
 	}
@@ -243,6 +247,8 @@ type observation struct {
 	At           time.Time
 	PageID       int64
 	fromPlay     bool
+	// source is the observation's provenance (storage.Provenance.Source).
+	source string
 }
 
 // scores merges a best-score list or musicDetail page. title and genre
@@ -254,7 +260,8 @@ func (m *merger) scores(ctx context.Context, scores []maimai.Score, title, genre
 			continue
 		}
 		o := observation{Chart: s.Chart, Level: s.Level, Genre: s.Genre, Achievement: s.Achievement, Rank: s.Rank,
-			DXScore: s.DXScore, DXScoreMax: s.DXScoreMax, FC: s.FC, FS: s.FS, PlayCount: s.PlayCount, At: observed, PageID: pageID}
+			DXScore: s.DXScore, DXScoreMax: s.DXScoreMax, FC: s.FC, FS: s.FS, PlayCount: s.PlayCount, At: observed, PageID: pageID,
+			source: m.source}
 		if o.Title == "" {
 			o.Title = title
 		}
@@ -343,7 +350,8 @@ func (m *merger) raise(ctx context.Context, obs []observation) error {
 		if !ok {
 			b := storage.BestScore{PlayerID: m.player, Score: maimai.Score{Chart: o.Chart, Played: true,
 				Achievement: o.Achievement, Rank: rankOr(o.Rank, o.Achievement), DXScore: o.DXScore, DXScoreMax: o.DXScoreMax,
-				FC: o.FC, FS: o.FS, Level: o.Level, Genre: o.Genre, PlayCount: o.PlayCount}, UpdatedAt: o.At}
+				FC: o.FC, FS: o.FS, Level: o.Level, Genre: o.Genre, PlayCount: o.PlayCount}, UpdatedAt: o.At,
+				Provenance: o.provenance()}
 			best[k] = b
 			genres[o.Chart] = append(genres[o.Chart], o.Genre)
 			created[k] = true
@@ -352,6 +360,26 @@ func (m *merger) raise(ctx context.Context, obs []observation) error {
 			continue
 		}
 		b := best[k]
+		switch conflict(b.Provenance, o) {
+		case ignore:
+			m.res.Unchanged.Scores++
+			continue
+		case replace:
+			// The page is the site's own best list, seen after the foreign
+			// claim: it is the truth even where it is lower.
+			b.Achievement, b.Rank, b.FC, b.FS = o.Achievement, rankOr(o.Rank, o.Achievement), o.FC, o.FS
+			if o.DXScore > 0 { // a list that shows no DX score does not contradict one
+				b.DXScore = o.DXScore
+			}
+			b.UpdatedAt, b.Provenance = o.At, o.provenance()
+			if !created[k] {
+				changed[k] = true
+				m.res.Added.Improvements++
+			}
+			steps = append(steps, step(b, o))
+			best[k] = b
+			continue
+		}
 		up := false
 		if o.Achievement > b.Achievement {
 			b.Achievement, b.Rank, up = o.Achievement, rankOr(o.Rank, o.Achievement), true
@@ -379,6 +407,7 @@ func (m *merger) raise(ctx context.Context, obs []observation) error {
 			if o.At.After(b.UpdatedAt) {
 				b.UpdatedAt = o.At
 			}
+			b.Provenance = o.provenance()
 			if !created[k] {
 				m.res.Added.Improvements++
 			}
@@ -438,7 +467,7 @@ func (m *merger) raise(ctx context.Context, obs []observation) error {
 
 func step(b storage.BestScore, o observation) storage.ScoreStep {
 	return storage.ScoreStep{PlayerID: b.PlayerID, Chart: b.Chart, Genre: b.Genre, ObservedAt: o.At, Achievement: b.Achievement,
-		Rank: b.Rank, DXScore: b.DXScore, DXScoreMax: b.DXScoreMax, FC: b.FC, FS: b.FS, PageID: o.PageID}
+		Rank: b.Rank, DXScore: b.DXScore, DXScoreMax: b.DXScoreMax, FC: b.FC, FS: b.FS, PageID: o.PageID, Source: o.source}
 }
 
 func rankOr(r maimai.Rank, a maimai.Achievement) maimai.Rank {

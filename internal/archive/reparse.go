@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/maiprobe/maiprobe/internal/dxnet"
+	"github.com/maiprobe/maiprobe/internal/interchange"
 	"github.com/maiprobe/maiprobe/internal/storage"
 )
 
@@ -77,6 +78,21 @@ func (a *Archive) rederive(ctx context.Context, tx *storage.Tx, pid int64, rep *
 		raw, err := a.decode(comp, pg.Size)
 		if err != nil {
 			fail(fmt.Errorf("stored page %s: %w", pg.SHA256, err))
+			continue
+		}
+		if IsForeignKind(pg.Kind) {
+			f, err := interchange.Parse(raw)
+			if err == nil {
+				err = checkForeign(f, now)
+			}
+			if err != nil {
+				fail(err)
+				continue
+			}
+			m := &merger{tx: tx, player: pid, res: &res, replay: true}
+			if err := m.foreign(ctx, f, pg.ID, pg.ObservedAt); err != nil {
+				return fmt.Errorf("file %s (%s): %w", pg.Name, pg.SHA256, err)
+			}
 			continue
 		}
 		page, err := dxnet.Parse(raw)

@@ -48,7 +48,8 @@ func TestMigrationSongGenre(t *testing.T) {
 			}
 			at := time.Date(2025, 11, 1, 10, 0, 0, 0, time.UTC)
 			setup := append([]string{"DROP TABLE score_history", "DROP TABLE best_scores"}, old...)
-			setup = append(setup, "DELETE FROM schema_migrations WHERE version = 8")
+			// Migration 15 adds provenance columns to the tables rebuilt here.
+			setup = append(setup, "DELETE FROM schema_migrations WHERE version = 8", "DELETE FROM schema_migrations WHERE version = 15")
 			for _, s := range setup {
 				if _, err := db.w.ExecContext(ctx, s); err != nil {
 					t.Fatalf("%s: %v", s, err)

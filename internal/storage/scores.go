@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/maiprobe/maiprobe/internal/maimai"
@@ -15,7 +16,27 @@ type BestScore struct {
 	PlayerID int64
 	maimai.Score
 	UpdatedAt time.Time // when the best last changed
+	Provenance
 }
+
+// Provenance says where a best score or history step came from
+// (migration 0015).
+type Provenance struct {
+	// Source is what the archive read it off: "dxnet:KIND" for a DX NET
+	// page of that kind, or another tool's format ("divingfish-json", …);
+	// "" for rows stored before provenance was kept.
+	Source string `json:"source,omitempty"`
+	// SourcePageID is the stored page or file that last raised the best,
+	// 0 when unknown.
+	SourcePageID int64 `json:"-"`
+	// SourceAt is when the source says the score was set or seen; zero
+	// when unknown.
+	SourceAt time.Time `json:"source_at,omitzero"`
+}
+
+// Foreign reports whether the source is another tool's file rather than a
+// DX NET page.
+func (p Provenance) Foreign() bool { return p.Source != "" && !strings.HasPrefix(p.Source, "dxnet:") }
 
 // ScoreStep is one row of score history: the best as an improvement made it.
 type ScoreStep struct {
@@ -31,16 +52,23 @@ type ScoreStep struct {
 	FS          maimai.FS
 	PageID      int64  // the page that showed it, 0 when unknown
 	PageSHA     string // that page's sha256 (list queries)
+	Source      string // as Provenance.Source
 }
 
 const bestColumns = `id, player_id, title, chart_type, difficulty, level, genre, achievement, score_rank, dx_score,
-	dx_score_max, fc, fs, play_count, updated_at`
+	dx_score_max, fc, fs, play_count, updated_at, source, source_page_id, source_at`
 
 func scanBest(rows *sql.Rows) (BestScore, error) {
 	var b BestScore
+	var page sql.NullInt64
+	var at sql.NullTime
 	err := rows.Scan(&b.ID, &b.PlayerID, &b.Title, &b.Type, &b.Difficulty, &b.Level, &b.Genre, &b.Achievement, &b.Rank,
-		&b.DXScore, &b.DXScoreMax, &b.FC, &b.FS, &b.PlayCount, &b.UpdatedAt)
+		&b.DXScore, &b.DXScoreMax, &b.FC, &b.FS, &b.PlayCount, &b.UpdatedAt, &b.Source, &page, &at)
 	b.UpdatedAt = b.UpdatedAt.UTC()
+	b.SourcePageID = page.Int64
+	if at.Valid {
+		b.SourceAt = at.Time.UTC()
+	}
 	b.Played = true
 	return b, err
 }
@@ -122,10 +150,11 @@ func (t *Tx) bestRows(ctx context.Context, playerID int64, charts []maimai.Chart
 // ErrRetry when a concurrent transaction added it first.
 func (t *Tx) InsertBest(ctx context.Context, b *BestScore) error {
 	id, added, err := t.insert(ctx, "best score", `INSERT INTO best_scores
-		(player_id, title, chart_type, difficulty, level, genre, achievement, score_rank, dx_score, dx_score_max, fc, fs, play_count, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?){{ignore}}`,
+		(player_id, title, chart_type, difficulty, level, genre, achievement, score_rank, dx_score, dx_score_max, fc, fs, play_count, updated_at,
+		source, source_page_id, source_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?){{ignore}}`,
 		b.PlayerID, b.Title, string(b.Type), string(b.Difficulty), b.Level, b.Genre, int64(b.Achievement), string(b.Rank),
-		b.DXScore, b.DXScoreMax, string(b.FC), string(b.FS), b.PlayCount, utc(b.UpdatedAt))
+		b.DXScore, b.DXScoreMax, string(b.FC), string(b.FS), b.PlayCount, utc(b.UpdatedAt), b.Source, nullInt(b.SourcePageID), nullTime(b.SourceAt))
 	if err != nil {
 		return fmt.Errorf("storage: insert best score: %w", err)
 	}
@@ -141,9 +170,9 @@ func (t *Tx) InsertBest(ctx context.Context, b *BestScore) error {
 // BestScoresForUpdate in the same transaction.
 func (t *Tx) UpdateBest(ctx context.Context, b *BestScore) error {
 	_, err := t.exec(ctx, `UPDATE best_scores SET level = ?, genre = ?, achievement = ?, score_rank = ?, dx_score = ?,
-		dx_score_max = ?, fc = ?, fs = ?, play_count = ?, updated_at = ? WHERE id = ?`,
+		dx_score_max = ?, fc = ?, fs = ?, play_count = ?, updated_at = ?, source = ?, source_page_id = ?, source_at = ? WHERE id = ?`,
 		b.Level, b.Genre, int64(b.Achievement), string(b.Rank), b.DXScore, b.DXScoreMax, string(b.FC), string(b.FS),
-		b.PlayCount, utc(b.UpdatedAt), b.ID)
+		b.PlayCount, utc(b.UpdatedAt), b.Source, nullInt(b.SourcePageID), nullTime(b.SourceAt), b.ID)
 	if err != nil {
 		return fmt.Errorf("storage: update best score: %w", err)
 	}
@@ -153,10 +182,10 @@ func (t *Tx) UpdateBest(ctx context.Context, b *BestScore) error {
 // InsertStep adds a row of score history unless the same step is stored.
 func (t *Tx) InsertStep(ctx context.Context, s *ScoreStep) (bool, error) {
 	_, added, err := t.insert(ctx, "score history", `INSERT INTO score_history
-		(player_id, title, chart_type, difficulty, genre, observed_at, achievement, score_rank, dx_score, dx_score_max, fc, fs, page_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?){{ignore}}`,
+		(player_id, title, chart_type, difficulty, genre, observed_at, achievement, score_rank, dx_score, dx_score_max, fc, fs, page_id, source)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?){{ignore}}`,
 		s.PlayerID, s.Title, string(s.Type), string(s.Difficulty), s.Genre, utc(s.ObservedAt), int64(s.Achievement), string(s.Rank),
-		s.DXScore, s.DXScoreMax, string(s.FC), string(s.FS), nullInt(s.PageID))
+		s.DXScore, s.DXScoreMax, string(s.FC), string(s.FS), nullInt(s.PageID), s.Source)
 	if err != nil {
 		return false, fmt.Errorf("storage: insert score history: %w", err)
 	}
@@ -184,7 +213,7 @@ func (t *Tx) BestScores(ctx context.Context, playerID int64) ([]BestScore, error
 // ScoreHistory lists the player's score history by chart, then time.
 func (t *Tx) ScoreHistory(ctx context.Context, playerID int64) ([]ScoreStep, error) {
 	rows, err := t.query(ctx, `SELECT h.title, h.chart_type, h.difficulty, h.genre, h.observed_at, h.achievement, h.score_rank,
-		h.dx_score, h.dx_score_max, h.fc, h.fs, COALESCE(h.page_id, 0), COALESCE(pg.sha256, '')
+		h.dx_score, h.dx_score_max, h.fc, h.fs, COALESCE(h.page_id, 0), COALESCE(pg.sha256, ''), h.source
 		FROM score_history h LEFT JOIN pages pg ON pg.id = h.page_id
 		WHERE h.player_id = ? ORDER BY h.title, h.chart_type, h.difficulty, h.genre, h.observed_at, h.achievement, h.dx_score, h.fc, h.fs`, playerID)
 	if err != nil {
@@ -195,7 +224,7 @@ func (t *Tx) ScoreHistory(ctx context.Context, playerID int64) ([]ScoreStep, err
 	for rows.Next() {
 		s := ScoreStep{PlayerID: playerID}
 		if err := rows.Scan(&s.Title, &s.Type, &s.Difficulty, &s.Genre, &s.ObservedAt, &s.Achievement, &s.Rank, &s.DXScore,
-			&s.DXScoreMax, &s.FC, &s.FS, &s.PageID, &s.PageSHA); err != nil {
+			&s.DXScoreMax, &s.FC, &s.FS, &s.PageID, &s.PageSHA, &s.Source); err != nil {
 			return nil, fmt.Errorf("storage: list score history: %w", err)
 		}
 		s.ObservedAt = s.ObservedAt.UTC()

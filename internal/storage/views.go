@@ -342,7 +342,7 @@ func (t *Tx) ChartBest(ctx context.Context, playerID int64, c maimai.Chart) (Bes
 
 // ChartHistory lists the score history of one chart oldest first.
 func (t *Tx) ChartHistory(ctx context.Context, playerID int64, c maimai.Chart) ([]ScoreStep, error) {
-	rows, err := t.query(ctx, `SELECT observed_at, achievement, score_rank, dx_score, dx_score_max, fc, fs, COALESCE(page_id, 0)
+	rows, err := t.query(ctx, `SELECT observed_at, achievement, score_rank, dx_score, dx_score_max, fc, fs, COALESCE(page_id, 0), source
 		FROM score_history WHERE player_id = ? AND title = ? AND chart_type = ? AND difficulty = ?
 		ORDER BY observed_at, achievement, dx_score`, playerID, c.Title, string(c.Type), string(c.Difficulty))
 	if err != nil {
@@ -352,7 +352,7 @@ func (t *Tx) ChartHistory(ctx context.Context, playerID int64, c maimai.Chart) (
 	var ss []ScoreStep
 	for rows.Next() {
 		s := ScoreStep{PlayerID: playerID, Chart: c}
-		if err := rows.Scan(&s.ObservedAt, &s.Achievement, &s.Rank, &s.DXScore, &s.DXScoreMax, &s.FC, &s.FS, &s.PageID); err != nil {
+		if err := rows.Scan(&s.ObservedAt, &s.Achievement, &s.Rank, &s.DXScore, &s.DXScoreMax, &s.FC, &s.FS, &s.PageID, &s.Source); err != nil {
 			return nil, fmt.Errorf("storage: list score history: %w", err)
 		}
 		s.ObservedAt = s.ObservedAt.UTC()

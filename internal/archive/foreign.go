@@ -1,0 +1,154 @@
+package archive
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/maiprobe/maiprobe/internal/dxnet"
+	"github.com/maiprobe/maiprobe/internal/interchange"
+	"github.com/maiprobe/maiprobe/internal/maimai"
+	"github.com/maiprobe/maiprobe/internal/storage"
+)
+
+// Files of other tools (diving-fish, Lxns, Tachi, …) are stored like
+// pages, as a page of kind "interchange:FORMAT", so that reparse, export
+// and restore keep them; what they hold becomes best-score observations
+// with their provenance, never plays. See docs/interchange.md.
+
+// foreignKindPrefix starts the page kind of another tool's file.
+const foreignKindPrefix = "interchange:"
+
+// ForeignKind is the stored page kind of a file of format f.
+func ForeignKind(f interchange.Format) string { return foreignKindPrefix + string(f) }
+
+// IsForeignKind reports whether a stored page kind is another tool's file.
+func IsForeignKind(kind string) bool { return strings.HasPrefix(kind, foreignKindPrefix) }
+
+// ErrForeignAuto refuses a file of another tool under --player auto.
+var ErrForeignAuto = errors.New("files of other tools (diving-fish, Lxns, Tachi, mai-tools, DXRating) show no in-game player the archive can trust: import them with --player NAME (on the web: from the player's import page)")
+
+// importForeign stores a file of another tool for opt.Player.
+func (a *Archive) importForeign(ctx context.Context, src Source, f interchange.File, opt ImportOptions) Result {
+	kind := ForeignKind(f.Format)
+	res := Result{Name: src.Name, Kind: dxnet.Kind(kind), Region: f.Region}
+	reject := func(err error) Result {
+		res.Status, res.Err = Rejected, err
+		return res
+	}
+	if opt.Auto {
+		// Their player names are accounts of other services, set by
+		// whoever made the file: routing on them would let a file pick the
+		// archive player it lands in.
+		return reject(ErrForeignAuto)
+	}
+	if opt.Player == "" {
+		return reject(errors.New("no player name given"))
+	}
+	now := a.now()
+	observed := src.ObservedAt
+	if observed.IsZero() {
+		observed = now
+	}
+	if observed.After(now.Add(24 * time.Hour)) {
+		return reject(fmt.Errorf("the file's save time %s is in the future; check the clock or give the time the file was saved",
+			observed.Format(time.RFC3339)))
+	}
+	if err := checkForeign(f, now); err != nil {
+		return reject(err)
+	}
+	sum := sha256.Sum256(src.Data)
+	err := a.db.Update(ctx, func(tx *storage.Tx) error {
+		res.Added, res.Unchanged = Counts{}, Counts{}
+		tx.SetHook(a.hook)
+		pid, err := ensurePlayer(ctx, tx, opt.Player, now)
+		if err != nil {
+			return err
+		}
+		res.Player = opt.Player
+		id, err := tx.LockPlayerIdentity(ctx, pid)
+		if err != nil {
+			return err
+		}
+		region := f.Region
+		switch {
+		case region == "" && !id.Bound():
+			return fmt.Errorf("%w: the %s file does not say its game region and player %q has none yet: import a page of the player first",
+				ErrIdentity, f.Format, opt.Player)
+		case region == "":
+			region = maimai.Region(id.Region)
+		case id.Bound() && id.Region != string(region):
+			return fmt.Errorf("%w: the %s file holds %s scores, player %q is a %s player", ErrIdentity, f.Format, region, opt.Player, id.Region)
+		}
+		res.Region = region
+		p := storage.Page{
+			PlayerID: pid, SHA256: hex.EncodeToString(sum[:]), Kind: kind, Region: string(region), Name: src.Name,
+			Size: int64(len(src.Data)), ObservedAt: observed, ImportedAt: now,
+			Compression: "zstd", Data: a.enc.EncodeAll(src.Data, nil),
+		}
+		added, err := tx.InsertPage(ctx, &p)
+		if err != nil {
+			return err
+		}
+		if added {
+			res.Added.Pages++
+		} else {
+			res.Unchanged.Pages++
+		}
+		m := &merger{tx: tx, player: pid, res: &res}
+		return m.foreign(ctx, f, p.ID, p.ObservedAt)
+	})
+	if err != nil {
+		if errors.Is(err, ErrIdentity) || errors.Is(err, ErrPlayerName) {
+			return reject(err)
+		}
+		return reject(fmt.Errorf("archive: import %s: %w", src.Name, err))
+	}
+	res.Status = Unchanged
+	if res.Added.nonzero() {
+		res.Status = Added
+	}
+	return res
+}
+
+// foreign derives the records of a stored file of another tool: each is a
+// best-score observation at the time the file says it was set, else when
+// the file was saved.
+func (m *merger) foreign(ctx context.Context, f interchange.File, pageID int64, observed time.Time) error {
+	obs := make([]observation, 0, len(f.Records))
+	for _, r := range f.Records {
+		at := observed
+		if !r.AchievedAt.IsZero() && r.AchievedAt.Before(observed) {
+			at = r.AchievedAt
+		}
+		obs = append(obs, observation{Chart: r.Chart, Level: r.Level, Genre: r.Genre, Achievement: r.Achievement,
+			Rank: rankOr(r.Rank, r.Achievement), DXScore: r.DXScore, DXScoreMax: r.DXScoreMax, FC: r.FC, FS: r.FS,
+			At: at, PageID: pageID, source: string(f.Format)})
+	}
+	return m.raise(ctx, obs)
+}
+
+// checkForeign applies the rules of a page to a file's records: the
+// readers check each record's codes and ranges; here what needs the
+// archive's clock. A record dated after now is forged or from a wrong
+// clock and would order the conflict rules wrongly.
+func checkForeign(f interchange.File, now time.Time) error {
+	for i, r := range f.Records {
+		if r.AchievedAt.After(now.Add(24 * time.Hour)) {
+			return fmt.Errorf("%w: %s record %d (%s): set at %s, in the future", ErrMisparsed, f.Format, i+1, r.Title,
+				r.AchievedAt.Format(time.RFC3339))
+		}
+		if r.DXScoreMax > 0 && r.DXScore > r.DXScoreMax {
+			return fmt.Errorf("%w: %s record %d (%s): DX score %d over the chart's %d", ErrMisparsed, f.Format, i+1, r.Title,
+				r.DXScore, r.DXScoreMax)
+		}
+		if !r.Difficulty.Valid() || (r.Type != maimai.DX && r.Type != maimai.Std) || r.Achievement > maimai.MaxAchievement {
+			return fmt.Errorf("%w: %s record %d (%s): unknown chart or achievement over 101%%", ErrMisparsed, f.Format, i+1, r.Title)
+		}
+	}
+	return nil
+}

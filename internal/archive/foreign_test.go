@@ -1,0 +1,169 @@
+package archive
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/maiprobe/maiprobe/internal/dxnet"
+	"github.com/maiprobe/maiprobe/internal/maimai"
+)
+
+func foreignFile(t *testing.T, name string) Source {
+	t.Helper()
+	b, err := os.ReadFile("../interchange/testdata/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Source{Name: name, Data: b, ObservedAt: testNow.Add(-time.Hour)}
+}
+
+// A file of another tool goes in as best scores with their provenance,
+// never as plays; the file itself is kept; a second import stores nothing.
+func TestImportForeign(t *testing.T) {
+	ctx := context.Background()
+	a := openTest(t, t.TempDir()+"/a.db")
+	src := foreignFile(t, "divingfish-records.json")
+	res := a.ImportWith(ctx, src, ImportOptions{Player: "alice"})
+	if res.Status != Added || res.Added.Pages != 1 || res.Added.Scores != 5 || res.Added.Plays != 0 ||
+		string(res.Kind) != "interchange:divingfish-json" || res.Region != maimai.CN {
+		t.Fatalf("import: %+v (%v)", res, res.Err)
+	}
+	best, steps := bestOf(t, a, "alice")
+	b := best[maimai.Chart{Title: "群青シグナル", Type: maimai.DX, Difficulty: maimai.Master}]
+	if b.Achievement != 1005432 || b.FC != maimai.FCP || b.FS != maimai.FSP || b.DXScore != 2301 ||
+		b.Source != "divingfish-json" || b.SourcePageID == 0 || !b.SourceAt.Equal(src.ObservedAt) || !b.Foreign() {
+		t.Errorf("best = %+v", b)
+	}
+	if len(steps) != 5 || steps[0].Source != "divingfish-json" || steps[0].PageID != b.SourcePageID {
+		t.Errorf("history = %+v", steps)
+	}
+	if n := countPlays(t, a, "alice"); n != 0 {
+		t.Errorf("plays = %d, want none: files of other tools hold bests, not plays", n)
+	}
+	before := rowCounts(t, a)
+	again := a.ImportWith(ctx, src, ImportOptions{Player: "alice"})
+	if again.Status != Unchanged || again.Unchanged.Pages != 1 || again.Unchanged.Scores != 5 {
+		t.Errorf("second import: %+v (%v)", again, again.Err)
+	}
+	if after := rowCounts(t, a); fmt.Sprint(after) != fmt.Sprint(before) {
+		t.Errorf("second import changed rows: %v → %v", before, after)
+	}
+	// Reparse reads the stored file again and derives the same bests.
+	if _, err := a.Reparse(ctx, "alice"); err != nil {
+		t.Fatal(err)
+	}
+	re, _ := bestOf(t, a, "alice")
+	if fmt.Sprint(re) != fmt.Sprint(best) {
+		t.Errorf("reparse changed the bests:\n%v\n%v", best, re)
+	}
+}
+
+// --player auto is refused: the file shows no in-game player to trust.
+// A file of CN scores does not go into a JP player.
+func TestImportForeignWho(t *testing.T) {
+	ctx := context.Background()
+	a := openTest(t, t.TempDir()+"/a.db")
+	res := a.ImportWith(ctx, foreignFile(t, "lxns-scores.json"), ImportOptions{Auto: true})
+	if res.Status != Rejected || !errors.Is(res.Err, ErrForeignAuto) {
+		t.Errorf("auto: %+v (%v)", res, res.Err)
+	}
+	jp := &dxnet.HomePage{Header: dxnet.Header{Kind: dxnet.KindHome, Region: maimai.JP}, Profile: dxnet.Profile{Name: "ＢＯＢ", Rating: 12000}}
+	mustImport(t, a, "bob", "home.html", jp, Added)
+	before := rowCounts(t, a)
+	res = a.ImportWith(ctx, foreignFile(t, "lxns-scores.json"), ImportOptions{Player: "bob"})
+	if res.Status != Rejected || !errors.Is(res.Err, ErrIdentity) {
+		t.Errorf("CN file into a JP player: %+v (%v)", res, res.Err)
+	}
+	if after := rowCounts(t, a); fmt.Sprint(after) != fmt.Sprint(before) {
+		t.Errorf("a refused file wrote rows: %v → %v", before, after)
+	}
+}
+
+// The conflict rules of docs/interchange.md, each on its own chart.
+func TestForeignConflicts(t *testing.T) {
+	ctx := context.Background()
+	a := openTest(t, t.TempDir()+"/a.db")
+	day := func(d int) time.Time { return time.Date(2025, 11, d, 12, 0, 0, 0, time.UTC) }
+	chart := func(title string) maimai.Chart {
+		return maimai.Chart{Title: title, Type: maimai.DX, Difficulty: maimai.Master}
+	}
+	list := func(at time.Time, scores ...maimai.Score) {
+		t.Helper()
+		p := &dxnet.ScoresPage{Header: dxnet.Header{Kind: dxnet.KindScores, Region: maimai.CN}, List: "musicLevel", Scores: scores}
+		src := source(t, "musicLevel.html", p)
+		src.ObservedAt = at
+		if res := a.importPage(ctx, "alice", src, p); res.Status == Rejected {
+			t.Fatalf("list: %v", res.Err)
+		}
+	}
+	score := func(title string, ach maimai.Achievement, fc maimai.FC) maimai.Score {
+		return maimai.Score{Chart: chart(title), Level: "13", Played: true, Achievement: ach, Rank: maimai.RankOf(ach),
+			DXScore: 2000, DXScoreMax: 3000, FC: fc}
+	}
+	lxns := func(saved time.Time, scores ...string) {
+		t.Helper()
+		body := `{"success":true,"code":200,"data":[`
+		for i, s := range scores {
+			if i > 0 {
+				body += ","
+			}
+			body += s
+		}
+		res := a.ImportWith(ctx, Source{Name: "scores.json", Data: []byte(body + "]}"), ObservedAt: saved}, ImportOptions{Player: "alice"})
+		if res.Status == Rejected {
+			t.Fatalf("lxns: %v", res.Err)
+		}
+	}
+	rec := func(title string, pct float64, fc string, played time.Time) string {
+		dx := 2100
+		if title == "lower" {
+			dx = 1900
+		}
+		return fmt.Sprintf(`{"id":1,"song_name":%q,"level":"13","level_index":3,"achievements":%v,"fc":%q,"fs":null,"dx_score":%d,"type":"dx","play_time":%q}`,
+			title, pct, fc, dx, played.Format(time.RFC3339))
+	}
+
+	// Day 1: the site's list shows every chart.
+	list(day(1), score("raise", 990000, ""), score("lower", 990000, ""), score("older", 990000, ""), score("page wins", 990000, ""))
+	// Day 3: a file claims
+	//   raise: 100.5% and FC — raises (a foreign record can raise a best);
+	//   lower: 98% — changes nothing (it can only raise);
+	//   older: 100.5% played on day 0 — ignored, the day-1 list already
+	//          shows everything played before it;
+	//   page wins: 100.5% played on day 2 — raises for now.
+	lxns(day(3), rec("raise", 100.5, "fc", day(2)), rec("lower", 98, "", day(2)), rec("older", 100.5, "", day(1).Add(-24*time.Hour)),
+		rec("page wins", 100.5, "", day(2)))
+	// Day 4: the site's list again shows page wins at 99.2%: the site
+	// knows the best, the claim was wrong.
+	list(day(4), score("page wins", 992000, ""))
+
+	check := func(when string) {
+		t.Helper()
+		best, _ := bestOf(t, a, "alice")
+		for title, want := range map[string]struct {
+			ach    maimai.Achievement
+			fc     maimai.FC
+			source string
+		}{
+			"raise":     {1005000, maimai.FCN, "lxns-json"},
+			"lower":     {990000, "", "dxnet:scores"},
+			"older":     {990000, "", "dxnet:scores"},
+			"page wins": {992000, "", "dxnet:scores"},
+		} {
+			b := best[chart(title)]
+			if b.Achievement != want.ach || b.FC != want.fc || b.Source != want.source {
+				t.Errorf("%s: %s = %v %q from %q, want %v %q from %q", when, title, b.Achievement, b.FC, b.Source, want.ach, want.fc, want.source)
+			}
+		}
+		if b := best[chart("raise")]; b.DXScore != 2100 || !b.SourceAt.Equal(day(2)) {
+			t.Errorf("%s: raise = %+v, want DX score 2100 set on day 2", when, b)
+		}
+	}
+	// (Reparse is not checked here: these hand-built pages are no HTML the
+	// parser reads again; TestImportForeign reparses a real file.)
+	check("import")
+}
