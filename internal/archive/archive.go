@@ -45,6 +45,8 @@ type Archive struct {
 	// pointReads counts the reads that missed it (for tests).
 	points     pointsCache
 	pointReads atomic.Int64
+	// hist caches each player's play log and milestones (history.go).
+	hist histCache
 }
 
 // Open opens the archive at location (a SQLite file path,

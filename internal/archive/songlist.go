@@ -44,6 +44,8 @@ type SongFilter struct {
 	// keeps AP and AP+), as the play list's lamp filters do.
 	FC maimai.FC
 	FS maimai.FS
+	// Order sorts the list (SongOrder); "" keeps the song data's order.
+	Order SongOrder
 }
 
 // SongListChart is one chart of the song list with the player's best.
@@ -273,6 +275,7 @@ func (a *Archive) SongList(ctx context.Context, player string, f SongFilter, off
 	q := FoldSearch(f.Query)
 	folded := map[*songs.Song]string{}
 	levels, genres, versions := map[string]bool{}, map[string]bool{}, map[rating.Version]bool{}
+	var all []SongListChart // every chart passing f, when f.Order sorts them
 	pc.each(func(id int64, sc *storedChart) {
 		s, c := sc.song, sc.chart
 		if c.Level != "" {
@@ -313,11 +316,22 @@ func (a *Archive) SongList(ctx context.Context, player string, f SongFilter, off
 				return
 			}
 		}
+		if f.Order != "" {
+			all = append(all, pc.listChart(id, sc)) // sorted and paged below
+			return
+		}
 		if res.Total >= offset && len(res.Charts) < limit {
 			res.Charts = append(res.Charts, pc.listChart(id, sc))
 		}
 		res.Total++
 	})
+	if f.Order != "" {
+		if err := a.orderSongs(ctx, player, f.Order, all); err != nil {
+			return nil, fmt.Errorf("archive: song list: %w", err)
+		}
+		res.Total = len(all)
+		res.Charts = append(res.Charts, all[min(offset, len(all)):min(offset+limit, len(all))]...)
+	}
 	for l := range levels {
 		res.Levels = append(res.Levels, l)
 	}

@@ -376,6 +376,9 @@ type Visit struct {
 	Start, End time.Time // first and last play
 	Region     maimai.Region
 	Plays      int
+	// FirstPlay is the id of the visit's first play, which names the
+	// visit in its report's address.
+	FirstPlay int64
 	// NewBests are the session's plays that raised their chart's best,
 	// with how.
 	NewBests []DiffRow
@@ -480,7 +483,7 @@ func visit(ctx context.Context, tx *storage.Tx, player int64, sp span) (Visit, e
 	if len(plays) == 0 {
 		return s, nil
 	}
-	s.Start, s.End, s.Region = plays[0].PlayedAt, plays[len(plays)-1].PlayedAt, plays[0].Region
+	s.Start, s.End, s.Region, s.FirstPlay = plays[0].PlayedAt, plays[len(plays)-1].PlayedAt, plays[0].Region, plays[0].ID
 	// The span may run up to the next visit; the rating is looked up
 	// around the plays themselves.
 	to = time.Unix((s.End.Unix()/60+1)*60, 0).UTC()

@@ -38,6 +38,8 @@ type chartView struct {
 	History     []stepView
 	Curve       chartData
 	Pager       Pager
+	// Attempts is how the attempts went; nil without plays.
+	Attempts *attemptsView
 }
 
 func newChartView(r *http.Request, player string, c archive.ChartView, pg Pager) chartView {
@@ -119,7 +121,9 @@ func (s *Server) chart(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	pg := newPager(r, listPageSize, len(cv.Plays))
-	s.render(w, r, http.StatusOK, "chart", newChartView(r, player, cv, pg))
+	v := newChartView(r, player, cv, pg)
+	v.Attempts = newAttemptsView(r, cv, s.now())
+	s.render(w, r, http.StatusOK, "chart", v)
 }
 
 // detailView is a play's detail page.
@@ -174,5 +178,6 @@ func (s *Server) play(w http.ResponseWriter, r *http.Request) {
 	}
 	pg := newPager(r, listPageSize, len(pv.Chart.Plays))
 	v.Chart = newChartView(r, player, pv.Chart, pg)
+	v.Chart.Attempts = newAttemptsView(r, pv.Chart, s.now())
 	s.render(w, r, http.StatusOK, "play", v)
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/maiprobe/maiprobe/internal/archive"
+	"github.com/maiprobe/maiprobe/internal/history"
 	"github.com/maiprobe/maiprobe/internal/maimai"
 	"github.com/maiprobe/maiprobe/internal/rating"
 )
@@ -17,8 +18,9 @@ type songFilterView struct {
 	Played                         bool
 	Versions, Genres, Types, Diffs []option
 	MinLevels, MaxLevels, FCs, FSs []option
-	Active                         bool   // some filter is set
-	Reset                          string // the list without filters (an app path)
+	Sorts                          []option // the orders (archive.SongOrder)
+	Active                         bool     // some filter is set
+	Reset                          string   // the list without filters (an app path)
 	// Summary names the filters that are set, as the play filter's does,
 	// for the folded form's summary on a phone; "" when none is.
 	Summary string
@@ -34,6 +36,9 @@ type songRow struct {
 	Achievement, Rank, FC, FS     string
 	RankKey, FCKey, FSKey         string // the icons' keys ("sssp", "ap")
 	Rating                        int
+	// SortNote is the number the list is sorted by ("SSS −0.0200%", "12
+	// 次未提高"), "" in the song data's order.
+	SortNote string
 }
 
 // songsView is the song list.
@@ -81,6 +86,13 @@ func songFilter(r *http.Request) (archive.SongFilter, songFilterView) {
 	v.Diffs = options(string(f.Difficulty), diffs...)
 	v.Types = options(string(f.Type), "std", "dx")
 	v.Active = f != (archive.SongFilter{})
+	// The order is no filter: it leaves the form folded.
+	if o := archive.SongOrder(q.Get("sort")); o.Valid() {
+		f.Order = o
+	}
+	v.Sorts = []option{{Value: "", Label: text(r, "songs.sort_default"), Selected: f.Order == ""},
+		{Value: string(archive.OrderNextRank), Label: text(r, "songs.sort_next_rank"), Selected: f.Order == archive.OrderNextRank},
+		{Value: string(archive.OrderStale), Label: text(r, "songs.sort_stale"), Selected: f.Order == archive.OrderStale}}
 	return f, v
 }
 
@@ -146,6 +158,13 @@ func (s *Server) songs(w http.ResponseWriter, r *http.Request) {
 	}
 	fv.Summary = summaryText(r, songFilterSummary(r, fv))
 	v := songsView{Filter: fv, Synced: list.Synced, Total: list.Total, Pager: pg}
+	var stale map[maimai.Chart]int
+	if f.Order == archive.OrderStale {
+		if stale, err = s.archive.StaleAttempts(r.Context(), player); err != nil {
+			s.archiveFail(w, r, err)
+			return
+		}
+	}
 	for _, c := range list.Charts {
 		row := songRow{Title: c.Title, Artist: c.Artist, Genre: c.Genre, Version: c.Version, Type: label(string(c.Type)),
 			Diff: label(string(c.Difficulty)), DiffKey: string(c.Difficulty), Level: c.Level, Learned: c.Learned, Rating: c.Rating}
@@ -158,6 +177,16 @@ func (s *Server) songs(w http.ResponseWriter, r *http.Request) {
 			row.Achievement = b.Achievement.String() + "%"
 			row.Rank, row.FC, row.FS = markLabel(string(b.Rank)), markLabel(string(b.FC)), markLabel(string(b.FS))
 			row.RankKey, row.FCKey, row.FSKey = string(b.Rank), string(b.FC), string(b.FS)
+			switch f.Order {
+			case archive.OrderNextRank:
+				if next, gap, ok := history.RankGap(b.Achievement); ok {
+					row.SortNote = textf(r, "songs.note_next_rank", label(string(next)), gap.String())
+				}
+			case archive.OrderStale:
+				if n := stale[b.Chart]; n > 0 {
+					row.SortNote = textf(r, "songs.note_stale", n)
+				}
+			}
 		}
 		v.Rows = append(v.Rows, row)
 	}

@@ -95,7 +95,7 @@ func (s *Server) url(format string, args ...any) string {
 
 // partials are the template files that are no page: they are parsed
 // into every page.
-var partials = []string{"layout", "cards", "rows", "at"}
+var partials = []string{"layout", "cards", "rows", "at", "history"}
 
 // loadTemplates prepares every page with the layout, once per language
 // (each with its own t); a page is parsed on its first render

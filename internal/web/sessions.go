@@ -12,6 +12,7 @@ import (
 // visitView is one visit to the arcade as the sessions page and the
 // overview show it.
 type visitView struct {
+	URL          string // the visit's report
 	Start, End   string
 	Minutes      int
 	Plays        int
@@ -26,6 +27,9 @@ func newVisitView(player string, v archive.Visit) visitView {
 	out := visitView{Plays: v.Plays, Minutes: int(v.End.Sub(v.Start) / time.Minute), RatingKnown: v.RatingKnown,
 		RatingBefore: v.RatingBefore, RatingAfter: v.RatingAfter, RatingDelta: fmt.Sprintf("%+d", v.RatingDelta())}
 	out.Start, out.End = localTime(v.Start, v.Region), localTime(v.End, v.Region)
+	if v.FirstPlay != 0 {
+		out.URL = visitPath(player, v.FirstPlay)
+	}
 	for _, d := range v.NewBests {
 		out.NewBests = append(out.NewBests, newDiffRow(player, d))
 	}

@@ -3,7 +3,7 @@
 // internal/web/rows.go):
 //   {"x": [unix seconds…], "series": [{"label": "…", "values": [n|null…], "scale": "…"}],
 //    "offset": seconds east of UTC, "lang": "zh"|"en", "xlabel": "时间",
-//    "step": "moment"|"day"|"month"}
+//    "step": "moment"|"day"|"month"|"index"}
 // and gets a uPlot line chart. The time axis and legend show the clock of
 // that offset (the region's, as the page's tables do), not the browser's,
 // in the page's language: 2026-12-07, 12月7日, 15:00 in Chinese; 7 Dec
@@ -142,6 +142,12 @@
     if (step === "month") axes[0].splits = monthSplits(offset);
     var data = [d.x], seen = {};
     var scales = {x: {time: true, range: timeRange(d.x, step)}};
+    if (step === "index") {
+      // x counts something (the plays of a visit): whole numbers, no clock.
+      series[0].value = function (u, n) { return n == null ? "--" : String(n); };
+      axes = [{space: 40, incrs: [1, 2, 5, 10, 20, 50, 100], values: function (u, splits) { return splits.map(String); }}];
+      scales = {x: {time: false, range: function (u, lo, hi) { return [Math.min(lo, hi - 1), hi]; }}};
+    }
     d.series.forEach(function (s, i) {
       var scale = s.scale || "y";
       // Past the palette a line is dashed, so no two look the same.

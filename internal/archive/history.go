@@ -1,0 +1,406 @@
+package archive
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/maiprobe/maiprobe/internal/history"
+	"github.com/maiprobe/maiprobe/internal/maimai"
+	"github.com/maiprobe/maiprobe/internal/storage"
+)
+
+// The reads behind the milestones, visit report and year in review pages:
+// the player's plays reduced to what internal/history's rules read, kept
+// under the archive's version so that the pages after the first one of a
+// version read one number.
+
+// PlayLog is every play of a player, oldest first, as history reads them.
+type PlayLog struct {
+	Region maimai.Region
+	Plays  []history.Play
+}
+
+// histCache keeps each player's play log and milestones under the archive
+// version they were read at.
+type histCache struct {
+	mu sync.Mutex
+	m  map[string]*cachedHist
+}
+
+type cachedHist struct {
+	version    int64
+	log        *PlayLog
+	once       sync.Once
+	milestones []history.Milestone
+	err        error
+}
+
+// cachedLog is the player's entry of the current version, read when the
+// version moved on.
+func (a *Archive) cachedLog(ctx context.Context, player string) (*cachedHist, error) {
+	v, err := a.Version(ctx)
+	if err != nil {
+		return nil, err
+	}
+	a.hist.mu.Lock()
+	c := a.hist.m[player]
+	a.hist.mu.Unlock()
+	if c != nil && c.version == v {
+		return c, nil
+	}
+	log, err := a.readPlayLog(ctx, player)
+	if err != nil {
+		return nil, err
+	}
+	c = &cachedHist{version: v, log: log}
+	a.hist.mu.Lock()
+	if a.hist.m == nil || len(a.hist.m) >= 64 {
+		a.hist.m = map[string]*cachedHist{} // a bound on memory: many players' logs are not kept at once
+	}
+	a.hist.m[player] = c
+	a.hist.mu.Unlock()
+	return c, nil
+}
+
+// PlayLog is every play of the player oldest first with each chart's
+// level (the song data's, else the page's). It is read once per archive
+// version and shared: callers must not change it.
+func (a *Archive) PlayLog(ctx context.Context, player string) (*PlayLog, error) {
+	c, err := a.cachedLog(ctx, player)
+	if err != nil {
+		return nil, err
+	}
+	return c.log, nil
+}
+
+func (a *Archive) readPlayLog(ctx context.Context, player string) (*PlayLog, error) {
+	out := &PlayLog{}
+	err := a.viewCharts(ctx, player, func(tx *storage.Tx, id int64, strict bool) error {
+		rows, err := tx.PlayLog(ctx, id)
+		if err != nil {
+			return err
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		seen := map[chartRef]bool{}
+		var refs []chartRef
+		for _, r := range rows {
+			ref := chartRef{r.Region, r.Chart}
+			if !seen[ref] {
+				seen[ref] = true
+				refs = append(refs, ref)
+			}
+		}
+		lk, err := a.lookupCharts(ctx, tx, id, refs, strict)
+		if err != nil {
+			return err
+		}
+		levels := map[chartRef]string{}
+		out.Region = rows[len(rows)-1].Region
+		out.Plays = make([]history.Play, len(rows))
+		for i, r := range rows {
+			ref := chartRef{r.Region, r.Chart}
+			level, ok := levels[ref]
+			if !ok {
+				level = lk.chart(r.Region, r.Chart, "").Level
+				levels[ref] = level
+			}
+			out.Plays[i] = history.Play{ID: r.ID, At: time.Unix(r.Minute*60, 0).UTC(), Track: r.Track, Chart: r.Chart,
+				Level: cmpOr(level, r.Level), Achievement: r.Achievement, DXScore: r.DXScore, DXScoreMax: r.DXScoreMax, FC: r.FC, FS: r.FS}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("archive: play log: %w", err)
+	}
+	return out, nil
+}
+
+// Milestones is the player's timeline of firsts, newest first
+// (history.Milestones): ranks, marks and stars per level from the plays,
+// the rating bands crossed along the rating history (the computed rating,
+// or a saved page's where higher), and the plates complete now. It is
+// computed once per archive version and shared: callers must not change
+// it.
+func (a *Archive) Milestones(ctx context.Context, player string) ([]history.Milestone, error) {
+	c, err := a.cachedLog(ctx, player)
+	if err != nil {
+		return nil, err
+	}
+	c.once.Do(func() { c.milestones, c.err = a.milestones(ctx, player, c.log) })
+	return c.milestones, c.err
+}
+
+func (a *Archive) milestones(ctx context.Context, player string, log *PlayLog) ([]history.Milestone, error) {
+	if len(log.Plays) == 0 {
+		return nil, nil
+	}
+	points, err := a.RatingHistory(ctx, player)
+	if err != nil {
+		return nil, fmt.Errorf("archive: milestones: %w", err)
+	}
+	var marks []history.RatingMark
+	for _, p := range points {
+		r := max(p.Computed, p.Site)
+		rules, err := RulesFor(log.Region, p.At)
+		if err != nil || r <= 0 {
+			continue // before the DX era: no band table
+		}
+		marks = append(marks, history.RatingMark{At: p.At, Rating: r, Colour: rules.Band(r).Colour})
+	}
+	rep, err := a.Plates(ctx, player)
+	if err != nil {
+		return nil, fmt.Errorf("archive: milestones: %w", err)
+	}
+	var plates []history.PlateDone
+	for _, st := range rep.Plates {
+		if len(st.Remaining) > 0 || len(st.Done) == 0 {
+			continue
+		}
+		pd := history.PlateDone{Name: st.Name, Kind: st.Kind}
+		for _, e := range st.Done {
+			pd.Charts = append(pd.Charts, maimai.Chart{Title: e.Title, Type: e.Type, Difficulty: e.Difficulty})
+		}
+		plates = append(plates, pd)
+	}
+	return history.Milestones(log.Plays, marks, plates), nil
+}
+
+// StaleAttempts is history.StaleAttempts of the player's plays: per chart,
+// the plays since its achievement best last rose.
+func (a *Archive) StaleAttempts(ctx context.Context, player string) (map[maimai.Chart]int, error) {
+	log, err := a.PlayLog(ctx, player)
+	if err != nil {
+		return nil, err
+	}
+	return history.StaleAttempts(log.Plays), nil
+}
+
+// VisitReport is one visit to the arcade in full: the visit as the
+// sessions page lists it, its plays with their details, and what the
+// report page draws from them.
+type VisitReport struct {
+	Visit
+	// Plays are the visit's plays oldest first, with details.
+	Plays    []StoredPlay                 `json:"plays"`
+	PerChart []history.ChartPlays         `json:"per_chart"`
+	Curve    []history.CurvePoint         `json:"curve"`
+	Partners []history.PartnerCount       `json:"partners"`
+	Photos   []maimai.Photo               `json:"photos"` // taken on the visit's day(s), in the region's clock
+	Usual    map[int64]maimai.Achievement `json:"-"`      // the usual of each play's chart, by play id
+	// Computed is true when RatingBefore and RatingAfter are the
+	// archive's computed rating (no page showed the site's around it).
+	Computed bool `json:"computed"`
+	// Prev and Next are the first plays of the visits before and after,
+	// 0 when there is none.
+	Prev int64 `json:"prev,omitempty"`
+	Next int64 `json:"next,omitempty"`
+}
+
+// VisitReport reports the visit (plays no more than gap apart;
+// DefaultVisitGap when 0) that holds the player's play id.
+func (a *Archive) VisitReport(ctx context.Context, player string, id int64, gap time.Duration) (*VisitReport, error) {
+	if gap <= 0 {
+		gap = DefaultVisitGap
+	}
+	rep := &VisitReport{}
+	err := a.viewCharts(ctx, player, func(tx *storage.Tx, pid int64, strict bool) error {
+		*rep = VisitReport{}
+		row, err := tx.PlayByID(ctx, pid, id)
+		if err != nil {
+			return err
+		}
+		minutes, err := tx.PlayMinutes(ctx, pid)
+		if err != nil {
+			return err
+		}
+		spans := splitVisits(minutes, gap)
+		m := storage.Minute(row.PlayedAt)
+		i, _ := slices.BinarySearchFunc(spans, m, func(s span, m int64) int {
+			switch {
+			case s.to < m:
+				return -1
+			case s.from > m:
+				return 1
+			}
+			return 0
+		})
+		if i >= len(spans) {
+			return fmt.Errorf("visit of play %d: %w", id, storage.ErrNotFound)
+		}
+		if rep.Visit, err = visit(ctx, tx, pid, spans[i]); err != nil {
+			return err
+		}
+		rows, err := tx.PlaysBetween(ctx, pid, time.Unix(spans[i].from*60, 0), time.Unix((spans[i].to+1)*60, 0))
+		if err != nil {
+			return err
+		}
+		if rep.Plays, err = storedPlays(rows); err != nil {
+			return err
+		}
+		firstOf := func(sp span) (int64, error) {
+			rows, err := tx.PlaysBetween(ctx, pid, time.Unix(sp.from*60, 0), time.Unix((sp.from+1)*60, 0))
+			if err != nil || len(rows) == 0 {
+				return 0, err
+			}
+			return rows[0].ID, nil
+		}
+		if i > 0 {
+			if rep.Prev, err = firstOf(spans[i-1]); err != nil {
+				return err
+			}
+		}
+		if i+1 < len(spans) {
+			if rep.Next, err = firstOf(spans[i+1]); err != nil {
+				return err
+			}
+		}
+		photos, err := tx.Photos(ctx, pid)
+		if err != nil {
+			return err
+		}
+		loc := rep.Region.Location()
+		first, last := rep.Start.In(loc).Format(time.DateOnly), rep.End.In(loc).Format(time.DateOnly)
+		for _, ph := range photos {
+			if d := ph.TakenAt.In(loc).Format(time.DateOnly); d >= first && d <= last {
+				rep.Photos = append(rep.Photos, ph.Photo)
+			}
+		}
+		lk, err := a.lookupCharts(ctx, tx, pid, playRefs(rep.Plays), strict)
+		if err != nil {
+			return err
+		}
+		lk.annotate(rep.Plays)
+		for i := range rep.NewBests {
+			lk.play(&rep.NewBests[i].StoredPlay)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if !rep.RatingKnown && len(rep.Plays) > 0 {
+		// No page showed the site's rating around the visit: the
+		// archive's own, from the bests before and after it.
+		before, err1 := a.Rating(ctx, player, rep.Start.Add(-time.Second))
+		after, err2 := a.Rating(ctx, player, rep.End.Add(time.Minute))
+		if err1 == nil && err2 == nil {
+			rep.RatingBefore, rep.RatingAfter, rep.RatingKnown, rep.Computed = before.Total, after.Total, true, true
+		}
+	}
+	log, err := a.PlayLog(ctx, player)
+	if err != nil {
+		return nil, err
+	}
+	visit := make([]history.Play, len(rep.Plays))
+	skip := map[int64]bool{}
+	charts := map[maimai.Chart]bool{}
+	var partners [][]maimai.Partner
+	for i, p := range rep.Plays {
+		visit[i] = history.Play{ID: p.ID, At: p.PlayedAt, Track: p.Track, Chart: p.Chart, Level: cmpOr(p.Info.Level, p.Level),
+			Achievement: p.Achievement, DXScore: p.DXScore, DXScoreMax: p.DXScoreMax, FC: p.FC, FS: p.FS}
+		skip[p.ID], charts[p.Chart] = true, true
+		if p.Detail != nil {
+			partners = append(partners, p.Detail.Partners)
+		}
+	}
+	var others []history.Play
+	for _, p := range log.Plays {
+		if charts[p.Chart] {
+			others = append(others, p)
+		}
+	}
+	usual := history.Usual(others, skip)
+	rep.Usual = map[int64]maimai.Achievement{}
+	for _, p := range visit {
+		if u, ok := usual[p.Chart]; ok {
+			rep.Usual[p.ID] = u
+		}
+	}
+	rep.PerChart = history.PerChart(visit)
+	rep.Curve = history.WarmUp(visit, usual)
+	rep.Partners = history.Partners(partners)
+	return rep, nil
+}
+
+// YearReview is a year in review (history.Review) with what the play log
+// alone does not hold.
+type YearReview struct {
+	history.Year
+	Region maimai.Region `json:"region"`
+	// Years are the years with plays, newest first, for the page's links.
+	Years      []int               `json:"years"`
+	Milestones []history.Milestone `json:"milestones"`
+	// RatingStart and RatingEnd are the computed rating (else a saved
+	// page's) at the year's start and its end (or the last point so
+	// far); RatingKnown is false when the rating history has neither.
+	RatingStart int                    `json:"rating_start"`
+	RatingEnd   int                    `json:"rating_end"`
+	RatingKnown bool                   `json:"rating_known"`
+	Partners    []history.PartnerCount `json:"partners"`
+}
+
+// YearReview reviews the player's year (in the region's clock); a year
+// without plays is ErrNotFound.
+func (a *Archive) YearReview(ctx context.Context, player string, year int) (*YearReview, error) {
+	log, err := a.PlayLog(ctx, player)
+	if err != nil {
+		return nil, err
+	}
+	loc := log.Region.Location()
+	out := &YearReview{Region: log.Region, Years: history.Years(log.Plays, loc)}
+	if !slices.Contains(out.Years, year) {
+		return nil, fmt.Errorf("archive: no plays in %d: %w", year, ErrNotFound)
+	}
+	out.Year = history.Review(log.Plays, year, loc, DefaultVisitGap)
+	ms, err := a.Milestones(ctx, player)
+	if err != nil {
+		return nil, err
+	}
+	out.Milestones = history.InYear(ms, year, loc)
+	from, to := time.Date(year, 1, 1, 0, 0, 0, 0, loc), time.Date(year+1, 1, 1, 0, 0, 0, 0, loc)
+	points, err := a.RatingHistory(ctx, player)
+	if err != nil {
+		return nil, err
+	}
+	startKnown := false
+	for _, p := range points {
+		r := p.Computed
+		if r == 0 {
+			r = p.Site
+		}
+		if r == 0 || !p.At.Before(to) {
+			continue
+		}
+		if p.At.Before(from) {
+			out.RatingStart, startKnown = r, true
+		}
+		out.RatingEnd, out.RatingKnown = r, true
+	}
+	if !startKnown {
+		out.RatingStart = 0 // the archive starts in this year: from nothing
+	}
+	var details [][]byte
+	err = a.view(ctx, player, func(tx *storage.Tx, id int64) error {
+		details, err = tx.PartnerDetails(ctx, id, from, to)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	var partners [][]maimai.Partner
+	for _, d := range details {
+		var pd maimai.PlayDetail
+		if err := json.Unmarshal(d, &pd); err != nil {
+			return nil, fmt.Errorf("archive: year review: %w", err)
+		}
+		partners = append(partners, pd.Partners)
+	}
+	out.Partners = history.Partners(partners)
+	return out, nil
+}
