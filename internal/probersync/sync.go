@@ -1,0 +1,266 @@
+package probersync
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/maiprobe/maiprobe/internal/archive"
+	"github.com/maiprobe/maiprobe/internal/interchange"
+	"github.com/maiprobe/maiprobe/internal/storage"
+)
+
+// Options tune one sync.
+type Options struct {
+	// BaseURL replaces the service's address (DefaultBaseURL); "" is the
+	// real service.
+	BaseURL string
+	// DryRun builds what would be sent and sends nothing, recording
+	// nothing.
+	DryRun bool
+	// Full sends everything again, as if the service had accepted
+	// nothing (after the player's data was deleted there, or a token of
+	// another account).
+	Full bool
+	// BatchSize caps the items of one request; 0 is DefaultBatchSize.
+	BatchSize int
+	// HTTP is the client requests go through; nil is one that does not
+	// follow redirects and gives each request two minutes.
+	HTTP *http.Client
+	// Progress, when set, is called after each batch the service accepted.
+	Progress func(sent, pending int)
+}
+
+// DefaultBatchSize is how many items one request carries: about 100 KB of
+// JSON, well under what either service takes in one request, and small
+// enough that an interrupted sync loses little.
+func (s Service) DefaultBatchSize() int {
+	if s == Lxns {
+		return 200
+	}
+	return 500
+}
+
+// MaxBatchSize caps Options.BatchSize.
+const MaxBatchSize = 2000
+
+// Report is what a sync did.
+type Report struct {
+	Service Service `json:"service"`
+	Player  string  `json:"player"`
+	DryRun  bool    `json:"dry_run,omitempty"`
+	// Items is how many items the archive holds for the service (bests
+	// for diving-fish, plays for Lxns); Pending how many of them the
+	// service had not accepted; Sent how many it accepted in this run, in
+	// Batches requests.
+	Items   int `json:"items"`
+	Pending int `json:"pending"`
+	Sent    int `json:"sent"`
+	Batches int `json:"batches"`
+	// Skipped are the plays or bests the service cannot take (utage
+	// charts for diving-fish, charts the song data does not know), with
+	// the reason for each.
+	Skipped []string `json:"skipped,omitempty"`
+	// Would is, on a dry run, every item that would be sent, as it would
+	// be sent.
+	Would []json.RawMessage `json:"would_send,omitempty"`
+}
+
+// Summary is the report in one line, for logs and the web page.
+func (r Report) Summary() string {
+	s := fmt.Sprintf("%s: %d sent in %d requests, %d were already there, %d skipped", r.Service, r.Sent, r.Batches, r.Items-r.Pending, len(r.Skipped))
+	if r.DryRun {
+		s = fmt.Sprintf("%s (dry run): %d would be sent, %d are already there, %d skipped", r.Service, r.Pending, r.Items-r.Pending, len(r.Skipped))
+	}
+	return s
+}
+
+// item is one thing a service keeps: a chart's best (diving-fish) or a
+// play (Lxns). key names it (a best's chart; a play's own content, as
+// plays never change), hash what was sent of it: an item is pending
+// while the service's recorded hash differs.
+type item struct {
+	key, hash string
+	body      json.RawMessage
+}
+
+// Sync sends the player's items the service has not accepted, in batches,
+// recording each batch the service accepts. An error ends the sync; what
+// was accepted before it stays recorded, so the next sync resumes. The
+// token is only ever put in the service's header.
+func Sync(ctx context.Context, a *archive.Archive, player string, service Service, token string, opt Options) (Report, error) {
+	rep := Report{Service: service, Player: player, DryRun: opt.DryRun}
+	if service != DivingFish && service != Lxns {
+		return rep, fmt.Errorf("probersync: unknown service %q", service)
+	}
+	if err := CheckToken(token); err != nil {
+		return rep, err
+	}
+	base := opt.BaseURL
+	if base == "" {
+		base = service.DefaultBaseURL()
+	}
+	if err := CheckBaseURL(base); err != nil {
+		return rep, err
+	}
+	size := opt.BatchSize
+	if size <= 0 {
+		size = service.DefaultBatchSize()
+	}
+	size = min(size, MaxBatchSize)
+
+	items, skipped, err := build(ctx, a, player, service)
+	if err != nil {
+		return rep, err
+	}
+	rep.Items, rep.Skipped = len(items), skipped
+	sent := map[string]string{}
+	if !opt.Full {
+		if sent, err = a.ProberSentItems(ctx, player, string(service)); err != nil {
+			return rep, err
+		}
+	}
+	var pending []item
+	for _, it := range items {
+		if sent[it.key] != it.hash {
+			pending = append(pending, it)
+		}
+	}
+	rep.Pending = len(pending)
+	if opt.DryRun {
+		for _, it := range pending {
+			rep.Would = append(rep.Would, it.body)
+		}
+		return rep, nil
+	}
+	hc := opt.HTTP
+	if hc == nil {
+		hc = newHTTPClient()
+	}
+	c := &client{service: service, base: base, token: token, http: hc}
+	for start := 0; start < len(pending); start += size {
+		batch := pending[start:min(start+size, len(pending))]
+		body, err := encodeBatch(service, batch)
+		if err != nil {
+			return rep, err
+		}
+		if err := c.post(ctx, body); err != nil {
+			return rep, err
+		}
+		// Recorded after the service answered: a batch it accepted but
+		// whose record failed is sent again next time, which both
+		// services take (diving-fish overwrites the chart, Lxns keeps the
+		// best of a play it already has).
+		marks := make([]storage.SentItem, len(batch))
+		for i, it := range batch {
+			marks[i] = storage.SentItem{Key: it.key, Hash: it.hash}
+		}
+		if err := a.MarkProberSent(context.WithoutCancel(ctx), player, string(service), marks, a.Now()); err != nil {
+			return rep, err
+		}
+		rep.Sent += len(batch)
+		rep.Batches++
+		if opt.Progress != nil {
+			opt.Progress(rep.Sent, rep.Pending)
+		}
+	}
+	return rep, nil
+}
+
+// encodeBatch writes a request body: a JSON list for diving-fish, {"scores":
+// […]} for Lxns.
+func encodeBatch(service Service, batch []item) ([]byte, error) {
+	list := make([]json.RawMessage, len(batch))
+	for i, it := range batch {
+		list[i] = it.body
+	}
+	var v any = list
+	if service == Lxns {
+		v = struct {
+			Scores []json.RawMessage `json:"scores"`
+		}{list}
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("probersync: encode a batch: %w", err)
+	}
+	return b, nil
+}
+
+// build reads the player's scores and makes the service's items with the
+// interchange writers.
+func build(ctx context.Context, a *archive.Archive, player string, service Service) ([]item, []string, error) {
+	scores, err := a.ExportScores(ctx, player, archive.ScoresSince{})
+	if err != nil {
+		if errors.Is(err, archive.ErrNotFound) {
+			return nil, nil, fmt.Errorf("probersync: %w: %q", archive.ErrNoPlayer, player)
+		}
+		return nil, nil, err
+	}
+	var items []item
+	var skipped []interchange.Skipped
+	seen := map[string]bool{}
+	add := func(it item) {
+		if !seen[it.key] {
+			seen[it.key] = true
+			items = append(items, it)
+		}
+	}
+	switch service {
+	case DivingFish:
+		recs, sk := interchange.DivingFishRecords(scores.Bests)
+		skipped = sk
+		for _, r := range recs {
+			body, err := json.Marshal(r)
+			if err != nil {
+				return nil, nil, err
+			}
+			// update_records matches a chart by title, type and
+			// level_index and keeps only achievements, dxScore, fc and fs:
+			// those decide whether it changed, not ds or ra, which move
+			// with the song data.
+			add(item{
+				key:  digest(r.Title, r.Type, strconv.Itoa(r.LevelIndex)),
+				hash: digest(strconv.FormatFloat(r.Achievements, 'f', 4, 64), strconv.Itoa(r.DXScore), r.FC, r.FS),
+				body: body,
+			})
+		}
+	case Lxns:
+		scs, sk := interchange.LxnsScores(scores.Plays)
+		skipped = sk
+		for _, s := range scs {
+			// Only what the upload takes: the rest is Lxns's own
+			// derivation (song_name, level, rate, dx_rating), and would
+			// make an unchanged play look new after a songs sync.
+			s.SongName, s.Level, s.Rate, s.DXRating, s.UploadTime = "", "", "", 0, time.Time{}
+			body, err := json.Marshal(s)
+			if err != nil {
+				return nil, nil, err
+			}
+			h := digest(string(body))
+			add(item{key: h, hash: h, body: body})
+		}
+	}
+	out := make([]string, len(skipped))
+	for i, s := range skipped {
+		out[i] = s.String()
+	}
+	return items, out, nil
+}
+
+// digest is a hex SHA-256 of parts, each ended by a NUL so that no two
+// lists of parts share one.
+func digest(parts ...string) string {
+	h := sha256.New()
+	for _, p := range parts {
+		h.Write([]byte(p))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
