@@ -232,7 +232,13 @@ func ParseAchievement(s string) (Achievement, error) {
 
 // String prints the achievement as the site does, with four decimals.
 func (a Achievement) String() string {
-	return fmt.Sprintf("%d.%04d", a/10000, a%10000)
+	// A difference of achievements (a play minus the best before it)
+	// may be negative: the sign goes in front, not after the point.
+	sign := ""
+	if a < 0 {
+		sign, a = "-", -a
+	}
+	return fmt.Sprintf("%s%d.%04d", sign, a/10000, a%10000)
 }
 
 // MarshalJSON writes the achievement as a plain JSON number such as

@@ -52,6 +52,13 @@ func TestAchievementJSON(t *testing.T) {
 			t.Errorf("Unmarshal(%s) = %d, %v; want %d", b, back, err, tt.a)
 		}
 	}
+	// A difference (a play minus the best before it) may be negative and
+	// must still be a JSON number.
+	for a, want := range map[Achievement]string{-5000: "-0.5", -1010000: "-101", -12345: "-1.2345"} {
+		if b, err := json.Marshal(a); err != nil || string(b) != want {
+			t.Errorf("Marshal(%d) = %s, %v; want %s", a, b, err, want)
+		}
+	}
 }
 
 func TestRankOf(t *testing.T) {
