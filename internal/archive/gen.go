@@ -34,6 +34,16 @@ type GenOptions struct {
 	// Progress, when set, is called after each record page with the
 	// plays generated so far.
 	Progress func(plays int)
+	// DetailEvery saves the detail page (with the rating the site printed
+	// after the play) of one play in DetailEvery, drawn at random; 0 means
+	// 12, 1 every play.
+	DetailEvery int
+	// HideConstants is the share (0 to 1) of the song data's charts whose
+	// constants gen forgets after writing the plays, as new songs lack
+	// them; the pages still show the ratings the true ones give, so the
+	// constants can be learned back (internal/constants). A rerun needs
+	// a songs sync first, which brings the constants back.
+	HideConstants float64
 }
 
 // GenReport counts what Generate did: Pages generated, of which Stored
@@ -45,6 +55,9 @@ type GenReport struct {
 	// RealCharts is how many charts of the synced CN song data the plays
 	// were drawn from; 0 when there was none and the songs are made up.
 	RealCharts int
+	// Hidden are the charts whose constants HideConstants made the song
+	// data forget, with the true constant.
+	Hidden []GenHidden
 }
 
 // genSongs is the size of the song pool; with its chart types and
@@ -85,6 +98,10 @@ func (a *Archive) Generate(ctx context.Context, o GenOptions) (GenReport, error)
 		return rep, errors.New("generate: no player name given")
 	}
 	rng := rand.New(rand.NewPCG(o.Seed, o.Seed^0x9e3779b97f4a7c15))
+	detailEvery := o.DetailEvery
+	if detailEvery <= 0 {
+		detailEvery = 12
+	}
 	// Never the clock: a rerun after an interrupted run must make the same
 	// pages, so it adds only what the first run did not get to.
 	end := o.End
@@ -96,9 +113,10 @@ func (a *Archive) Generate(ctx context.Context, o GenOptions) (GenReport, error)
 	// Real charts when the archive has CN song data (the pages are CN's),
 	// so the archive has a B50, plates and targets; made-up ones else.
 	var charts []genChart
+	var set *chartSet
 	err := a.db.View(ctx, func(tx *storage.Tx) error {
-		set, err := loadCharts(ctx, tx, maimai.CN)
-		if err == nil {
+		var err error
+		if set, err = loadCharts(ctx, tx, maimai.CN); err == nil {
 			charts = genRealPool(rng, set.db)
 		}
 		return err
@@ -250,7 +268,7 @@ func (a *Archive) Generate(ctx context.Context, o GenOptions) (GenReport, error)
 			}
 			session = append(session, p)
 			pending = append(pending, p)
-			if rng.IntN(12) == 0 {
+			if rng.IntN(detailEvery) == 0 {
 				r := before + (after-before)*(j+1)/n
 				prev := before + (after-before)*j/n
 				if rated {
@@ -314,7 +332,11 @@ func (a *Archive) Generate(ctx context.Context, o GenOptions) (GenReport, error)
 			}
 		}
 	}
-	return rep, flush()
+	if err := flush(); err != nil {
+		return rep, err
+	}
+	rep.Hidden, err = a.genHide(ctx, o, charts, set)
+	return rep, err
 }
 
 // genPool makes the song pool: every song has a standard or DX chart (some

@@ -43,6 +43,9 @@ type RatingEntry struct {
 	// Link is the chart's link status: LinkMatched, LinkLearned or
 	// LinkAmbiguous.
 	Link string `json:"link"`
+	// Estimated is set when Constant is not the song data's but learned
+	// from the ratings the site printed after plays (ConstantEstimates).
+	Estimated bool `json:"estimated,omitempty"`
 }
 
 // NextStep is the smallest achievement that raises a chart's rating, with
@@ -232,7 +235,13 @@ func (a *Archive) Rating(ctx context.Context, player string, at time.Time) (*Pla
 	for _, b := range d.bests {
 		scores = append(scores, b.Score)
 	}
-	res := d.rate(rules, scores, at, false)
+	// The current rating counts the constants learned from plays for the
+	// charts the song data has none for, marked (docs/constants.md).
+	est, err := a.constantsOf(ctx, pd)
+	if err != nil {
+		return nil, fmt.Errorf("archive: rating: %w", err)
+	}
+	res := d.rateWith(rules, scores, at, false, est.estimated())
 	res.Player = player
 	if stamp != "" {
 		a.ratings.put(player, stamp, res)
@@ -416,7 +425,13 @@ func (a *Archive) ratingStamp(ctx context.Context, player string, at time.Time) 
 			return err
 		}
 		s, err := tx.RatingStamp(ctx, id, region)
-		stamp = fmt.Sprintf("%d %s %s", id, rules.Version, s)
+		if err != nil {
+			return err
+		}
+		// The archive's version too: a detail page changes no best but may
+		// pin a constant the rating counts (ConstantEstimates).
+		v, err := tx.Version(ctx)
+		stamp = fmt.Sprintf("%d %s %s v%d", id, rules.Version, s, v)
 		return err
 	})
 	return stamp, err
@@ -507,6 +522,12 @@ func stepScore(s storage.ScoreStep) maimai.Score {
 // rate applies rules to scores. past picks the constants from the
 // constant history as of at.
 func (d *ratingData) rate(rules rating.Rules, scores []maimai.Score, at time.Time, past bool) *PlayerRating {
+	return d.rateWith(rules, scores, at, past, nil)
+}
+
+// rateWith is rate counting the constants est gives charts without a
+// song-data constant, marked Estimated.
+func (d *ratingData) rateWith(rules rating.Rules, scores []maimai.Score, at time.Time, past bool, est map[maimai.Chart]songs.Constant) *PlayerRating {
 	res := &PlayerRating{Region: d.region, At: at.UTC(), Version: rules.Version.Name(d.region), Era: rules.Era.String(),
 		Bests: len(scores), New: []RatingEntry{}, Old: []RatingEntry{}, Unknown: []RatingEntry{}}
 	bests := make([]rating.Best, 0, len(scores))
@@ -537,6 +558,9 @@ func (d *ratingData) rate(rules rating.Rules, scores []maimai.Score, at time.Tim
 				e.DXScoreMax = rating.MaxDXScore(sc.chart.Notes.Total())
 			}
 			b.SongID, b.Constant, b.Version = sc.song.MusicID, rating.Constant(c), sc.version
+		}
+		if c, ok := est[s.Chart]; ok && !e.Constant.Known() {
+			e.Constant, e.Estimated, b.Constant = c, true, rating.Constant(c)
 		}
 		if b.Utage() {
 			continue // utage never counts and is not missing from the rating

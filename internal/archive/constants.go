@@ -1,0 +1,209 @@
+package archive
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/maiprobe/maiprobe/internal/constants"
+	"github.com/maiprobe/maiprobe/internal/maimai"
+	"github.com/maiprobe/maiprobe/internal/rating"
+	"github.com/maiprobe/maiprobe/internal/songs"
+	"github.com/maiprobe/maiprobe/internal/storage"
+)
+
+// ConstantReport is what a player's plays say of chart constants
+// (internal/constants): an estimate for each chart the song data has no
+// constant for, and the charts whose song-data constant the plays refute.
+type ConstantReport struct {
+	Player string        `json:"player"`
+	Region maimai.Region `json:"region"`
+	// Estimates are the charts without a song-data constant that a play
+	// with a printed rating was on.
+	Estimates []ConstantEstimate `json:"estimates"`
+	// Disagreements are charts whose song-data constant no play allows.
+	Disagreements []ConstantEstimate `json:"disagreements"`
+	// Plays counts the plays whose detail printed a rating; Used those the
+	// archive's B50 before the play agreed with (the others say nothing);
+	// Confirmed the charts whose song-data constant plays confirmed.
+	Plays     int `json:"plays"`
+	Used      int `json:"used"`
+	Unaligned int `json:"unaligned"`
+	Confirmed int `json:"confirmed"`
+}
+
+// ConstantEstimate is one chart's estimate and the plays behind it.
+type ConstantEstimate struct {
+	Title      string            `json:"title"`
+	Type       maimai.ChartType  `json:"type"`
+	Difficulty maimai.Difficulty `json:"difficulty"`
+	Level      string            `json:"level"`
+	SongID     int               `json:"song_id,omitempty"`
+	// Status is certain (Constant is it), range (Candidates), unpinned
+	// (no play narrowed the level) or contradiction.
+	Status     constants.Status `json:"status"`
+	Constant   songs.Constant   `json:"constant"` // null unless certain
+	Candidates []songs.Constant `json:"candidates"`
+	// SongData is the song data's constant, null when it has none.
+	SongData songs.Constant     `json:"song_data"`
+	Evidence []ConstantEvidence `json:"evidence"`
+}
+
+// ConstantEvidence is one play and the constants it allowed.
+type ConstantEvidence struct {
+	PlayID      int64              `json:"play_id"`
+	PlayedAt    time.Time          `json:"played_at"`
+	Achievement maimai.Achievement `json:"achievement"`
+	Rating      int                `json:"rating"`
+	Delta       int                `json:"delta"`
+	Allowed     []songs.Constant   `json:"allowed"`
+}
+
+// Range is the estimate's lowest and highest candidate.
+func (e ConstantEstimate) Range() (lo, hi songs.Constant) {
+	if len(e.Candidates) == 0 {
+		return 0, 0
+	}
+	return e.Candidates[0], e.Candidates[len(e.Candidates)-1]
+}
+
+// ConstantEstimates runs the estimator over the player's archive. It is
+// computed once per version of the archive (a detail page changes no best,
+// so the rating data's stamp alone would miss it) and kept with the rating
+// data.
+func (a *Archive) ConstantEstimates(ctx context.Context, player string) (*ConstantReport, error) {
+	pd, err := a.playerData(ctx, player)
+	if err != nil {
+		return nil, fmt.Errorf("archive: constants: %w", err)
+	}
+	r, err := a.constantsOf(ctx, pd)
+	if err != nil {
+		return nil, fmt.Errorf("archive: constants: %w", err)
+	}
+	out := *r
+	out.Player = player
+	return &out, nil
+}
+
+// constantsOf is the report of pd's player, from pd's memo while the
+// archive's version is unchanged.
+func (a *Archive) constantsOf(ctx context.Context, pd *playerData) (*ConstantReport, error) {
+	v, err := a.db.Version(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return memoized(pd, fmt.Sprintf("constants|%d", v), func() (*ConstantReport, error) {
+		var plays []storage.RatedPlay
+		err := a.db.View(ctx, func(tx *storage.Tx) error {
+			var err error
+			plays, err = tx.RatedPlays(ctx, pd.d.playerID)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		return pd.d.learnConstants(plays), nil
+	})
+}
+
+// estimated is the certain estimates of the charts without a song-data
+// constant, by best, for the rating to count (marked).
+func (r *ConstantReport) estimated() map[maimai.Chart]songs.Constant {
+	out := map[maimai.Chart]songs.Constant{}
+	for _, e := range r.Estimates {
+		if e.Status == constants.Certain {
+			out[maimai.Chart{Title: e.Title, Type: e.Type, Difficulty: e.Difficulty}] = e.Constant
+		}
+	}
+	return out
+}
+
+// learnConstants builds the estimator's input from the rating data (one
+// chart per best, its song-data constant and history, every step of the
+// score history) and the plays with a detail, and runs it.
+func (d *ratingData) learnConstants(plays []storage.RatedPlay) *ConstantReport {
+	in := constants.Input{Rules: func(t time.Time) (rating.Rules, error) { return RulesFor(d.region, t) }}
+	levels := make(map[bestKey]string, len(d.bests))
+	for _, b := range d.bests {
+		levels[bestKey{b.Chart, b.Genre}] = b.Level
+	}
+	byKey := map[bestKey]int{}
+	// byChart finds a play's chart; -1 when two bests (of two genres)
+	// share it, so the play cannot be told apart.
+	byChart := map[maimai.Chart]int{}
+	for _, s := range d.history {
+		k := bestKey{s.Chart, s.Genre}
+		ci, ok := byKey[k]
+		if !ok {
+			ci = len(in.Charts)
+			byKey[k] = ci
+			if _, dup := byChart[s.Chart]; dup {
+				byChart[s.Chart] = -1
+			} else {
+				byChart[s.Chart] = ci
+			}
+			c := constants.Chart{Key: rating.Key{Chart: s.Chart}, Level: levels[k]}
+			if l, ok := d.links[k]; ok {
+				if sc := d.set.byID[l.ChartID]; sc != nil {
+					c.Key.SongID, c.Version = sc.song.MusicID, sc.version
+					c.Level = cmpOr(sc.chart.Level, c.Level)
+					hist := d.hist[l.ChartID]
+					first := sc.chart.Constant
+					if len(hist) > 0 {
+						first = songs.Constant(hist[0].Constant)
+					}
+					c.Constant = rating.Constant(first)
+					for _, h := range hist[min(1, len(hist)):] {
+						c.Changes = append(c.Changes, constants.Change{At: h.FirstSeen, Constant: rating.Constant(h.Constant)})
+					}
+				}
+			}
+			in.Charts = append(in.Charts, c)
+		}
+		in.Steps = append(in.Steps, constants.Step{Chart: ci, At: s.ObservedAt, Achievement: s.Achievement, FC: s.FC})
+	}
+	for _, p := range plays {
+		ci, ok := byChart[p.Chart]
+		if !ok || ci < 0 {
+			continue
+		}
+		var det struct {
+			Rating      int `json:"rating"`
+			RatingDelta int `json:"rating_delta"`
+		}
+		if json.Unmarshal(p.Detail, &det) != nil || det.Rating <= 0 {
+			continue
+		}
+		in.Plays = append(in.Plays, constants.Play{ID: p.ID, Chart: ci, At: p.PlayedAt, Achievement: p.Achievement, FC: p.FC,
+			Rating: det.Rating, Delta: det.RatingDelta})
+	}
+	res := constants.Learn(in)
+	rep := &ConstantReport{Region: d.region, Estimates: []ConstantEstimate{}, Disagreements: []ConstantEstimate{},
+		Plays: res.Plays, Used: res.Used, Unaligned: res.Unaligned, Confirmed: res.Confirmed}
+	for _, e := range res.Estimates {
+		ce := ConstantEstimate{Title: e.Key.Title, Type: e.Key.Type, Difficulty: e.Key.Difficulty, Level: e.Level,
+			SongID: e.Key.SongID, Status: e.Status, Candidates: constantsOf(e.Candidates), SongData: songs.Constant(e.SongData)}
+		if e.Status == constants.Certain {
+			ce.Constant = songs.Constant(e.Candidates[0])
+		}
+		for _, ev := range e.Evidence {
+			ce.Evidence = append(ce.Evidence, ConstantEvidence{PlayID: ev.PlayID, PlayedAt: ev.At, Achievement: ev.Achievement,
+				Rating: ev.Rating, Delta: ev.Delta, Allowed: constantsOf(ev.Allowed)})
+		}
+		if e.Disagrees {
+			rep.Disagreements = append(rep.Disagreements, ce)
+		} else {
+			rep.Estimates = append(rep.Estimates, ce)
+		}
+	}
+	return rep
+}
+
+func constantsOf(cs []rating.Constant) []songs.Constant {
+	out := make([]songs.Constant, len(cs))
+	for i, c := range cs {
+		out[i] = songs.Constant(c)
+	}
+	return out
+}
