@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/maiprobe/maiprobe/internal/archive"
 	"github.com/maiprobe/maiprobe/internal/dxnet"
+	"github.com/maiprobe/maiprobe/internal/interchange"
 	"github.com/maiprobe/maiprobe/internal/maimai"
 )
 
@@ -207,12 +209,13 @@ func what(m *messages, r archive.Result) string {
 }
 
 func exportCmd() *cmd {
-	var out string
+	var out, format string
 	return &cmd{
 		name:  "export",
 		usage: func(m *messages) string { return m.exportUsage },
 		flags: func(fs *flag.FlagSet, _ *runCtx) {
 			fs.StringVar(&out, "o", "", "")
+			fs.StringVar(&format, "format", archiveFormat, "")
 		},
 		run: func(ctx context.Context, c *runCtx, fs *flag.FlagSet, args []string) int {
 			// The whole archive by default; one player only when --player
@@ -223,6 +226,14 @@ func exportCmd() *cmd {
 					all = false
 				}
 			})
+			var other interchange.ExportFormat
+			if format != archiveFormat {
+				var err error
+				if other, err = interchange.ParseExportFormat(format); err != nil {
+					fmt.Fprintf(c.Stderr, "maiprobe export: --%v, or %s (the default, lossless)\n", err, archiveFormat)
+					return exitUsage
+				}
+			}
 			a, err := openArchive(ctx, c)
 			if err != nil {
 				fmt.Fprintf(c.Stderr, "maiprobe export: %v\n", err)
@@ -233,35 +244,16 @@ func exportCmd() *cmd {
 			if !all {
 				players = []string{c.cfg.Player}
 			}
-			w := c.Stdout
-			var f *os.File
-			if out != "" && out != "-" {
-				// Write next to the target and rename, so a failed export
-				// never leaves half a file where a good one was.
-				f, err = os.CreateTemp(filepath.Dir(out), ".maiprobe-export-*")
-				if err != nil {
-					fmt.Fprintf(c.Stderr, "maiprobe export: %v\n", err)
-					return exitFail
-				}
-				defer os.Remove(f.Name())
-				w = f
+			if other != "" {
+				// Another tool's file holds one player's scores.
+				return exportOther(ctx, c, a, other, out)
 			}
-			if err := a.Export(ctx, w, players...); err != nil {
-				if f != nil {
-					f.Close()
-				}
+			err = writeAtomic(c, out, func(w io.Writer) error { return a.Export(ctx, w, players...) })
+			if err != nil {
 				fmt.Fprintf(c.Stderr, "maiprobe export: %v\n", err)
 				return exitFail
 			}
-			if f != nil {
-				if err := f.Close(); err != nil {
-					fmt.Fprintf(c.Stderr, "maiprobe export: %v\n", err)
-					return exitFail
-				}
-				if err := os.Rename(f.Name(), out); err != nil {
-					fmt.Fprintf(c.Stderr, "maiprobe export: %v\n", err)
-					return exitFail
-				}
+			if out != "" && out != "-" {
 				n := len(players)
 				if all {
 					ps, _ := a.Players(ctx)
@@ -272,6 +264,67 @@ func exportCmd() *cmd {
 			return exitOK
 		},
 	}
+}
+
+// archiveFormat is export's default --format: maiprobe's own lossless
+// archive (docs/archive-format.md).
+const archiveFormat = "archive"
+
+// exportOther writes the --player's scores in another tool's format (see
+// docs/interchange.md, "Exports") to out or standard output, and reports
+// on standard error what the format could not hold.
+func exportOther(ctx context.Context, c *runCtx, a *archive.Archive, f interchange.ExportFormat, out string) int {
+	s, err := a.ExportScores(ctx, c.cfg.Player, archive.ScoresSince{})
+	if err != nil {
+		fmt.Fprintf(c.Stderr, "maiprobe export: %v\n", c.msg.explain(err))
+		return exitFail
+	}
+	var skipped []interchange.Skipped
+	err = writeAtomic(c, out, func(w io.Writer) error {
+		var err error
+		skipped, err = interchange.Write(w, f, s)
+		return err
+	})
+	if err != nil {
+		fmt.Fprintf(c.Stderr, "maiprobe export: %v\n", err)
+		return exitFail
+	}
+	if len(skipped) > 0 {
+		fmt.Fprintf(c.Stderr, c.msg.exportSkipped+"\n", len(skipped), f)
+		for i, sk := range skipped {
+			if i == 20 {
+				fmt.Fprintf(c.Stderr, "  "+c.msg.exportSkippedMore+"\n", len(skipped)-i)
+				break
+			}
+			fmt.Fprintf(c.Stderr, "  %s\n", sk)
+		}
+	}
+	if out != "" && out != "-" {
+		fmt.Fprintf(c.Stderr, c.msg.exportedScores+"\n", c.cfg.Player, len(s.Plays), len(s.Bests), f, out)
+	}
+	return exitOK
+}
+
+// writeAtomic runs write on standard output, or on a temporary file next
+// to out that replaces out only when write succeeded, so a failed export
+// never leaves half a file where a good one was.
+func writeAtomic(c *runCtx, out string, write func(io.Writer) error) error {
+	if out == "" || out == "-" {
+		return write(c.Stdout)
+	}
+	f, err := os.CreateTemp(filepath.Dir(out), ".maiprobe-export-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	if err := write(f); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), out)
 }
 
 func reparseCmd() *cmd {

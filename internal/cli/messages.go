@@ -22,6 +22,8 @@ type messages struct {
 
 	exported, reparsed, reparseFailedPage, colon string
 
+	exportedScores, exportSkipped, exportSkippedMore string
+
 	noPlayers, statusHead, statusPlayer, statusEmpty string
 
 	toPlayer, statusIdentity, statusMixed, statusMixedRegions, errIdentity, splitUsage, splitNothing, splitPart, splitNew, splitUnsure, splitUnread string
@@ -86,7 +88,11 @@ var zh = &messages{
 	exportUsage: `把整个存档导出为 JSON（格式见 docs/archive-format.md）；导入到空存档可完整还原。
 曲目数据（用 songs sync 重新载入）与网页版登录用户不在导出文件中。
   -o 文件    写入文件而不是标准输出
-  --player 名字  只导出这位玩家（默认导出所有玩家）`,
+  --player 名字  只导出这位玩家（默认导出所有玩家）
+  --format 格式  archive（默认，无损）；或导出 --player 玩家的成绩给其他工具：divingfish（水鱼 update_records，
+                每谱面一条最佳）、lxns（落雪上传格式，每次游玩一条，带 play_time）、tachi（Tachi BATCH-MANUAL，
+                每次游玩一条）、csv（每次游玩一行）、csv-bests（每谱面最佳一行）；格式放不下的成绩列在标准错误，
+                见 docs/interchange.md`,
 	reparseUsage: `用当前的解析器从存档里保存的原始页面重新生成该玩家的数据（修复解析器之后使用）。原始页面不会丢失。`,
 	playersUsage: `列出存档中的玩家。`,
 	statusUsage:  `显示存档概况。`,
@@ -102,6 +108,9 @@ var zh = &messages{
 	importSummary: "共 %d 个文件：新增 %d，无变化 %d，拒绝 %d",
 
 	exported:          "已导出 %d 位玩家到 %s",
+	exportedScores:    "已导出玩家 %s 的 %d 次游玩、%d 条最佳成绩（%s 格式）到 %s",
+	exportSkipped:     "%d 条成绩 %s 格式放不下，未写入：",
+	exportSkippedMore: "……还有 %d 条",
 	reparsed:          "重新解析 %d 页",
 	colon:             "：",
 	reparseFailedPage: "页面 %s 现在无法解析：%v",
@@ -342,7 +351,11 @@ its first pages show, and pages of another in-game player are refused with the r
 	exportUsage: `Write the whole archive as JSON (docs/archive-format.md); importing it into an empty archive restores it.
 Song data (load it again with songs sync) and the web app's logins are not in the file.
   -o FILE    write to FILE instead of standard output
-  --player NAME  export only this player (default: every player)`,
+  --player NAME  export only this player (default: every player)
+  --format F     archive (the default, lossless); or the --player's scores for another tool: divingfish
+                 (update_records, one best per chart), lxns (Lxns upload, one score per play with play_time),
+                 tachi (Tachi BATCH-MANUAL, one score per play), csv (one row per play), csv-bests (one row per
+                 chart's best); what a format cannot hold is listed on standard error, see docs/interchange.md`,
 	reparseUsage: `Re-derive the player's archive from the stored raw pages with the current parsers (after a parser fix). Raw pages are kept.`,
 	playersUsage: `List the archive's players.`,
 	statusUsage:  `Show a summary of the archive.`,
@@ -358,6 +371,9 @@ Song data (load it again with songs sync) and the web app's logins are not in th
 	importSummary: "%d files: %d added, %d unchanged, %d rejected",
 
 	exported:          "exported %d players to %s",
+	exportedScores:    "exported %s's %d plays and %d bests (%s) to %s",
+	exportSkipped:     "%d scores cannot be held by the %s format and were left out:",
+	exportSkippedMore: "… and %d more",
 	reparsed:          "reparsed %d pages",
 	colon:             ": ",
 	reparseFailedPage: "page %s no longer parses: %v",
