@@ -44,26 +44,6 @@ func presented(r *http.Request, headers ...string) (secret, header string) {
 	return "", ""
 }
 
-// Wrong tokens are counted per address under the key the import API uses
-// (web/api_import.go), so a guesser is slowed across both APIs alike:
-// five free tries, then a wait of 30 s doubling up to an hour, forgotten
-// after a day without failures.
-const (
-	freeTries  = 5
-	baseWait   = 30 * time.Second
-	maxWait    = time.Hour
-	forgetTime = 24 * time.Hour
-)
-
-// lockout is how long after its last failure an address with n failures
-// must wait before its next try.
-func lockout(n int) time.Duration {
-	if n < freeTries {
-		return 0
-	}
-	return min(baseWait<<min(n-freeTries, 7), maxWait)
-}
-
 // errBadToken and errLocked are useToken's refusals; errLocked carries no
 // verdict on the token, which was not looked at.
 var (
@@ -71,34 +51,41 @@ var (
 	errLocked   = errors.New("too many wrong tokens from this address")
 )
 
+// guardKey is the key wrong tokens count under: the read and import APIs'
+// (internal/api), so guessing at any of them counts against one address.
+func guardKey(ip string) string { return "api:" + ip }
+
 // useToken resolves a presented token. An address with too many wrong
 // tokens is refused before the token is looked at (errLocked, with the
 // wait), so guessing gains nothing from answers; a wrong token counts
 // against the address (errBadToken).
 func (h *Handler) useToken(ctx context.Context, r *http.Request, secret string) (archive.TokenUse, time.Duration, error) {
-	key := "api:" + h.cfg.ClientIP(r)
-	fs, err := h.a.FailedTries(ctx, key)
-	if err != nil {
-		return archive.TokenUse{}, 0, err
-	}
-	now := h.cfg.Now()
-	if f, ok := fs[key]; ok && now.Sub(f.Last) <= forgetTime {
-		if left := f.Last.Add(lockout(f.N)).Sub(now); left > 0 {
-			return archive.TokenUse{}, left, errLocked
+	key := guardKey(h.cfg.ClientIP(r))
+	failed := false
+	if g := h.cfg.Guard; g != nil {
+		wait, f, err := g.Wait(ctx, key)
+		if err != nil {
+			return archive.TokenUse{}, 0, err
 		}
+		if wait > 0 {
+			return archive.TokenUse{}, wait, errLocked
+		}
+		failed = f
 	}
 	u, err := h.a.UseToken(ctx, secret)
 	if errors.Is(err, archive.ErrBadImportToken) {
-		if err := h.a.CountFailedTry(ctx, now, forgetTime, key); err != nil {
-			return archive.TokenUse{}, 0, err
+		if g := h.cfg.Guard; g != nil {
+			if err := g.Fail(ctx, key); err != nil {
+				return archive.TokenUse{}, 0, err
+			}
 		}
 		return archive.TokenUse{}, 0, errBadToken
 	}
 	if err != nil {
 		return archive.TokenUse{}, 0, err
 	}
-	if len(fs) > 0 {
-		if err := h.a.ForgetFailedTries(ctx, key); err != nil {
+	if failed {
+		if err := h.cfg.Guard.Succeed(ctx, key); err != nil {
 			return archive.TokenUse{}, 0, err
 		}
 	}
@@ -107,13 +94,15 @@ func (h *Handler) useToken(ctx context.Context, r *http.Request, secret string) 
 
 // spend takes one request from the budget of the token, or of the
 // address when there is none; false when it is spent and the request was
-// answered 429.
+// answered 429. The budgets are the read API's, under its keys: a bot's
+// token spends from one budget whichever API it asks.
 func (h *Handler) spend(w http.ResponseWriter, r *http.Request, tok *archive.TokenUse) bool {
-	key := "dfapi:ip:" + h.cfg.ClientIP(r)
+	l := h.cfg.Limits
+	key, burst, every := "ip:"+h.cfg.ClientIP(r), l.AddrBurst, l.AddrEvery
 	if tok != nil {
-		key = "dfapi:token:" + itoa(tok.ID)
+		key, burst, every = "token:"+itoa(tok.ID), l.TokenBurst, l.TokenEvery
 	}
-	wait, err := h.a.SpendAPIBudget(r.Context(), key, h.cfg.Now(), burst, refill)
+	wait, err := h.a.SpendAPIBudget(r.Context(), key, h.cfg.Now(), burst, every)
 	if err != nil {
 		h.internalError(w, r, err)
 		return false

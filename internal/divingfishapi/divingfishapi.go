@@ -22,6 +22,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/maiprobe/maiprobe/internal/api"
 	"github.com/maiprobe/maiprobe/internal/archive"
 )
 
@@ -34,15 +35,6 @@ const (
 	// maxBody caps a request body: the largest real one, /query/plate
 	// with every version named, is under 1 KB.
 	maxBody = 16 << 10
-	// burst requests may come at once under one key (a token, or an
-	// address without one), then one per refill: a bot drawing a B50
-	// asks once or twice.
-	burst  = 30
-	refill = 2 * time.Second
-	// badBurst wrong tokens may come from one address, then one per
-	// badRefill: enough for a typo, far too few to guess a token.
-	badBurst  = 10
-	badRefill = time.Minute
 )
 
 // Config is what the handler needs besides the archive.
@@ -54,6 +46,12 @@ type Config struct {
 	Now func() time.Time
 	// Logger receives errors; nil discards them.
 	Logger *slog.Logger
+	// Guard counts wrong tokens per address: the web app lends the one
+	// its import and read APIs count with. nil counts nothing.
+	Guard api.Guard
+	// Limits are the request budgets, the read API's (api.DefaultLimits
+	// when zero).
+	Limits api.Limits
 }
 
 // Handler serves the endpoints. Mount it with the prefix stripped
@@ -75,6 +73,9 @@ func New(a *archive.Archive, cfg Config) *Handler {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Limits.TokenBurst <= 0 || cfg.Limits.TokenEvery <= 0 || cfg.Limits.AddrBurst <= 0 || cfg.Limits.AddrEvery <= 0 {
+		cfg.Limits = api.DefaultLimits
 	}
 	if cfg.ClientIP == nil {
 		cfg.ClientIP = func(r *http.Request) string {
@@ -202,4 +203,28 @@ func readQuery(w http.ResponseWriter, r *http.Request) (query, bool) {
 		return q, false
 	}
 	return q, true
+}
+
+// CleanPrefix checks a prefix setting and returns it without a trailing
+// slash; "" for "off", which turns the endpoints off, and DefaultPrefix
+// for "". The prefix may not cover the web app's own paths: not "/", and
+// not the import or read API's.
+func CleanPrefix(p string) (string, error) {
+	p = strings.TrimSpace(p)
+	switch p {
+	case "":
+		return DefaultPrefix, nil
+	case "off":
+		return "", nil
+	}
+	p = strings.TrimRight(p, "/")
+	if !strings.HasPrefix(p, "/") || strings.ContainsAny(p, "?#%\\ ") || strings.Contains(p, "//") || strings.Contains(p, "/.") {
+		return "", fmt.Errorf("diving-fish prefix %q: want a path such as %s (starting with /), or off", p, DefaultPrefix)
+	}
+	for _, taken := range []string{"/api/import", "/api/v1", "/p", "/static", "/jackets", "/healthz", "/login", "/setup", "/players"} {
+		if p == taken || strings.HasPrefix(p, taken+"/") || strings.HasPrefix(taken, p+"/") {
+			return "", fmt.Errorf("diving-fish prefix %q: it would cover the web app's %s; choose another, e.g. %s", p, taken, DefaultPrefix)
+		}
+	}
+	return p, nil
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/maiprobe/maiprobe/internal/api"
 	"github.com/maiprobe/maiprobe/internal/archive"
+	"github.com/maiprobe/maiprobe/internal/divingfishapi"
 )
 
 // Config is every setting of the web app.
@@ -59,6 +60,10 @@ type Config struct {
 	// Font is the CJK font file the B50 picture is drawn with
 	// (MAIPROBE_FONT, --font); "" finds one on the system (b50img.LoadFonts).
 	Font string
+	// DivingFishPrefix is where the diving-fish-compatible endpoints
+	// (internal/divingfishapi) live below the base path: "" means
+	// divingfishapi.DefaultPrefix, "off" turns them off.
+	DivingFishPrefix string
 	// PageCacheBytes bounds the response cache of rendered pages
 	// (pagecache.go); 0 means DefaultPageCacheBytes, negative turns it off.
 	PageCacheBytes int64
@@ -95,6 +100,10 @@ type Server struct {
 
 	pictures pictures // the B50 pictures drawn, and their fonts
 
+	// divingFish answers diving-fish's API under cfg.DivingFishPrefix
+	// (divingfish.go); nil when off.
+	divingFish http.Handler
+
 	pageCache  *pageCache   // rendered pages by version, viewer, language and URL; nil: off
 	loginCache sessionCache // logins by cookie, under the archive version
 	// onRender, when set, is called with the name of every page rendered:
@@ -111,6 +120,9 @@ func New(ctx context.Context, cfg Config, a *archive.Archive) (*Server, error) {
 		return nil, err
 	}
 	cfg.BasePath = base
+	if cfg.DivingFishPrefix, err = divingfishapi.CleanPrefix(cfg.DivingFishPrefix); err != nil {
+		return nil, err
+	}
 	if cfg.MaxUpload <= 0 {
 		cfg.MaxUpload = DefaultMaxUpload
 	}
@@ -155,6 +167,7 @@ func New(ctx context.Context, cfg Config, a *archive.Archive) (*Server, error) {
 	s.mux = http.NewServeMux()
 	s.routes()
 	s.readAPI = s.newReadAPI()
+	s.divingFish = s.newDivingFish()
 	return s, nil
 }
 
@@ -285,6 +298,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if r.Body != nil && r.Method != http.MethodGet && r.Method != http.MethodHead {
 		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxUpload)
+	}
+	if s.divingFish != nil && strings.HasPrefix(r.URL.Path, s.cfg.DivingFishPrefix+"/") {
+		// Bots written for diving-fish: tokens in its headers, never
+		// the login cookie, so no session and no CSRF (divingfish.go).
+		compress(s.secure(s.divingFish)).ServeHTTP(w, r)
+		return
 	}
 	if strings.HasPrefix(r.URL.Path, api.Prefix+"/") {
 		// The read API takes a bearer token or the login cookie (reads
