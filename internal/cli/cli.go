@@ -82,6 +82,7 @@ func commands() []*cmd {
 		proxyCmd(),
 		songsCmd(),
 		ratingCmd(),
+		lineCmd(),
 		genCmd(),
 		migrateCmd(),
 	}
@@ -188,7 +189,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 // playerCommands work on the one player --player names; "auto" (which
 // sorts pages by player) means something only to import.
 var playerCommands = map[string]bool{"fetch": true, "proxy": true, "gen": true, "user": true, "reparse": true,
-	"split": true, "rating": true, "export": true, "sync": true}
+	"split": true, "rating": true, "line": true, "export": true, "sync": true}
 
 // valueFlags are the names of every flag of any command that takes a
 // value, so the word after one is not mistaken for a command name.
