@@ -205,6 +205,8 @@ var zh = &messages{
   --idle-timeout 时长      保持连接在两次请求之间最长空闲多久（默认 2m；环境变量 MAIPROBE_IDLE_TIMEOUT）
 以上超时设为 0 即关闭（例如前面的反向代理已经缓冲了请求体时）。
   --font 文件              B50 分享图（/p/玩家/rating.png）用的中日文字体文件；默认由 fc-match 或常见路径查找（环境变量 MAIPROBE_FONT）
+  --divingfish-prefix 路径 水鱼查分器兼容接口的路径前缀，机器人把水鱼的地址换成本服务器即可（默认 /api/maimaidxprober，
+                           off 关闭；环境变量 MAIPROBE_DIVINGFISH_PREFIX；见 docs/api.md）
 还没有用户时，日志里会打印一次性的设置链接，只有用它才能创建第一个用户。
 环境变量 MAIPROBE_SECRET_KEY（base64 编码的 32 个随机字节，例如 openssl rand -base64 32）开启“自动抓取”：
 网站登录信息用它加密保存，服务器按计划替玩家抓取页面。没有它这个功能关闭。`,
@@ -475,6 +477,8 @@ Run it again after an interruption and it carries on where it stopped.
 A timeout of 0 turns it off (e.g. behind a reverse proxy that buffers request bodies).
   --font FILE              the Chinese/Japanese font of the B50 picture (/p/PLAYER/rating.png); by default found with
                            fc-match or at common paths (env MAIPROBE_FONT)
+  --divingfish-prefix PATH where the diving-fish-compatible endpoints live, for bots pointed here instead of diving-fish
+                           (default /api/maimaidxprober, off to turn off; env MAIPROBE_DIVINGFISH_PREFIX; see docs/api.md)
 With no user yet, the log shows a one-time setup URL; only that URL can create the first user.
 MAIPROBE_SECRET_KEY (32 random bytes in base64, e.g. openssl rand -base64 32) turns on automatic fetching:
 site logins are stored encrypted with it and the server fetches players' pages on a schedule. Without it the feature is off.`,

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/maiprobe/maiprobe/internal/archive"
+	"github.com/maiprobe/maiprobe/internal/divingfishapi"
 	"github.com/maiprobe/maiprobe/internal/web"
 )
 
@@ -67,6 +68,7 @@ func serveCmd() *cmd {
 			fs.StringVar(&sc.writeTimeout, "write-timeout", orDefault(env("MAIPROBE_WRITE_TIMEOUT"), web.DefaultWriteTimeout.String()), "")
 			fs.StringVar(&sc.idleTimeout, "idle-timeout", orDefault(env("MAIPROBE_IDLE_TIMEOUT"), DefaultIdleTimeout.String()), "")
 			fs.StringVar(&sc.Font, "font", env("MAIPROBE_FONT"), "")
+			fs.StringVar(&sc.DivingFishPrefix, "divingfish-prefix", env("MAIPROBE_DIVINGFISH_PREFIX"), "")
 			sc.secretKey = env("MAIPROBE_SECRET_KEY")
 		},
 		run: func(ctx context.Context, c *runCtx, _ *flag.FlagSet, args []string) int {
@@ -87,6 +89,11 @@ func serveCmd() *cmd {
 func (sc *serveConfig) finish() error {
 	var err error
 	if sc.BasePath, err = web.CleanBasePath(sc.BasePath); err != nil {
+		return err
+	}
+	// Checked here to refuse a bad one as a usage error; web.New reads
+	// the setting as given ("" is the default prefix, "off" none).
+	if _, err = divingfishapi.CleanPrefix(sc.DivingFishPrefix); err != nil {
 		return err
 	}
 	if sc.TrustedProxies, err = web.ParseTrustedProxies(sc.trustedProxies); err != nil {

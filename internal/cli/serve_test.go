@@ -113,6 +113,8 @@ func TestServeRejectsBadSettings(t *testing.T) {
 		{[]string{"serve", "--write-timeout", "10"}, "--write-timeout"},
 		{[]string{"serve", "--idle-timeout", "forever"}, "--idle-timeout"},
 		{[]string{"serve", "--body-min-rate", "fast"}, "--body-min-rate"},
+		{[]string{"serve", "--divingfish-prefix", "/api/v1"}, "diving-fish prefix"},
+		{[]string{"serve", "--divingfish-prefix", "maimaidxprober"}, "diving-fish prefix"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
