@@ -1,0 +1,191 @@
+package api_test
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/maiprobe/maiprobe/internal/api"
+)
+
+// TestOpenAPI requests every endpoint of a real server over a real
+// archive, as owner, as a read token, as nobody on a public player, and
+// into each documented error, and checks every answer against the schema
+// openapi.json gives for its path and status. It fails for a route the
+// document lacks, a documented path no route serves, and a documented
+// path no request here answered with 200.
+func TestOpenAPI(t *testing.T) {
+	w := newWorld(t, api.Limits{})
+	served := w.get("/api/v1/openapi.json", "")
+	if served.status != 200 || string(served.body) != string(api.OpenAPI) {
+		t.Fatalf("openapi.json: %d, %d bytes; want the embedded %d", served.status, len(served.body), len(api.OpenAPI))
+	}
+	doc, err := parseDocument(api.OpenAPI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prefix := doc.Servers[0].URL
+
+	// The routes and the document name the same paths.
+	routes := map[string]bool{}
+	for _, r := range api.Routes() {
+		method, path, _ := strings.Cut(r, " ")
+		if method != "GET" || !strings.HasPrefix(path, prefix) {
+			t.Errorf("route %q: want GET under %s", r, prefix)
+			continue
+		}
+		routes[strings.TrimPrefix(path, prefix)] = true
+	}
+	for p := range routes {
+		if _, ok := doc.Paths[p]; !ok {
+			t.Errorf("route %s%s is not in openapi.json", prefix, p)
+		}
+	}
+	for p := range doc.Paths {
+		if !routes[p] {
+			t.Errorf("openapi.json documents %s, which no route serves", p)
+		}
+	}
+
+	// A play and a chart of alice's to ask about.
+	list := w.get("/api/v1/players/alice/plays?per_page=5", "aliceRead")
+	plays, _ := list.field("plays").([]any)
+	if list.status != 200 || len(plays) == 0 {
+		t.Fatalf("alice's plays: %d %.300s", list.status, list.body)
+	}
+	first := plays[0].(map[string]any)
+	playID := fmt.Sprint(first["id"])
+	chartQ := url.Values{"title": {first["title"].(string)}, "type": {first["type"].(string)}, "diff": {first["difficulty"].(string)}}.Encode()
+
+	ok200 := map[string]bool{}
+	for _, tc := range []struct {
+		path, cred string
+		status     int
+		code       string
+	}{
+		{"/api/v1/players", "", 200, ""},
+		{"/api/v1/players", "cookie:alice", 200, ""},
+		{"/api/v1/players", "aliceRead", 200, ""},
+		{"/api/v1/players/alice", "aliceRead", 200, ""},
+		{"/api/v1/players/carol", "", 200, ""},
+		{"/api/v1/players/alice/b50", "aliceRead", 200, ""},
+		{"/api/v1/players/alice/b50?at=2025-06-01", "cookie:alice", 200, ""},
+		{"/api/v1/players/carol/b50", "", 200, ""},
+		{"/api/v1/players/alice/rating-history", "aliceBoth", 200, ""},
+		{"/api/v1/players/alice/bests?per_page=20", "aliceRead", 200, ""},
+		{"/api/v1/players/bob/bests?diff=master&lv_min=12", "", 200, ""},
+		{"/api/v1/players/alice/plays?diff=master&page=2&per_page=10", "aliceRead", 200, ""},
+		{"/api/v1/players/carol/plays", "", 200, ""},
+		{"/api/v1/players/alice/plays/" + playID, "aliceRead", 200, ""},
+		{"/api/v1/players/alice/chart?" + chartQ, "aliceRead", 200, ""},
+		{"/api/v1/players/alice/plates", "aliceRead", 200, ""},
+		{"/api/v1/players/alice/plates?at=2025-01-01", "aliceRead", 200, ""},
+		{"/api/v1/players/alice/targets?limit=10", "aliceRead", 200, ""},
+		{"/api/v1/players/alice/rival?with=bob", "cookie:alice", 200, ""},
+		{"/api/v1/players/bob/rival?with=carol&per_page=5", "", 200, ""},
+
+		{"/api/v1/players/alice/b50?at=yesterday", "aliceRead", 400, "bad_request"},
+		{"/api/v1/players/alice/b50?at=2010-01-01", "aliceRead", 400, "bad_request"},
+		{"/api/v1/players/alice/plays?per_page=1000", "aliceRead", 400, "bad_request"},
+		{"/api/v1/players/alice/plays/abc", "aliceRead", 400, "bad_request"},
+		{"/api/v1/players/alice/chart?title=x", "aliceRead", 400, "bad_request"},
+		{"/api/v1/players/alice/targets?limit=0", "aliceRead", 400, "bad_request"},
+		{"/api/v1/players/alice/rival", "aliceRead", 400, "bad_request"},
+		{"/api/v1/players/alice", "", 401, "unauthorized"},
+		{"/api/v1/players/alice/b50", "revoked", 401, "unauthorized"},
+		{"/api/v1/players", "raw:Basic YWxpY2U6eA==", 401, "unauthorized"},
+		{"/api/v1/players/alice/b50", "bobRead", 403, "forbidden"},
+		{"/api/v1/players/alice/plays", "cookie:bob", 403, "forbidden"},
+		{"/api/v1/players/alice/b50", "aliceImport", 403, "insufficient_scope"},
+		{"/api/v1/players/bob/rival?with=alice", "bobRead", 403, "forbidden"},
+		{"/api/v1/players/nobody", "", 404, "not_found"},
+		{"/api/v1/players/alice/plays/999999999", "aliceRead", 404, "not_found"},
+		{"/api/v1/players/alice/chart?title=No%20such%20song&type=dx&diff=master", "aliceRead", 404, "not_found"},
+		{"/api/v1/players/alice/rival?with=nobody", "aliceRead", 404, "not_found"},
+	} {
+		ans := w.get(tc.path, tc.cred)
+		if ans.status != tc.status || ans.errorCode() != tc.code {
+			t.Errorf("GET %s as %q: %d %q, want %d %q: %.300s", tc.path, tc.cred, ans.status, ans.errorCode(), tc.status, tc.code, ans.body)
+			continue
+		}
+		docPath := matchPath(doc, strings.TrimPrefix(strings.SplitN(tc.path, "?", 2)[0], prefix))
+		if docPath == "" {
+			t.Errorf("GET %s: no documented path matches", tc.path)
+			continue
+		}
+		s, err := doc.responseSchema(docPath, ans.status)
+		if err != nil {
+			t.Error(err)
+			continue
+		}
+		for _, e := range doc.validate(s, ans.json, "$") {
+			t.Errorf("GET %s (%d): %s", tc.path, ans.status, e)
+		}
+		if ans.status == 200 {
+			ok200[docPath] = true
+		}
+	}
+	for p := range doc.Paths {
+		if !ok200[p] && p != "/openapi.json" {
+			t.Errorf("no request here answered %s with 200: the test does not cover it", p)
+		}
+	}
+	// Every error code the package has is in the document's Error schema.
+	codes := doc.Comps.Schemas["Error"].Properties["error"].Properties["code"].Enum
+	for _, c := range api.Codes {
+		if !slices.Contains(codes, any(c)) {
+			t.Errorf("error code %q is not in the document", c)
+		}
+	}
+}
+
+// matchPath finds the documented path a request path falls under
+// ({name} matches one segment).
+func matchPath(doc *document, path string) string {
+	for p := range doc.Paths {
+		re := "^" + regexp.MustCompile(`\\\{[^/]+\\\}`).ReplaceAllString(regexp.QuoteMeta(p), `[^/]+`) + "$"
+		if regexp.MustCompile(re).MatchString(path) {
+			return p
+		}
+	}
+	return ""
+}
+
+// TestValidatorCatches: the validator the document test leans on fails
+// what it must (a validator that passes everything would make that test
+// unable to fail).
+func TestValidatorCatches(t *testing.T) {
+	doc, err := parseDocument(api.OpenAPI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := doc.responseSchema("/players/{player}/b50", 401)
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := map[string]any{"error": map[string]any{"code": "unauthorized", "message": "m"}}
+	if errs := doc.validate(s, good, "$"); len(errs) != 0 {
+		t.Fatalf("a good error fails: %v", errs)
+	}
+	for name, bad := range map[string]any{
+		"unknown code":    map[string]any{"error": map[string]any{"code": "nope", "message": "m"}},
+		"missing message": map[string]any{"error": map[string]any{"code": "unauthorized"}},
+		"extra field":     map[string]any{"error": map[string]any{"code": "unauthorized", "message": "m"}, "x": 1.0},
+		"wrong type":      map[string]any{"error": "unauthorized"},
+		"null":            nil,
+	} {
+		if errs := doc.validate(s, bad, "$"); len(errs) == 0 {
+			t.Errorf("%s passes", name)
+		}
+	}
+	ps, _ := doc.responseSchema("/players/{player}/plays", 200)
+	if errs := doc.validate(ps, map[string]any{"total": 1.5, "page": 1.0, "per_page": 1.0, "plays": []any{}}, "$"); len(errs) == 0 {
+		t.Error("a fractional integer passes")
+	}
+	if errs := doc.validate(ps, map[string]any{"total": 1.0, "page": 1.0, "per_page": 1.0, "plays": []any{map[string]any{"id": 1.0}}}, "$"); len(errs) == 0 {
+		t.Error("a play lacking its fields passes")
+	}
+}

@@ -1,0 +1,227 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/maiprobe/maiprobe/internal/api"
+)
+
+// playerPaths are a request to every route that names a player, for
+// player p.
+func playerPaths(p string) []string {
+	var out []string
+	for _, r := range api.Routes() {
+		_, path, _ := strings.Cut(r, " ")
+		if !strings.Contains(path, "{player}") {
+			continue
+		}
+		path = strings.ReplaceAll(path, "{player}", p)
+		path = strings.ReplaceAll(path, "{id}", "1")
+		switch {
+		case strings.HasSuffix(path, "/chart"):
+			path += "?title=x&type=dx&diff=master"
+		case strings.HasSuffix(path, "/rival"):
+			path += "?with=carol"
+		}
+		out = append(out, path)
+	}
+	return out
+}
+
+// TestTokenScopes: on every endpoint of a player, no token reaches
+// another player, an import-only token reads nothing of a private
+// player, a revoked token is refused, nobody reads a private player and
+// a login reads only its own; a read token cannot import.
+func TestTokenScopes(t *testing.T) {
+	w := newWorld(t, api.Limits{})
+	paths := playerPaths("alice")
+	if len(paths) < 10 {
+		t.Fatalf("only %d player routes: %v", len(paths), paths)
+	}
+	for _, path := range paths {
+		for _, tc := range []struct {
+			cred   string
+			status int
+			code   string
+		}{
+			{"bobRead", 403, "forbidden"},
+			{"aliceImport", 403, "insufficient_scope"},
+			{"revoked", 401, "unauthorized"},
+			{"", 401, "unauthorized"},
+			{"cookie:bob", 403, "forbidden"},
+		} {
+			if a := w.get(path, tc.cred); a.status != tc.status || a.errorCode() != tc.code {
+				t.Errorf("GET %s as %s: %d %q, want %d %q", path, tc.cred, a.status, a.errorCode(), tc.status, tc.code)
+			}
+		}
+		// Alice's own read token and login get past the checks (a
+		// made-up play or chart is then not found, nothing else).
+		for _, cred := range []string{"aliceRead", "aliceBoth", "cookie:alice"} {
+			if a := w.get(path, cred); a.status != 200 && a.errorCode() != "not_found" {
+				t.Errorf("GET %s as %s: %d %s", path, cred, a.status, a.body)
+			}
+		}
+	}
+	// A token of a public player's owner still reads only its player;
+	// the public player itself is open without one.
+	for _, path := range playerPaths("bob") {
+		if strings.Contains(path, "/rival") {
+			continue
+		}
+		if a := w.get(path, "aliceRead"); a.status != 403 {
+			t.Errorf("GET %s with alice's token: %d, want 403", path, a.status)
+		}
+		if a := w.get(path, ""); a.status != 200 && a.errorCode() != "not_found" {
+			t.Errorf("GET %s as nobody (bob is public): %d %s", path, a.status, a.body)
+		}
+	}
+	// The players list shows nobody alice, and alice's token only alice
+	// among the owned.
+	for cred, wantAlice := range map[string]bool{"": false, "aliceRead": true, "cookie:alice": true, "cookie:bob": false} {
+		a := w.get("/api/v1/players", cred)
+		if got := strings.Contains(string(a.body), `"alice"`); got != wantAlice {
+			t.Errorf("players as %q lists alice: %v, want %v: %s", cred, got, wantAlice, a.body)
+		}
+	}
+
+	// A read-only token cannot import; an import token can.
+	page, err := os.ReadFile(filepath.Join("..", "dxnet", "testdata", "record-cn-mixed.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, _ := w.a.CountPlays(context.Background(), "alice")
+	for tok, want := range map[string]int{"aliceRead": 403, "revoked": 401} {
+		req, _ := http.NewRequest(http.MethodPost, w.srv.URL+"/api/import", bytes.NewReader(page))
+		req.Header.Set("Content-Type", "text/html")
+		req.Header.Set("Authorization", "Bearer "+w.tokens[tok])
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != want {
+			t.Errorf("import with %s: %d, want %d", tok, res.StatusCode, want)
+		}
+	}
+	if after, _ := w.a.CountPlays(context.Background(), "alice"); after != before {
+		t.Errorf("plays went from %d to %d", before, after)
+	}
+	// The API reads; it writes nothing.
+	req, _ := http.NewRequest(http.MethodPost, w.srv.URL+"/api/v1/players/alice/b50", nil)
+	req.Header.Set("Authorization", "Bearer "+w.tokens["aliceBoth"])
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("POST to the read API: %d", res.StatusCode)
+	}
+}
+
+// TestB50SameAsRating: the API's B50 is archive.Rating's value, which
+// `maiprobe rating --json` prints and the web rating page shows, field
+// for field, now and at a past date.
+func TestB50SameAsRating(t *testing.T) {
+	w := newWorld(t, api.Limits{})
+	ctx := context.Background()
+	region, err := w.a.PlayerRegion(ctx, "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, at := range []string{"", "2025-06-01"} {
+		var when time.Time
+		path := "/api/v1/players/alice/b50"
+		if at != "" {
+			path += "?at=" + at
+			if when, err = parseAtFor(at, string(region)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		pr, err := w.a.Rating(ctx, "alice", when)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := json.Marshal(pr)
+		got := w.get(path, "aliceRead")
+		var wantAny any
+		json.Unmarshal(want, &wantAny)
+		if at == "" {
+			// "Now" is each call's own clock reading.
+			got.json.(map[string]any)["at"] = wantAny.(map[string]any)["at"]
+		}
+		g, _ := json.Marshal(got.json)
+		wv, _ := json.Marshal(wantAny)
+		if !bytes.Equal(g, wv) {
+			t.Errorf("b50 at %q differs from archive.Rating:\n got %.400s\nwant %.400s", at, g, wv)
+		}
+		if pr.Total == 0 || len(pr.New)+len(pr.Old) == 0 {
+			t.Errorf("b50 at %q is empty (total %d): the test compares nothing", at, pr.Total)
+		}
+	}
+}
+
+// TestRateLimits: a token's budget runs out and says when to come back
+// (429, Retry-After, rate_limited), as does an address without one; a
+// budget lives in the database, so a second server on the same archive
+// shares it.
+func TestRateLimits(t *testing.T) {
+	w := newWorld(t, api.Limits{TokenBurst: 3, TokenEvery: time.Hour, AddrBurst: 2, AddrEvery: time.Hour})
+	for i := range 3 {
+		if a := w.get("/api/v1/players/alice", "aliceRead"); a.status != 200 {
+			t.Fatalf("request %d: %d %s", i+1, a.status, a.body)
+		}
+	}
+	a := w.get("/api/v1/players/alice", "aliceRead")
+	if a.status != 429 || a.errorCode() != "rate_limited" {
+		t.Fatalf("fourth request: %d %s", a.status, a.body)
+	}
+	if s, err := strconv.Atoi(a.header.Get("Retry-After")); err != nil || s < 3000 || s > 3600 {
+		t.Errorf("Retry-After %q, want about an hour", a.header.Get("Retry-After"))
+	}
+	// Another token of the same player has its own budget.
+	if a := w.get("/api/v1/players/alice", "aliceBoth"); a.status != 200 {
+		t.Errorf("another token: %d", a.status)
+	}
+	for i := range 2 {
+		if a := w.get("/api/v1/players/bob", ""); a.status != 200 {
+			t.Fatalf("anonymous request %d: %d", i+1, a.status)
+		}
+	}
+	if a := w.get("/api/v1/players/bob", ""); a.status != 429 || a.header.Get("Retry-After") == "" {
+		t.Errorf("third anonymous request: %d %v", a.status, a.header)
+	}
+	// A second server on the same archive sees the spent budget.
+	second := w.second(t, api.Limits{TokenBurst: 3, TokenEvery: time.Hour, AddrBurst: 2, AddrEvery: time.Hour})
+	if a := second.get("/api/v1/players/alice", "aliceRead"); a.status != 429 {
+		t.Errorf("the second server lets the spent token through: %d", a.status)
+	}
+}
+
+// TestWrongTokensLockOut: wrong tokens from one address are counted with
+// the import API's, and after a few the address must wait, even with a
+// good token.
+func TestWrongTokensLockOut(t *testing.T) {
+	w := newWorld(t, api.Limits{})
+	for i := range 5 {
+		if a := w.get("/api/v1/players/alice", "revoked"); a.status != 401 {
+			t.Fatalf("wrong token %d: %d", i+1, a.status)
+		}
+	}
+	a := w.get("/api/v1/players/alice", "aliceRead")
+	if a.status != 429 || a.header.Get("Retry-After") == "" {
+		t.Errorf("after five wrong tokens: %d %s", a.status, a.body)
+	}
+	if a := w.get("/api/v1/players/bob", ""); a.status != 200 {
+		t.Errorf("a request without a token is not locked out: %d", a.status)
+	}
+}
