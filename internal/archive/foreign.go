@@ -40,10 +40,11 @@ func (a *Archive) importForeign(ctx context.Context, src Source, f interchange.F
 		res.Status, res.Err = Rejected, err
 		return res
 	}
-	if opt.Auto {
+	if opt.Auto && (opt.Candidates == nil || opt.Player == "") {
 		// Their player names are accounts of other services, set by
 		// whoever made the file: routing on them would let a file pick the
-		// archive player it lands in.
+		// archive player it lands in. (A web upload with auto on still
+		// names the player whose import page it is: the file goes there.)
 		return reject(ErrForeignAuto)
 	}
 	if opt.Player == "" {

@@ -84,6 +84,10 @@ func TestImportForeignWho(t *testing.T) {
 	if res.Status != Rejected || !errors.Is(res.Err, ErrForeignAuto) {
 		t.Errorf("auto: %+v (%v)", res, res.Err)
 	}
+	web := a.ImportWith(ctx, foreignFile(t, "lxns.csv"), ImportOptions{Player: "carol", Auto: true, Candidates: []string{"carol", "dave"}})
+	if web.Status != Added || web.Player != "carol" {
+		t.Errorf("web upload with auto on: %+v (%v), want it in the page's player carol", web, web.Err)
+	}
 	jp := &dxnet.HomePage{Header: dxnet.Header{Kind: dxnet.KindHome, Region: maimai.JP}, Profile: dxnet.Profile{Name: "ＢＯＢ", Rating: 12000}}
 	mustImport(t, a, "bob", "home.html", jp, Added)
 	before := rowCounts(t, a)
