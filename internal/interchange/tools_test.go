@@ -2,6 +2,7 @@ package interchange
 
 import (
 	"errors"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -182,4 +183,37 @@ func TestToolDetection(t *testing.T) {
 	if _, err := Parse([]byte("not a file")); !errors.Is(err, ErrUnknown) {
 		t.Errorf("unknown bytes: %v", err)
 	}
+}
+
+// FuzzToolReaders: whatever the bytes, the Tachi, mai-tools and DXRating
+// readers return an error or records that pass the sanity rules (a known
+// chart type and difficulty, an achievement of 0–101%, a rank that
+// matches it), and never panic.
+func FuzzToolReaders(f *testing.F) {
+	for _, name := range []string{"tachi-batch.json", "maitools.tsv", "dxrating.json"} {
+		b, err := os.ReadFile("testdata/" + name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte("x\tg\tMASTER\t13+\tDX\t1e400\n"))
+	f.Add([]byte(`[{"sheetId":"a__dxrt__dx__dxrt__master","achievementRate":NaN}]`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		for _, d := range []reader{{TachiBatch, detectTachi, parseTachi}, {MaiToolsTSV, detectMaiTools, parseMaiTools}, {DXRatingJSON, detectDXRating, parseDXRating}} {
+			if !d.detect(b) {
+				continue
+			}
+			file, err := d.parse(b)
+			if err != nil {
+				continue
+			}
+			for _, r := range file.Records {
+				if r.Type != maimai.Std && r.Type != maimai.DX || !r.Difficulty.Valid() || r.Achievement < 0 ||
+					r.Achievement > maimai.MaxAchievement || r.Rank != maimai.RankOf(r.Achievement) || (r.Title == "" && r.SongID == 0) {
+					t.Fatalf("%s gave a record that breaks the sanity rules: %+v", d.format, r)
+				}
+			}
+		}
+	})
 }
