@@ -19,6 +19,7 @@ func (s *Server) newDivingFish() http.Handler {
 		Now:      s.now,
 		Logger:   s.log,
 		Guard:    apiGuard{s.api.fails},
+		Limits:   s.cfg.APILimits,
 	})
 	return http.StripPrefix(s.cfg.DivingFishPrefix, h)
 }
