@@ -3,8 +3,10 @@ package archive
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -90,5 +92,39 @@ func TestExportScores(t *testing.T) {
 	}
 	if _, err := a.ExportScores(ctx, "nobody", ScoresSince{}); err == nil {
 		t.Error("an unknown player exported")
+	}
+
+	// A Tachi file names songs by id (as the Tachi export writes them):
+	// the import names them from the song data and raises the best.
+	var p interchange.Play
+	for _, x := range s.Plays {
+		if x.Difficulty != maimai.Utage && x.Achievement < maimai.MaxAchievement {
+			p = x
+			break
+		}
+	}
+	batch, _ := interchange.TachiFile([]interchange.Play{p})
+	batch.Scores[0].Percent, batch.Scores[0].Lamp = 101, "ALL PERFECT+"
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(batch); err != nil {
+		t.Fatal(err)
+	}
+	if batch.Scores[0].MatchType != "inGameID" {
+		t.Fatalf("the Tachi export matched %s by %s", p.Title, batch.Scores[0].MatchType)
+	}
+	res := a.Import(ctx, "gen", Source{Name: "tachi.json", Data: buf.Bytes(), ObservedAt: end})
+	if res.Err != nil || res.Status != Added {
+		t.Fatalf("import the Tachi file: %v %v", res.Status, res.Err)
+	}
+	cv, err := a.Chart(ctx, "gen", p.Chart)
+	if err != nil || cv.Best == nil || cv.Best.Achievement != maimai.MaxAchievement || cv.Best.FC != maimai.APP {
+		t.Errorf("best of %s after the Tachi file: %+v, %v", p.Title, cv.Best, err)
+	}
+	batch.Scores[0].Identifier = "999999"
+	buf.Reset()
+	json.NewEncoder(&buf).Encode(batch)
+	if res := a.Import(ctx, "gen", Source{Name: "tachi2.json", Data: buf.Bytes(), ObservedAt: end}); res.Status != Rejected ||
+		!strings.Contains(res.Err.Error(), "song id 999999 is not in the song data") {
+		t.Errorf("a Tachi file with an unknown id: %v %v", res.Status, res.Err)
 	}
 }

@@ -120,6 +120,9 @@ func (a *Archive) importForeign(ctx context.Context, src Source, f interchange.F
 // best-score observation at the time the file says it was set, else when
 // the file was saved.
 func (m *merger) foreign(ctx context.Context, f interchange.File, pageID int64, observed time.Time) error {
+	if err := m.nameByID(ctx, &f); err != nil {
+		return err
+	}
 	obs := make([]observation, 0, len(f.Records))
 	for _, r := range f.Records {
 		at := observed
