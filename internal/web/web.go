@@ -203,6 +203,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /p/{player}/rating", s.canView(s.rating))
 	s.mux.HandleFunc("GET /p/{player}/rating.png", s.canView(s.ratingPNG))
 	s.mux.HandleFunc("GET /p/{player}/targets", s.canView(s.targets))
+	s.mux.HandleFunc("GET /p/{player}/analysis", s.canView(s.analysis))
 	s.mux.HandleFunc("GET /p/{player}/plates", s.canView(s.plates))
 	s.mux.HandleFunc("GET /p/{player}/export/{format}", s.canView(s.exportDownload))
 	s.mux.HandleFunc("GET /p/{player}/import", s.canChange(s.importForm))
