@@ -1,6 +1,7 @@
 package archive
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -119,10 +120,16 @@ func (r *ConstantReport) estimated() map[maimai.Chart]songs.Constant {
 	return out
 }
 
-// learnConstants builds the estimator's input from the rating data (one
-// chart per best, its song-data constant and history, every step of the
-// score history) and the plays with a detail, and runs it.
+// learnConstants runs the estimator over the rating data and the plays
+// with a detail.
 func (d *ratingData) learnConstants(plays []storage.RatedPlay) *ConstantReport {
+	return d.constantReport(constants.Learn(d.constantsInput(plays)))
+}
+
+// constantsInput is the estimator's input: one chart per best with its
+// song-data constant and history, every step of the score history, and
+// the plays with a detail that printed a rating.
+func (d *ratingData) constantsInput(plays []storage.RatedPlay) constants.Input {
 	in := constants.Input{Rules: func(t time.Time) (rating.Rules, error) { return RulesFor(d.region, t) }}
 	levels := make(map[bestKey]string, len(d.bests))
 	for _, b := range d.bests {
@@ -168,17 +175,18 @@ func (d *ratingData) learnConstants(plays []storage.RatedPlay) *ConstantReport {
 		if !ok || ci < 0 {
 			continue
 		}
-		var det struct {
-			Rating      int `json:"rating"`
-			RatingDelta int `json:"rating_delta"`
-		}
-		if json.Unmarshal(p.Detail, &det) != nil || det.Rating <= 0 {
+		r, delta, ok := detailRating(p.Detail)
+		if !ok || r <= 0 {
 			continue
 		}
 		in.Plays = append(in.Plays, constants.Play{ID: p.ID, Chart: ci, At: p.PlayedAt, Achievement: p.Achievement, FC: p.FC,
-			Rating: det.Rating, Delta: det.RatingDelta})
+			Rating: r, Delta: delta})
 	}
-	res := constants.Learn(in)
+	return in
+}
+
+// constantReport is the archive's report of the estimator's result.
+func (d *ratingData) constantReport(res constants.Result) *ConstantReport {
 	rep := &ConstantReport{Region: d.region, Estimates: []ConstantEstimate{}, Disagreements: []ConstantEstimate{},
 		Plays: res.Plays, Used: res.Used, Unaligned: res.Unaligned, Confirmed: res.Confirmed}
 	for _, e := range res.Estimates {
@@ -198,6 +206,54 @@ func (d *ratingData) learnConstants(plays []storage.RatedPlay) *ConstantReport {
 		}
 	}
 	return rep
+}
+
+// detailRating reads the rating a detail's JSON (maimai.PlayDetail)
+// printed and its change. PlayDetail has "rating" and "rating_delta" keys
+// at its top level only, and a key cannot occur inside a JSON string (its
+// quotes would be escaped), so the first of each is the one; reading two
+// numbers this way is many times faster than decoding the judgement table
+// and the rest of every detail, which at 100,000 plays took most of the
+// estimate's time. Anything unexpected falls back to json.Unmarshal.
+func detailRating(b []byte) (r, delta int, ok bool) {
+	r, okR := jsonInt(b, `"rating":`)
+	delta, okD := jsonInt(b, `"rating_delta":`)
+	if okR && okD {
+		return r, delta, true
+	}
+	var det struct {
+		Rating      int `json:"rating"`
+		RatingDelta int `json:"rating_delta"`
+	}
+	if json.Unmarshal(b, &det) != nil {
+		return 0, 0, false
+	}
+	return det.Rating, det.RatingDelta, true
+}
+
+// jsonInt is the integer after the first key (with its colon) in b, as
+// json.Marshal writes it (no spaces).
+func jsonInt(b []byte, key string) (int, bool) {
+	i := bytes.Index(b, []byte(key))
+	if i < 0 {
+		return 0, false
+	}
+	b = b[i+len(key):]
+	neg := len(b) > 0 && b[0] == '-'
+	if neg {
+		b = b[1:]
+	}
+	n, digits := 0, 0
+	for ; digits < len(b) && digits < 9 && b[digits] >= '0' && b[digits] <= '9'; digits++ {
+		n = n*10 + int(b[digits]-'0')
+	}
+	if digits == 0 || (digits < len(b) && (b[digits] == '.' || b[digits] == 'e' || b[digits] == 'E' || (b[digits] >= '0' && b[digits] <= '9'))) {
+		return 0, false
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
 }
 
 func constantsOf(cs []rating.Constant) []songs.Constant {

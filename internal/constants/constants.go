@@ -215,7 +215,15 @@ type estimator struct {
 	// nextCh the first not applied yet in this sweep.
 	changes []chartChange
 	nextCh  int
-	joint   []int // evaluate's scratch list of unsure charts
+	// evaluate's scratch: the unsure charts tried jointly, the prefix
+	// sums of each bound, and what fits.
+	joint  []int
+	pref   [2][]int
+	okX    []bool
+	okJ    [][]bool
+	okJBuf [][]bool
+	idx    []int
+	extras []int
 	unknown []int // the charts without a song-data constant
 	// counts[bound][table][rating]: how many present charts have that
 	// rating at the bound (0 lowest, 1 highest remaining constants).
@@ -481,7 +489,7 @@ func (e *estimator) evaluate(p *Play, record bool) bool {
 		e.uncount(&e.charts[i])
 	}
 	// The table's n highest of the rest, at each bound, as prefix sums.
-	var pref [2][]int
+	pref := &e.pref
 	for b := range 2 {
 		pref[b] = e.prefix(b, t, n, pref[b])
 	}
@@ -498,13 +506,21 @@ func (e *estimator) evaluate(p *Play, record bool) bool {
 	rb, ra := p.Rating-p.Delta, p.Rating
 	// allowed[j] marks the constants of joint chart j (j = len(joint) for
 	// the played chart) some fitting assignment gives it.
-	okX := make([]bool, len(cands))
-	okJ := make([][]bool, len(joint))
+	okX := reuse(&e.okX, len(cands))
+	okJ := e.okJ[:0]
 	for j, i := range joint {
-		okJ[j] = make([]bool, len(e.charts[i].cands))
+		if j == len(e.okJBuf) {
+			e.okJBuf = append(e.okJBuf, nil)
+		}
+		okJ = append(okJ, reuse(&e.okJBuf[j], len(e.charts[i].cands)))
 	}
-	idx := make([]int, len(joint))
-	extras := make([]int, 0, len(joint)+1)
+	e.okJ = okJ
+	idx := e.idx[:0]
+	for range joint {
+		idx = append(idx, 0)
+	}
+	e.idx = idx
+	extras := e.extras[:0]
 	aligned := false
 	for {
 		extras = extras[:0]
@@ -535,6 +551,7 @@ func (e *estimator) evaluate(p *Play, record bool) bool {
 				}
 			}
 		}
+		e.extras = extras
 		j := 0
 		for ; j < len(idx); j++ {
 			if idx[j]++; idx[j] < len(e.charts[joint[j]].cands) {
@@ -612,6 +629,16 @@ func (e *estimator) evaluate(p *Play, record bool) bool {
 		x.cands, narrowed = allowed, true
 	}
 	return narrowed
+}
+
+// reuse is *buf cleared to n falses, grown when needed.
+func reuse(buf *[]bool, n int) []bool {
+	if cap(*buf) < n {
+		*buf = make([]bool, n)
+	}
+	*buf = (*buf)[:n]
+	clear(*buf)
+	return *buf
 }
 
 // prefix is the sums of the table's highest ratings at a bound: p[j] is
