@@ -217,13 +217,13 @@ type estimator struct {
 	nextCh  int
 	// evaluate's scratch: the unsure charts tried jointly, the prefix
 	// sums of each bound, and what fits.
-	joint  []int
-	pref   [2][]int
-	okX    []bool
-	okJ    [][]bool
-	okJBuf [][]bool
-	idx    []int
-	extras []int
+	joint   []int
+	pref    [2][]int
+	okX     []bool
+	okJ     [][]bool
+	okJBuf  [][]bool
+	idx     []int
+	extras  []int
 	unknown []int // the charts without a song-data constant
 	// counts[bound][table][rating]: how many present charts have that
 	// rating at the bound (0 lowest, 1 highest remaining constants).
