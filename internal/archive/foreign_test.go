@@ -115,7 +115,12 @@ func testForeignConflicts(t *testing.T, a *Archive) {
 	}
 	list := func(at time.Time, scores ...maimai.Score) {
 		t.Helper()
-		p := &dxnet.ScoresPage{Header: dxnet.Header{Kind: dxnet.KindScores, Region: maimai.CN}, List: "musicLevel", Scores: scores}
+		name := "musicLevel"
+		if scores[0].DXScoreMax == 0 {
+			// The rating list shows no DX score, FC or FS.
+			name = "ratingTargetMusic"
+		}
+		p := &dxnet.ScoresPage{Header: dxnet.Header{Kind: dxnet.KindScores, Region: maimai.CN}, List: name, Scores: scores}
 		src := source(t, "musicLevel.html", p)
 		src.ObservedAt = at
 		if res := a.importPage(ctx, "alice", src, p); res.Status == Rejected {
@@ -150,18 +155,27 @@ func testForeignConflicts(t *testing.T, a *Archive) {
 	}
 
 	// Day 1: the site's list shows every chart.
-	list(day(1), score("raise", 990000, ""), score("lower", 990000, ""), score("older", 990000, ""), score("page wins", 990000, ""))
+	list(day(1), score("raise", 990000, ""), score("lower", 990000, ""), score("older", 990000, ""), score("page wins", 990000, ""),
+		score("rating list", 990000, ""))
 	// Day 3: a file claims
 	//   raise: 100.5% and FC — raises (a foreign record can raise a best);
 	//   lower: 98% — changes nothing (it can only raise);
 	//   older: 100.5% played on day 0 — ignored, the day-1 list already
 	//          shows everything played before it;
 	//   page wins: 100.5% played on day 2 — raises for now.
+	//   page wins: 100.5% and AP played on day 2 — raises for now;
+	//   rating list: 100.5% and AP played on day 2 — raises for now.
 	lxns(day(3), rec("raise", 100.5, "fc", day(2)), rec("lower", 98, "", day(2)), rec("older", 100.5, "", day(1).Add(-24*time.Hour)),
-		rec("page wins", 100.5, "", day(2)))
-	// Day 4: the site's list again shows page wins at 99.2%: the site
-	// knows the best, the claim was wrong.
+		rec("page wins", 100.5, "ap", day(2)), rec("rating list", 100.5, "ap", day(2)))
+	// Day 4: the site's list again shows page wins at 99.2% without FC:
+	// the site knows the best, the claim was wrong, AP and DX score too.
 	list(day(4), score("page wins", 992000, ""))
+	// Day 5: the rating list shows rating list at 99.3%: its achievement
+	// wins, but it shows no FC, FS or DX score, so the claim's AP and DX
+	// score stay (rule 3 lowers only what the list shows).
+	rating := score("rating list", 993000, "")
+	rating.DXScore, rating.DXScoreMax = 0, 0
+	list(day(5), rating)
 
 	check := func(when string) {
 		t.Helper()
@@ -171,10 +185,11 @@ func testForeignConflicts(t *testing.T, a *Archive) {
 			fc     maimai.FC
 			source string
 		}{
-			"raise":     {1005000, maimai.FCN, "lxns-json"},
-			"lower":     {990000, "", "dxnet:scores"},
-			"older":     {990000, "", "dxnet:scores"},
-			"page wins": {992000, "", "dxnet:scores"},
+			"raise":       {1005000, maimai.FCN, "lxns-json"},
+			"lower":       {990000, "", "dxnet:scores"},
+			"older":       {990000, "", "dxnet:scores"},
+			"page wins":   {992000, "", "dxnet:scores"},
+			"rating list": {993000, maimai.AP, "dxnet:scores"},
 		} {
 			b := best[chart(title)]
 			if b.Achievement != want.ach || b.FC != want.fc || b.Source != want.source {
@@ -183,6 +198,12 @@ func testForeignConflicts(t *testing.T, a *Archive) {
 		}
 		if b := best[chart("raise")]; b.DXScore != 2100 || !b.SourceAt.Equal(day(2)) {
 			t.Errorf("%s: raise = %+v, want DX score 2100 set on day 2", when, b)
+		}
+		if b := best[chart("page wins")]; b.DXScore != 2000 {
+			t.Errorf("%s: page wins DX score = %d, want the list's 2000 over the claim's 2100", when, b.DXScore)
+		}
+		if b := best[chart("rating list")]; b.DXScore != 2100 {
+			t.Errorf("%s: rating list DX score = %d, want the claim's 2100: the rating list shows none", when, b.DXScore)
 		}
 	}
 	// (Reparse is not checked here: these hand-built pages are no HTML the

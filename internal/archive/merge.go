@@ -28,6 +28,8 @@ type merger struct {
 	replay bool
 	// source is the provenance of what derive reads now ("dxnet:KIND").
 	source string
+	// noMarks: the list derive reads shows no FC, FS or DX score.
+	noMarks bool
 }
 
 // derive stores what page shows; pageID is the stored page.
@@ -49,6 +51,9 @@ func (m *merger) derive(ctx context.Context, page dxnet.Page, pageID int64, obse
 		in := []incoming{{play: p.Play, region: region, pageID: pageID, detail: detail, detailPageID: pageID}}
 		return m.plays(ctx, in, true)
 	case *dxnet.ScoresPage:
+		// The rating list shows achievement and rank only; its missing
+		// marks and DX score say nothing about the chart's.
+		m.noMarks = p.List == "ratingTargetMusic"
 		return m.scores(ctx, p.Scores, "", "", observed, pageID)
 	case *dxnet.MusicDetailPage:
 		if err := noteJacket(ctx, m.tx, region, p.Title, p.Jacket); err != nil {
@@ -249,6 +254,9 @@ type observation struct {
 	fromPlay     bool
 	// source is the observation's provenance (storage.Provenance.Source).
 	source string
+	// noMarks: the source shows achievement and rank only (the rating
+	// list), so its empty FC, FS and DX score are unknown, not none.
+	noMarks bool
 }
 
 // scores merges a best-score list or musicDetail page. title and genre
@@ -261,7 +269,7 @@ func (m *merger) scores(ctx context.Context, scores []maimai.Score, title, genre
 		}
 		o := observation{Chart: s.Chart, Level: s.Level, Genre: s.Genre, Achievement: s.Achievement, Rank: s.Rank,
 			DXScore: s.DXScore, DXScoreMax: s.DXScoreMax, FC: s.FC, FS: s.FS, PlayCount: s.PlayCount, At: observed, PageID: pageID,
-			source: m.source}
+			source: m.source, noMarks: m.noMarks}
 		if o.Title == "" {
 			o.Title = title
 		}
@@ -366,9 +374,15 @@ func (m *merger) raise(ctx context.Context, obs []observation) error {
 			continue
 		case replace:
 			// The page is the site's own best list, seen after the foreign
-			// claim: it is the truth even where it is lower.
-			b.Achievement, b.Rank, b.FC, b.FS = o.Achievement, rankOr(o.Rank, o.Achievement), o.FC, o.FS
-			if o.DXScore > 0 { // a list that shows no DX score does not contradict one
+			// claim: it is the truth even where it is lower, but only in
+			// what it shows. A list without marks (the rating list) or
+			// without a DX score contradicts neither: those fields keep
+			// the claim's value.
+			b.Achievement, b.Rank = o.Achievement, rankOr(o.Rank, o.Achievement)
+			if !o.noMarks {
+				b.FC, b.FS = o.FC, o.FS
+			}
+			if !o.noMarks && o.DXScore > 0 {
 				b.DXScore = o.DXScore
 			}
 			b.UpdatedAt, b.Provenance = o.At, o.provenance()
