@@ -192,6 +192,10 @@ func serve(ctx context.Context, c *runCtx, sc serveConfig) int {
 	defer a.Close()
 	log := slog.New(slog.NewTextHandler(c.Stderr, nil))
 	sc.Logger, sc.Now = log, c.Now
+	if sc.SyncURLs, err = syncURLs(c.Getenv); err != nil {
+		fmt.Fprintf(c.Stderr, "maiprobe serve: %v\n", err)
+		return exitUsage
+	}
 	if sc.SecretKey != nil {
 		sc.Fetch = web.SiteFetcher{Archive: a}.Fetch
 	}

@@ -71,6 +71,11 @@ func serveFunction(ctx context.Context, c *runCtx, sc serveConfig, rt string) in
 		}
 		cfg := sc.Config
 		cfg.BasePath, cfg.Logger, cfg.Now = base, log, c.Now
+		urls, err := syncURLs(c.Getenv)
+		if err != nil {
+			return nil, err
+		}
+		cfg.SyncURLs = urls
 		if cfg.SecretKey != nil {
 			f := web.SiteFetcher{Archive: a, Site: c.Getenv("MAIPROBE_SITE"), LoginURL: c.Getenv("MAIPROBE_SITE_LOGIN_URL")}
 			if s := c.Getenv("MAIPROBE_SITE_INTERVAL"); s != "" {

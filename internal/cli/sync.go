@@ -234,3 +234,21 @@ func printSyncReport(out, errOut io.Writer, t *syncText, rep probersync.Report) 
 		fmt.Fprintf(errOut, t.skipped+"\n", s)
 	}
 }
+
+// syncURLs reads the operator's addresses of the services the server's
+// scheduled syncs post to (MAIPROBE_DIVINGFISH_URL, MAIPROBE_LXNS_URL);
+// players never choose them.
+func syncURLs(getenv func(string) string) (map[probersync.Service]string, error) {
+	out := map[probersync.Service]string{}
+	for _, s := range probersync.Services {
+		u := strings.TrimSpace(getenv(s.EnvBaseURL()))
+		if u == "" {
+			continue
+		}
+		if err := probersync.CheckBaseURL(u); err != nil {
+			return nil, fmt.Errorf("%s: %w", s.EnvBaseURL(), err)
+		}
+		out[s] = u
+	}
+	return out, nil
+}

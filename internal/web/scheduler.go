@@ -137,14 +137,13 @@ func (s *Server) fetchRunning(ctx context.Context, player string) (bool, error) 
 func (s *Server) FetchesEnabled() bool { return s.cfg.SecretKey != nil && s.cfg.Fetch != nil }
 
 // RunScheduler fetches, one player at a time, for every stored site login
-// that is due, until ctx ends: every minute and whenever an owner asks
-// for a fetch. serve runs it in a goroutine; it returns at once when
-// fetches are off.
+// that is due, and syncs every stored diving-fish or Lxns token that is
+// due (sync_run.go), until ctx ends: every minute and whenever an owner
+// asks for a run. serve runs it in a goroutine; it returns at once
+// without MAIPROBE_SECRET_KEY, which both need.
 func (s *Server) RunScheduler(ctx context.Context) {
-	if !s.FetchesEnabled() {
-		if s.cfg.SecretKey == nil {
-			s.log.Info("scheduled fetches are off: set MAIPROBE_SECRET_KEY (32 random bytes in base64) to store site logins")
-		}
+	if s.cfg.SecretKey == nil {
+		s.log.Info("scheduled fetches and syncs are off: set MAIPROBE_SECRET_KEY (32 random bytes in base64) to store site logins and tokens")
 		return
 	}
 	t := time.NewTicker(schedulerTick)
@@ -160,21 +159,30 @@ func (s *Server) RunScheduler(ctx context.Context) {
 	}
 }
 
-// RunDue runs every fetch due now, one after the other, and returns how
-// many ran: what a function platform's schedule calls, where
-// RunScheduler does not run. It does nothing when fetches are off.
+// RunDue runs every fetch and sync due now, one after the other, and
+// returns how many ran: what a function platform's schedule calls, where
+// RunScheduler does not run. It does nothing without MAIPROBE_SECRET_KEY.
 func (s *Server) RunDue(ctx context.Context) int {
-	if !s.FetchesEnabled() {
-		s.log.Info("scheduled fetches are off: set MAIPROBE_SECRET_KEY (32 random bytes in base64) to store site logins")
+	if s.cfg.SecretKey == nil {
+		s.log.Info("scheduled fetches and syncs are off: set MAIPROBE_SECRET_KEY (32 random bytes in base64) to store site logins and tokens")
 		return 0
 	}
 	return s.runDue(ctx)
 }
 
-// runDue fetches for every player due now, one after the other, and
-// returns how many it ran. A fetch another server (or another scheduled
+// runDue runs every fetch and sync due now, one after the other, and
+// returns how many it ran. A run another server (or another scheduled
 // event) has taken is left to it.
 func (s *Server) runDue(ctx context.Context) int {
+	return s.runDueFetches(ctx) + s.runDueSyncs(ctx)
+}
+
+// runDueFetches fetches for every player due now; none without a fetcher
+// (stored logins are then kept but not used).
+func (s *Server) runDueFetches(ctx context.Context) int {
+	if s.cfg.Fetch == nil {
+		return 0
+	}
 	due, err := s.archive.DueSiteLogins(ctx, s.now())
 	if err != nil {
 		s.log.Error("scheduler: list due fetches", "err", err)

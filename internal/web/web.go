@@ -16,6 +16,7 @@ import (
 	"github.com/maiprobe/maiprobe/internal/api"
 	"github.com/maiprobe/maiprobe/internal/archive"
 	"github.com/maiprobe/maiprobe/internal/divingfishapi"
+	"github.com/maiprobe/maiprobe/internal/probersync"
 )
 
 // Config is every setting of the web app.
@@ -57,6 +58,10 @@ type Config struct {
 	// Fetch fetches a player's pages with a stored site login for the
 	// scheduler; nil turns scheduled fetches off.
 	Fetch FetchFunc
+	// SyncURLs replaces the addresses scheduled syncs post to
+	// (MAIPROBE_DIVINGFISH_URL, MAIPROBE_LXNS_URL): the operator's
+	// setting, never a player's; a service not in it is the real one.
+	SyncURLs map[probersync.Service]string
 	// Font is the CJK font file the B50 picture is drawn with
 	// (MAIPROBE_FONT, --font); "" finds one on the system (b50img.LoadFonts).
 	Font string
@@ -218,6 +223,11 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST /p/{player}/fetch", s.canChange(s.storeFetch))
 	s.mux.HandleFunc("POST /p/{player}/fetch/run", s.canChange(s.runFetch))
 	s.mux.HandleFunc("POST /p/{player}/fetch/forget", s.canChange(s.forgetFetch))
+	s.mux.HandleFunc("GET /p/{player}/sync", s.canChange(s.syncPage))
+	s.mux.HandleFunc("POST /p/{player}/sync/{service}", s.canChange(s.storeSync))
+	s.mux.HandleFunc("POST /p/{player}/sync/{service}/schedule", s.canChange(s.scheduleSync))
+	s.mux.HandleFunc("POST /p/{player}/sync/{service}/run", s.canChange(s.runSync))
+	s.mux.HandleFunc("POST /p/{player}/sync/{service}/forget", s.canChange(s.forgetSync))
 
 	s.mux.HandleFunc("/", s.notFound)
 }
