@@ -24,39 +24,81 @@ type PlayLog struct {
 	Plays  []history.Play
 }
 
-// histCache keeps each player's play log and milestones under the archive
-// version they were read at.
+// histCache keeps each player's play log and what is derived from it
+// under the stamp they were read at (histStamp).
 type histCache struct {
 	mu sync.Mutex
 	m  map[string]*cachedHist
 }
 
 type cachedHist struct {
-	version    int64
+	stamp      string
 	log        *PlayLog
 	once       sync.Once
 	milestones []history.Milestone
 	err        error
+	staleOnce  sync.Once
+	stale      map[maimai.Chart]int
+	mu         sync.Mutex
+	years      map[int]*YearReview
 }
 
-// cachedLog is the player's entry of the current version, read when the
-// version moved on.
+// histStamp changes whenever the player's play log may have: the rating
+// data's stamp (bests, score history, chart links and the chart database,
+// whose levels the log carries) and the archive's newest play id (any
+// play added; a split or reparse changes bests too). Unlike the archive's
+// version it stays put across logins, settings and tokens, so the log of
+// 100,000 plays is not read again for those.
+func (a *Archive) histStamp(ctx context.Context, player string) (string, error) {
+	stamp, err := a.dataStamp(ctx, player)
+	if err != nil {
+		// No region yet (no saved page) or no such player: the version
+		// keys it, and the read that follows says which.
+		v, verr := a.Version(ctx)
+		if verr != nil {
+			return "", verr
+		}
+		stamp = fmt.Sprintf("v%d", v)
+	}
+	var top int64
+	err = a.db.View(ctx, func(tx *storage.Tx) error {
+		var err error
+		top, err = tx.MaxPlayID(ctx)
+		return err
+	})
+	return fmt.Sprintf("%s|%d", stamp, top), err
+}
+
+// cachedLog is the player's entry of the current stamp, read again when
+// the stamp moved on.
 func (a *Archive) cachedLog(ctx context.Context, player string) (*cachedHist, error) {
-	v, err := a.Version(ctx)
+	stamp, err := a.histStamp(ctx, player)
 	if err != nil {
 		return nil, err
 	}
 	a.hist.mu.Lock()
 	c := a.hist.m[player]
 	a.hist.mu.Unlock()
-	if c != nil && c.version == v {
+	if c != nil && c.stamp == stamp {
 		return c, nil
 	}
 	log, err := a.readPlayLog(ctx, player)
 	if err != nil {
 		return nil, err
 	}
-	c = &cachedHist{version: v, log: log}
+	// Reading the log links the charts of plays imported since the last
+	// match, which changes the stamp: read the stamp and then the log
+	// again, so that the entry's stamp is one read before its data (a
+	// change made meanwhile is then not cached as seen).
+	if again, err := a.histStamp(ctx, player); err != nil {
+		return nil, err
+	} else if again != stamp {
+		stamp = again
+		if log, err = a.readPlayLog(ctx, player); err != nil {
+			return nil, err
+		}
+	}
+	c = &cachedHist{stamp: stamp, log: log}
 	a.hist.mu.Lock()
 	if a.hist.m == nil || len(a.hist.m) >= 64 {
 		a.hist.m = map[string]*cachedHist{} // a bound on memory: many players' logs are not kept at once
@@ -64,6 +106,15 @@ func (a *Archive) cachedLog(ctx context.Context, player string) (*cachedHist, er
 	a.hist.m[player] = c
 	a.hist.mu.Unlock()
 	return c, nil
+}
+
+// ForgetHistory drops the player's cached play log and milestones, so
+// the next read computes them afresh (benchmarks of the first view after
+// a write).
+func (a *Archive) ForgetHistory(player string) {
+	a.hist.mu.Lock()
+	delete(a.hist.m, player)
+	a.hist.mu.Unlock()
 }
 
 // PlayLog is every play of the player oldest first with each chart's
@@ -133,6 +184,10 @@ func (a *Archive) Milestones(ctx context.Context, player string) ([]history.Mile
 		return nil, err
 	}
 	c.once.Do(func() { c.milestones, c.err = a.milestones(ctx, player, c.log) })
+	if c.err != nil {
+		// A failed computation (a cancelled request) is not kept.
+		a.ForgetHistory(player)
+	}
 	return c.milestones, c.err
 }
 
@@ -173,12 +228,14 @@ func (a *Archive) milestones(ctx context.Context, player string, log *PlayLog) (
 
 // StaleAttempts is history.StaleAttempts of the player's plays: per chart,
 // the plays since its achievement best last rose.
+// It is computed once per stamp and shared: callers must not change it.
 func (a *Archive) StaleAttempts(ctx context.Context, player string) (map[maimai.Chart]int, error) {
-	log, err := a.PlayLog(ctx, player)
+	c, err := a.cachedLog(ctx, player)
 	if err != nil {
 		return nil, err
 	}
-	return history.StaleAttempts(log.Plays), nil
+	c.staleOnce.Do(func() { c.stale = history.StaleAttempts(c.log.Plays) })
+	return c.stale, nil
 }
 
 // VisitReport is one visit to the arcade in full: the visit as the
@@ -208,18 +265,25 @@ func (a *Archive) VisitReport(ctx context.Context, player string, id int64, gap 
 	if gap <= 0 {
 		gap = DefaultVisitGap
 	}
+	// The visits are split from the cached play log's minutes rather
+	// than from a read of every play's time.
+	log, err := a.PlayLog(ctx, player)
+	if err != nil {
+		return nil, err
+	}
+	minutes := make([]int64, len(log.Plays))
+	for i, p := range log.Plays {
+		minutes[i] = p.At.Unix() / 60
+	}
+	slices.Sort(minutes) // the log is in time order; this keeps splitVisits' input sorted whatever ties did
+	spans := splitVisits(minutes, gap)
 	rep := &VisitReport{}
-	err := a.viewCharts(ctx, player, func(tx *storage.Tx, pid int64, strict bool) error {
+	err = a.viewCharts(ctx, player, func(tx *storage.Tx, pid int64, strict bool) error {
 		*rep = VisitReport{}
 		row, err := tx.PlayByID(ctx, pid, id)
 		if err != nil {
 			return err
 		}
-		minutes, err := tx.PlayMinutes(ctx, pid)
-		if err != nil {
-			return err
-		}
-		spans := splitVisits(minutes, gap)
 		m := storage.Minute(row.PlayedAt)
 		i, _ := slices.BinarySearchFunc(spans, m, func(s span, m int64) int {
 			switch {
@@ -293,10 +357,6 @@ func (a *Archive) VisitReport(ctx context.Context, player string, id int64, gap 
 			rep.RatingBefore, rep.RatingAfter, rep.RatingKnown, rep.Computed = before.Total, after.Total, true, true
 		}
 	}
-	log, err := a.PlayLog(ctx, player)
-	if err != nil {
-		return nil, err
-	}
 	visit := make([]history.Play, len(rep.Plays))
 	skip := map[int64]bool{}
 	charts := map[maimai.Chart]bool{}
@@ -347,11 +407,61 @@ type YearReview struct {
 
 // YearReview reviews the player's year (in the region's clock); a year
 // without plays is ErrNotFound.
+// It is computed once per stamp and year, and shared: callers must not
+// change it.
 func (a *Archive) YearReview(ctx context.Context, player string, year int) (*YearReview, error) {
-	log, err := a.PlayLog(ctx, player)
+	c, err := a.cachedLog(ctx, player)
 	if err != nil {
 		return nil, err
 	}
+	c.mu.Lock()
+	y, ok := c.years[year]
+	c.mu.Unlock()
+	if !ok {
+		if y, err = a.yearReview(ctx, player, c.log, year); err != nil {
+			return nil, err
+		}
+		c.mu.Lock()
+		if c.years == nil {
+			c.years = map[int]*YearReview{}
+		}
+		c.years[year] = y
+		c.mu.Unlock()
+	}
+	// Partners come from play details, which an import may add to plays
+	// already in the log without changing its stamp: read each time.
+	out := *y
+	loc := y.Region.Location()
+	if out.Partners, err = a.partners(ctx, player, time.Date(year, 1, 1, 0, 0, 0, 0, loc), time.Date(year+1, 1, 1, 0, 0, 0, 0, loc)); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// partners counts the partners named by the details of the player's
+// plays with from <= played_at < to.
+func (a *Archive) partners(ctx context.Context, player string, from, to time.Time) ([]history.PartnerCount, error) {
+	var details [][]byte
+	err := a.view(ctx, player, func(tx *storage.Tx, id int64) error {
+		var err error
+		details, err = tx.PartnerDetails(ctx, id, from, to)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	var partners [][]maimai.Partner
+	for _, d := range details {
+		var pd maimai.PlayDetail
+		if err := json.Unmarshal(d, &pd); err != nil {
+			return nil, fmt.Errorf("archive: partners: %w", err)
+		}
+		partners = append(partners, pd.Partners)
+	}
+	return history.Partners(partners), nil
+}
+
+func (a *Archive) yearReview(ctx context.Context, player string, log *PlayLog, year int) (*YearReview, error) {
 	loc := log.Region.Location()
 	out := &YearReview{Region: log.Region, Years: history.Years(log.Plays, loc)}
 	if !slices.Contains(out.Years, year) {
@@ -385,22 +495,5 @@ func (a *Archive) YearReview(ctx context.Context, player string, year int) (*Yea
 	if !startKnown {
 		out.RatingStart = 0 // the archive starts in this year: from nothing
 	}
-	var details [][]byte
-	err = a.view(ctx, player, func(tx *storage.Tx, id int64) error {
-		details, err = tx.PartnerDetails(ctx, id, from, to)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	var partners [][]maimai.Partner
-	for _, d := range details {
-		var pd maimai.PlayDetail
-		if err := json.Unmarshal(d, &pd); err != nil {
-			return nil, fmt.Errorf("archive: year review: %w", err)
-		}
-		partners = append(partners, pd.Partners)
-	}
-	out.Partners = history.Partners(partners)
 	return out, nil
 }
