@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"testing"
-
 )
 
 // The milestones, visit report, year in review, chart (with its attempt
@@ -55,4 +54,3 @@ func BenchmarkMilestonesCold(b *testing.B) {
 	}
 	b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/float64(n), "cpu-ms/op")
 }
-
