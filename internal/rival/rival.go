@@ -65,7 +65,8 @@ type Comparison struct {
 	Me      string  `json:"me"`
 	Rival   string  `json:"rival"`
 	Summary Summary `json:"summary"`
-	// Rows are every chart compared: the highest constant (then level)
+	// Rows are every chart compared: those both have a best on first
+	// (the head-to-head), each part the highest constant (then level)
 	// first, then by title, type and difficulty.
 	Rows []Row `json:"rows"`
 }
@@ -152,6 +153,7 @@ func Compare(meName, rivalName string, me, rival []archive.SongListChart) Compar
 	}
 	slices.SortStableFunc(out.Rows, func(x, y Row) int {
 		return cmp.Or(
+			cmp.Compare(both(y), both(x)),
 			cmp.Compare(y.Constant, x.Constant),
 			cmp.Compare(levelIndex(y.Level), levelIndex(x.Level)),
 			cmp.Compare(x.Title, y.Title),
@@ -160,6 +162,14 @@ func Compare(meName, rivalName string, me, rival []archive.SongListChart) Compar
 		)
 	})
 	return out
+}
+
+// both is 1 for a row both players have a best on, else 0.
+func both(r Row) int {
+	if r.Me != nil && r.Rival != nil {
+		return 1
+	}
+	return 0
 }
 
 // levels are the level labels in the game's order (13 < 13+ < 14).

@@ -37,12 +37,13 @@ func TestCompare(t *testing.T) {
 	if got.Me != "me" || got.Rival != "you" {
 		t.Errorf("names %q %q", got.Me, got.Rival)
 	}
-	// Highest constant first; the chart without a constant last.
+	// Charts both played first; each part the highest constant first,
+	// the chart without a constant last.
 	var order []string
 	for _, r := range got.Rows {
 		order = append(order, r.Title+"/"+string(r.Type)+"/"+r.Lead)
 	}
-	wantOrder := []string{"C/dx/me", "A/dx/me", "B/std/tie", "E/dx/rival", "A/std/rival"}
+	wantOrder := []string{"A/dx/me", "B/std/tie", "C/dx/me", "E/dx/rival", "A/std/rival"}
 	if len(order) != len(wantOrder) {
 		t.Fatalf("rows %v, want %v", order, wantOrder)
 	}
@@ -51,11 +52,11 @@ func TestCompare(t *testing.T) {
 			t.Fatalf("rows %v, want %v", order, wantOrder)
 		}
 	}
-	a := got.Rows[1]
+	a := got.Rows[0]
 	if a.Difference != 5000 || a.DXScoreDifference != 5 || a.Me.Rating != 300 || a.Rival.Rating != 290 {
 		t.Errorf("chart A: %+v me %+v rival %+v", a, a.Me, a.Rival)
 	}
-	if c := got.Rows[0]; c.Rival != nil || c.Difference != 980000 {
+	if c := got.Rows[2]; c.Rival != nil || c.Difference != 980000 {
 		t.Errorf("chart only I played: %+v", c)
 	}
 	if e := got.Rows[3]; e.Me != nil || e.Difference != -1010000 {
