@@ -210,6 +210,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /p/{player}/targets", s.canView(s.targets))
 	s.mux.HandleFunc("GET /p/{player}/analysis", s.canView(s.analysis))
 	s.mux.HandleFunc("GET /p/{player}/plates", s.canView(s.plates))
+	s.mux.HandleFunc("GET /p/{player}/rival", s.canView(s.rival))
 	s.mux.HandleFunc("GET /p/{player}/export/{format}", s.canView(s.exportDownload))
 	s.mux.HandleFunc("GET /p/{player}/import", s.canChange(s.importForm))
 	s.mux.HandleFunc("POST /p/{player}/import", s.canChange(s.doImport))
