@@ -164,3 +164,56 @@ func checkLinks[W comparable](t *testing.T, what string, got, want map[maimai.Di
 		}
 	}
 }
+
+// TestDivingFishCoF: diving-fish calls the niconico "Link" (song 383)
+// "Link(CoF)"; its file's record goes to that song's chart beside the
+// 舞萌 "Link" (131), so neither is listed as unmatched.
+func TestDivingFishCoF(t *testing.T) {
+	raw, err := os.ReadFile(fixtures.Shared(t, "data/songs/divingfish-music_data.cn.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := []byte(`[
+ {"achievements": 99.5, "dxScore": 1500, "fc": "", "fs": "", "level_index": 3, "title": "Link", "type": "SD"},
+ {"achievements": 100.1, "dxScore": 1600, "fc": "fc", "fs": "", "level_index": 3, "title": "Link(CoF)", "type": "SD"}
+]`)
+	ctx := context.Background()
+	a := openTest(t, t.TempDir()+"/a.db")
+	db, err := songs.Load(bytes.NewReader(raw), maimai.CN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.SyncSongs(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	// A CN page first, so the player's region is known; then the file.
+	home := cnGenrePage(map[string][]genreEntry{"舞萌": {{"expert", "12+", "99.0000%", "ss"}}}, []string{"舞萌"})
+	if res := a.Import(ctx, "cn", Source{Name: "musicGenre.html", Data: home, ObservedAt: testNow.Add(-2 * time.Hour)}); res.Status != Added {
+		t.Fatalf("page: %s %v", res.Status, res.Err)
+	}
+	if res := a.Import(ctx, "cn", Source{Name: "records.json", Data: file, ObservedAt: testNow.Add(-time.Hour)}); res.Status != Added {
+		t.Fatalf("file: %s %v", res.Status, res.Err)
+	}
+	r, err := a.Rating(ctx, "cn", time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[int]maimai.Achievement{}
+	for _, tab := range [][]RatingEntry{r.New, r.Old, r.Unknown} {
+		for _, e := range tab {
+			if e.Title == "Link" && e.Difficulty == maimai.Master {
+				got[e.SongID] = e.Achievement
+			}
+		}
+	}
+	if got[131] != 995000 || got[383] != 1001000 || len(got) != 2 {
+		t.Errorf("Link master by song id: %v, want 131 at 99.5%% and 383 at 100.1%%", got)
+	}
+	un, err := a.UnmatchedCharts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(un) != 0 {
+		t.Errorf("unmatched charts: %+v, want none", un)
+	}
+}

@@ -79,6 +79,18 @@ func ParseDivingFishType(s string) (maimai.ChartType, error) {
 	return "", fmt.Errorf("type %q: want DX or SD", s)
 }
 
+// divingFishCoF is diving-fish's title of the second song called "Link"
+// (Circle of friends, song 383). The site calls both "Link" and tells them
+// apart by genre only (their master charts share level and type), so a
+// record of either reads as the site's title with the genre the CN site
+// lists it under, as a musicGenre page would show it; without the genre
+// the archive could not tell which song's best it is.
+const divingFishCoF = "Link(CoF)"
+
+// linkGenres are the CN site's genres of the two songs titled "Link", by
+// song id.
+var linkGenres = map[int]string{131: "舞萌", 383: "niconico＆VOCALOID™"}
+
 // Record checks the record and converts it. A code that is not one
 // diving-fish documents, an achievement outside 0–101% or a negative DX
 // score is an error: the file is hostile or corrupt, and a wrong best
@@ -131,8 +143,18 @@ func (r DivingFishRecord) Record() (Record, error) {
 	if len(r.Level) > 8 {
 		return out, fmt.Errorf("level %q: too long", r.Level)
 	}
+	title, genre := r.Title, ""
+	switch {
+	case r.Title == divingFishCoF:
+		title, genre = "Link", linkGenres[383]
+	case r.Title == "Link":
+		// diving-fish's own "Link" is always the 舞萌 one (131): it calls
+		// the other "Link(CoF)".
+		genre = linkGenres[131]
+	}
 	out.Score = maimai.Score{
-		Chart:       maimai.Chart{Title: r.Title, Type: t, Difficulty: d},
+		Chart:       maimai.Chart{Title: title, Type: t, Difficulty: d},
+		Genre:       genre,
 		Level:       r.Level,
 		Played:      true,
 		Achievement: a,

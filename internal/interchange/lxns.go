@@ -180,8 +180,14 @@ func (s LxnsScore) Record() (Record, error) {
 	if len(s.Level) > 8 {
 		return out, fmt.Errorf("level %q: too long", s.Level)
 	}
+	genre := ""
+	if s.SongName == "Link" {
+		// Lxns calls both "Link"s so; its id tells them apart.
+		genre = linkGenres[s.ID%10000]
+	}
 	out.Score = maimai.Score{
 		Chart:       maimai.Chart{Title: s.SongName, Type: t, Difficulty: d},
+		Genre:       genre,
 		Level:       s.Level,
 		Played:      true,
 		Achievement: a,

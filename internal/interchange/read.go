@@ -36,25 +36,33 @@ func firstLine(h []byte) []byte {
 	return bytes.TrimRight(h, "\r")
 }
 
-// bests gathers a file's records, one per chart: a file that names a
+// bests gathers a file's records, one per chart (of a song: the two
+// "Link"s share their chart and differ by genre): a file that names a
 // chart twice (Lxns score history, a hand-edited file) keeps the best of
 // each field, as the site's own best list does, and the time of the
 // record with the best achievement.
 type bests struct {
 	recs  []Record
-	index map[maimai.Chart]int
+	index map[songChart]int
+}
+
+// songChart is a chart of one song: its chart and its genre.
+type songChart struct {
+	maimai.Chart
+	genre string
 }
 
 func (b *bests) add(r Record) error {
 	if b.index == nil {
-		b.index = map[maimai.Chart]int{}
+		b.index = map[songChart]int{}
 	}
-	i, ok := b.index[r.Chart]
+	k := songChart{r.Chart, r.Genre}
+	i, ok := b.index[k]
 	if !ok {
 		if len(b.recs) >= MaxRecords {
 			return fmt.Errorf("more than %d records", MaxRecords)
 		}
-		b.index[r.Chart] = len(b.recs)
+		b.index[k] = len(b.recs)
 		b.recs = append(b.recs, r)
 		return nil
 	}

@@ -62,7 +62,9 @@ func TestReaders(t *testing.T) {
 				r.Type != maimai.DX || r.Constant != 13.7 || r.SongID != 11466 || r.Level != "13+" {
 				t.Errorf("群青シグナル = %+v", r)
 			}
-			if r := find(t, f, "Link(CoF)", maimai.Master); r.SongID != 383 {
+			// diving-fish's "Link(CoF)" reads as the site's "Link" of the
+			// niconico genre, as a musicGenre page shows it.
+			if r := find(t, f, "Link", maimai.Master); r.SongID != 383 || r.Genre != "niconico＆VOCALOID™" {
 				t.Errorf("Link(CoF) = %+v", r)
 			}
 		}},

@@ -221,7 +221,7 @@ func (s *songBests) add(r Record) error {
 	}
 	before := len(b.recs)
 	if s.n >= MaxRecords {
-		if _, dup := b.index[r.Chart]; !dup {
+		if _, dup := b.index[songChart{r.Chart, r.Genre}]; !dup {
 			return fmt.Errorf("more than %d records", MaxRecords)
 		}
 	}
