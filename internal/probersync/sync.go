@@ -74,7 +74,11 @@ type Report struct {
 
 // Summary is the report in one line, for logs and the web page.
 func (r Report) Summary() string {
-	s := fmt.Sprintf("%s: %d sent in %d requests, %d were already there, %d skipped", r.Service, r.Sent, r.Batches, r.Items-r.Pending, len(r.Skipped))
+	req := "requests"
+	if r.Batches == 1 {
+		req = "request"
+	}
+	s := fmt.Sprintf("%s: %d sent in %d %s, %d were already there, %d skipped", r.Service, r.Sent, r.Batches, req, r.Items-r.Pending, len(r.Skipped))
 	if r.DryRun {
 		s = fmt.Sprintf("%s (dry run): %d would be sent, %d are already there, %d skipped", r.Service, r.Pending, r.Items-r.Pending, len(r.Skipped))
 	}
