@@ -53,31 +53,44 @@ func (a *Archive) orderSongs(ctx context.Context, player string, o SongOrder, ch
 			return cmp.Compare(gx, gy)
 		})
 	case OrderStale:
+		stale, err := a.StaleAttempts(ctx, player)
+		if err != nil {
+			return err
+		}
 		log, err := a.PlayLog(ctx, player)
 		if err != nil {
 			return err
 		}
-		stale := history.StaleAttempts(log.Plays)
 		plays := map[maimai.Chart]int{}
 		for _, p := range log.Plays {
 			plays[p.Chart]++
 		}
-		chart := func(c SongListChart) maimai.Chart {
-			if c.Best != nil {
-				return c.Best.Chart // the title the plays carry
-			}
-			return maimai.Chart{Title: c.Title, Type: c.Type, Difficulty: c.Difficulty}
+		// Each chart's two numbers looked up once, not at every
+		// comparison: 10,000 charts sort in about 140,000 of them.
+		type keyed struct {
+			stale, plays int
+			c            SongListChart
 		}
-		slices.SortStableFunc(charts, func(x, y SongListChart) int {
-			cx, cy := chart(x), chart(y)
-			if c := cmp.Compare(stale[cy], stale[cx]); c != 0 {
+		ks := make([]keyed, len(charts))
+		for i, c := range charts {
+			ch := maimai.Chart{Title: c.Title, Type: c.Type, Difficulty: c.Difficulty}
+			if c.Best != nil {
+				ch = c.Best.Chart // the title the plays carry
+			}
+			ks[i] = keyed{stale[ch], plays[ch], c}
+			if ks[i].stale == 0 {
+				ks[i].plays = 0 // no order among the charts that follow
+			}
+		}
+		slices.SortStableFunc(ks, func(x, y keyed) int {
+			if c := cmp.Compare(y.stale, x.stale); c != 0 {
 				return c
 			}
-			if stale[cx] == 0 {
-				return 0
-			}
-			return cmp.Compare(plays[cy], plays[cx])
+			return cmp.Compare(y.plays, x.plays)
 		})
+		for i := range ks {
+			charts[i] = ks[i].c
+		}
 	}
 	return nil
 }
