@@ -37,6 +37,9 @@ type scoreCard struct {
 	NextStep, NextStepRating string
 	NextRank, NextRankAt     string
 	NextRankGain             int
+	// Estimated marks a Constant learned from plays rather than taken
+	// from the song data (archive.ConstantEstimates).
+	Estimated bool
 }
 
 // newCard is the card of a chart's score with what every source has.
@@ -57,7 +60,7 @@ func entryCard(player string, n int, e archive.RatingEntry, rules *rating.Rules)
 	if !e.Constant.Known() {
 		return c
 	}
-	c.Constant, c.Rating, c.HasRating = e.Constant.String(), e.Rating, true
+	c.Constant, c.Rating, c.HasRating, c.Estimated = e.Constant.String(), e.Rating, true, e.Estimated
 	if e.Next != nil {
 		c.NextStep, c.NextStepRating = e.Next.Achievement.String()+"%", strconv.Itoa(e.Next.Rating)
 	}

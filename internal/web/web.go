@@ -208,6 +208,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /p/{player}/rating", s.canView(s.rating))
 	s.mux.HandleFunc("GET /p/{player}/rating.png", s.canView(s.ratingPNG))
 	s.mux.HandleFunc("GET /p/{player}/targets", s.canView(s.targets))
+	s.mux.HandleFunc("GET /p/{player}/constants", s.canView(s.constantsPage))
 	s.mux.HandleFunc("GET /p/{player}/analysis", s.canView(s.analysis))
 	s.mux.HandleFunc("GET /p/{player}/plates", s.canView(s.plates))
 	s.mux.HandleFunc("GET /p/{player}/rival", s.canView(s.rival))
