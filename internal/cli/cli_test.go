@@ -245,6 +245,31 @@ func TestImportDirectorySkipsAssets(t *testing.T) {
 	}
 }
 
+// A directory's files of other tools are found by their content, whatever
+// their ending (Lxns's and diving-fish's .csv); other .csv files and
+// assets are skipped.
+func TestImportDirectoryFindsForeignFiles(t *testing.T) {
+	dir := t.TempDir()
+	for name, from := range map[string]string{"lxns.csv": "lxns.csv", "水鱼.csv": "divingfish.csv"} {
+		b, err := os.ReadFile(filepath.Join("..", "interchange", "testdata", from))
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(dir, name), b, 0o644)
+	}
+	os.WriteFile(filepath.Join(dir, "budget.csv"), []byte("date,amount\n2026-11-01,3\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "logo.png"), []byte{0x89, 'P', 'N', 'G'}, 0o644)
+	db := filepath.Join(t.TempDir(), "a.db")
+	code, out, errOut := run(t, map[string]string{"MAIPROBE_DB": db, "MAIPROBE_LANG": "en"}, "", "import", "--player", "mai", dir)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	if !strings.Contains(out, "added  "+filepath.Join(dir, "lxns.csv")) || !strings.Contains(out, "added  "+filepath.Join(dir, "水鱼.csv")) ||
+		strings.Contains(out, "budget.csv") || !strings.Contains(errOut, "skipped 2 files") {
+		t.Errorf("want lxns.csv and 水鱼.csv imported, budget.csv and logo.png skipped:\n%s%s", out, errOut)
+	}
+}
+
 func TestExportImportRoundTrip(t *testing.T) {
 	dir := t.TempDir()
 	db1, db2 := filepath.Join(dir, "one.db"), filepath.Join(dir, "two.db")

@@ -12,6 +12,7 @@ import (
 
 	"github.com/maiprobe/maiprobe/internal/archive"
 	"github.com/maiprobe/maiprobe/internal/dxnet"
+	"github.com/maiprobe/maiprobe/internal/interchange"
 )
 
 // input is one file to parse or import.
@@ -85,6 +86,29 @@ func readLimited(r io.Reader) ([]byte, error) {
 // pages; those are skipped (and counted), not rejected.
 var pageExts = map[string]bool{".html": true, ".htm": true, ".json": true, ".txt": true, "": true}
 
+// foreignFile tells by its content whether a file of a directory with
+// another ending (diving-fish's and Lxns's .csv, mai-tools' .tsv, a file
+// renamed by a browser) is a file of another tool. It reads at most the
+// start detection looks at, and only of files small enough to import, so
+// a folder of images and videos costs little.
+func foreignFile(path string, d fs.DirEntry) bool {
+	info, err := d.Info()
+	if err != nil || info.Size() == 0 || info.Size() > interchange.MaxFileSize {
+		return false
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return false // the walk lists it as skipped; opening it would fail again
+	}
+	defer f.Close()
+	head, err := io.ReadAll(io.LimitReader(f, interchange.HeadSize+3)) // + a byte order mark
+	if err != nil {
+		return false
+	}
+	_, ok := interchange.Detect(head)
+	return ok
+}
+
 // expand turns the command line's paths into files: a directory gives its
 // page files recursively in name order; files and "-" are kept as given.
 func expand(paths []string) (files, skipped []string, err error) {
@@ -116,7 +140,7 @@ func expand(paths []string) (files, skipped []string, err error) {
 			if d.IsDir() || !d.Type().IsRegular() {
 				return nil
 			}
-			if pageExts[strings.ToLower(filepath.Ext(base))] {
+			if pageExts[strings.ToLower(filepath.Ext(base))] || foreignFile(path, d) {
 				found = append(found, path)
 			} else {
 				skipped = append(skipped, path)

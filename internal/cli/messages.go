@@ -74,7 +74,7 @@ var zh = &messages{
 	parseUsage: `解析页面并以 JSON 输出，每个文件一行（一个 JSON 对象）。不写入存档。
   --pretty   缩进输出
 无法识别的文件报错并以非零状态退出；网站的错误页也算识别成功。`,
-	importUsage: `导入保存的页面：文件、目录（递归，取 .html/.htm/.json/.txt 文件和没有扩展名的文件）或 -（标准输入）。
+	importUsage: `导入保存的页面：文件、目录（递归，取 .html/.htm/.json/.txt 文件、没有扩展名的文件，以及按内容认出的水鱼、落雪等工具的 .csv/.tsv 文件）或 -（标准输入）。
 每个文件是一个事务：要么整页写入，要么什么都不写。同一页导入两次不会重复。
 也接受 maiprobe export 导出的 JSON 文件。
   --at 时间   页面保存的时间（RFC 3339），默认取文件的修改时间，标准输入取当前时间
@@ -337,7 +337,7 @@ Commands:`,
 	parseUsage: `Parse pages and print each as JSON, one object per line. Writes nothing to the archive.
   --pretty   indent the output
 A file that is not a recognised page is an error (non-zero exit); the site's error pages are recognised.`,
-	importUsage: `Import saved pages: files, directories (recursively, their .html/.htm/.json/.txt files and files without an extension) or - for stdin.
+	importUsage: `Import saved pages: files, directories (recursively, their .html/.htm/.json/.txt files, files without an extension, and files of other tools such as diving-fish's and Lxns's .csv or mai-tools' .tsv, told by their content) or - for stdin.
 Each file is one transaction: all of the page or nothing. Importing a page twice stores nothing twice.
 Also takes a JSON file written by maiprobe export.
   --at TIME   when the pages were saved (RFC 3339); default: the file's modification time, now for stdin

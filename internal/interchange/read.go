@@ -14,13 +14,17 @@ import (
 // diving-fish /player/records of every chart played, are about 3 MB.
 const MaxFileSize = 32 << 20
 
+// HeadSize is how much of a file Detect looks at (after a UTF-8 byte
+// order mark): a caller that sniffs many files may read only this much.
+const HeadSize = 64 << 10
+
 // head is the start of b that detectors look at: the keys that tell the
 // formats apart are in the first record, so detection does not read a
 // whole file that turns out to be something else.
 func head(b []byte) []byte {
 	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
-	if len(b) > 64<<10 {
-		b = b[:64<<10]
+	if len(b) > HeadSize {
+		b = b[:HeadSize]
 	}
 	return bytes.TrimLeft(b, " \t\r\n")
 }
