@@ -83,6 +83,7 @@ func commands() []*cmd {
 		songsCmd(),
 		ratingCmd(),
 		lineCmd(),
+		constantsCmd(),
 		genCmd(),
 		migrateCmd(),
 	}

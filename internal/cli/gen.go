@@ -19,6 +19,8 @@ func genCmd() *cmd {
 	var plays int
 	var seed uint64
 	var endFlag string
+	var details int
+	var hide float64
 	return &cmd{
 		name:  "gen",
 		usage: func(m *messages) string { return m.genUsage },
@@ -26,9 +28,11 @@ func genCmd() *cmd {
 			fs.IntVar(&plays, "plays", 10000, "")
 			fs.Uint64Var(&seed, "seed", 1, "")
 			fs.StringVar(&endFlag, "end", archive.GenDefaultEnd.Format(time.DateOnly), "")
+			fs.IntVar(&details, "details", 12, "")
+			fs.Float64Var(&hide, "hide-constants", 0, "")
 		},
 		run: func(ctx context.Context, c *runCtx, _ *flag.FlagSet, args []string) int {
-			if plays <= 0 || len(args) > 0 {
+			if plays <= 0 || len(args) > 0 || details <= 0 || hide < 0 || hide > 1 {
 				fmt.Fprintln(c.Stderr, c.msg.genArgs)
 				return exitUsage
 			}
@@ -52,6 +56,7 @@ func genCmd() *cmd {
 			start := c.Now()
 			last := start
 			rep, err := a.Generate(ctx, archive.GenOptions{Player: c.cfg.Player, Plays: plays, Seed: seed, End: end,
+				DetailEvery: details, HideConstants: hide,
 				Progress: func(n int) {
 					if now := c.Now(); now.Sub(last) >= 5*time.Second {
 						last = now
@@ -69,12 +74,21 @@ func genCmd() *cmd {
 			} else {
 				fmt.Fprintln(c.Stdout, c.msg.genMadeUp)
 			}
+			if len(rep.Hidden) > 0 {
+				fmt.Fprintf(c.Stdout, genHiddenText[c.msg == zh]+"\n", len(rep.Hidden))
+			}
 			if rep.Stored > 0 {
 				fmt.Fprintf(c.Stdout, c.msg.genStored+"\n", rep.Stored, rep.Pages)
 			}
 			return exitOK
 		},
 	}
+}
+
+// genHiddenText says how many constants --hide-constants hid.
+var genHiddenText = map[bool]string{
+	true:  "歌曲数据忘掉了 %d 个谱面的定数（maiprobe constants 从游玩推算）",
+	false: "the song data forgot the constants of %d charts (maiprobe constants learns them from the plays)",
 }
 
 // parseGenEnd reads --end: a date (midnight UTC) or an RFC 3339 time.

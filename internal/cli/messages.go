@@ -144,8 +144,11 @@ var zh = &messages{
   --plays N   游玩次数（默认 10000）
   --seed N    随机种子（默认 1）
   --end 时间  最后一次到店大约结束的时间（日期或 RFC 3339，默认 2026-11-01）
-  --player NAME  写入哪个玩家（默认 "default"）`,
-	genArgs:      "maiprobe gen: --plays 必须为正数，且不接受其他参数",
+  --player NAME  写入哪个玩家（默认 "default"）
+  --details N    每 N 次游玩中随机一次保存游玩详情（含游玩后的 Rating，默认 12；1 为每次都保存）
+  --hide-constants 比例  写完后让歌曲数据忘掉这一比例（0–1）谱面的定数，像新曲那样；页面上的 Rating 仍按真实定数，
+                 可用 maiprobe constants 推算回来。之后再运行需先 songs sync 找回定数`,
+	genArgs:      "maiprobe gen: --plays 与 --details 必须为正数，--hide-constants 在 0 到 1 之间，且不接受其他参数",
 	genEndBad:    "maiprobe gen: --end %q：请给出日期（2026-11-01）或 RFC 3339 时间",
 	genEndFuture: "maiprobe gen: --end %s 在将来：游玩不能晚于现在",
 	genStored:    "其中 %d / %d 个页面已在存档中（之前用相同参数运行过），未重复写入",
@@ -413,8 +416,12 @@ run the same command adds only what is missing.
   --plays N   how many plays (default 10000)
   --seed N    random seed (default 1)
   --end TIME  about when the last visit ends (a date or an RFC 3339 time; default 2026-11-01)
-  --player NAME  the player to write to (default "default")`,
-	genArgs:      "maiprobe gen: --plays must be positive, and gen takes no other arguments",
+  --player NAME  the player to write to (default "default")
+  --details N    save the detail page (with the rating after the play) of one play in N, at random (default 12; 1: every play)
+  --hide-constants SHARE  afterwards make the song data forget the constants of this share (0–1) of its charts, as
+                 new songs lack them; the pages still show the ratings of the true ones, which maiprobe constants
+                 learns back. Run songs sync before running gen again, to bring them back`,
+	genArgs:      "maiprobe gen: --plays must be positive, as must --details; --hide-constants is a share between 0 and 1; gen takes no other arguments",
 	genEndBad:    "maiprobe gen: --end %q: give a date (2026-11-01) or an RFC 3339 time",
 	genEndFuture: "maiprobe gen: --end %s is in the future: plays cannot be later than now",
 	genStored:    "%d of the %d pages were in the archive already (an earlier run with the same flags) and were not written again",

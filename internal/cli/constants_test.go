@@ -1,0 +1,75 @@
+//go:build !function
+
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/maiprobe/maiprobe/internal/fixtures"
+)
+
+// TestConstantsCommand: gen --hide-constants --details 1 over the CN song
+// data, then maiprobe constants prints the estimates as a table and as
+// JSON; the JSON's certain estimates have the plays behind them, nothing
+// disagrees (exit 0), and a wrong flag is a usage error.
+func TestConstantsCommand(t *testing.T) {
+	src := fixtures.Shared(t, "data/songs/divingfish-music_data.cn.json")
+	dir := t.TempDir()
+	run := func(args ...string) (int, string, string) {
+		var out, errs bytes.Buffer
+		code := Run(context.Background(), append([]string{"--db", filepath.Join(dir, "c.db"), "--lang", "en"}, args...), Env{Stdout: &out, Stderr: &errs})
+		return code, out.String(), errs.String()
+	}
+	if code, out, errs := run("songs", "sync", "--from", src); code != exitOK {
+		t.Fatalf("songs sync: exit %d\n%s%s", code, out, errs)
+	}
+	if code, _, _ := run("gen", "--plays", "10", "--hide-constants", "1.5"); code != exitUsage {
+		t.Errorf("gen --hide-constants 1.5: exit %d, want %d", code, exitUsage)
+	}
+	code, out, errs := run("gen", "--plays", "2000", "--details", "1", "--hide-constants", "0.1")
+	if code != exitOK || !strings.Contains(out, "the song data forgot the constants of") {
+		t.Fatalf("gen: exit %d\n%s%s", code, out, errs)
+	}
+	code, out, errs = run("constants")
+	if code != exitOK || !strings.Contains(out, "2000 plays with a printed rating") || !strings.Contains(out, "certain") {
+		t.Fatalf("constants: exit %d\n%s%s", code, out, errs)
+	}
+	code, out, errs = run("constants", "--json")
+	if code != exitOK {
+		t.Fatalf("constants --json: exit %d\n%s", code, errs)
+	}
+	// The report as a client reads it: constants are JSON numbers (13.7).
+	var r struct {
+		Plays     int `json:"plays"`
+		Estimates []struct {
+			Title    string     `json:"title"`
+			Status   string     `json:"status"`
+			Constant *float64   `json:"constant"`
+			Evidence []struct{} `json:"evidence"`
+		} `json:"estimates"`
+		Disagreements []struct{} `json:"disagreements"`
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("constants --json: %v\n%.500s", err, out)
+	}
+	certain := 0
+	for _, e := range r.Estimates {
+		if e.Status == "certain" {
+			certain++
+			if e.Constant == nil || *e.Constant < 1 || len(e.Evidence) == 0 {
+				t.Errorf("%s: certain without a constant or a play: %+v", e.Title, e)
+			}
+		}
+	}
+	if certain == 0 || r.Plays != 2000 || len(r.Disagreements) != 0 {
+		t.Errorf("--json: %d certain, %d plays, %d disagreements; want some, 2000, 0", certain, r.Plays, len(r.Disagreements))
+	}
+	if code, _, _ := run("constants", "extra"); code != exitUsage {
+		t.Errorf("constants extra: exit %d, want %d", code, exitUsage)
+	}
+}
