@@ -39,6 +39,7 @@ type cachedHist struct {
 	err        error
 	staleOnce  sync.Once
 	stale      map[maimai.Chart]int
+	counts     map[maimai.Chart]int // plays per chart
 	mu         sync.Mutex
 	years      map[int]*YearReview
 }
@@ -234,8 +235,21 @@ func (a *Archive) StaleAttempts(ctx context.Context, player string) (map[maimai.
 	if err != nil {
 		return nil, err
 	}
-	c.staleOnce.Do(func() { c.stale = history.StaleAttempts(c.log.Plays) })
+	c.stale, _ = c.staleCounts()
 	return c.stale, nil
+}
+
+// staleCounts computes the stale attempts and the plays of each chart
+// once.
+func (c *cachedHist) staleCounts() (stale, counts map[maimai.Chart]int) {
+	c.staleOnce.Do(func() {
+		c.stale = history.StaleAttempts(c.log.Plays)
+		c.counts = map[maimai.Chart]int{}
+		for _, p := range c.log.Plays {
+			c.counts[p.Chart]++
+		}
+	})
+	return c.stale, c.counts
 }
 
 // VisitReport is one visit to the arcade in full: the visit as the

@@ -53,18 +53,11 @@ func (a *Archive) orderSongs(ctx context.Context, player string, o SongOrder, ch
 			return cmp.Compare(gx, gy)
 		})
 	case OrderStale:
-		stale, err := a.StaleAttempts(ctx, player)
+		c, err := a.cachedLog(ctx, player)
 		if err != nil {
 			return err
 		}
-		log, err := a.PlayLog(ctx, player)
-		if err != nil {
-			return err
-		}
-		plays := map[maimai.Chart]int{}
-		for _, p := range log.Plays {
-			plays[p.Chart]++
-		}
+		stale, plays := c.staleCounts()
 		// Each chart's two numbers looked up once, not at every
 		// comparison: 10,000 charts sort in about 140,000 of them.
 		type keyed struct {
