@@ -12,6 +12,7 @@ import (
 	"github.com/maiprobe/maiprobe/internal/dxnet"
 	"github.com/maiprobe/maiprobe/internal/interchange"
 	"github.com/maiprobe/maiprobe/internal/maimai"
+	"github.com/maiprobe/maiprobe/internal/songs"
 	"github.com/maiprobe/maiprobe/internal/storage"
 )
 
@@ -86,6 +87,13 @@ func (a *Archive) importForeign(ctx context.Context, src Source, f interchange.F
 			return fmt.Errorf("%w: the %s file holds %s scores, player %q is a %s player", ErrIdentity, f.Format, region, opt.Player, id.Region)
 		}
 		res.Region = region
+		set, err := a.cachedCharts(ctx, tx, region)
+		if err != nil {
+			return err
+		}
+		if err := checkForeignCharts(f, set); err != nil {
+			return err
+		}
 		p := storage.Page{
 			PlayerID: pid, SHA256: hex.EncodeToString(sum[:]), Kind: kind, Region: string(region), Name: src.Name,
 			Size: int64(len(src.Data)), ObservedAt: observed, ImportedAt: now,
@@ -104,7 +112,7 @@ func (a *Archive) importForeign(ctx context.Context, src Source, f interchange.F
 		return m.foreign(ctx, f, p.ID, p.ObservedAt)
 	})
 	if err != nil {
-		if errors.Is(err, ErrIdentity) || errors.Is(err, ErrPlayerName) {
+		if errors.Is(err, ErrIdentity) || errors.Is(err, ErrPlayerName) || errors.Is(err, ErrMisparsed) {
 			return reject(err)
 		}
 		return reject(fmt.Errorf("archive: import %s: %w", src.Name, err))
@@ -134,6 +142,31 @@ func (m *merger) foreign(ctx context.Context, f interchange.File, pageID int64, 
 			At: at, PageID: pageID, source: string(f.Format)})
 	}
 	return m.raise(ctx, obs)
+}
+
+// checkForeignCharts refuses a record whose DX score is over its chart's
+// maximum (3 per note) where the song data knows the chart and its notes:
+// Lxns and diving-fish files carry no maximum of their own, and a forged
+// DX score would stay the best forever. A chart the song data does not
+// know, or cannot tell from another, is not checked.
+func checkForeignCharts(f interchange.File, set *chartSet) error {
+	if set == nil || set.db == nil {
+		return nil
+	}
+	for i, r := range f.Records {
+		if r.DXScore == 0 {
+			continue
+		}
+		c, err := set.db.Match(songs.QueryOf(r.Chart, r.Level, r.Genre, ""))
+		if err != nil || !c.Notes.Known() {
+			continue
+		}
+		if most := 3 * c.Notes.Total(); r.DXScore > most {
+			return fmt.Errorf("%w: %s record %d (%s, %s %s): DX score %d is over the chart's maximum %d (%d notes × 3 in the song data); fix or remove the record and import the file again",
+				ErrMisparsed, f.Format, i+1, r.Title, r.Type, r.Difficulty, r.DXScore, most, c.Notes.Total())
+		}
+	}
+	return nil
 }
 
 // checkForeign applies the rules of a page to a file's records: the

@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/maiprobe/maiprobe/internal/dxnet"
 	"github.com/maiprobe/maiprobe/internal/maimai"
+	"github.com/maiprobe/maiprobe/internal/songs"
 	"github.com/maiprobe/maiprobe/internal/storage"
 	"github.com/maiprobe/maiprobe/internal/storage/storagetest"
 )
@@ -209,4 +211,42 @@ func testForeignConflicts(t *testing.T, a *Archive) {
 	// (Reparse is not checked here: these hand-built pages are no HTML the
 	// parser reads again; TestImportForeign reparses a real file.)
 	check("import")
+}
+
+// A record's DX score over its chart's maximum (3 per note, as the song
+// data counts the notes) refuses the file, naming the record; a chart the
+// song data does not know is not checked.
+func TestForeignDXScoreMax(t *testing.T) {
+	ctx := context.Background()
+	a := openTest(t, t.TempDir()+"/a.db")
+	// One song whose master has 700 notes: at most 2,100 DX score.
+	data := `[{"id": "11900", "title": "テスト曲", "type": "DX", "ds": [5.0, 8.0, 11.0, 13.7], "level": ["5", "8", "11", "13+"],
+ "cids": [1, 2, 3, 4], "charts": [{"notes": [100, 10, 10, 10, 10], "charter": "-"}, {"notes": [200, 10, 10, 10, 10], "charter": "-"},
+ {"notes": [300, 10, 10, 10, 10], "charter": "-"}, {"notes": [500, 50, 50, 50, 50], "charter": "-"}],
+ "basic_info": {"title": "テスト曲", "artist": "x", "genre": "舞萌", "bpm": 150, "release_date": "", "from": "maimai でらっくす PRiSM", "is_new": false}}]`
+	db, err := songs.Load(strings.NewReader(data), maimai.CN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.SyncSongs(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	file := func(dx int) Source {
+		return Source{Name: "records.json", ObservedAt: testNow.Add(-time.Hour), Data: []byte(fmt.Sprintf(`[
+ {"achievements": 99.5, "dxScore": 1000, "fc": "", "fs": "", "level_index": 2, "title": "テスト曲", "type": "DX"},
+ {"achievements": 100.1, "dxScore": %d, "fc": "", "fs": "", "level_index": 3, "title": "テスト曲", "type": "DX"},
+ {"achievements": 100.1, "dxScore": 9000, "fc": "", "fs": "", "level_index": 3, "title": "not in the song data", "type": "DX"}]`, dx))}
+	}
+	before := rowCounts(t, a)
+	res := a.ImportWith(ctx, file(2101), ImportOptions{Player: "alice"})
+	if res.Status != Rejected || !errors.Is(res.Err, ErrMisparsed) ||
+		!strings.Contains(res.Err.Error(), "record 2 (テスト曲") || !strings.Contains(res.Err.Error(), "maximum 2100") {
+		t.Errorf("DX score 2101 of 2100: %+v (%v)", res, res.Err)
+	}
+	if after := rowCounts(t, a); fmt.Sprint(after) != fmt.Sprint(before) {
+		t.Errorf("a refused file wrote rows: %v → %v", before, after)
+	}
+	if res := a.ImportWith(ctx, file(2100), ImportOptions{Player: "alice"}); res.Status != Added {
+		t.Errorf("DX score 2100 of 2100: %+v (%v)", res, res.Err)
+	}
 }

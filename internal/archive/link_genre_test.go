@@ -174,8 +174,8 @@ func TestDivingFishCoF(t *testing.T) {
 		t.Fatal(err)
 	}
 	file := []byte(`[
- {"achievements": 99.5, "dxScore": 1500, "fc": "", "fs": "", "level_index": 3, "title": "Link", "type": "SD"},
- {"achievements": 100.1, "dxScore": 1600, "fc": "fc", "fs": "", "level_index": 3, "title": "Link(CoF)", "type": "SD"}
+ {"achievements": 99.5, "dxScore": 800, "fc": "", "fs": "", "level_index": 3, "title": "Link", "type": "SD"},
+ {"achievements": 100.1, "dxScore": 810, "fc": "fc", "fs": "", "level_index": 3, "title": "Link(CoF)", "type": "SD"}
 ]`)
 	ctx := context.Background()
 	a := openTest(t, t.TempDir()+"/a.db")

@@ -7,6 +7,7 @@ import (
 
 	"github.com/maiprobe/maiprobe/internal/dxnet"
 	"github.com/maiprobe/maiprobe/internal/interchange"
+	"github.com/maiprobe/maiprobe/internal/maimai"
 	"github.com/maiprobe/maiprobe/internal/storage"
 )
 
@@ -84,6 +85,15 @@ func (a *Archive) rederive(ctx context.Context, tx *storage.Tx, pid int64, rep *
 			f, err := interchange.Parse(raw)
 			if err == nil {
 				err = checkForeign(f, now)
+			}
+			if err == nil {
+				// The import's check against the song data, as it is now,
+				// in the region the file was stored under.
+				var set *chartSet
+				if set, err = a.cachedCharts(ctx, tx, maimai.Region(pg.Region)); err != nil {
+					return err
+				}
+				err = checkForeignCharts(f, set)
 			}
 			if err != nil {
 				fail(err)
