@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"strconv"
 	"time"
@@ -200,7 +201,15 @@ func encodeBatch(service Service, batch []item) ([]byte, error) {
 // build reads the player's scores and makes the service's items with the
 // interchange writers.
 func build(ctx context.Context, a *archive.Archive, player string, service Service) ([]item, []string, error) {
-	scores, err := a.ExportScores(ctx, player, archive.ScoresSince{})
+	// Each service needs one half of the export: diving-fish the bests,
+	// Lxns the plays. The other half is narrowed to nothing (a play id
+	// above every id, bests changed after the end of time), which spares
+	// matching its charts with the song data.
+	since := archive.ScoresSince{PlaysAfter: math.MaxInt64}
+	if service == Lxns {
+		since = archive.ScoresSince{BestsSince: time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)}
+	}
+	scores, err := a.ExportScores(ctx, player, since)
 	if err != nil {
 		if errors.Is(err, archive.ErrNotFound) {
 			return nil, nil, fmt.Errorf("probersync: %w: %q", archive.ErrNoPlayer, player)

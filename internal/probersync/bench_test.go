@@ -1,0 +1,59 @@
+package probersync_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/maiprobe/maiprobe/internal/archive"
+	"github.com/maiprobe/maiprobe/internal/fixtures"
+	"github.com/maiprobe/maiprobe/internal/maimai"
+	"github.com/maiprobe/maiprobe/internal/probersync"
+	"github.com/maiprobe/maiprobe/internal/songs"
+)
+
+// BenchmarkSyncNothingNew is what a scheduled sync costs when the service
+// already holds everything: read the player's 3,000 plays and bests,
+// build the items, compare them with what was accepted, send nothing.
+// Run: go test -bench SyncNothingNew -run ^$ ./internal/probersync
+func BenchmarkSyncNothingNew(b *testing.B) {
+	ctx := context.Background()
+	src := fixtures.Shared(b, "data/songs/divingfish-music_data.cn.json")
+	a, err := archive.Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer a.Close()
+	db, err := songs.Open(ctx, src, maimai.CN)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := a.SyncSongs(ctx, db); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := a.Generate(ctx, archive.GenOptions{Player: "alice", Plays: 3000, Seed: 1}); err != nil {
+		b.Fatal(err)
+	}
+	for _, svc := range probersync.Services {
+		b.Run(string(svc), func(b *testing.B) {
+			var f interface{ URL() string }
+			if svc == probersync.Lxns {
+				f = newFakeLxns(b, tokens)
+			} else {
+				f = newFakeDivingFish(b, tokens)
+			}
+			opt := probersync.Options{BaseURL: f.URL()}
+			first, err := probersync.Sync(ctx, a, "alice", svc, aliceToken, opt)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				rep, err := probersync.Sync(ctx, a, "alice", svc, aliceToken, opt)
+				if err != nil || rep.Sent != 0 {
+					b.Fatalf("%+v %v", rep, err)
+				}
+			}
+			b.ReportMetric(float64(first.Items), "items")
+		})
+	}
+}
