@@ -144,6 +144,12 @@ type exportScore struct {
 	FS          maimai.FS          `json:"fs"`
 	PlayCount   int                `json:"play_count"`
 	UpdatedAt   time.Time          `json:"updated_at"`
+	// Source, SourcePage (its sha256) and SourceAt are the best's
+	// provenance (docs/interchange.md); files written before it was
+	// exported have none.
+	Source     string    `json:"source,omitempty"`
+	SourcePage string    `json:"source_page,omitempty"`
+	SourceAt   time.Time `json:"source_at,omitzero"`
 }
 
 type exportStep struct {
@@ -159,6 +165,7 @@ type exportStep struct {
 	DXScoreMax  int                `json:"dx_score_max"`
 	FC          maimai.FC          `json:"fc"`
 	FS          maimai.FS          `json:"fs"`
+	Source      string             `json:"source,omitempty"` // as exportScore's
 }
 
 // Export writes the named players (every player when none are named) as a
@@ -273,10 +280,15 @@ func exportOne(ctx context.Context, tx *storage.Tx, p storage.Player) (exportPla
 	if err != nil {
 		return ep, err
 	}
+	shas := make(map[int64]string, len(ep.Pages))
+	for _, pg := range pages {
+		shas[pg.ID] = pg.SHA256
+	}
 	for _, b := range best {
 		ep.Scores = append(ep.Scores, exportScore{Title: b.Title, Type: b.Type, Difficulty: b.Difficulty, Level: b.Level,
 			Genre: b.Genre, Achievement: b.Achievement, Rank: b.Rank, DXScore: b.DXScore, DXScoreMax: b.DXScoreMax,
-			FC: b.FC, FS: b.FS, PlayCount: b.PlayCount, UpdatedAt: b.UpdatedAt})
+			FC: b.FC, FS: b.FS, PlayCount: b.PlayCount, UpdatedAt: b.UpdatedAt,
+			Source: b.Source, SourcePage: shas[b.SourcePageID], SourceAt: b.SourceAt})
 	}
 	steps, err := tx.ScoreHistory(ctx, p.ID)
 	if err != nil {
@@ -285,7 +297,7 @@ func exportOne(ctx context.Context, tx *storage.Tx, p storage.Player) (exportPla
 	for _, s := range steps {
 		ep.ScoreHistory = append(ep.ScoreHistory, exportStep{Page: s.PageSHA, Title: s.Title, Type: s.Type,
 			Difficulty: s.Difficulty, Genre: s.Genre, ObservedAt: s.ObservedAt, Achievement: s.Achievement, Rank: s.Rank,
-			DXScore: s.DXScore, DXScoreMax: s.DXScoreMax, FC: s.FC, FS: s.FS})
+			DXScore: s.DXScore, DXScoreMax: s.DXScoreMax, FC: s.FC, FS: s.FS, Source: s.Source})
 	}
 	return ep, nil
 }
@@ -549,6 +561,17 @@ func (a *Archive) checkExport(ep *exportPlayer, now time.Time, budget *int64) ([
 		if err := checkTime(s.UpdatedAt, now); err != nil {
 			return nil, fmt.Errorf("%w: score %d (%s): updated: %v", ErrMisparsed, i+1, s.Title, err)
 		}
+		if !knownSource(s.Source) {
+			return nil, fmt.Errorf("%w: score %d (%s): unknown source %q", ErrMisparsed, i+1, s.Title, s.Source)
+		}
+		if err := ref(fmt.Sprintf("score %d source", i+1), s.SourcePage, true); err != nil {
+			return nil, err
+		}
+		if !s.SourceAt.IsZero() {
+			if err := checkTime(s.SourceAt, now); err != nil {
+				return nil, fmt.Errorf("%w: score %d (%s): source time: %v", ErrMisparsed, i+1, s.Title, err)
+			}
+		}
 	}
 	for i, s := range ep.ScoreHistory {
 		if err := ref(fmt.Sprintf("score history %d", i+1), s.Page, true); err != nil {
@@ -565,6 +588,9 @@ func (a *Archive) checkExport(ep *exportPlayer, now time.Time, budget *int64) ([
 		}
 		if err := checkMarks(s.FC, s.FS); err != nil {
 			return nil, fmt.Errorf("%w: score history %d (%s): %v", ErrMisparsed, i+1, s.Title, err)
+		}
+		if !knownSource(s.Source) {
+			return nil, fmt.Errorf("%w: score history %d (%s): unknown source %q", ErrMisparsed, i+1, s.Title, s.Source)
 		}
 	}
 	for i, img := range ep.PhotoImages {
@@ -709,13 +735,13 @@ func (a *Archive) restoreOne(ctx context.Context, tx *storage.Tx, name string, e
 			res.Added.PhotoImages++
 		}
 	}
-	if err := restoreScores(ctx, tx, pid, ep.Scores, res); err != nil {
+	if err := restoreScores(ctx, tx, pid, ep.Scores, pageIDs, res); err != nil {
 		return err
 	}
 	for _, s := range ep.ScoreHistory {
 		row := storage.ScoreStep{PlayerID: pid, Chart: maimai.Chart{Title: s.Title, Type: s.Type, Difficulty: s.Difficulty},
 			Genre: s.Genre, ObservedAt: s.ObservedAt, Achievement: s.Achievement, Rank: s.Rank, DXScore: s.DXScore,
-			DXScoreMax: s.DXScoreMax, FC: s.FC, FS: s.FS, PageID: pageIDs[s.Page]}
+			DXScoreMax: s.DXScoreMax, FC: s.FC, FS: s.FS, PageID: pageIDs[s.Page], Source: s.Source}
 		added, err := tx.InsertStep(ctx, &row)
 		if err != nil {
 			return err
@@ -729,7 +755,12 @@ func (a *Archive) restoreOne(ctx context.Context, tx *storage.Tx, name string, e
 
 // restoreScores adds the export's best scores; where the archive has a
 // best of the same chart and genre, each field keeps the better of the two.
-func restoreScores(ctx context.Context, tx *storage.Tx, pid int64, scores []exportScore, res *Result) error {
+//
+// Each best keeps the provenance the file gives it (files written before
+// provenance was exported give none: reparse derives it); where the file's
+// best raises a field of the stored one, the file's provenance wins, as a
+// page that raises a best becomes its source.
+func restoreScores(ctx context.Context, tx *storage.Tx, pid int64, scores []exportScore, pageIDs map[string]int64, res *Result) error {
 	charts := make([]maimai.Chart, len(scores))
 	for i, s := range scores {
 		charts[i] = maimai.Chart{Title: s.Title, Type: s.Type, Difficulty: s.Difficulty}
@@ -746,7 +777,8 @@ func restoreScores(ctx context.Context, tx *storage.Tx, pid int64, scores []expo
 		in := storage.BestScore{PlayerID: pid, UpdatedAt: s.UpdatedAt, Score: maimai.Score{
 			Chart: maimai.Chart{Title: s.Title, Type: s.Type, Difficulty: s.Difficulty}, Played: true,
 			Level: s.Level, Genre: s.Genre, Achievement: s.Achievement, Rank: s.Rank, DXScore: s.DXScore,
-			DXScoreMax: s.DXScoreMax, FC: s.FC, FS: s.FS, PlayCount: s.PlayCount}}
+			DXScoreMax: s.DXScoreMax, FC: s.FC, FS: s.FS, PlayCount: s.PlayCount},
+			Provenance: storage.Provenance{Source: s.Source, SourcePageID: pageIDs[s.SourcePage], SourceAt: s.SourceAt}}
 		b, ok := best[bestKey{in.Chart, in.Genre}]
 		if !ok {
 			if err := tx.InsertBest(ctx, &in); err != nil {
@@ -756,16 +788,22 @@ func restoreScores(ctx context.Context, tx *storage.Tx, pid int64, scores []expo
 			continue
 		}
 		merged := b
+		raised := false
 		if in.Achievement > merged.Achievement {
-			merged.Achievement, merged.Rank = in.Achievement, in.Rank
+			merged.Achievement, merged.Rank, raised = in.Achievement, in.Rank, true
 		}
-		merged.DXScore = max(merged.DXScore, in.DXScore)
+		if in.DXScore > merged.DXScore {
+			merged.DXScore, raised = in.DXScore, true
+		}
 		merged.DXScoreMax = max(merged.DXScoreMax, in.DXScoreMax)
 		if fcLevel(in.FC) > fcLevel(merged.FC) {
-			merged.FC = in.FC
+			merged.FC, raised = in.FC, true
 		}
 		if fsLevel(in.FS) > fsLevel(merged.FS) {
-			merged.FS = in.FS
+			merged.FS, raised = in.FS, true
+		}
+		if (raised || merged.Source == "") && in.Source != "" {
+			merged.Provenance = in.Provenance
 		}
 		merged.PlayCount = max(merged.PlayCount, in.PlayCount)
 		if in.UpdatedAt.After(merged.UpdatedAt) {

@@ -1,10 +1,12 @@
 package archive
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -249,4 +251,63 @@ func TestForeignDXScoreMax(t *testing.T) {
 	if res := a.ImportWith(ctx, file(2100), ImportOptions{Player: "alice"}); res.Status != Added {
 		t.Errorf("DX score 2100 of 2100: %+v (%v)", res, res.Err)
 	}
+}
+
+// An export keeps each best's provenance and restoring it gives it back:
+// the same source, time and file (by its sha256), and each history step's
+// source, without a reparse.
+func TestRestoreKeepsProvenance(t *testing.T) {
+	ctx := context.Background()
+	a := openTest(t, t.TempDir()+"/a.db")
+	if res := a.ImportWith(ctx, foreignFile(t, "lxns-scores.json"), ImportOptions{Player: "alice"}); res.Status != Added {
+		t.Fatalf("import: %v", res.Err)
+	}
+	var buf bytes.Buffer
+	if err := a.Export(ctx, &buf, "alice"); err != nil {
+		t.Fatal(err)
+	}
+	b := openTest(t, t.TempDir()+"/b.db")
+	if res := b.ImportWith(ctx, Source{Name: "export.json", Data: buf.Bytes()}, ImportOptions{Player: "alice"}); res.Status != Added {
+		t.Fatalf("restore: %+v %v", res, res.Err)
+	}
+	prov := func(x *Archive) (string, string) {
+		best, steps := bestOf(t, x, "alice")
+		shas := pageSHAs(t, x, "alice")
+		var bs, ss []string
+		for c, s := range best {
+			bs = append(bs, fmt.Sprintf("%v %s %s %s", c, s.Source, s.SourceAt.Format(time.RFC3339), shas[s.SourcePageID]))
+		}
+		for _, s := range steps {
+			ss = append(ss, fmt.Sprintf("%v %s %s", s.Chart, s.Source, s.PageSHA))
+		}
+		slices.Sort(bs)
+		slices.Sort(ss)
+		return strings.Join(bs, "\n"), strings.Join(ss, "\n")
+	}
+	wantB, wantS := prov(a)
+	gotB, gotS := prov(b)
+	if !strings.Contains(wantB, "lxns-json") || gotB != wantB || gotS != wantS {
+		t.Errorf("restored provenance:\n%s\n%s\nwant\n%s\n%s", gotB, gotS, wantB, wantS)
+	}
+}
+
+// pageSHAs maps the player's stored pages' ids to their sha256.
+func pageSHAs(t *testing.T, a *Archive, player string) map[int64]string {
+	t.Helper()
+	out := map[int64]string{}
+	err := a.db.View(context.Background(), func(tx *storage.Tx) error {
+		id, err := tx.PlayerID(context.Background(), player)
+		if err != nil {
+			return err
+		}
+		pages, err := tx.Pages(context.Background(), id)
+		for _, p := range pages {
+			out[p.ID] = p.SHA256
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

@@ -2,6 +2,7 @@ package archive
 
 import (
 	"github.com/maiprobe/maiprobe/internal/dxnet"
+	"github.com/maiprobe/maiprobe/internal/interchange"
 	"github.com/maiprobe/maiprobe/internal/storage"
 )
 
@@ -16,6 +17,17 @@ func dxnetSource(k dxnet.Kind) string { return "dxnet:" + string(k) }
 // best at its time, not one play.
 func bestList(source string) bool {
 	return source == dxnetSource(dxnet.KindScores) || source == dxnetSource(dxnet.KindMusicDetail)
+}
+
+// knownSource reports whether s is a provenance the archive writes: a
+// restored export may name no other (the web shows it as a label).
+func knownSource(s string) bool {
+	switch s {
+	case "", dxnetSource(dxnet.KindScores), dxnetSource(dxnet.KindMusicDetail), dxnetSource(dxnet.KindRecord),
+		dxnetSource(dxnet.KindPlaylogDetail):
+		return true
+	}
+	return interchange.Readable(interchange.Format(s))
 }
 
 func (o observation) provenance() storage.Provenance {

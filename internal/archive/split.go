@@ -38,8 +38,9 @@ type SplitReport struct {
 // in-game identity: the identity with the most pages stays, each other one
 // moves to a new player named after it, owned by the same logins, and every
 // player involved is derived again from its raw pages (as Reparse does).
-// A page that shows no name goes with the one named player of its region;
-// where there are several, it stays and is counted as unsure. One
+// A page that shows no name, and a file of another tool, goes with the one
+// named player of its region; where there are several, it stays and is
+// counted as unsure. One
 // transaction: on failure nothing changes.
 func (a *Archive) Split(ctx context.Context, player string) (SplitReport, error) {
 	rep := SplitReport{Player: player}
@@ -62,6 +63,14 @@ func (a *Archive) Split(ctx context.Context, player string) (SplitReport, error)
 		nameless := map[string][]int64{} // region → pages
 		codes := map[[2]string]string{}  // region, name → friend code
 		for _, pg := range pages {
+			if IsForeignKind(pg.Kind) {
+				// Another tool's file shows no in-game player maiprobe can
+				// trust (docs/interchange.md), only its region: it goes
+				// like a page that shows no name, with the one named player
+				// of its region, and stays where that is unsure.
+				nameless[pg.Region] = append(nameless[pg.Region], pg.ID)
+				continue
+			}
 			comp, err := tx.PageData(ctx, pg.ID)
 			if err != nil {
 				return err

@@ -185,3 +185,91 @@ func TestLegacyPlayerIsBound(t *testing.T) {
 		t.Errorf("a CN page into the old CN player: %s %v", res.Status, res.Err)
 	}
 }
+
+// TestSplitMovesForeignFiles: a file of another tool in a mixed player
+// goes with the one named player of its region, as a page that shows no
+// name does, and its bests (with their provenance) go with it.
+func TestSplitMovesForeignFiles(t *testing.T) {
+	ctx := context.Background()
+	a := openDB(t, "sqlite")
+	a.now = func() time.Time { return pagesNow }
+	lxns, err := os.ReadFile(filepath.Join("..", "interchange", "testdata", "lxns.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	imports := map[string][]Source{
+		"mix": {parserPage(t, "home-intl-2025.html"), parserPage(t, "photo-intl-album.html"), parserPage(t, "playlogDetail-intl-std.html")},
+		"tmp": {parserPage(t, "home-cn-2020.html"), {Name: "lxns.csv", Data: lxns, ObservedAt: pagesNow.Add(-time.Hour)}},
+	}
+	for player, srcs := range imports {
+		for _, src := range srcs {
+			if res := a.Import(ctx, player, src); res.Status != Added {
+				t.Fatalf("import %s: %s %v", src.Name, res.Status, res.Err)
+			}
+		}
+	}
+	err = a.db.Update(ctx, func(tx *storage.Tx) error {
+		mix, err := tx.PlayerID(ctx, "mix")
+		if err != nil {
+			return err
+		}
+		id, err := tx.PlayerID(ctx, "tmp")
+		if err != nil {
+			return err
+		}
+		pages, err := tx.Pages(ctx, id)
+		if err != nil {
+			return err
+		}
+		var ids []int64
+		for _, p := range pages {
+			ids = append(ids, p.ID)
+		}
+		if err := tx.DeleteDerived(ctx, id); err != nil {
+			return err
+		}
+		if err := tx.MovePages(ctx, ids, mix); err != nil {
+			return err
+		}
+		if err := tx.ClearIdentity(ctx, mix); err != nil {
+			return err
+		}
+		var rep ReparseReport
+		return a.rederive(ctx, tx, mix, &rep)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if best, _ := bestOf(t, a, "mix"); len(best) == 0 {
+		t.Fatal("the mixed player has no bests from the file before the split")
+	}
+	rep, err := a.Split(ctx, "mix")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cn SplitPart
+	for _, p := range rep.Parts {
+		if p.Region == "cn" {
+			cn = p
+		}
+	}
+	if cn.Name != "ＹＧＺＺ" || cn.Pages != 2 || !cn.New || rep.Unread != 0 {
+		t.Fatalf("split: %+v, want the CN player with its home page and the Lxns file", rep)
+	}
+	best, _ := bestOf(t, a, cn.Player)
+	foreign := 0
+	for _, b := range best {
+		if b.Source == "lxns-csv" && b.SourcePageID != 0 {
+			foreign++
+		}
+	}
+	if foreign == 0 {
+		t.Errorf("%s's bests: %+v, want the Lxns file's with their provenance", cn.Player, best)
+	}
+	kept, _ := bestOf(t, a, "mix")
+	for c, b := range kept {
+		if b.Foreign() {
+			t.Errorf("the intl player kept the CN file's best of %v", c)
+		}
+	}
+}

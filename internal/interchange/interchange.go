@@ -72,6 +72,16 @@ var readers []reader
 
 func register(r reader) { readers = append(readers, r) }
 
+// Readable reports whether f is a format Parse reads.
+func Readable(f Format) bool {
+	for _, r := range readers {
+		if r.format == f {
+			return true
+		}
+	}
+	return false
+}
+
 // Detect names the format of b, or false when b is none of them.
 func Detect(b []byte) (Format, bool) {
 	for _, r := range readers {
