@@ -84,6 +84,8 @@ func TestOpenAPI(t *testing.T) {
 		{"/api/v1/players/alice/plates", "aliceRead", 200, ""},
 		{"/api/v1/players/alice/plates?at=2025-01-01", "aliceRead", 200, ""},
 		{"/api/v1/players/alice/targets?limit=10", "aliceRead", 200, ""},
+		{"/api/v1/players/alice/constants", "aliceRead", 200, ""},
+		{"/api/v1/players/alice/constants", "bobRead", 403, "forbidden"},
 		{"/api/v1/players/alice/rival?with=bob", "cookie:alice", 200, ""},
 		{"/api/v1/players/bob/rival?with=carol&per_page=5", "", 200, ""},
 

@@ -14,5 +14,6 @@ func (a *API) routes() {
 	a.player("GET /api/v1/players/{player}/chart", a.chart)
 	a.player("GET /api/v1/players/{player}/plates", a.plates)
 	a.player("GET /api/v1/players/{player}/targets", a.targets)
+	a.player("GET /api/v1/players/{player}/constants", a.constants)
 	a.player("GET /api/v1/players/{player}/rival", a.rival)
 }
