@@ -3,6 +3,8 @@ package archive
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -310,4 +312,90 @@ func pageSHAs(t *testing.T, a *Archive, player string) map[int64]string {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// TestReparseForeignMatchesImport: an archive of real pages and files of
+// another tool, imported out of time order, reparses (oldest first) to the
+// same bests with the same provenance: every conflict rule decides by the
+// times the sources state, not by the order files arrive in.
+func TestReparseForeignMatchesImport(t *testing.T) {
+	for _, db := range storagetest.Databases {
+		t.Run(db, func(t *testing.T) { testReparseForeignMatchesImport(t, openDB(t, db)) })
+	}
+}
+
+func testReparseForeignMatchesImport(t *testing.T, a *Archive) {
+	ctx := context.Background()
+	a.now = func() time.Time { return pagesNow }
+	cn := func(s string) time.Time {
+		at, err := time.Parse("2006-01-02 15:04 -0700", s+" +0800")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return at
+	}
+	rec := func(title, typ string, diff int, pct float64, fc, fs string, played string) string {
+		return fmt.Sprintf(`{"id":1,"song_name":%q,"level_index":%d,"achievements":%v,"fc":%q,"fs":%q,"dx_score":0,"type":%q,"play_time":%q}`,
+			title, diff, pct, fc, fs, typ, cn(played).Format(time.RFC3339))
+	}
+	lxns := func(name, saved string, recs ...string) Source {
+		return Source{Name: name, ObservedAt: cn(saved), Data: []byte(`{"success":true,"code":200,"data":[` + strings.Join(recs, ",") + `]}`)}
+	}
+	record := parserPage(t, "record-cn-mixed.html") // plays of 11-20 and 11-21
+	record.ObservedAt = cn("2026-11-22 00:00")
+	detail := parserPage(t, "musicDetail-cn-both.html") // "　" (舞萌): std master 99.5012% FC+ FS+, dx master 101%
+	detail.ObservedAt = cn("2026-11-22 12:00")
+	// Saved on 11-25, played on 11-24 and 11-21:
+	//   ウミユリ海底譚 100.9% AP+ after the play's 100.7654% AP — raises (and
+	//     stays the source when the older play, imported after it, raises
+	//     only the DX score the file does not hold);
+	//   Help me, ERINNNNNN!! 98% under the play's 99.0012% — changes nothing
+	//     (imported first, it makes the best, and the older play, raising
+	//     every field, becomes the source, as in time order);
+	//   "　" std master 100.2% played before the musicDetail page — ignored.
+	later := lxns("later.json", "2026-11-25 20:00",
+		rec("ウミユリ海底譚", "dx", 3, 100.9, "app", "fsdp", "2026-11-24 21:00"),
+		rec("Help me, ERINNNNNN!!", "standard", 4, 98, "", "", "2026-11-24 21:00"),
+		rec("\u3000", "standard", 3, 100.2, "fc", "", "2026-11-21 20:00"))
+	// Saved on 11-23: "　" std master 99.9% AP played on 11-21, before the
+	// musicDetail page, which (imported after it) replaces the claim.
+	earlier := lxns("earlier.json", "2026-11-23 20:00", rec("\u3000", "standard", 3, 99.9, "ap", "", "2026-11-21 21:00"))
+
+	for _, src := range []Source{later, earlier, record, detail} { // not in time order
+		if res := a.ImportWith(ctx, src, ImportOptions{Player: "cn"}); res.Status != Added {
+			t.Fatalf("import %s: %s %v", src.Name, res.Status, res.Err)
+		}
+	}
+	names := map[string]string{}
+	for _, src := range []Source{later, earlier, record, detail} {
+		sum := sha256.Sum256(src.Data)
+		names[hex.EncodeToString(sum[:])] = src.Name
+	}
+	state := func() string {
+		best, _ := bestOf(t, a, "cn")
+		shas := pageSHAs(t, a, "cn")
+		var lines []string
+		for c, b := range best {
+			lines = append(lines, fmt.Sprintf("%s %s %s [%s]: %v %s %s dx %d from %s %s at %s", c.Title, c.Type, c.Difficulty, b.Genre,
+				b.Achievement, b.FC, b.FS, b.DXScore, b.Source, names[shas[b.SourcePageID]], b.SourceAt.Format(time.RFC3339)))
+		}
+		slices.Sort(lines)
+		return strings.Join(lines, "\n")
+	}
+	imported := state()
+	for _, want := range []string{
+		"ウミユリ海底譚 dx master []: 100.9000 app fsdp dx 2911 from lxns-json later.json",
+		"Help me, ERINNNNNN!! std remaster []: 99.0012 fcp fs dx 1902 from dxnet:record record-cn-mixed.html",
+		"\u3000 std master [舞萌]: 99.5012 fcp fsp dx 1700 from dxnet:musicDetail musicDetail-cn-both.html",
+	} {
+		if !strings.Contains(imported, want) {
+			t.Errorf("after import, want %q in\n%s", want, imported)
+		}
+	}
+	if _, err := a.Reparse(ctx, "cn"); err != nil {
+		t.Fatal(err)
+	}
+	if re := state(); re != imported {
+		t.Errorf("reparse changed the bests or their provenance:\n%s\nimport order gave\n%s", re, imported)
+	}
 }

@@ -421,7 +421,9 @@ func (m *merger) raise(ctx context.Context, obs []observation) error {
 			if o.At.After(b.UpdatedAt) {
 				b.UpdatedAt = o.At
 			}
-			b.Provenance = o.provenance()
+			if takesOver(b, o) {
+				b.Provenance = o.provenance()
+			}
 			if !created[k] {
 				m.res.Added.Improvements++
 			}
@@ -477,6 +479,20 @@ func (m *merger) raise(ctx context.Context, obs []observation) error {
 		}
 	}
 	return nil
+}
+
+// takesOver reports whether o, which raised b (already merged), becomes
+// its source. The source is what last raised the best in time order, as a
+// reparse (oldest first) finds it; an observation imported after a newer
+// one must give the same answer. It does when it is no older than the
+// source, or when the best is now exactly its values (the newer source
+// then raised nothing over it). Otherwise some field is the newer
+// source's, which in time order raised the best after o: it stays.
+func takesOver(b storage.BestScore, o observation) bool {
+	if b.Source == "" || !o.At.Before(b.SourceAt) {
+		return true
+	}
+	return o.Achievement >= b.Achievement && o.DXScore >= b.DXScore && fcLevel(o.FC) >= fcLevel(b.FC) && fsLevel(o.FS) >= fsLevel(b.FS)
 }
 
 func step(b storage.BestScore, o observation) storage.ScoreStep {
