@@ -73,7 +73,10 @@ func (h *Handler) queryTarget(w http.ResponseWriter, r *http.Request) (query, st
 		return q, "", false
 	}
 	if q.Username == nil || *q.Username == "" {
-		writeError(w, http.StatusBadRequest, msgNoSuchUser)
+		// diving-fish's query_player and query_plate answer "user not
+		// exists" for every player they cannot find; "no such user" is
+		// its /dev/player/records answer.
+		writeError(w, http.StatusBadRequest, msgUserNotExists)
 		return q, "", false
 	}
 	player := *q.Username
@@ -83,7 +86,7 @@ func (h *Handler) queryTarget(w http.ResponseWriter, r *http.Request) (query, st
 		h.internalError(w, r, err)
 		return q, "", false
 	case !exists:
-		writeError(w, http.StatusBadRequest, msgNoSuchUser)
+		writeError(w, http.StatusBadRequest, msgUserNotExists)
 		return q, "", false
 	case !may:
 		writeStatusError(w, http.StatusForbidden, msgPrivate)
@@ -99,7 +102,7 @@ func (h *Handler) queryPlayer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ans, err := h.b50(r.Context(), player, q.B50 == nil)
-	if h.failed(w, r, err) {
+	if h.failed(w, r, err, msgUserNotExists) {
 		return
 	}
 	writeJSON(w, http.StatusOK, ans)
@@ -120,7 +123,7 @@ func (h *Handler) queryPlate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ans, err := h.plate(r.Context(), player, q.Version)
-	if h.failed(w, r, err) {
+	if h.failed(w, r, err, msgUserNotExists) {
 		return
 	}
 	writeJSON(w, http.StatusOK, ans)
@@ -145,7 +148,7 @@ func (h *Handler) playerRecords(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ans, err := h.records(r.Context(), tok.Player)
-	if h.failed(w, r, err) {
+	if h.failed(w, r, err, msgNoSuchUser) {
 		return
 	}
 	writeJSON(w, http.StatusOK, ans)
@@ -189,20 +192,20 @@ func (h *Handler) devPlayerRecords(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ans, err := h.records(r.Context(), player)
-	if h.failed(w, r, err) {
+	if h.failed(w, r, err, msgNoSuchUser) {
 		return
 	}
 	writeJSON(w, http.StatusOK, ans)
 }
 
-// failed answers err, if any: a player that vanished meanwhile is "no such
-// user", anything else a 500.
-func (h *Handler) failed(w http.ResponseWriter, r *http.Request, err error) bool {
+// failed answers err, if any: a player that vanished meanwhile is missing
+// (the endpoint's own words for an unknown player), anything else a 500.
+func (h *Handler) failed(w http.ResponseWriter, r *http.Request, err error, missing string) bool {
 	switch {
 	case err == nil:
 		return false
 	case errors.Is(err, errNoPlayer):
-		writeError(w, http.StatusBadRequest, msgNoSuchUser)
+		writeError(w, http.StatusBadRequest, missing)
 	case errors.Is(err, errNoSongData):
 		writeError(w, http.StatusNotFound, "存档中没有国服曲目数据，请先运行 maiprobe songs sync（"+err.Error()+"）")
 	default:
@@ -218,7 +221,7 @@ func (h *Handler) musicData(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body, etag, err := h.musicJSON(r.Context())
-	if h.failed(w, r, err) {
+	if h.failed(w, r, err, msgNoSuchUser) {
 		return
 	}
 	w.Header().Set("ETag", etag)
