@@ -212,7 +212,7 @@ func detectDivingFishJSON(b []byte) bool {
 func parseDivingFishJSON(b []byte) (File, error) {
 	f := File{Region: maimai.CN}
 	var recs []DivingFishRecord
-	if h := head(b); h[0] == '[' {
+	if h := content(b); h[0] == '[' {
 		if err := json.Unmarshal(h, &recs); err != nil {
 			return f, fmt.Errorf("records: %w", err)
 		}

@@ -241,7 +241,7 @@ func detectLxnsJSON(b []byte) bool {
 // upload body ({"scores": [...]}) or a bare array of scores.
 func parseLxnsJSON(b []byte) (File, error) {
 	f := File{Region: maimai.CN}
-	h := head(b)
+	h := content(b)
 	var scores []LxnsScore
 	if h[0] == '[' {
 		if err := json.Unmarshal(h, &scores); err != nil {

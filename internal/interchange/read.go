@@ -29,6 +29,13 @@ func head(b []byte) []byte {
 	return bytes.TrimLeft(b, " \t\r\n")
 }
 
+// content is all of b without its byte order mark and leading blanks:
+// what a reader parses. head is only for telling formats apart; a real
+// /player/records is megabytes.
+func content(b []byte) []byte {
+	return bytes.TrimLeft(bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")), " \t\r\n")
+}
+
 // isJSON reports whether h starts like a JSON object or array.
 func isJSON(h []byte) bool { return len(h) > 0 && (h[0] == '{' || h[0] == '[') }
 

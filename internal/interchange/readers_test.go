@@ -3,6 +3,7 @@ package interchange
 import (
 	"bytes"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -197,6 +198,39 @@ func TestDetectRefusesOthers(t *testing.T) {
 	} {
 		if f, ok := Detect([]byte(name + b)[len(name):]); ok && (f == DivingFishJSON || f == DivingFishCSV || f == LxnsJSON || f == LxnsCSV) {
 			t.Errorf("%s detected as %s", name, f)
+		}
+	}
+}
+
+// TestReadersLargeJSON: a real /player/records of every chart played is
+// megabytes, far past the 64 KB Detect looks at; the readers parse the
+// whole file, not its head.
+func TestReadersLargeJSON(t *testing.T) {
+	rec := func(i int) string {
+		return `{"achievements":99.5,"ds":12.5,"dxScore":1200,"fc":"","fs":"","level":"12+","level_index":3,` +
+			`"level_label":"Master","ra":250,"rate":"ssp","song_id":` + strconv.Itoa(i) + `,"title":"song ` + strconv.Itoa(i) + `","type":"DX"}`
+	}
+	lx := func(i int) string {
+		return `{"id":` + strconv.Itoa(i) + `,"song_name":"song ` + strconv.Itoa(i) + `","level":"12+","level_index":3,"achievements":99.5,` +
+			`"fc":null,"fs":null,"dx_score":1200,"rate":"ssp","type":"dx"}`
+	}
+	const n = 2000 // about 400 KB
+	var df, lxns []string
+	for i := 1; i <= n; i++ {
+		df, lxns = append(df, rec(i)), append(lxns, lx(i))
+	}
+	for name, body := range map[string]string{
+		"diving-fish /player/records": `{"username":"u","rating":0,"additional_rating":0,"nickname":"n","plate":"","records":[` + strings.Join(df, ",") + `]}`,
+		"Lxns scores":                 `{"success":true,"code":200,"data":[` + strings.Join(lxns, ",") + `]}`,
+	} {
+		if len(body) <= HeadSize {
+			t.Fatalf("%s: %d bytes, want more than HeadSize", name, len(body))
+		}
+		f, err := Parse([]byte(body))
+		if err != nil {
+			t.Errorf("%s of %d bytes: %v", name, len(body), err)
+		} else if len(f.Records) != n {
+			t.Errorf("%s: %d records, want %d", name, len(f.Records), n)
 		}
 	}
 }
