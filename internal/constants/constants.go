@@ -199,6 +199,9 @@ type chartState struct {
 	// contradicted is set when a play fitted no candidate; refuted when
 	// a play refuted the song data's constant of a known chart.
 	contradicted, refuted, checked bool
+	// bucketed says the chart is in unsure[table][hi] at bpos.
+	bucketed bool
+	bpos     int
 }
 
 type chartChange struct {
@@ -225,6 +228,10 @@ type estimator struct {
 	idx     []int
 	extras  []int
 	unknown []int // the charts without a song-data constant
+	// unsure[table][r] are the counted unknown charts with several
+	// candidates whose highest rating is r: evaluate looks only at those
+	// above the table's lowest counted rating, a few of hundreds.
+	unsure [2][][]int
 	// counts[bound][table][rating]: how many present charts have that
 	// rating at the bound (0 lowest, 1 highest remaining constants).
 	counts [2][2][]int32
@@ -278,11 +285,7 @@ func (e *estimator) reset(record bool) {
 			s.evidence, s.contradicted, s.refuted, s.checked = nil, false, false, false
 		}
 	}
-	for b := range e.counts {
-		for t := range e.counts[b] {
-			clear(e.counts[b][t])
-		}
-	}
+	e.clearCounts()
 	e.ruled, e.nextCh = false, 0
 	e.res = Result{}
 }
@@ -354,14 +357,27 @@ func (e *estimator) use(rules rating.Rules, at time.Time) {
 		return
 	}
 	e.rules, e.ruled = rules, true
+	e.clearCounts()
+	for i := range e.charts {
+		e.recount(i)
+	}
+}
+
+// clearCounts empties the tables' counts and the unsure charts' buckets,
+// so that no chart is counted.
+func (e *estimator) clearCounts() {
 	for b := range e.counts {
 		for t := range e.counts[b] {
 			clear(e.counts[b][t])
 		}
 	}
+	for t := range e.unsure {
+		for r := range e.unsure[t] {
+			e.unsure[t][r] = e.unsure[t][r][:0]
+		}
+	}
 	for i := range e.charts {
-		e.charts[i].counted = false
-		e.recount(i)
+		e.charts[i].counted, e.charts[i].bucketed = false, false
 	}
 }
 
@@ -394,6 +410,14 @@ func (e *estimator) recount(i int) {
 	e.add(0, s.table, s.lo, 1)
 	e.add(1, s.table, s.hi, 1)
 	s.counted = true
+	if s.unknown && len(s.cands) > 1 {
+		b := &e.unsure[s.table]
+		for int(s.hi) >= len(*b) {
+			*b = append(*b, nil)
+		}
+		s.bucketed, s.bpos = true, len((*b)[s.hi])
+		(*b)[s.hi] = append((*b)[s.hi], i)
+	}
 }
 
 func (e *estimator) uncount(s *chartState) {
@@ -403,6 +427,14 @@ func (e *estimator) uncount(s *chartState) {
 	e.add(0, s.table, s.lo, -1)
 	e.add(1, s.table, s.hi, -1)
 	s.counted = false
+	if s.bucketed {
+		l := e.unsure[s.table][s.hi]
+		last := l[len(l)-1]
+		l[s.bpos] = last
+		e.charts[last].bpos = s.bpos
+		e.unsure[s.table][s.hi] = l[:len(l)-1]
+		s.bucketed = false
+	}
 }
 
 func (e *estimator) add(bound int, table int8, r int32, n int32) {
@@ -471,10 +503,11 @@ func (e *estimator) evaluate(p *Play, record bool) bool {
 	// The unsure charts of the table that could enter it, widest first.
 	_, nth := e.top(0, t, n)
 	joint := e.joint[:0]
-	for _, i := range e.unknown {
-		z := &e.charts[i]
-		if i != p.Chart && z.counted && z.table == t && z.unknown && len(z.cands) > 1 && int(z.hi) > nth {
-			joint = append(joint, i)
+	for r := len(e.unsure[t]) - 1; r > nth; r-- {
+		for _, i := range e.unsure[t][r] {
+			if i != p.Chart {
+				joint = append(joint, i)
+			}
 		}
 	}
 	slices.SortStableFunc(joint, func(a, b int) int { return int(e.charts[b].hi-e.charts[b].lo) - int(e.charts[a].hi-e.charts[a].lo) })
