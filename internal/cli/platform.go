@@ -55,8 +55,18 @@ var functionPool = storage.Pool{
 // lasting storage (an EFS or CFS mount) or that losing it is fine (a
 // demo). The archive must then be set in MAIPROBE_DB: the default
 // maiprobe.db would land in the function's read-only code folder.
+//
+// The function build has no SQLite engine at all (storage.HasSQLite): it
+// refuses any SQLite archive, on a platform or off it (a release binary
+// run by hand), and MAIPROBE_ALLOW_EPHEMERAL_SQLITE cannot force one.
 func (c *runCtx) platformArchive() error {
-	if c.platform == "" || storage.IsServer(c.cfg.DB) {
+	if storage.IsServer(c.cfg.DB) {
+		return nil
+	}
+	if !storage.HasSQLite {
+		return fmt.Errorf(c.msg.noSQLite(), c.cfg.DB)
+	}
+	if c.platform == "" {
 		return nil
 	}
 	if force, _ := strconv.ParseBool(c.Getenv("MAIPROBE_ALLOW_EPHEMERAL_SQLITE")); force && c.Getenv("MAIPROBE_DB") != "" {

@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/maiprobe/maiprobe/internal/storage/storagetest"
 )
 
 // TestCheckSize: the checker fails at the limit and above, and passes
@@ -110,9 +114,12 @@ func checkZip(t *testing.T, path string, want map[string]string) {
 
 // TestFunctionZipSize builds the linux/amd64 zip exactly as scripts/release
 // does and fails when it reaches 10 MB (the arm64 one is checked by
-// scripts/release). On a linux/amd64 machine it also runs the binary, to
-// see that it is the function build. About 15 s with a warm build cache;
-// the first run compiles everything for -trimpath.
+// scripts/release). On a linux/amd64 machine it also runs the binary: it
+// is the function build (no capture proxy, no SQLite, refused with the
+// reason and nothing created), and it runs on PostgreSQL and MariaDB
+// (MAIPROBE_TEST_POSTGRES, MAIPROBE_TEST_MYSQL; each skipped when unset):
+// migrate, then serve answering /healthz. About 15 s with a warm build
+// cache; the first run compiles everything for -trimpath.
 func TestFunctionZipSize(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the release binary")
@@ -152,19 +159,114 @@ func TestFunctionZipSize(t *testing.T) {
 	if runtime.GOOS != "linux" || runtime.GOARCH != "amd64" {
 		return
 	}
-	bin := filepath.Join(dir, "bootstrap")
+	// The zip's two files, unpacked side by side as a platform does.
+	unpacked := t.TempDir()
 	for _, f := range zr.File {
-		if f.Name == "bootstrap" {
-			rc, _ := f.Open()
-			b, _ := io.ReadAll(rc)
-			rc.Close()
-			os.WriteFile(bin, b, 0o755)
-		}
+		rc, _ := f.Open()
+		b, _ := io.ReadAll(rc)
+		rc.Close()
+		os.WriteFile(filepath.Join(unpacked, f.Name), b, 0o755)
 	}
-	cmd := exec.Command(bin, "proxy", "--lang", "en")
-	cmd.Env = []string{"PATH=/usr/bin:/bin"}
-	msg, err := cmd.CombinedOutput()
-	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 || !strings.Contains(string(msg), "not in the function build") {
-		t.Errorf("bootstrap proxy: %v\n%s\nwant exit 2: not in the function build", err, msg)
+	bin := filepath.Join(unpacked, "bootstrap")
+	// run runs the zip's binary in a folder of its own with a clean
+	// environment plus env.
+	run := func(t *testing.T, wd, stdin string, env []string, args ...string) (int, string) {
+		t.Helper()
+		cmd := exec.Command(bin, args...)
+		cmd.Dir = wd
+		cmd.Env = append([]string{"PATH=/usr/bin:/bin", "HOME=" + wd, "MAIPROBE_LANG=en"}, env...)
+		cmd.Stdin = strings.NewReader(stdin)
+		msg, err := cmd.CombinedOutput()
+		if ee, ok := err.(*exec.ExitError); ok {
+			return ee.ExitCode(), string(msg)
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		return 0, string(msg)
+	}
+
+	t.Run("proxy", func(t *testing.T) {
+		if code, msg := run(t, t.TempDir(), "", nil, "proxy"); code != 2 || !strings.Contains(msg, "not in the function build") {
+			t.Errorf("bootstrap proxy: exit %d\n%s\nwant exit 2: not in the function build", code, msg)
+		}
+	})
+
+	// No SQLite engine: every SQLite archive is refused before a file is
+	// made, with what to set instead, also where the full build would
+	// take one (off a platform, or forced on one).
+	t.Run("sqlite", func(t *testing.T) {
+		wd := t.TempDir()
+		file := filepath.Join(wd, "a.db")
+		for _, tc := range []struct {
+			name string
+			env  []string
+			args []string
+		}{
+			{"default archive", nil, []string{"status"}},
+			{"file", []string{"MAIPROBE_DB=" + file}, []string{"status"}},
+			{"migrate", []string{"MAIPROBE_DB=" + file}, []string{"migrate"}},
+			{"serve", []string{"MAIPROBE_DB=" + file, "MAIPROBE_ADDR=127.0.0.1:0"}, []string{"serve"}},
+			{"forced on Lambda", []string{"AWS_LAMBDA_FUNCTION_NAME=maiprobe", "MAIPROBE_DB=" + file, "MAIPROBE_ALLOW_EPHEMERAL_SQLITE=1"}, []string{"status"}},
+			{"forced on SCF", []string{"TENCENTCLOUD_RUNENV=SCF", "MAIPROBE_DB=" + file, "MAIPROBE_ALLOW_EPHEMERAL_SQLITE=1"}, []string{"migrate"}},
+		} {
+			code, msg := run(t, wd, "", tc.env, tc.args...)
+			if code != 1 || !strings.Contains(msg, "has no SQLite") || !strings.Contains(msg, "MAIPROBE_DB to postgres://") {
+				t.Errorf("%s: exit %d, want 1 refusing SQLite:\n%s", tc.name, code, msg)
+			}
+			for _, f := range []string{file, filepath.Join(wd, "maiprobe.db")} {
+				if _, err := os.Stat(f); err == nil {
+					t.Fatalf("%s: %s was created", tc.name, f)
+				}
+			}
+		}
+	})
+
+	for _, db := range []string{"postgres", "mysql"} {
+		t.Run(db, func(t *testing.T) {
+			loc := storagetest.Location(t, db)
+			wd := t.TempDir()
+			env := []string{"MAIPROBE_DB=" + loc}
+			if code, msg := run(t, wd, "", env, "migrate"); code != 0 || !strings.Contains(msg, "the "+db+" archive is up to date") {
+				t.Fatalf("bootstrap migrate on %s: exit %d\n%s", db, code, msg)
+			}
+			if code, msg := run(t, wd, "a long password\n", env, "user", "add", "mai", "--player", "mai", "--password-stdin"); code != 0 {
+				t.Fatalf("bootstrap user add on %s: exit %d\n%s", db, code, msg)
+			}
+			// As an SCF web function runs it: the zip's scf_bootstrap
+			// starting bootstrap serve, every setting from the environment.
+			l, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			addr := l.Addr().String()
+			l.Close()
+			cmd := exec.Command(filepath.Join(unpacked, "scf_bootstrap"))
+			cmd.Dir = wd
+			cmd.Env = append([]string{"PATH=/usr/bin:/bin", "HOME=" + wd, "TENCENTCLOUD_RUNENV=SCF", "MAIPROBE_SCF_LISTEN=" + addr}, env...)
+			var log bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &log, &log
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			defer func() {
+				cmd.Process.Kill()
+				cmd.Wait()
+			}()
+			for deadline := time.Now().Add(20 * time.Second); ; {
+				res, err := http.Get("http://" + addr + "/healthz")
+				if err == nil {
+					body, _ := io.ReadAll(res.Body)
+					res.Body.Close()
+					if res.StatusCode != 200 || string(body) != "ok\n" {
+						t.Fatalf("healthz on %s: %d %q\n%s", db, res.StatusCode, body, log.String())
+					}
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("bootstrap serve on %s does not answer: %v\n%s", db, err, log.String())
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+		})
 	}
 }

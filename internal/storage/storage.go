@@ -16,11 +16,14 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
-	_ "modernc.org/sqlite"             // registers the "sqlite" driver
 )
 
 // ErrNotFound is returned when a looked-up row does not exist.
 var ErrNotFound = errors.New("storage: not found")
+
+// ErrNoSQLite is returned for an SQLite file by a build without the SQLite
+// engine (the function build, see HasSQLite).
+var ErrNoSQLite = errors.New("this build (the function build, -tags function) has no SQLite: give postgres://… or mysql://…, or use the full binary (go build ./cmd/maiprobe) for an SQLite file")
 
 // DB is an open archive database with its schema migrated.
 type DB struct {
@@ -127,6 +130,8 @@ func open(location string) (*DB, error) {
 		return nil, fmt.Errorf("storage: archive location %q: want a file path, mysql://… or postgres://…", redact(location))
 	case location == "":
 		return nil, errors.New("storage: archive location is empty: give a file path, mysql://… or postgres://…")
+	case !HasSQLite:
+		return nil, fmt.Errorf("storage: archive location %q: %w", location, ErrNoSQLite)
 	}
 	// Every pooled connection must get the pragmas, so they go in the DSN.
 	// One writer connection (with BEGIN IMMEDIATE) serialises writers in this
