@@ -132,13 +132,18 @@ func (rt *runtimeAPI) invoke(event any) []byte {
 }
 
 // archiveLocation is the archive the function runs on: PostgreSQL when
-// MAIPROBE_TEST_POSTGRES is set, else SQLite (allowed on a function's
-// disk only when forced, which the test does).
+// MAIPROBE_TEST_POSTGRES is set, else MariaDB when MAIPROBE_TEST_MYSQL is.
+// A function deployment has only these (the release zip's function build
+// has no SQLite, docs/deploy.md#size), so without either the test skips.
 func archiveLocation(t *testing.T) string {
-	if os.Getenv("MAIPROBE_TEST_POSTGRES") != "" {
+	switch {
+	case os.Getenv("MAIPROBE_TEST_POSTGRES") != "":
 		return storagetest.Location(t, "postgres")
+	case os.Getenv("MAIPROBE_TEST_MYSQL") != "":
+		return storagetest.Location(t, "mysql")
 	}
-	return storagetest.Location(t, "sqlite")
+	t.Skip("a function runs on PostgreSQL or MariaDB: set MAIPROBE_TEST_POSTGRES or MAIPROBE_TEST_MYSQL (.ci/run sets both)")
+	return ""
 }
 
 const testKey = "KioqKioqKioqKioqKioqKioqKioqKioqKioqKioqKio=" // 32 × 42
@@ -181,7 +186,7 @@ func startProgram(t *testing.T, path string, env ...string) *exec.Cmd {
 	cmd := exec.Command(path)
 	cmd.Dir = t.TempDir()
 	cmd.Env = append([]string{"MAIPROBE_TEST_AS_MAIPROBE=1", "PATH=" + os.Getenv("PATH"), "HOME=" + cmd.Dir,
-		"MAIPROBE_ALLOW_EPHEMERAL_SQLITE=1", "MAIPROBE_SECRET_KEY=" + testKey}, env...)
+		"MAIPROBE_SECRET_KEY=" + testKey}, env...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
