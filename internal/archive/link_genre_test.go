@@ -203,11 +203,27 @@ func TestDivingFishCoF(t *testing.T) {
 		for _, e := range tab {
 			if e.Title == "Link" && e.Difficulty == maimai.Master {
 				got[e.SongID] = e.Achievement
+				if e.Source != "divingfish-json" || !e.SourceAt.Equal(testNow.Add(-time.Hour)) {
+					t.Errorf("rating: Link %d from %q at %v, want the diving-fish file's provenance", e.SongID, e.Source, e.SourceAt)
+				}
 			}
 		}
 	}
 	if got[131] != 995000 || got[383] != 1001000 || len(got) != 2 {
 		t.Errorf("Link master by song id: %v, want 131 at 99.5%% and 383 at 100.1%%", got)
+	}
+	list, err := a.SongList(ctx, "cn", SongFilter{Played: true}, 0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range list.Charts {
+		want := "divingfish-json"
+		if c.Difficulty == maimai.Expert {
+			want = "dxnet:scores"
+		}
+		if c.Source != want {
+			t.Errorf("song list: %s %s (%d) from %q, want %q", c.Title, c.Difficulty, c.SongID, c.Source, want)
+		}
 	}
 	un, err := a.UnmatchedCharts(ctx)
 	if err != nil {

@@ -46,6 +46,12 @@ type RatingEntry struct {
 	// Estimated is set when Constant is not the song data's but learned
 	// from the ratings the site printed after plays (ConstantEstimates).
 	Estimated bool `json:"estimated,omitempty"`
+	// Source and SourceAt are the best's provenance (storage.Provenance:
+	// "dxnet:scores", "divingfish-json", …, and when that source says the
+	// score was set); empty in past ratings and for bests stored before
+	// provenance was kept.
+	Source   string    `json:"source,omitempty"`
+	SourceAt time.Time `json:"source_at,omitzero"`
 }
 
 // NextStep is the smallest achievement that raises a chart's rating, with
@@ -532,10 +538,21 @@ func (d *ratingData) rateWith(rules rating.Rules, scores []maimai.Score, at time
 		Bests: len(scores), New: []RatingEntry{}, Old: []RatingEntry{}, Unknown: []RatingEntry{}}
 	bests := make([]rating.Best, 0, len(scores))
 	entries := make([]RatingEntry, 0, len(scores))
+	var prov map[bestKey]storage.Provenance
+	if !past {
+		// Today's scores are d.bests: each says where it came from.
+		prov = make(map[bestKey]storage.Provenance, len(d.bests))
+		for _, b := range d.bests {
+			prov[bestKey{b.Chart, b.Genre}] = b.Provenance
+		}
+	}
 	for _, s := range scores {
 		e := RatingEntry{Title: s.Title, Type: s.Type, Difficulty: s.Difficulty, Level: s.Level, Achievement: s.Achievement,
 			Rank: rankOr(s.Rank, s.Achievement), FC: s.FC, FS: s.FS, DXScore: s.DXScore, DXScoreMax: s.DXScoreMax,
 			Jacket: d.jackets[s.Title], Link: LinkLearned}
+		if p, ok := prov[bestKey{s.Chart, s.Genre}]; ok {
+			e.Source, e.SourceAt = p.Source, p.SourceAt
+		}
 		b := rating.Best{Key: rating.Key{Chart: s.Chart}, Achievement: s.Achievement, FC: s.FC, FS: s.FS}
 		l, linked := d.links[bestKey{s.Chart, s.Genre}]
 		var sc *storedChart

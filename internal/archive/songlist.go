@@ -63,6 +63,9 @@ type SongListChart struct {
 	Learned bool `json:"learned,omitempty"`
 	// Best is the player's best score, nil when the chart was never played.
 	Best *maimai.Score `json:"best,omitempty"`
+	// Source and SourceAt are the best's provenance, as RatingEntry's.
+	Source   string    `json:"source,omitempty"`
+	SourceAt time.Time `json:"source_at,omitzero"`
 	// Rating is the best's chart rating under today's rules, 0 when the
 	// constant is unknown or the chart is utage.
 	Rating int `json:"rating,omitempty"`
@@ -252,6 +255,7 @@ func (pc *playerCharts) listChart(id int64, sc *storedChart) SongListChart {
 		score := b.Score
 		score.Rank = rankOr(score.Rank, score.Achievement)
 		out.Best = &score
+		out.Source, out.SourceAt = b.Source, b.SourceAt
 		if pc.ruled && out.Constant.Known() && !s.Utage && c.Difficulty != maimai.Utage {
 			out.Rating = pc.rules.ChartRating(rating.Constant(out.Constant), score.Achievement, score.FC)
 		}

@@ -394,7 +394,7 @@ func (t *Tx) ChartStamp(ctx context.Context, region maimai.Region) (string, erro
 // one query.
 func (t *Tx) BestScoresLinked(ctx context.Context, playerID int64, region maimai.Region) ([]BestScore, []ChartLink, error) {
 	rows, err := t.query(ctx, `SELECT b.id, b.player_id, b.title, b.chart_type, b.difficulty, b.level, b.genre, b.achievement,
-		b.score_rank, b.dx_score, b.dx_score_max, b.fc, b.fs, b.play_count, b.updated_at,
+		b.score_rank, b.dx_score, b.dx_score_max, b.fc, b.fs, b.play_count, b.updated_at, b.source, b.source_page_id, b.source_at,
 		COALESCE(l.chart_id, 0), COALESCE(l.status, ''), COALESCE(l.reason, '')
 		FROM best_scores b LEFT JOIN chart_links l ON l.region = ? AND l.title = b.title AND l.chart_type = b.chart_type
 			AND l.difficulty = b.difficulty AND l.genre = b.genre
@@ -408,11 +408,18 @@ func (t *Tx) BestScoresLinked(ctx context.Context, playerID int64, region maimai
 	for rows.Next() {
 		var b BestScore
 		var l ChartLink
+		var page sql.NullInt64
+		var at sql.NullTime
 		if err := rows.Scan(&b.ID, &b.PlayerID, &b.Title, &b.Type, &b.Difficulty, &b.Level, &b.Genre, &b.Achievement, &b.Rank,
-			&b.DXScore, &b.DXScoreMax, &b.FC, &b.FS, &b.PlayCount, &b.UpdatedAt, &l.ChartID, &l.Status, &l.Reason); err != nil {
+			&b.DXScore, &b.DXScoreMax, &b.FC, &b.FS, &b.PlayCount, &b.UpdatedAt, &b.Source, &page, &at,
+			&l.ChartID, &l.Status, &l.Reason); err != nil {
 			return nil, nil, fmt.Errorf("storage: list best scores: %w", err)
 		}
 		b.UpdatedAt = b.UpdatedAt.UTC()
+		b.SourcePageID = page.Int64
+		if at.Valid {
+			b.SourceAt = at.Time.UTC()
+		}
 		b.Played = true
 		if l.Status != "" {
 			l.Region, l.Chart, l.Genre = region, b.Chart, b.Genre

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/maiprobe/maiprobe/internal/archive"
+	"github.com/maiprobe/maiprobe/internal/interchange"
 )
 
 // SiteOrigins are the DX NET sites whose pages may call the import API
@@ -261,14 +262,21 @@ func (s *Server) readPages(r *http.Request) ([]archive.Source, int, string) {
 	name := q.Get("name")
 	var pages []archive.Source
 	switch ct {
-	case "text/html", "application/xhtml+xml", "text/plain", "application/octet-stream":
+	case "text/html", "application/xhtml+xml", "text/plain", "application/octet-stream", "text/csv", "text/tab-separated-values":
 		b, err := io.ReadAll(r.Body)
 		if err != nil {
 			st, msg := tooBig(err)
 			return nil, st, msg
 		}
 		if name == "" {
-			name = "page.html"
+			switch ct {
+			case "text/csv":
+				name = "scores.csv" // diving-fish's or Lxns's export
+			case "text/tab-separated-values":
+				name = "scores.tsv" // mai-tools'
+			default:
+				name = "page.html"
+			}
 		}
 		pages = append(pages, archive.Source{Name: name, Data: b, ObservedAt: observed})
 	case "application/json":
@@ -282,6 +290,15 @@ func (s *Server) readPages(r *http.Request) ([]archive.Source, int, string) {
 				name = "export.json"
 			}
 			pages = append(pages, archive.Source{Name: name, Data: b})
+			break
+		}
+		if _, ok := interchange.Detect(b); ok {
+			// Another tool's JSON (diving-fish records, Lxns scores…) is one
+			// file of its own, not a list of pages.
+			if name == "" {
+				name = "scores.json"
+			}
+			pages = append(pages, archive.Source{Name: name, Data: b, ObservedAt: observed})
 			break
 		}
 		var list []apiPage

@@ -40,6 +40,9 @@ type scoreCard struct {
 	// Estimated marks a Constant learned from plays rather than taken
 	// from the song data (archive.ConstantEstimates).
 	Estimated bool
+	// Prov is where a best came from (nil for a play, or unknown); a
+	// badge marks another tool's file.
+	Prov *provView
 }
 
 // newCard is the card of a chart's score with what every source has.

@@ -79,15 +79,15 @@ func (s *Server) rating(w http.ResponseWriter, r *http.Request) {
 		Version: pr.Version, Unmatched: pr.Unmatched, Bests: pr.Bests, UnknownTotal: len(pr.Unknown), At: at}
 	rules := rulesAt(pr.Region, pr.At)
 	for i, e := range pr.New {
-		v.New = append(v.New, entryCard(player, i+1, e, rules))
+		v.New = append(v.New, withProv(r, entryCard(player, i+1, e, rules), e, pr.Region))
 	}
 	for i, e := range pr.Old {
-		v.Old = append(v.Old, entryCard(player, i+1, e, rules))
+		v.Old = append(v.Old, withProv(r, entryCard(player, i+1, e, rules), e, pr.Region))
 	}
 	// Charts without a constant can be thousands (an archive before its
 	// song data): the page lists the best few and counts the rest.
 	for _, e := range pr.Unknown[:min(len(pr.Unknown), maxUnknownRows)] {
-		v.Unknown = append(v.Unknown, entryCard(player, 0, e, rules))
+		v.Unknown = append(v.Unknown, withProv(r, entryCard(player, 0, e, rules), e, pr.Region))
 	}
 	v.History = ratingChart(r, hist, pr.Region)
 	v.Pager = newPager(r, historyPageSize, len(hist))

@@ -39,6 +39,8 @@ type songRow struct {
 	// SortNote is the number the list is sorted by ("SSS −0.0200%", "12
 	// 次未提高"), "" in the song data's order.
 	SortNote string
+	// Prov is where the best came from; a badge marks another tool's file.
+	Prov *provView
 }
 
 // songsView is the song list.
@@ -177,6 +179,7 @@ func (s *Server) songs(w http.ResponseWriter, r *http.Request) {
 			row.Achievement = b.Achievement.String() + "%"
 			row.Rank, row.FC, row.FS = markLabel(string(b.Rank)), markLabel(string(b.FC)), markLabel(string(b.FS))
 			row.RankKey, row.FCKey, row.FSKey = string(b.Rank), string(b.FC), string(b.FS)
+			row.Prov = provenanceOf(r, c.Source, c.SourceAt, list.Region)
 			switch f.Order {
 			case archive.OrderNextRank:
 				if next, gap, ok := history.RankGap(b.Achievement); ok {
