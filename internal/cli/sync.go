@@ -18,7 +18,7 @@ import (
 // syncText is what `maiprobe sync` says, in each language. It is kept here
 // rather than in messages.go so the command's text lives beside its code.
 type syncText struct {
-	usage, args, needToken, tokenFile, dryRunHead, done, skipped, more, refused, progress string
+	usage, args, needToken, tokenFile, dryRunHead, done, merged, skipped, more, refused, progress string
 }
 
 var syncZH = syncText{
@@ -37,8 +37,9 @@ var syncZH = syncText{
 	args:       "需要一个服务名：diving-fish 或 lxns",
 	needToken:  "需要令牌：--token-file FILE（或环境变量 %s）",
 	tokenFile:  "--token-file：%v",
-	dryRunHead: "试运行：将向 %s 发送 %d 条（%d 条对方已有，%d 条跳过），未发送任何内容",
-	done:       "%s：发送 %d 条（%d 次请求），%d 条对方已有，%d 条跳过",
+	dryRunHead: "试运行：将向 %s 发送 %d 条（%d 条对方已有或更好，%d 条跳过），未发送任何内容",
+	done:       "%s：发送 %d 条（%d 次请求），%d 条对方已有（或更好），%d 条跳过",
+	merged:     "其中 %d 条保留了 %s 上更高的字段（达成率、DX 分数、FC 或 FS），不会降低对方的记录",
 	skipped:    "跳过：%s",
 	more:       "……另有 %d 条跳过",
 	refused:    "%s 拒绝了令牌：请在对方网站重新生成令牌后再试（已接受的部分已记录，不会重复发送）",
@@ -63,8 +64,9 @@ See docs/sync.md.`,
 	args:       "needs one service: diving-fish or lxns",
 	needToken:  "needs a token: --token-file FILE (or %s)",
 	tokenFile:  "--token-file: %v",
-	dryRunHead: "dry run: %[1]s would get %[2]d items (%[3]d it has, %[4]d skipped); nothing was sent",
-	done:       "%s: %d sent (%d requests), %d it had, %d skipped",
+	dryRunHead: "dry run: %[1]s would get %[2]d items (%[3]d it has or better, %[4]d skipped); nothing was sent",
+	done:       "%s: %d sent (%d requests), %d it had (or better), %d skipped",
+	merged:     "%d of them keep the higher fields %s held (achievement, DX score, FC or FS), so none of its records went down",
 	skipped:    "skipped: %s",
 	more:       "… and %d more skipped",
 	refused:    "%s refused the token: make a new one on its site and try again (what it accepted is recorded and is not sent again)",
@@ -221,9 +223,12 @@ func printSyncReport(out, errOut io.Writer, t *syncText, rep probersync.Report) 
 		for _, w := range rep.Would {
 			fmt.Fprintf(out, "%s\n", w)
 		}
-		fmt.Fprintf(errOut, t.dryRunHead+"\n", rep.Service, rep.Pending, rep.Items-rep.Pending, len(rep.Skipped))
+		fmt.Fprintf(errOut, t.dryRunHead+"\n", rep.Service, len(rep.Would), rep.Had(), len(rep.Skipped))
 	} else {
-		fmt.Fprintf(out, t.done+"\n", rep.Service, rep.Sent, rep.Batches, rep.Items-rep.Pending, len(rep.Skipped))
+		fmt.Fprintf(out, t.done+"\n", rep.Service, rep.Sent, rep.Batches, rep.Had(), len(rep.Skipped))
+	}
+	if rep.Merged > 0 {
+		fmt.Fprintf(errOut, t.merged+"\n", rep.Merged, rep.Service)
 	}
 	const shown = 10
 	for i, s := range rep.Skipped {

@@ -82,6 +82,10 @@ const (
 	// maxResponse caps what is read of an answer: both services answer a
 	// few dozen bytes; anything bigger is not theirs.
 	maxResponse = 1 << 20
+	// maxRecordsResponse caps diving-fish's /player/records: every chart
+	// of the game played is about 3 MB; a file reader takes no more
+	// (interchange.MaxFileSize).
+	maxRecordsResponse = 32 << 20
 	// maxToken caps a token's length (diving-fish's are 128 characters,
 	// Lxns's 44).
 	maxToken = 512
@@ -138,30 +142,78 @@ func newHTTPClient() *http.Client {
 
 // post sends one batch (body, JSON) and reads the service's answer.
 func (c *client) post(ctx context.Context, body []byte) error {
-	path, header := c.service.endpoint()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimRight(c.base, "/")+path, bytes.NewReader(body))
+	path, _ := c.service.endpoint()
+	status, ans, err := c.do(ctx, http.MethodPost, path, body, maxResponse)
 	if err != nil {
-		return fmt.Errorf("probersync: %s: %w", c.service, err)
+		return err
 	}
-	req.Header.Set("Content-Type", "application/json")
+	if c.service == Lxns {
+		return lxnsAnswer(status, ans)
+	}
+	return divingFishAnswer(status, ans)
+}
+
+// divingFishRecordsPath is where diving-fish gives the token's player
+// every record they hold (the doc's 3.1.5; the Import-Token is accepted).
+const divingFishRecordsPath = "/api/maimaidxprober/player/records"
+
+// records reads diving-fish's /player/records for the token's player:
+// the raw body, checked to be the documented object with a records list.
+func (c *client) records(ctx context.Context) ([]byte, error) {
+	status, ans, err := c.do(ctx, http.MethodGet, divingFishRecordsPath, nil, maxRecordsResponse)
+	if err != nil {
+		return nil, err
+	}
+	var a struct {
+		Status  string           `json:"status"`
+		Message string           `json:"message"`
+		Records *json.RawMessage `json:"records"`
+	}
+	jsonErr := json.Unmarshal(ans, &a)
+	switch {
+	case status == http.StatusOK && jsonErr == nil && a.Records != nil:
+		return ans, nil
+	case status == http.StatusBadRequest && strings.Contains(strings.ToLower(a.Message), "token"),
+		status == http.StatusUnauthorized, status == http.StatusForbidden:
+		return nil, fmt.Errorf("probersync: diving-fish: %w (it said %q)", ErrTokenRefused, clip(a.Message))
+	case jsonErr != nil:
+		return nil, fmt.Errorf("probersync: diving-fish answered /player/records with %d and no JSON (%q): is the base URL diving-fish's?", status, clip(string(ans)))
+	case status == http.StatusOK:
+		return nil, errors.New("probersync: diving-fish's /player/records answer has no records list: is the base URL diving-fish's?")
+	}
+	return nil, fmt.Errorf("probersync: diving-fish refused to give the player's records: %d %q; nothing was sent", status, clip(a.Message))
+}
+
+// do sends one request with the token in the service's header and reads
+// at most limit bytes of the answer.
+func (c *client) do(ctx context.Context, method, path string, body []byte, limit int64) (int, []byte, error) {
+	_, header := c.service.endpoint()
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, strings.TrimRight(c.base, "/")+path, rd)
+	if err != nil {
+		return 0, nil, fmt.Errorf("probersync: %s: %w", c.service, err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	req.Header.Set("User-Agent", "maiprobe (+https://github.com/maiprobe/maiprobe)")
 	req.Header.Set(header, c.token)
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return fmt.Errorf("probersync: %s: %w", c.service, redactURL(err))
+		return 0, nil, fmt.Errorf("probersync: %s: %w", c.service, redactURL(err))
 	}
 	defer resp.Body.Close()
-	ans, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse+1))
+	ans, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
-		return fmt.Errorf("probersync: %s: reading the answer: %w", c.service, err)
+		return 0, nil, fmt.Errorf("probersync: %s: reading the answer: %w", c.service, err)
 	}
-	if len(ans) > maxResponse {
-		return fmt.Errorf("probersync: %s answered with more than %d bytes: is the base URL the service's?", c.service, maxResponse)
+	if int64(len(ans)) > limit {
+		return 0, nil, fmt.Errorf("probersync: %s answered with more than %d bytes: is the base URL the service's?", c.service, limit)
 	}
-	if c.service == Lxns {
-		return lxnsAnswer(resp.StatusCode, ans)
-	}
-	return divingFishAnswer(resp.StatusCode, ans)
+	return resp.StatusCode, ans, nil
 }
 
 // redactURL keeps a transport error's message but not its URL's query

@@ -12,6 +12,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/maiprobe/maiprobe/internal/interchange"
+	"github.com/maiprobe/maiprobe/internal/maimai"
 )
 
 // The fake services answer like the real ones as their public documents
@@ -171,21 +174,41 @@ type dfBest struct {
 	FC, FS       string
 }
 
-// fakeDivingFish serves POST /api/maimaidxprober/player/update_records.
+// dfSong is what the fake's song data says of a chart: the fields
+// /player/records answers beside the score.
+type dfSong struct {
+	SongID int
+	DS     float64
+	Level  string
+}
+
+// fakeDivingFish serves POST /api/maimaidxprober/player/update_records
+// and GET /api/maimaidxprober/player/records. requests (and failOn)
+// count the updates only; reads counts the record reads.
 type fakeDivingFish struct {
 	fake
 	// records by account, as update_records keeps them: the last one
-	// sent per chart overwrites the one before.
+	// sent per chart overwrites the one before, whether higher or lower
+	// (routes/maimai.py assigns every field of the matching row).
 	records map[string]map[dfChart]dfBest
+	songs   map[dfChart]dfSong
+	reads   int
+	// readFail is what the next record read does instead of answering.
+	readFail failure
 }
 
 func newFakeDivingFish(t testing.TB, tokens map[string]string) *fakeDivingFish {
-	f := &fakeDivingFish{fake: fake{t: t, accounts: tokens, failures: map[int]failure{}}, records: map[string]map[dfChart]dfBest{}}
+	f := &fakeDivingFish{fake: fake{t: t, accounts: tokens, failures: map[int]failure{}}, records: map[string]map[dfChart]dfBest{}, songs: map[dfChart]dfSong{}}
 	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, ok := f.accounts[r.Header.Get("Import-Token")]; !ok {
-			// diving-fish's doc 2.2: a wrong (or missing) Import-Token.
+			// diving-fish's doc 2.2: a wrong (or missing) Import-Token,
+			// on every route that takes one.
 			f.mu.Lock()
-			f.requests++
+			if r.Method == http.MethodGet {
+				f.reads++
+			} else {
+				f.requests++
+			}
 			f.refused++
 			f.mu.Unlock()
 			w.Header().Set("Content-Type", "application/json")
@@ -193,10 +216,83 @@ func newFakeDivingFish(t testing.TB, tokens map[string]string) *fakeDivingFish {
 			w.Write([]byte(`{"status": "error", "message": "导入token有误"}`))
 			return
 		}
+		if r.Method == http.MethodGet && r.URL.Path == "/api/maimaidxprober/player/records" {
+			f.serveRecords(w, f.accounts[r.Header.Get("Import-Token")])
+			return
+		}
 		f.serve(w, r, "/api/maimaidxprober/player/update_records", "Import-Token", f.update)
 	}))
 	t.Cleanup(f.srv.Close)
 	return f
+}
+
+// serveRecords answers /player/records as the doc's 3.1.5 and
+// record_json describe it: the player's fields and every record, each
+// with its song data (ds, level, song_id) and what diving-fish derives
+// from the achievement (rate, ra).
+func (f *fakeDivingFish) serveRecords(w http.ResponseWriter, account string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.reads++
+	how := f.readFail
+	f.readFail = failNone
+	switch how {
+	case fail500:
+		w.WriteHeader(http.StatusBadGateway)
+		w.Write([]byte("<html>502 Bad Gateway</html>"))
+		return
+	case failDrop, failAfter:
+		drop(f.t, w)
+		return
+	}
+	records := []map[string]any{}
+	for c, b := range f.records[account] {
+		song := f.songs[c]
+		ach, err := interchange.AchievementOf(b.Achievements)
+		if err != nil {
+			f.t.Errorf("the fake holds %+v: %v", b, err)
+		}
+		records = append(records, map[string]any{
+			"achievements": b.Achievements, "ds": song.DS, "dxScore": b.DXScore, "fc": b.FC, "fs": b.FS,
+			"level": song.Level, "level_index": c.LevelIndex, "level_label": interchange.DivingFishLevelLabels[c.LevelIndex],
+			"ra": int(song.DS * b.Achievements * 0.2), "rate": string(maimai.RankOf(ach)), "song_id": song.SongID,
+			"title": c.Title, "type": c.Type,
+		})
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	json.NewEncoder(w).Encode(map[string]any{
+		"username": account, "nickname": account, "rating": 0, "additional_rating": 0, "plate": "", "records": records,
+	})
+}
+
+// seed stores records as if another tool (or the player by hand) had
+// sent them to the account.
+func (f *fakeDivingFish) seed(account string, recs map[dfChart]dfBest, songs map[dfChart]dfSong) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.records[account] == nil {
+		f.records[account] = map[dfChart]dfBest{}
+	}
+	for c, b := range recs {
+		f.records[account][c] = b
+		if s, ok := songs[c]; ok {
+			f.songs[c] = s
+		}
+	}
+}
+
+// deleteAll empties the account, as /player/delete_records does.
+func (f *fakeDivingFish) deleteAll(account string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.records, account)
+}
+
+// Reads is how many record reads reached the fake.
+func (f *fakeDivingFish) Reads() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.reads
 }
 
 // update checks the body as diving-fish would and more strictly (a field
@@ -207,6 +303,7 @@ func (f *fakeDivingFish) update(account string, body []byte) (int, any, func()) 
 		return http.StatusNotFound, map[string]string{"message": "导入数据格式有误"}, nil
 	}
 	got := map[dfChart]dfBest{}
+	songs := map[dfChart]dfSong{}
 	for i, raw := range list {
 		c, b, err := dfRecord(raw)
 		if err != nil {
@@ -214,16 +311,31 @@ func (f *fakeDivingFish) update(account string, body []byte) (int, any, func()) 
 			return http.StatusBadRequest, map[string]string{"message": fmt.Sprintf("record %d: %v", i, err)}, nil
 		}
 		got[c] = b
+		var s struct {
+			SongID int     `json:"song_id"`
+			DS     float64 `json:"ds"`
+			Level  string  `json:"level"`
+		}
+		json.Unmarshal(raw, &s)
+		songs[c] = dfSong{s.SongID, s.DS, s.Level}
+	}
+	updates := 0
+	for c := range got {
+		if _, ok := f.records[account][c]; ok {
+			updates++
+		}
 	}
 	keep := func() {
 		if f.records[account] == nil {
 			f.records[account] = map[dfChart]dfBest{}
 		}
 		for c, b := range got {
+			// Overwritten, never compared: diving-fish's behaviour.
 			f.records[account][c] = b
+			f.songs[c] = songs[c]
 		}
 	}
-	return http.StatusOK, map[string]any{"message": "更新成功", "updates": 0, "creates": len(got)}, keep
+	return http.StatusOK, map[string]any{"message": "更新成功", "updates": updates, "creates": len(got) - updates}, keep
 }
 
 func dfRecord(raw json.RawMessage) (dfChart, dfBest, error) {

@@ -68,8 +68,14 @@ type Report struct {
 	// charts for diving-fish, charts the song data does not know), with
 	// the reason for each.
 	Skipped []string `json:"skipped,omitempty"`
+	// Kept counts, for diving-fish, the pending bests not sent because
+	// diving-fish's record of the chart is at least as good in every
+	// field; Merged those sent with some field raised to diving-fish's
+	// (update_records overwrites, so nothing it holds may go down).
+	Kept   int `json:"kept,omitempty"`
+	Merged int `json:"merged,omitempty"`
 	// Would is, on a dry run, every item that would be sent, as it would
-	// be sent.
+	// be sent (for diving-fish, after the merge).
 	Would []json.RawMessage `json:"would_send,omitempty"`
 }
 
@@ -79,12 +85,20 @@ func (r Report) Summary() string {
 	if r.Batches == 1 {
 		req = "request"
 	}
-	s := fmt.Sprintf("%s: %d sent in %d %s, %d were already there, %d skipped", r.Service, r.Sent, r.Batches, req, r.Items-r.Pending, len(r.Skipped))
+	s := fmt.Sprintf("%s: %d sent in %d %s, %d were already there, %d skipped", r.Service, r.Sent, r.Batches, req, r.Had(), len(r.Skipped))
 	if r.DryRun {
-		s = fmt.Sprintf("%s (dry run): %d would be sent, %d are already there, %d skipped", r.Service, r.Pending, r.Items-r.Pending, len(r.Skipped))
+		s = fmt.Sprintf("%s (dry run): %d would be sent, %d are already there, %d skipped", r.Service, len(r.Would), r.Had(), len(r.Skipped))
+	}
+	if r.Merged > 0 {
+		s += fmt.Sprintf(", %d merged with higher fields the service had", r.Merged)
 	}
 	return s
 }
+
+// Had is how many items the service already had, or had better: those
+// it accepted before and, for diving-fish, the charts whose record there
+// is at least as good.
+func (r Report) Had() int { return r.Items - r.Pending + r.Kept }
 
 // item is one thing a service keeps: a chart's best (diving-fish) or a
 // play (Lxns). key names it (a best's chart; a play's own content, as
@@ -93,6 +107,9 @@ func (r Report) Summary() string {
 type item struct {
 	key, hash string
 	body      json.RawMessage
+	// df is a diving-fish item's record, merged with what diving-fish
+	// holds before it is sent (merge.go).
+	df *interchange.DivingFishRecord
 }
 
 // Sync sends the player's items the service has not accepted, in batches,
@@ -138,17 +155,32 @@ func Sync(ctx context.Context, a *archive.Archive, player string, service Servic
 		}
 	}
 	rep.Pending = len(pending)
+	hc := opt.HTTP
+	if hc == nil {
+		hc = newHTTPClient()
+	}
+	c := &client{service: service, base: base, token: token, http: hc}
+	if service == DivingFish && len(pending) > 0 {
+		// update_records overwrites: merge with what diving-fish holds
+		// so that no field of its records goes down (merge.go).
+		var kept []storage.SentItem
+		if pending, kept, err = mergePending(ctx, c, pending, &rep); err != nil {
+			return rep, err
+		}
+		if len(kept) > 0 && !opt.DryRun {
+			// Settled: diving-fish holds at least this best, so the chart
+			// is pending again only when maiprobe's best changes.
+			if err := a.MarkProberSent(context.WithoutCancel(ctx), player, string(service), kept, a.Now()); err != nil {
+				return rep, err
+			}
+		}
+	}
 	if opt.DryRun {
 		for _, it := range pending {
 			rep.Would = append(rep.Would, it.body)
 		}
 		return rep, nil
 	}
-	hc := opt.HTTP
-	if hc == nil {
-		hc = newHTTPClient()
-	}
-	c := &client{service: service, base: base, token: token, http: hc}
 	for start := 0; start < len(pending); start += size {
 		batch := pending[start:min(start+size, len(pending))]
 		body, err := encodeBatch(service, batch)
@@ -242,6 +274,7 @@ func build(ctx context.Context, a *archive.Archive, player string, service Servi
 				key:  digest(r.Title, r.Type, strconv.Itoa(r.LevelIndex)),
 				hash: digest(strconv.FormatFloat(r.Achievements, 'f', 4, 64), strconv.Itoa(r.DXScore), r.FC, r.FS),
 				body: body,
+				df:   &r,
 			})
 		}
 	case Lxns:
@@ -276,4 +309,42 @@ func digest(parts ...string) string {
 		h.Write([]byte{0})
 	}
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// mergePending reads what diving-fish holds and turns the pending bests
+// into what to send: each merged so that it lowers no field there, and
+// none for a chart where diving-fish's record is at least as good (those
+// come back as kept, to be recorded as settled).
+func mergePending(ctx context.Context, c *client, pending []item, rep *Report) ([]item, []storage.SentItem, error) {
+	body, err := c.records(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	held, err := dfHeldRecords(body)
+	if err != nil {
+		return nil, nil, err
+	}
+	var send []item
+	var kept []storage.SentItem
+	for _, it := range pending {
+		h, ok := held[dfKey{it.df.Title, it.df.Type, it.df.LevelIndex}]
+		rec, how := mergeDivingFish(*it.df, h, ok)
+		switch how {
+		case mergeKept:
+			kept = append(kept, storage.SentItem{Key: it.key, Hash: it.hash})
+			rep.Kept++
+			continue
+		case mergeMixed:
+			b, err := json.Marshal(rec)
+			if err != nil {
+				return nil, nil, err
+			}
+			// The hash stays that of maiprobe's best: it says which of
+			// maiprobe's bests diving-fish has been brought up to.
+			it.body = b
+			rep.Merged++
+		}
+		send = append(send, it)
+	}
+	return send, kept, nil
 }

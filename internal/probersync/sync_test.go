@@ -215,14 +215,23 @@ func TestSyncDivingFish(t *testing.T) {
 		t.Errorf("the second sync: %+v, %d requests in all; want nothing sent", again, df.Requests())
 	}
 
-	// --full sends everything again, and the service still holds the
-	// same records.
+	// --full checks everything again: diving-fish holds each record
+	// already, so nothing is sent; after the player deleted their records
+	// there, all of them are, in one batch of the default size.
 	full, err := probersync.Sync(ctx, a, "alice", probersync.DivingFish, aliceToken, probersync.Options{BaseURL: df.URL(), Full: true})
 	if err != nil {
 		t.Fatal(err)
 	}
+	if full.Sent != 0 || full.Kept != len(want) || full.Pending != len(want) {
+		t.Errorf("full sync over the same records: %+v, want all %d kept and none sent", full, len(want))
+	}
+	df.deleteAll("alice")
+	full, err = probersync.Sync(ctx, a, "alice", probersync.DivingFish, aliceToken, probersync.Options{BaseURL: df.URL(), Full: true})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if full.Sent != len(want) || full.Batches != 1 {
-		t.Errorf("full sync: %+v, want all %d in one batch of the default size", full, len(want))
+		t.Errorf("full sync after the records were deleted: %+v, want all %d in one batch of the default size", full, len(want))
 	}
 	sameDF(t, "alice's diving-fish after a full sync", df.Records("alice"), want)
 
