@@ -18,6 +18,11 @@ type Sample struct {
 	Achievement maimai.Achievement
 	Table       Table
 	Fast, Late  int
+	// loss is LossOf(Table, Achievement).ByKind once an aggregate has
+	// computed it (hasLoss), so the page's four aggregates of one set of
+	// samples compute each play's loss once.
+	loss    [5]float64
+	hasLoss bool
 }
 
 // KindStats is one note kind over many plays.
@@ -88,7 +93,9 @@ type acc struct {
 }
 
 func (a *acc) add(x *Sample) {
-	l := LossOf(x.Table, x.Achievement)
+	if !x.hasLoss {
+		x.loss, x.hasLoss = LossOf(x.Table, x.Achievement).ByKind, true
+	}
 	a.s.Plays++
 	a.ach += int64(x.Achievement)
 	a.s.Fast += x.Fast
@@ -100,7 +107,7 @@ func (a *acc) add(x *Sample) {
 		ks.Great += r.Great
 		ks.Good += r.Good
 		ks.Miss += r.Miss
-		a.loss[k] += l.ByKind[k]
+		a.loss[k] += x.loss[k]
 	}
 }
 
@@ -196,15 +203,21 @@ func ByChart(samples []Sample) []ChartGroup {
 		}
 		g.add(x)
 	}
-	out := make([]ChartGroup, 0, len(m))
+	// Sorted as pointers: a ChartGroup is large, and a player may have
+	// played thousands of charts.
+	ptrs := make([]*ChartGroup, 0, len(m))
 	for c, g := range m {
-		out = append(out, ChartGroup{Chart: c, Level: g.level, Summary: g.summary()})
+		ptrs = append(ptrs, &ChartGroup{Chart: c, Level: g.level, Summary: g.summary()})
 	}
-	slices.SortFunc(out, func(x, y ChartGroup) int {
+	slices.SortFunc(ptrs, func(x, y *ChartGroup) int {
 		return cmp.Or(cmp.Compare(y.Plays, x.Plays), cmp.Compare(y.Loss, x.Loss),
 			cmp.Compare(x.Chart.Title, y.Chart.Title), cmp.Compare(x.Chart.Type, y.Chart.Type),
 			cmp.Compare(x.Chart.Difficulty.Index(), y.Chart.Difficulty.Index()))
 	})
+	out := make([]ChartGroup, len(ptrs))
+	for i, g := range ptrs {
+		out[i] = *g
+	}
 	return out
 }
 

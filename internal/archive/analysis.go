@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -36,70 +37,74 @@ type Judged struct {
 }
 
 // JudgementSamples reads every play of the player that has a detail, with
-// its chart's level from the song data (else the page's). Plays stored
-// before their judgements were kept beside the detail get them now, from
-// the detail, in one write.
+// its chart's level from the song data (else the page's), oldest first.
+// Charts not linked to the song data yet are matched first (as every view
+// of plays does). Plays stored before their judgements were kept beside
+// the detail get them now, from the detail, in one write.
 func (a *Archive) JudgementSamples(ctx context.Context, player string) (Judged, error) {
 	var out Judged
-	var missing []storage.JudgedPlay
-	err := a.viewCharts(ctx, player, func(tx *storage.Tx, id int64, strict bool) error {
-		out, missing = Judged{}, nil
-		region, err := tx.PlayerRegion(ctx, id)
-		if isNotFound(err) {
-			return nil // nothing imported yet
-		}
-		if err != nil {
-			return err
-		}
-		out.Region = region
-		rows, err := tx.PlayJudgements(ctx, id)
-		if err != nil {
-			return err
-		}
-		seen := map[chartRef]bool{}
-		var refs []chartRef
-		for _, r := range rows {
-			if ref := (chartRef{r.Region, r.Chart}); !seen[ref] {
-				seen[ref] = true
-				refs = append(refs, ref)
+	var rows []storage.JudgedPlay
+	levels := map[maimai.Region]map[maimai.Chart]string{}
+	read := func() (unlinked bool, err error) {
+		err = a.view(ctx, player, func(tx *storage.Tx, id int64) error {
+			region, err := tx.PlayerRegion(ctx, id)
+			if isNotFound(err) {
+				return nil // nothing imported yet
 			}
-		}
-		lk, err := a.lookupCharts(ctx, tx, id, refs, strict)
-		if err != nil {
-			return err
-		}
-		levels := map[chartRef]string{}
-		out.Samples = make([]analysis.Sample, 0, len(rows))
-		for i := range rows {
-			r := &rows[i]
-			if r.Judgements == "" {
-				r.Judgements = judgementsOf(r.Detail)
-				if r.Judgements == "" {
-					continue // a detail that does not decode: nothing to analyse
-				}
-				missing = append(missing, *r)
-			}
-			t, fast, late, err := analysis.Decode(r.Judgements)
 			if err != nil {
-				continue // written by a later maiprobe, or damaged: leave it out
+				return err
 			}
-			ref := chartRef{r.Region, r.Chart}
-			lv, ok := levels[ref]
-			if !ok {
-				if sc, _, _ := lk.stored(r.Region, r.Chart); sc != nil {
-					lv = cmpOr(sc.chart.Level, r.Level)
-				} else {
-					lv = r.Level
+			out.Region = region
+			if rows, err = tx.PlayJudgements(ctx, id); err != nil {
+				return err
+			}
+			for _, r := range rows {
+				if _, ok := levels[r.Region]; !ok {
+					if levels[r.Region], err = tx.ChartLevels(ctx, r.Region); err != nil {
+						return err
+					}
 				}
-				levels[ref] = lv
 			}
-			out.Samples = append(out.Samples, analysis.Sample{At: r.PlayedAt, Chart: r.Chart, Level: lv,
-				Achievement: r.Achievement, Table: t, Fast: fast, Late: late})
+			return nil
+		})
+		for _, r := range rows {
+			if _, ok := levels[r.Region][r.Chart]; !ok {
+				unlinked = true
+			}
 		}
-		return nil
-	})
-	if err != nil || len(missing) == 0 {
+		return unlinked, err
+	}
+	unlinked, err := read()
+	if err != nil {
 		return out, err
+	}
+	if unlinked {
+		if err := a.ResolveChartsFor(ctx, player); err != nil {
+			return out, err
+		}
+		clear(levels)
+		if _, err := read(); err != nil {
+			return out, err
+		}
+	}
+	var missing []storage.JudgedPlay
+	out.Samples = make([]analysis.Sample, 0, len(rows))
+	for i := range rows {
+		r := &rows[i]
+		if r.Judgements == "" {
+			r.Judgements = judgementsOf(r.Detail)
+			missing = append(missing, *r) // "" again: a detail that does not decode, set NULL
+		}
+		t, fast, late, err := analysis.Decode(r.Judgements)
+		if err != nil {
+			continue // damaged, or a detail that does not decode: nothing to analyse
+		}
+		out.Samples = append(out.Samples, analysis.Sample{At: r.PlayedAt, Chart: r.Chart, Level: cmpOr(levels[r.Region][r.Chart], r.Level),
+			Achievement: r.Achievement, Table: t, Fast: fast, Late: late})
+	}
+	slices.SortStableFunc(out.Samples, func(x, y analysis.Sample) int { return x.At.Compare(y.At) })
+	if len(missing) == 0 {
+		return out, nil
 	}
 	err = a.db.Update(ctx, func(tx *storage.Tx) error {
 		for _, r := range missing {

@@ -75,12 +75,13 @@ func TestJudgementSamples(t *testing.T) {
 		}
 	}
 
-	// An archive from before migration 18: no play has its judgements.
+	// An archive from before migration 18: the migration marks every play
+	// with a detail '' (to be computed).
 	raw, err := sql.Open("sqlite", path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := raw.Exec("UPDATE plays SET judgements = NULL"); err != nil {
+	if _, err := raw.Exec("UPDATE play_judgements SET judgements = ''"); err != nil {
 		t.Fatal(err)
 	}
 	raw.Close()
@@ -90,7 +91,11 @@ func TestJudgementSamples(t *testing.T) {
 	}
 	var left int
 	a.db.View(ctx, func(tx *storage.Tx) error {
-		rows, err := tx.PlayJudgements(ctx, 1)
+		id, err := tx.PlayerID(ctx, "gen")
+		if err != nil {
+			return err
+		}
+		rows, err := tx.PlayJudgements(ctx, id)
 		for _, r := range rows {
 			if r.Judgements == "" {
 				left++
@@ -177,5 +182,45 @@ func TestLineRating(t *testing.T) {
 	}
 	if tested == 0 {
 		t.Fatal("no chart in the tables could be tested")
+	}
+}
+
+// TestJudgementSamplesDatabases: on every database, a real detail page's
+// play is one sample with the page's table, and a reparse (which deletes
+// the player's plays and derives them again) leaves the same sample, not
+// two.
+func TestJudgementSamplesDatabases(t *testing.T) {
+	for _, db := range []string{"sqlite", "mysql", "postgres"} {
+		t.Run(db, func(t *testing.T) {
+			ctx := context.Background()
+			a := openDB(t, db)
+			a.now = func() time.Time { return time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC) } // after the page and its play
+			if res := a.Import(ctx, "default", parserPage(t, "playlogDetail-cn-dx.html")); res.Status != Added {
+				t.Fatalf("import: %s %v", res.Status, res.Err)
+			}
+			got, err := a.JudgementSamples(ctx, "default")
+			if err != nil || len(got.Samples) != 1 {
+				t.Fatalf("%d samples, %v; want the one detail", len(got.Samples), err)
+			}
+			list, err := a.ListPlays(ctx, "default", PlayFilter{}, 0, 10)
+			if err != nil || len(list.Plays) != 1 {
+				t.Fatalf("plays: %+v %v", list, err)
+			}
+			full, err := a.PlayByID(ctx, "default", list.Plays[0].ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s := got.Samples[0]; s.Table != analysis.TableOf(full.Play.Detail.Judgements) || s.Fast != full.Play.Detail.Fast ||
+				s.Achievement != full.Play.Achievement || s.Table.Notes()[analysis.Tap] == 0 {
+				t.Errorf("sample %+v, play %+v", s, full.Play)
+			}
+			if _, err := a.Reparse(ctx, "default"); err != nil {
+				t.Fatal(err)
+			}
+			again, err := a.JudgementSamples(ctx, "default")
+			if err != nil || len(again.Samples) != 1 || again.Samples[0] != got.Samples[0] {
+				t.Fatalf("after reparse: %+v, %v; want %+v", again.Samples, err, got.Samples)
+			}
+		})
 	}
 }

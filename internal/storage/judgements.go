@@ -9,10 +9,11 @@ import (
 	"github.com/maiprobe/maiprobe/internal/maimai"
 )
 
-// JudgedPlay is a play with a detail as the judgement analysis reads it:
-// the chart, time and achievement, and the judgements column. Detail is
-// set only for a play whose judgements were not written yet (imported
-// before migration 18), so the caller can fill them (SetPlayJudgements).
+// JudgedPlay is a play with a detail as the judgement analysis reads it
+// (play_judgements): the chart with its level, time and achievement, and
+// the judgements. Detail is set only for a play whose judgements were not
+// computed yet ('', plays stored before migration 18), so the caller can
+// fill them (SetPlayJudgements).
 type JudgedPlay struct {
 	ID          int64
 	Region      maimai.Region
@@ -24,12 +25,24 @@ type JudgedPlay struct {
 	Detail      []byte
 }
 
-// PlayJudgements lists the player's plays that have a detail, oldest
-// first, without the detail's JSON unless their judgements are missing.
+// insertJudgements stores the judgements of play id, with the play's
+// chart, time and achievement beside them.
+func (t *Tx) insertJudgements(ctx context.Context, id int64, judgements string) error {
+	if _, err := t.exec(ctx, `INSERT INTO play_judgements
+		(play_id, player_id, region, played_at, title, chart_type, difficulty, level, achievement, judgements)
+		SELECT id, player_id, region, played_at, title, chart_type, difficulty, level, achievement, ? FROM plays WHERE id = ?`,
+		judgements, id); err != nil {
+		return fmt.Errorf("storage: insert play judgements: %w", err)
+	}
+	return nil
+}
+
+// PlayJudgements lists the player's plays that have judgements (every play
+// with a detail). Level is the page's; ChartLevels gives the song data's.
 func (t *Tx) PlayJudgements(ctx context.Context, playerID int64) ([]JudgedPlay, error) {
-	rows, err := t.query(ctx, `SELECT p.id, p.region, p.played_at, p.title, p.chart_type, p.difficulty, p.level, p.achievement,
-		p.judgements, CASE WHEN p.judgements IS NULL THEN p.detail END
-		FROM plays p WHERE p.player_id = ? AND p.detail IS NOT NULL ORDER BY p.played_at, p.id`, playerID)
+	rows, err := t.query(ctx, `SELECT j.play_id, j.region, j.played_at, j.title, j.chart_type, j.difficulty, j.level,
+		j.achievement, j.judgements, CASE WHEN j.judgements = '' THEN (SELECT p.detail FROM plays p WHERE p.id = j.play_id) END
+		FROM play_judgements j WHERE j.player_id = ?`, playerID)
 	if err != nil {
 		return nil, fmt.Errorf("storage: play judgements: %w", err)
 	}
@@ -37,12 +50,12 @@ func (t *Tx) PlayJudgements(ctx context.Context, playerID int64) ([]JudgedPlay, 
 	var out []JudgedPlay
 	for rows.Next() {
 		var p JudgedPlay
-		var judgements, detail sql.NullString
+		var detail sql.NullString
 		if err := rows.Scan(&p.ID, &p.Region, &p.PlayedAt, &p.Chart.Title, &p.Chart.Type, &p.Chart.Difficulty, &p.Level,
-			&p.Achievement, &judgements, &detail); err != nil {
+			&p.Achievement, &p.Judgements, &detail); err != nil {
 			return nil, fmt.Errorf("storage: play judgements: %w", err)
 		}
-		p.PlayedAt, p.Judgements = p.PlayedAt.UTC(), judgements.String
+		p.PlayedAt = p.PlayedAt.UTC()
 		if detail.Valid {
 			p.Detail = []byte(detail.String)
 		}
@@ -51,10 +64,41 @@ func (t *Tx) PlayJudgements(ctx context.Context, playerID int64) ([]JudgedPlay, 
 	return out, rows.Err()
 }
 
-// SetPlayJudgements writes a play's judgements column (for a play stored
-// before it existed).
+// ChartLevels is the level label of every chart of region that plays are
+// linked to (the links without a genre), "" for a chart linked to none of
+// the song data (learned, ambiguous). One pass over the region's links:
+// cheaper than a lookup per play once a player has more details than the
+// region has linked charts.
+func (t *Tx) ChartLevels(ctx context.Context, region maimai.Region) (map[maimai.Chart]string, error) {
+	rows, err := t.query(ctx, `SELECT cl.title, cl.chart_type, cl.difficulty, COALESCE(c.level, '')
+		FROM chart_links cl LEFT JOIN charts c ON c.id = cl.chart_id WHERE cl.region = ? AND cl.genre = ''`, string(region))
+	if err != nil {
+		return nil, fmt.Errorf("storage: chart levels: %w", err)
+	}
+	defer rows.Close()
+	out := map[maimai.Chart]string{}
+	for rows.Next() {
+		var c maimai.Chart
+		var level string
+		if err := rows.Scan(&c.Title, &c.Type, &c.Difficulty, &level); err != nil {
+			return nil, fmt.Errorf("storage: chart levels: %w", err)
+		}
+		out[c] = level
+	}
+	return out, rows.Err()
+}
+
+// SetPlayJudgements writes the judgements of a play stored before they
+// were kept (its row has ''); "" (a detail that does not decode) drops
+// the row, so it is not read again.
 func (t *Tx) SetPlayJudgements(ctx context.Context, id int64, judgements string) error {
-	if _, err := t.exec(ctx, "UPDATE plays SET judgements = ? WHERE id = ? AND judgements IS NULL", judgements, id); err != nil {
+	var err error
+	if judgements == "" {
+		_, err = t.exec(ctx, "DELETE FROM play_judgements WHERE play_id = ? AND judgements = ''", id)
+	} else {
+		_, err = t.exec(ctx, "UPDATE play_judgements SET judgements = ? WHERE play_id = ? AND judgements = ''", judgements, id)
+	}
+	if err != nil {
 		return fmt.Errorf("storage: set play judgements: %w", err)
 	}
 	return nil

@@ -27,8 +27,9 @@ type Play struct {
 	DetailSHA    string // the detail page's sha256 (list queries)
 	HasDetail    bool
 	// Judgements is the detail's judgement table and FAST/LATE as
-	// analysis.Encode writes them (written with the detail, never read
-	// back by the list queries; see PlayJudgements).
+	// analysis.Encode writes them, stored with the detail in
+	// play_judgements (never read back by the list queries; see
+	// PlayJudgements).
 	Judgements string
 }
 
@@ -82,17 +83,22 @@ func (t *Tx) InsertPlay(ctx context.Context, p *Play) (bool, error) {
 	id, added, err := t.insert(ctx, "play", `INSERT INTO plays
 		(player_id, page_id, region, played_at, played_minute, idx, idx_time, track, title, chart_type, difficulty, level,
 		 achievement, score_rank, dx_score, dx_score_max, dx_stars, fc, fs, clear, new_record, new_dx_record,
-		 matching_rank, jacket, detail, detail_page_id, judgements)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?){{ignore}}`,
+		 matching_rank, jacket, detail, detail_page_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?){{ignore}}`,
 		p.PlayerID, p.PageID, string(p.Region), utc(p.PlayedAt), Minute(p.PlayedAt), nullString(p.Idx), nullInt(p.IdxTime),
 		p.Track, p.Title, string(p.Type), string(p.Difficulty), p.Level,
 		int64(p.Achievement), string(p.Rank), p.DXScore, p.DXScoreMax, p.DXStars, string(p.FC), string(p.FS),
 		boolInt(p.Clear), boolInt(p.NewRecord), boolInt(p.NewDXRecord),
-		p.MatchingRank, p.Jacket, nullBytes(p.Detail), nullInt(p.DetailPageID), nullString(p.Judgements))
+		p.MatchingRank, p.Jacket, nullBytes(p.Detail), nullInt(p.DetailPageID))
 	if err != nil {
 		return false, fmt.Errorf("storage: insert play: %w", err)
 	}
 	p.ID = id
+	if added && p.Judgements != "" {
+		if err := t.insertJudgements(ctx, id, p.Judgements); err != nil {
+			return false, err
+		}
+	}
 	return added, nil
 }
 
@@ -112,8 +118,12 @@ func (t *Tx) SetPlayDetail(ctx context.Context, id int64, detail []byte, judgeme
 			return err
 		}
 	}
-	if _, err := t.exec(ctx, "UPDATE plays SET detail = ?, detail_page_id = ?, judgements = ? WHERE id = ? AND detail IS NULL", string(detail), nullInt(pageID), nullString(judgements), id); err != nil {
+	res, err := t.exec(ctx, "UPDATE plays SET detail = ?, detail_page_id = ? WHERE id = ? AND detail IS NULL", string(detail), nullInt(pageID), id)
+	if err != nil {
 		return fmt.Errorf("storage: set play detail: %w", err)
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 1 && judgements != "" {
+		return t.insertJudgements(ctx, id, judgements)
 	}
 	return nil
 }

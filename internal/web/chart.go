@@ -40,6 +40,9 @@ type chartView struct {
 	Pager       Pager
 	// Attempts is how the attempts went; nil without plays.
 	Attempts *attemptsView
+	// Line is the chart's 分数线 for ?target=; nil when the song data
+	// lacks the chart (chart_line.go).
+	Line *lineView
 }
 
 func newChartView(r *http.Request, player string, c archive.ChartView, pg Pager) chartView {
@@ -123,6 +126,7 @@ func (s *Server) chart(w http.ResponseWriter, r *http.Request) {
 	pg := newPager(r, listPageSize, len(cv.Plays))
 	v := newChartView(r, player, cv, pg)
 	v.Attempts = newAttemptsView(r, cv, s.now())
+	v.Line = s.chartLine(r, player, c)
 	s.render(w, r, http.StatusOK, "chart", v)
 }
 

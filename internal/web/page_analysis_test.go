@@ -9,6 +9,9 @@ import (
 	"testing"
 
 	"github.com/maiprobe/maiprobe/internal/analysis"
+	"github.com/maiprobe/maiprobe/internal/archive"
+	"github.com/maiprobe/maiprobe/internal/maimai"
+	"github.com/maiprobe/maiprobe/internal/songs"
 )
 
 // TestAnalysisPage: the page says the numbers the analysis package
@@ -73,5 +76,63 @@ func TestAnalysisPage(t *testing.T) {
 	b.headers["Accept-Language"] = "en"
 	if body := mustGet(t, b, "/p/default/analysis"); !strings.Contains(body, "No play with a detail yet") {
 		t.Errorf("empty player's page lacks the explanation")
+	}
+}
+
+// TestChartLine: the chart page shows the 分数线 of the asked target from
+// the song data's note counts, the same numbers analysis.NewLine gives,
+// with links to the other targets; a chart the song data lacks shows none,
+// and a bad target says why without failing the page.
+func TestChartLine(t *testing.T) {
+	ctx := context.Background()
+	ap := newApp(t, Config{})
+	ap.addUser("owner", "default")
+	db := testSongs()
+	for _, sg := range db.Songs {
+		for i, c := range sg.Charts {
+			c.Notes = songs.Notes{Tap: 300 + 50*i, Hold: 40, Slide: 30, Break: 20}
+		}
+	}
+	if _, err := ap.a.SyncSongs(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	importRecord(t, ap.a, "default", "")
+	b := ap.browser()
+	ap.mustLogin(b, "", "owner")
+	b.headers["Accept-Language"] = "en"
+	chart := maimai.Chart{Title: "ウミユリ海底譚", Type: maimai.DX, Difficulty: maimai.Master}
+	page := html.UnescapeString(mustGet(t, b, chartPath("default", chart)+"&target=sss"))
+	// MASTER is the fourth chart: TAP 450, HOLD 40, SLIDE 30, BREAK 20.
+	want, _ := analysis.NewLine([5]int{450, 40, 30, 0, 20}, 1000000)
+	for _, k := range []string{"tap", "hold", "slide", "break"} {
+		a := want.Allowed[k]
+		row := fmt.Sprintf(`<td class="num">%d</td><td class="num">%d</td><td class="num">%d</td>`, a.Great, a.Good, a.Miss)
+		if !strings.Contains(page, row) {
+			t.Errorf("%s: the page lacks %s", k, row)
+		}
+	}
+	if !strings.Contains(page, "Target 100.0000% allows a loss of 1.0000%") || !strings.Contains(page, "<strong>SSS</strong>") ||
+		!strings.Contains(page, "target=sss%2B#line") || strings.Contains(page, ">touches ") {
+		t.Errorf("the line's header, targets or rows are wrong:\n%s", page[strings.Index(page, `id="line"`):])
+	}
+	if bad := html.UnescapeString(mustGet(t, b, chartPath("default", chart)+"&target=200")); !strings.Contains(bad, "give an achievement up to 101") {
+		t.Errorf("a bad target does not say why")
+	}
+	list, err := ap.a.ListPlays(ctx, "default", archive.PlayFilter{}, 0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tested := false
+	for _, p := range list.Plays {
+		if p.Info.Link == "" || p.Info.Link == archive.LinkLearned {
+			tested = true
+			if other := mustGet(t, b, chartPath("default", p.Chart)); strings.Contains(other, `id="line"`) {
+				t.Errorf("%s, a chart the song data lacks, shows a 分数线", p.Title)
+			}
+			break
+		}
+	}
+	if !tested {
+		t.Error("no play of a chart outside the song data to test")
 	}
 }
