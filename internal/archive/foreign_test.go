@@ -346,7 +346,7 @@ func testReparseForeignMatchesImport(t *testing.T, a *Archive) {
 	detail := parserPage(t, "musicDetail-cn-both.html") // "　" (舞萌): std master 99.5012% FC+ FS+, dx master 101%
 	detail.ObservedAt = cn("2026-11-22 12:00")
 	// Saved on 11-25, played on 11-24 and 11-21:
-	//   ウミユリ海底譚 100.9% AP+ after the play's 100.7654% AP — raises (and
+	//   ウミユリ海底譚 101% AP+ after the play's 100.7654% AP — raises (and
 	//     stays the source when the older play, imported after it, raises
 	//     only the DX score the file does not hold);
 	//   Help me, ERINNNNNN!! 98% under the play's 99.0012% — changes nothing
@@ -354,7 +354,7 @@ func testReparseForeignMatchesImport(t *testing.T, a *Archive) {
 	//     every field, becomes the source, as in time order);
 	//   "　" std master 100.2% played before the musicDetail page — ignored.
 	later := lxns("later.json", "2026-11-25 20:00",
-		rec("ウミユリ海底譚", "dx", 3, 100.9, "app", "fsdp", "2026-11-24 21:00"),
+		rec("ウミユリ海底譚", "dx", 3, 101, "app", "fsdp", "2026-11-24 21:00"),
 		rec("Help me, ERINNNNNN!!", "standard", 4, 98, "", "", "2026-11-24 21:00"),
 		rec("\u3000", "standard", 3, 100.2, "fc", "", "2026-11-21 20:00"))
 	// Saved on 11-23: "　" std master 99.9% AP played on 11-21, before the
@@ -384,7 +384,7 @@ func testReparseForeignMatchesImport(t *testing.T, a *Archive) {
 	}
 	imported := state()
 	for _, want := range []string{
-		"ウミユリ海底譚 dx master []: 100.9000 app fsdp dx 2911 from lxns-json later.json",
+		"ウミユリ海底譚 dx master []: 101.0000 app fsdp dx 2911 from lxns-json later.json",
 		"Help me, ERINNNNNN!! std remaster []: 99.0012 fcp fs dx 1902 from dxnet:record record-cn-mixed.html",
 		"\u3000 std master [舞萌]: 99.5012 fcp fsp dx 1700 from dxnet:musicDetail musicDetail-cn-both.html",
 	} {

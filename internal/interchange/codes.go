@@ -87,7 +87,13 @@ const (
 	// maxDXScore bounds a DX score: three points a note, and no chart,
 	// even a two-player utage chart, has near 6,000 notes.
 	maxDXScore = 18000
-	// MaxRecords bounds the records of one file: the game has fewer than
-	// 20,000 charts, and a file of bests holds each at most once.
+	// MaxRecords bounds the distinct charts of one file: the game has
+	// fewer than 20,000 charts, so a file of bests holds each at most once.
 	MaxRecords = 50000
+	// MaxEntries bounds the entries of one file (records, scores, lines),
+	// repeats included: files of plays (Tachi, Lxns score history) name a
+	// chart once per play. 500,000 is five times the plays of the most
+	// played archive we know of; a file of 100,000 plays passes
+	// (TestHundredThousandPlays).
+	MaxEntries = 500000
 )

@@ -2,7 +2,6 @@ package interchange
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -199,43 +198,67 @@ func init() {
 	register(reader{format: DivingFishCSV, detect: detectDivingFishCSV, parse: parseDivingFishCSV})
 }
 
-// detectDivingFishJSON knows diving-fish records by their camel-cased
-// "dxScore" beside "level_index": Lxns writes dx_score, maiprobe's
-// export dx_score and difficulty.
-func detectDivingFishJSON(b []byte) bool {
-	h := head(b)
-	return isJSON(h) && bytes.Contains(h, []byte(`"dxScore"`)) && bytes.Contains(h, []byte(`"level_index"`))
-}
+// detectDivingFishJSON: see jsonFormat (a first record with "title"
+// beside "level_index" or "dxScore", or a player body with "records" or
+// "charts").
+func detectDivingFishJSON(s *sniffed) bool { return s.jsonFormat() == DivingFishJSON }
 
 // parseDivingFishJSON reads a /player/records or /query/player body, or
-// a bare array of records (an update_records body).
+// a bare array of records (an update_records body), one record at a time.
 func parseDivingFishJSON(b []byte) (File, error) {
 	f := File{Region: maimai.CN}
-	var recs []DivingFishRecord
-	if h := content(b); h[0] == '[' {
-		if err := json.Unmarshal(h, &recs); err != nil {
-			return f, fmt.Errorf("records: %w", err)
-		}
-	} else {
-		var p DivingFishPlayer
-		if err := json.Unmarshal(h, &p); err != nil {
-			return f, fmt.Errorf("player records: %w", err)
-		}
-		recs = p.Records
-		if p.Charts != nil {
-			recs = append(append(recs, p.Charts.DX...), p.Charts.SD...)
-		}
-		f.Player = p.Username
+	dec, err := jsonDecoder(b)
+	if err != nil {
+		return f, err
 	}
 	var all bests
-	for i, r := range recs {
+	var n entries
+	add := func(i int, r DivingFishRecord) error {
 		rec, err := r.Record()
 		if err == nil {
 			err = all.add(rec)
 		}
 		if err != nil {
-			return f, fmt.Errorf("record %d (%s): %w", i+1, r.Title, err)
+			return fmt.Errorf("record %d (%s): %w", i, Short(r.Title), err)
 		}
+		return nil
+	}
+	top, err := topLevel(dec)
+	if err != nil {
+		return f, err
+	}
+	if top == '[' {
+		err = elements(dec, &n, add)
+	} else {
+		err = members(dec, func(key string) error {
+			switch key {
+			case "records":
+				return eachElement(dec, &n, add)
+			case "charts":
+				return eachMember(dec, func(key string) error {
+					if key == "dx" || key == "sd" {
+						return eachElement(dec, &n, add)
+					}
+					return skipValue(dec)
+				})
+			case "username":
+				var name *string
+				if err := dec.Decode(&name); err != nil {
+					return fmt.Errorf("username: %w", err)
+				}
+				if name != nil {
+					f.Player = *name
+				}
+				return nil
+			}
+			return skipValue(dec)
+		})
+	}
+	if err == nil {
+		err = jsonEnd(dec)
+	}
+	if err != nil {
+		return f, err
 	}
 	f.Records = all.recs
 	return f, nil
@@ -251,8 +274,8 @@ const divingFishCSVHeader = "曲名,类别,难度,等级,定数,达成率,DX分�
 // say what to do instead of "unknown file".
 var divingFishCSVHeaderGBK = []byte("\xc7\xfa\xc3\xfb,\xc0\xe0\xb1\xf0")
 
-func detectDivingFishCSV(b []byte) bool {
-	l := firstLine(head(b))
+func detectDivingFishCSV(s *sniffed) bool {
+	l := firstLine(s.h)
 	return bytes.HasPrefix(l, []byte("曲名,类别,难度,等级,定数,达成率")) || bytes.HasPrefix(l, divingFishCSVHeaderGBK)
 }
 
@@ -286,10 +309,13 @@ func parseDivingFishCSV(b []byte) (File, error) {
 			return fmt.Errorf("难度 %q: want Basic, Advanced, Expert, Master or Re:MASTER", c[2])
 		}
 		rec, err := r.Record()
-		if err != nil {
-			return fmt.Errorf("%s: %w", r.Title, err)
+		if err == nil {
+			err = all.add(rec)
 		}
-		return all.add(rec)
+		if err != nil {
+			return fmt.Errorf("%s: %w", Short(r.Title), err)
+		}
+		return nil
 	})
 	f.Records = all.recs
 	return f, err

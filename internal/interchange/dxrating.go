@@ -1,8 +1,6 @@
 package interchange
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -51,30 +49,37 @@ func init() {
 	register(reader{format: DXRatingJSON, detect: detectDXRating, parse: parseDXRating})
 }
 
-// detectDXRating: a JSON array of entries with sheetIds.
-func detectDXRating(b []byte) bool {
-	h := head(b)
-	return len(h) > 0 && h[0] == '[' && bytes.Contains(h, []byte(`"sheetId"`)) && bytes.Contains(h, []byte(dxratingSep))
-}
+// detectDXRating: see jsonFormat (a list whose first entry has a
+// "sheetId").
+func detectDXRating(s *sniffed) bool { return s.jsonFormat() == DXRatingJSON }
 
+// parseDXRating reads the export's entries one at a time.
 func parseDXRating(b []byte) (File, error) {
 	var f File
-	var entries []DXRatingEntry
-	if err := json.Unmarshal(bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")), &entries); err != nil {
-		return f, fmt.Errorf("not a DXRating export: %w", err)
+	dec, err := jsonDecoder(b)
+	if err != nil {
+		return f, err
 	}
-	if len(entries) > MaxRecords {
-		return f, fmt.Errorf("%d entries: a file may hold at most %d", len(entries), MaxRecords)
+	if top, err := topLevel(dec); err != nil || top != '[' {
+		return f, fmt.Errorf("not a DXRating export: want a list of entries")
 	}
 	var all songBests
-	for i, e := range entries {
+	var n entries
+	err = elements(dec, &n, func(i int, e DXRatingEntry) error {
 		r, err := e.Record()
+		if err == nil {
+			err = all.add(r)
+		}
 		if err != nil {
-			return File{}, fmt.Errorf("entry %d (%s): %w", i+1, e.SheetID, err)
+			return fmt.Errorf("entry %d (%s): %w", i, Short(e.SheetID), err)
 		}
-		if err := all.add(r); err != nil {
-			return File{}, fmt.Errorf("entry %d: %w", i+1, err)
-		}
+		return nil
+	})
+	if err == nil {
+		err = jsonEnd(dec)
+	}
+	if err != nil {
+		return File{}, err
 	}
 	f.Records = all.records()
 	return f, nil

@@ -8,6 +8,7 @@ package interchange
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/maiprobe/maiprobe/internal/maimai"
@@ -58,12 +59,24 @@ type File struct {
 // ErrUnknown is returned by Parse for bytes that are no file it reads.
 var ErrUnknown = errors.New("not a file of diving-fish, Lxns, Tachi, mai-tools or DXRating")
 
+// ErrBadFile is the category of a file Parse recognises but refuses (a
+// record that breaks the rules, no records, a wrong encoding); the error
+// goes on to say the format, the record and what is wrong.
+var ErrBadFile = errors.New("not a valid file of another tool")
+
+// ErrExportOnly refuses maiprobe's own CSVs: they are for spreadsheets
+// (every column of a play, times in the region's clock) and hold nothing
+// the archive export does not; reading them back would be a second,
+// lossy way in.
+var ErrExportOnly = errors.New("maiprobe's CSV is export-only")
+
 // reader is one format's detector and parser.
 type reader struct {
 	format Format
-	// detect tells from the content alone whether b is of this format; it
-	// must be cheap and must not accept a DX NET page or a maiprobe export.
-	detect func(b []byte) bool
+	// detect tells from the start of the content alone whether it is of
+	// this format; it must be cheap, must not accept a DX NET page or a
+	// maiprobe export, and no two detectors may accept the same file.
+	detect func(s *sniffed) bool
 	parse  func(b []byte) (File, error)
 }
 
@@ -82,32 +95,57 @@ func Readable(f Format) bool {
 	return false
 }
 
-// Detect names the format of b, or false when b is none of them.
+// Detect names the format of b, or false when b is none of them. It looks
+// at the first HeadSize bytes only. maiprobe's own CSVs are named (CSV),
+// so that an import says they are export-only instead of "not a page".
 func Detect(b []byte) (Format, bool) {
-	for _, r := range readers {
-		if r.detect(b) {
-			return r.format, true
-		}
+	s := sniff(b)
+	if maiprobeCSV(s) {
+		return CSV, true
 	}
-	return "", false
+	r, ok := detect(s)
+	return r.format, ok
 }
 
-// Parse reads a file of any known format. Errors name the format and the
-// record (line or index) that is wrong; a file with one bad record is
-// refused whole.
-func Parse(b []byte) (File, error) {
-	if len(b) > MaxFileSize {
-		return File{}, fmt.Errorf("the file is %d bytes; files of other tools are at most %d", len(b), MaxFileSize)
-	}
+// detect finds the one reader of a file.
+func detect(s *sniffed) (reader, bool) {
 	for _, r := range readers {
-		if r.detect(b) {
-			f, err := r.parse(b)
-			if err != nil {
-				return File{}, fmt.Errorf("%s: %w", r.format, err)
-			}
-			f.Format = r.format
-			return f, nil
+		if r.detect(s) {
+			return r, true
 		}
 	}
-	return File{}, ErrUnknown
+	return reader{}, false
+}
+
+// maiprobeCSV reports whether the file starts with the header of one of
+// maiprobe's CSV exports.
+func maiprobeCSV(s *sniffed) bool {
+	l := string(firstLine(s.h))
+	return l == strings.Join(PlaysCSVHeader, ",") || l == strings.Join(BestsCSVHeader, ",")
+}
+
+// Parse reads a file of any known format. Errors wrap ErrBadFile and name
+// the format and the record (line or index) that is wrong; a file with one
+// bad record is refused whole, and so is a file with no records.
+func Parse(b []byte) (File, error) {
+	if len(b) > MaxFileSize {
+		return File{}, fmt.Errorf("%w: the file is %d bytes; files of other tools are at most %d", ErrBadFile, len(b), MaxFileSize)
+	}
+	s := sniff(b)
+	if maiprobeCSV(s) {
+		return File{}, fmt.Errorf("%w: it is for spreadsheets and cannot be imported; to move scores between archives, import maiprobe's JSON export (maiprobe export, or the web's export download) instead", ErrExportOnly)
+	}
+	r, ok := detect(s)
+	if !ok {
+		return File{}, ErrUnknown
+	}
+	f, err := r.parse(b)
+	if err == nil && len(f.Records) == 0 {
+		err = errors.New("no scores: the file holds no record")
+	}
+	if err != nil {
+		return File{}, fmt.Errorf("%w: %s: %w", ErrBadFile, r.format, err)
+	}
+	f.Format = r.format
+	return f, nil
 }

@@ -1,7 +1,6 @@
 package interchange
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -229,59 +228,84 @@ func init() {
 	register(reader{format: LxnsCSV, detect: detectLxnsCSV, parse: parseLxnsCSV})
 }
 
-// detectLxnsJSON knows Lxns scores by "song_name" beside "level_index";
-// neither diving-fish (title) nor maiprobe (title, difficulty) writes them.
-func detectLxnsJSON(b []byte) bool {
-	h := head(b)
-	return isJSON(h) && bytes.Contains(h, []byte(`"song_name"`)) && bytes.Contains(h, []byte(`"level_index"`))
-}
+// detectLxnsJSON: see jsonFormat (a first score with "song_name", or
+// an envelope or upload body).
+func detectLxnsJSON(s *sniffed) bool { return s.jsonFormat() == LxnsJSON }
 
 // parseLxnsJSON reads the response of a scores endpoint
 // ({success, code, data: [...]}, data also the B50's {standard, dx}), an
-// upload body ({"scores": [...]}) or a bare array of scores.
+// upload body ({"scores": [...]}) or a bare array of scores, one score at
+// a time.
 func parseLxnsJSON(b []byte) (File, error) {
 	f := File{Region: maimai.CN}
-	h := content(b)
-	var scores []LxnsScore
-	if h[0] == '[' {
-		if err := json.Unmarshal(h, &scores); err != nil {
-			return f, fmt.Errorf("scores: %w", err)
-		}
-	} else {
-		var env struct {
-			Success *bool           `json:"success"`
-			Message string          `json:"message"`
-			Data    json.RawMessage `json:"data"`
-			Scores  []LxnsScore     `json:"scores"`
-		}
-		if err := json.Unmarshal(h, &env); err != nil {
-			return f, fmt.Errorf("response: %w", err)
-		}
-		if env.Success != nil && !*env.Success {
-			return f, fmt.Errorf("the saved response is a failure (%q), not scores", env.Message)
-		}
-		scores = env.Scores
-		if d := bytes.TrimSpace(env.Data); len(d) > 0 && d[0] == '[' {
-			if err := json.Unmarshal(d, &scores); err != nil {
-				return f, fmt.Errorf("data: %w", err)
-			}
-		} else if len(d) > 0 && d[0] == '{' {
-			var bs LxnsBests
-			if err := json.Unmarshal(d, &bs); err != nil {
-				return f, fmt.Errorf("data: %w", err)
-			}
-			scores = append(bs.Standard, bs.DX...)
-		}
+	dec, err := jsonDecoder(b)
+	if err != nil {
+		return f, err
 	}
 	var all bests
-	for i, s := range scores {
+	var n entries
+	add := func(i int, s LxnsScore) error {
 		rec, err := s.Record()
 		if err == nil {
 			err = all.add(rec)
 		}
 		if err != nil {
-			return f, fmt.Errorf("score %d (%s): %w", i+1, s.SongName, err)
+			return fmt.Errorf("score %d (%s): %w", i, Short(s.SongName), err)
 		}
+		return nil
+	}
+	top, err := topLevel(dec)
+	if err != nil {
+		return f, err
+	}
+	var success *bool
+	var message string
+	if top == '[' {
+		err = elements(dec, &n, add)
+	} else {
+		err = members(dec, func(key string) error {
+			switch key {
+			case "success":
+				if err := dec.Decode(&success); err != nil {
+					return fmt.Errorf("success: %w", err)
+				}
+				return nil
+			case "message":
+				if err := dec.Decode(&message); err != nil {
+					return fmt.Errorf("message: %w", err)
+				}
+				return nil
+			case "scores":
+				return eachElement(dec, &n, add)
+			case "data":
+				t, err := openValue(dec)
+				switch {
+				case err != nil:
+					return fmt.Errorf("data: %w", err)
+				case t == json.Delim('['):
+					return elements(dec, &n, add)
+				case t == json.Delim('{'):
+					// The B50: {standard_total, dx_total, standard, dx}.
+					return members(dec, func(key string) error {
+						if key == "standard" || key == "dx" {
+							return eachElement(dec, &n, add)
+						}
+						return skipValue(dec)
+					})
+				}
+				return nil // null or a scalar: no scores
+			}
+			return skipValue(dec)
+		})
+	}
+	if err == nil {
+		err = jsonEnd(dec)
+	}
+	if success != nil && !*success {
+		return f, fmt.Errorf("the saved response is a failure (%s), not scores", Short(message))
+	}
+	if err != nil {
+		return f, err
 	}
 	f.Records = all.recs
 	return f, nil
@@ -292,8 +316,8 @@ func parseLxnsJSON(b []byte) (File, error) {
 // The reader takes the columns by name, in any order, and needs these.
 var lxnsCSVNeed = []string{"song_name", "level_index", "achievements", "type"}
 
-func detectLxnsCSV(b []byte) bool {
-	l := firstLine(head(b))
+func detectLxnsCSV(s *sniffed) bool {
+	l := firstLine(s.h)
 	if isJSON(l) {
 		return false
 	}
@@ -345,10 +369,13 @@ func parseLxnsCSV(b []byte) (File, error) {
 			}
 		}
 		rec, err := s.Record()
-		if err != nil {
-			return fmt.Errorf("%s: %w", s.SongName, err)
+		if err == nil {
+			err = all.add(rec)
 		}
-		return all.add(rec)
+		if err != nil {
+			return fmt.Errorf("%s: %w", Short(s.SongName), err)
+		}
+		return nil
 	})
 	f.Records = all.recs
 	return f, err

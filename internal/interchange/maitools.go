@@ -42,8 +42,8 @@ func init() {
 // detectMaiTools: the first line has six tab-separated columns with a
 // known difficulty and chart type where mai-tools puts them. No page, JSON
 // or comma-separated file has that.
-func detectMaiTools(b []byte) bool {
-	cols := strings.Split(string(firstLine(head(b))), "\t")
+func detectMaiTools(s *sniffed) bool {
+	cols := strings.Split(string(firstLine(s.h)), "\t")
 	if len(cols) != maiToolsColumns {
 		return false
 	}
@@ -58,11 +58,15 @@ func parseMaiTools(b []byte) (File, error) {
 		return f, fmt.Errorf("not UTF-8 text: copy the scores from mai-tools again and save them as UTF-8")
 	}
 	var all songBests
-	lines := strings.Split(string(bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))), "\n")
+	var n entries
+	lines := strings.Split(string(bytes.TrimPrefix(b, bom)), "\n")
 	for i, line := range lines {
 		line = strings.TrimRight(line, "\r")
 		if strings.TrimSpace(line) == "" {
 			continue
+		}
+		if err := n.next(); err != nil {
+			return File{}, fmt.Errorf("line %d: %w", i+1, err)
 		}
 		r, err := maiToolsRecord(line)
 		if err != nil {
@@ -73,9 +77,6 @@ func parseMaiTools(b []byte) (File, error) {
 		}
 	}
 	f.Records = all.records()
-	if len(f.Records) == 0 {
-		return f, fmt.Errorf("no scores")
-	}
 	return f, nil
 }
 
@@ -95,22 +96,22 @@ func maiToolsRecord(line string) (Record, error) {
 	}
 	d, ok := maiToolsDifficulties[diff]
 	if !ok {
-		return out, fmt.Errorf("%q: difficulty %q: want BASIC, ADVANCED, EXPERT, MASTER or Re:MASTER", title, diff)
+		return out, fmt.Errorf("%s: difficulty %s: want BASIC, ADVANCED, EXPERT, MASTER or Re:MASTER", Short(title), Short(diff))
 	}
 	t, ok := maiToolsTypes[typ]
 	if !ok {
-		return out, fmt.Errorf("%q: chart type %q: want DX or STANDARD", title, typ)
+		return out, fmt.Errorf("%s: chart type %s: want DX or STANDARD", Short(title), Short(typ))
 	}
 	if !validLevel(level) {
-		return out, fmt.Errorf("%q: level %q: want a level label such as 13 or 13+", title, level)
+		return out, fmt.Errorf("%s: level %s: want a level label such as 13 or 13+", Short(title), Short(level))
 	}
 	pct, err := strconv.ParseFloat(strings.TrimSuffix(ach, "%"), 64)
 	if err != nil {
-		return out, fmt.Errorf("%q: achievement %q: not a number", title, ach)
+		return out, fmt.Errorf("%s: achievement %s: not a number", Short(title), Short(ach))
 	}
 	a, err := AchievementOf(pct)
 	if err != nil {
-		return out, fmt.Errorf("%q: %w", title, err)
+		return out, fmt.Errorf("%s: %w", Short(title), err)
 	}
 	out.Score = maimai.Score{Chart: maimai.Chart{Title: title, Type: t, Difficulty: d}, Level: level, Genre: genre,
 		Played: true, Achievement: a, Rank: maimai.RankOf(a)}

@@ -22,18 +22,11 @@ const HeadSize = 64 << 10
 // formats apart are in the first record, so detection does not read a
 // whole file that turns out to be something else.
 func head(b []byte) []byte {
-	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
+	b = bytes.TrimPrefix(b, bom)
 	if len(b) > HeadSize {
 		b = b[:HeadSize]
 	}
 	return bytes.TrimLeft(b, " \t\r\n")
-}
-
-// content is all of b without its byte order mark and leading blanks:
-// what a reader parses. head is only for telling formats apart; a real
-// /player/records is megabytes.
-func content(b []byte) []byte {
-	return bytes.TrimLeft(bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")), " \t\r\n")
 }
 
 // isJSON reports whether h starts like a JSON object or array.
@@ -64,6 +57,9 @@ type songChart struct {
 }
 
 func (b *bests) add(r Record) error {
+	if err := checkRecord(r); err != nil {
+		return err
+	}
 	if b.index == nil {
 		b.index = map[songChart]int{}
 	}
@@ -113,7 +109,7 @@ func fsOrder(f maimai.FS) int {
 // readCSV reads every row of a UTF-8 CSV file after its header, calling
 // row with the 1-based line number. Errors name the line.
 func readCSV(b []byte, row func(line int, fields []string) error) error {
-	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
+	b = bytes.TrimPrefix(b, bom)
 	if !utf8.Valid(b) {
 		return fmt.Errorf("not UTF-8 text: export the file again as UTF-8")
 	}
@@ -133,8 +129,8 @@ func readCSV(b []byte, row func(line int, fields []string) error) error {
 		if err != nil {
 			return fmt.Errorf("line %d: %w", line, err)
 		}
-		if n >= MaxRecords {
-			return fmt.Errorf("line %d: more than %d records", line, MaxRecords)
+		if n >= MaxEntries {
+			return fmt.Errorf("line %d: more than %d entries: split the file", line, MaxEntries)
 		}
 		if len(fields) == 1 && fields[0] == "" {
 			continue

@@ -175,7 +175,8 @@ func TestReadersBounds(t *testing.T) {
 	var sb strings.Builder
 	sb.WriteString(divingFishCSVHeader + "\n")
 	for i := range MaxRecords + 1 {
-		sb.WriteString("t" + strings.Repeat("x", i%7) + ",DX,Basic,1,1,50,1,1\n")
+		// Distinct charts: MaxRecords counts charts, not lines.
+		sb.WriteString("t" + strconv.Itoa(i) + ",DX,Basic,1,1,50,1,1\n")
 	}
 	if _, err := Parse([]byte(sb.String())); err == nil || !strings.Contains(err.Error(), "more than") {
 		t.Errorf("a CSV past MaxRecords: %v", err)

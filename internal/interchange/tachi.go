@@ -1,8 +1,6 @@
 package interchange
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"time"
@@ -155,39 +153,73 @@ func init() {
 	register(reader{format: TachiBatch, detect: detectTachi, parse: parseTachi})
 }
 
-// detectTachi: a JSON object with the meta block of a BATCH-MANUAL file.
-// A maiprobe export or a diving-fish/Lxns file has no "playtype".
-func detectTachi(b []byte) bool {
-	h := head(b)
-	return len(h) > 0 && h[0] == '{' && bytes.Contains(h, []byte(`"meta"`)) &&
-		bytes.Contains(h, []byte(`"playtype"`)) && bytes.Contains(h, []byte(`"scores"`))
-}
+// detectTachi: see jsonFormat (an object with "meta" and "scores").
+func detectTachi(s *sniffed) bool { return s.jsonFormat() == TachiBatch }
 
+// parseTachi reads a BATCH-MANUAL file, one score at a time: a file of
+// plays names a chart once per play, and only each chart's best is kept.
 func parseTachi(b []byte) (File, error) {
 	var f File
-	var batch TachiManual
-	dec := json.NewDecoder(bytes.NewReader(bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))))
-	if err := dec.Decode(&batch); err != nil {
-		return f, fmt.Errorf("not BATCH-MANUAL JSON: %w", err)
+	dec, err := jsonDecoder(b)
+	if err != nil {
+		return f, err
 	}
-	if batch.Meta.Game != tachiGame {
-		return f, fmt.Errorf("meta.game %q: maiprobe reads maimai DX scores only (game %q)", batch.Meta.Game, tachiGame)
+	if top, err := topLevel(dec); err != nil || top != '{' {
+		return f, fmt.Errorf("not BATCH-MANUAL JSON: want an object with meta and scores")
 	}
-	if batch.Meta.Playtype != tachiPlaytype {
-		return f, fmt.Errorf("meta.playtype %q: want %q", batch.Meta.Playtype, tachiPlaytype)
-	}
-	if len(batch.Scores) > MaxRecords {
-		return f, fmt.Errorf("%d scores: a file may hold at most %d", len(batch.Scores), MaxRecords)
+	var meta *TachiMeta
+	checkMeta := func() error {
+		if meta == nil {
+			return fmt.Errorf("no meta block: BATCH-MANUAL files start with {\"meta\": {\"game\": %q, \"playtype\": %q, …}}", tachiGame, tachiPlaytype)
+		}
+		if meta.Game != tachiGame {
+			game, _ := clip(meta.Game)
+			return fmt.Errorf("meta.game %q: maiprobe reads maimai DX scores only (game %q)", game, tachiGame)
+		}
+		if meta.Playtype != tachiPlaytype {
+			playtype, _ := clip(meta.Playtype)
+			return fmt.Errorf("meta.playtype %q: want %q", playtype, tachiPlaytype)
+		}
+		return nil
 	}
 	var all songBests
-	for i, s := range batch.Scores {
-		r, err := s.Record()
-		if err != nil {
-			return File{}, fmt.Errorf("score %d (%s %s): %w", i+1, s.Identifier, s.Difficulty, err)
+	var n entries
+	err = members(dec, func(key string) error {
+		switch key {
+		case "meta":
+			if err := dec.Decode(&meta); err != nil {
+				return fmt.Errorf("meta: %w", err)
+			}
+			return nil
+		case "scores":
+			if meta != nil {
+				// The meta block comes first (as Tachi writes it): a file of
+				// another game is refused as such, not by its first score.
+				if err := checkMeta(); err != nil {
+					return err
+				}
+			}
+			return eachElement(dec, &n, func(i int, s TachiScore) error {
+				r, err := s.Record()
+				if err == nil {
+					err = all.add(r)
+				}
+				if err != nil {
+					return fmt.Errorf("score %d (%s %s): %w", i, Short(s.Identifier), Short(s.Difficulty), err)
+				}
+				return nil
+			})
 		}
-		if err := all.add(r); err != nil {
-			return File{}, fmt.Errorf("score %d: %w", i+1, err)
-		}
+		return skipValue(dec)
+	})
+	if err == nil {
+		err = jsonEnd(dec)
+	}
+	if err == nil {
+		err = checkMeta()
+	}
+	if err != nil {
+		return File{}, err
 	}
 	f.Records = all.records()
 	return f, nil

@@ -165,9 +165,9 @@ func TestToolDetection(t *testing.T) {
 	for name, b := range others {
 		for _, d := range []struct {
 			f      Format
-			detect func([]byte) bool
+			detect func(*sniffed) bool
 		}{{TachiBatch, detectTachi}, {MaiToolsTSV, detectMaiTools}, {DXRatingJSON, detectDXRating}} {
-			if d.detect(b) {
+			if d.detect(sniff(b)) {
 				t.Errorf("%s detector takes %s", d.f, name)
 			}
 		}
@@ -201,7 +201,7 @@ func FuzzToolReaders(f *testing.F) {
 	f.Add([]byte(`[{"sheetId":"a__dxrt__dx__dxrt__master","achievementRate":NaN}]`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		for _, d := range []reader{{TachiBatch, detectTachi, parseTachi}, {MaiToolsTSV, detectMaiTools, parseMaiTools}, {DXRatingJSON, detectDXRating, parseDXRating}} {
-			if !d.detect(b) {
+			if !d.detect(sniff(b)) {
 				continue
 			}
 			file, err := d.parse(b)
