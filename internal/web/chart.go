@@ -14,6 +14,9 @@ type bestView struct {
 	DXScore, DXScoreMax       int
 	PlayCount                 int
 	Updated                   string
+	// Prov says where the best came from ("来自 水鱼 导入 · 2026-11-02");
+	// nil for a best stored before provenance was kept.
+	Prov *provView
 }
 
 // stepView is one improvement of the score history; its keys name the
@@ -55,7 +58,7 @@ func newChartView(r *http.Request, player string, c archive.ChartView, pg Pager)
 	if b := c.Best; b != nil {
 		v.Best = &bestView{Achievement: b.Achievement.String() + "%", Rank: markLabel(string(b.Rank)), FC: markLabel(string(b.FC)),
 			FS: markLabel(string(b.FS)), DXScore: b.DXScore, DXScoreMax: b.DXScoreMax, PlayCount: b.PlayCount,
-			Updated: localTime(b.UpdatedAt, region)}
+			Updated: localTime(b.UpdatedAt, region), Prov: provenanceOf(r, b.Source, b.SourceAt, region)}
 	}
 	for _, h := range c.History {
 		v.History = append(v.History, stepView{When: localTime(h.ObservedAt, region), Achievement: h.Achievement.String() + "%",
@@ -65,6 +68,7 @@ func newChartView(r *http.Request, player string, c archive.ChartView, pg Pager)
 	switch {
 	case c.Best != nil:
 		v.Card = bestCard(player, c.Best.Score)
+		v.Card.Prov = v.Best.Prov
 	case len(c.Plays) > 0:
 		v.Card = playCard(player, c.Plays[len(c.Plays)-1].StoredPlay)
 		v.Card.URL, v.Card.When = "", ""

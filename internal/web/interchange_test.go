@@ -96,6 +96,10 @@ func TestImportForeignUpload(t *testing.T) {
 	if !strings.Contains(songs, `class="badge prov"`) || !strings.Contains(songs, "来自 落雪 导入") {
 		t.Errorf("the song list marks no imported best")
 	}
+	chart := mustGet(t, b, "/p/alice/chart?title=PANDORA+PARADOXXX&type=std&diff=remaster")
+	if !strings.Contains(chart, "来自 落雪 导入 · 2024-01-01") || !strings.Contains(chart, `class="badge prov"`) {
+		t.Errorf("the chart page does not say its best came from the Lxns file (played 2024-01-01 in CN time)")
+	}
 	b50 := mustGet(t, b, "/p/alice/rating")
 	if !strings.Contains(b50, `class="badge prov"`) {
 		t.Errorf("the B50 page marks no imported best")
