@@ -261,10 +261,11 @@ type Finding struct {
 	Share float64 `json:"share"`
 }
 
-// Findings are the sentences a player wants: overall, and for each level
-// with at least minPlays plays, which kind costs the most and how much.
-// Levels are in the game's order; groups that lost nothing say nothing.
-func Findings(all Summary, levels []LevelGroup, minPlays int) []Finding {
+// Findings are the sentences a player wants: overall, then for the at
+// most maxLevels levels played most (of those with at least minPlays
+// plays), in the game's order, which kind costs the most and how much.
+// Groups that lost nothing say nothing.
+func Findings(all Summary, levels []LevelGroup, minPlays, maxLevels int) []Finding {
 	var out []Finding
 	add := func(level string, s Summary) {
 		if s.Plays == 0 || s.Loss <= 0 {
@@ -274,10 +275,17 @@ func Findings(all Summary, levels []LevelGroup, minPlays int) []Finding {
 		out = append(out, Finding{Level: level, Kind: k.String(), Loss: s.Kinds[k].Loss, Plays: s.Plays, Share: s.Kinds[k].Loss / s.Loss})
 	}
 	add("", all)
+	var most []LevelGroup
 	for _, g := range levels {
 		if g.Level != "" && g.Plays >= minPlays {
-			add(g.Level, g.Summary)
+			most = append(most, g)
 		}
+	}
+	slices.SortStableFunc(most, func(x, y LevelGroup) int { return cmp.Compare(y.Plays, x.Plays) })
+	most = most[:min(len(most), maxLevels)]
+	slices.SortStableFunc(most, func(x, y LevelGroup) int { return cmp.Compare(levelOrder(x.Level), levelOrder(y.Level)) })
+	for _, g := range most {
+		add(g.Level, g.Summary)
 	}
 	return out
 }

@@ -308,7 +308,10 @@ func TestAggregates(t *testing.T) {
 	if len(months) != 2 || months[0].Start != time.Date(2026, 1, 1, 0, 0, 0, 0, cn) || months[0].Plays != 2 || months[1].Plays != 1 {
 		t.Errorf("months = %+v", months)
 	}
-	f := Findings(all, levels, 2)
+	if f := Findings(all, levels, 1, 1); len(f) != 2 || f[1].Level != "13+" {
+		t.Errorf("one level, the one played most: %+v", f)
+	}
+	f := Findings(all, levels, 2, 4)
 	if len(f) != 2 || f[0].Level != "" || f[0].Kind != "slide" || f[1].Level != "13+" || f[1].Plays != 2 {
 		t.Errorf("findings = %+v", f)
 	}

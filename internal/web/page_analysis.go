@@ -62,8 +62,12 @@ type analysisView struct {
 // analysisCharts is how many of the most played charts the page lists.
 const analysisCharts = 20
 
-// analysisMinPlays is the fewest plays of a level that say a sentence.
-const analysisMinPlays = 5
+// analysisMinPlays is the fewest plays of a level that say a sentence,
+// and analysisLevels how many levels (those played most) do.
+const (
+	analysisMinPlays = 5
+	analysisLevels   = 4
+)
 
 func pct(f float64, digits int) string { return fmt.Sprintf("%.*f%%", digits, f) }
 
@@ -95,7 +99,7 @@ func newAnalysisView(r *http.Request, player string, region maimai.Region, sampl
 	}
 	v.Kinds = kindRows(all)
 	levels := analysis.ByLevel(samples)
-	for _, f := range analysis.Findings(all, levels, analysisMinPlays) {
+	for _, f := range analysis.Findings(all, levels, analysisMinPlays, analysisLevels) {
 		v.Findings = append(v.Findings, analysisFinding{Level: f.Level, Kind: f.Kind, Loss: pct(f.Loss, 2), Share: pct(100*f.Share, 0), Plays: f.Plays})
 	}
 	for _, g := range levels {
