@@ -503,7 +503,10 @@ func (e *estimator) evaluate(p *Play, record bool) bool {
 	// The unsure charts of the table that could enter it, widest first.
 	_, nth := e.top(0, t, n)
 	joint := e.joint[:0]
-	for r := len(e.unsure[t]) - 1; r > nth; r-- {
+	// A chart the song data has is only checked, not learned from: the
+	// others count at their bounds (sound, if less sharp), which keeps the
+	// check of every play cheap.
+	for r := len(e.unsure[t]) - 1; r > nth && x.unknown; r-- {
 		for _, i := range e.unsure[t][r] {
 			if i != p.Chart {
 				joint = append(joint, i)
