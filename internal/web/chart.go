@@ -46,6 +46,9 @@ type chartView struct {
 	// Line is the chart's 分数线 for ?target=; nil when the song data
 	// lacks the chart (chart_line.go).
 	Line *lineView
+	// Learned is what the plays say of the chart's constant, nil when
+	// nothing (page_constants.go).
+	Learned *constantRow
 }
 
 func newChartView(r *http.Request, player string, c archive.ChartView, pg Pager) chartView {
@@ -131,6 +134,7 @@ func (s *Server) chart(w http.ResponseWriter, r *http.Request) {
 	v := newChartView(r, player, cv, pg)
 	v.Attempts = newAttemptsView(r, cv, s.now())
 	v.Line = s.chartLine(r, player, c)
+	v.Learned = s.chartConstant(r, player, c)
 	s.render(w, r, http.StatusOK, "chart", v)
 }
 

@@ -96,6 +96,25 @@ func (s *Server) constantsPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "constants", v)
 }
 
+// chartConstant is the chart page's section: the estimate of chart c, or
+// the disagreement of its song data, nil when the plays say nothing (or
+// the player has no region yet).
+func (s *Server) chartConstant(r *http.Request, player string, c maimai.Chart) *constantRow {
+	rep, err := s.archive.ConstantEstimates(r.Context(), player)
+	if err != nil {
+		return nil // the page shows the rest; the constants page reports the error
+	}
+	for _, list := range [][]archive.ConstantEstimate{rep.Disagreements, rep.Estimates} {
+		for _, e := range list {
+			if e.Title == c.Title && e.Type == c.Type && e.Difficulty == c.Difficulty {
+				row := newConstantRow(player, rep.Region, e)
+				return &row
+			}
+		}
+	}
+	return nil
+}
+
 func newConstantRow(player string, region maimai.Region, e archive.ConstantEstimate) constantRow {
 	c := maimai.Chart{Title: e.Title, Type: e.Type, Difficulty: e.Difficulty}
 	row := constantRow{ChartURL: chartPath(player, c), Title: e.Title, Type: label(string(e.Type)), TypeKey: string(e.Type),

@@ -89,6 +89,30 @@ func TestConstantsPage(t *testing.T) {
 		t.Errorf("the facts lack the %d plays with a printed rating", r.Plays)
 	}
 
+	// The chart page of a pinned chart shows its estimate; one the plays
+	// say nothing of shows no such section.
+	e := pinned[0]
+	chart := getOK(t, b, chartPath("default", maimai.Chart{Title: e.Title, Type: e.Type, Difficulty: e.Difficulty}))
+	if !strings.Contains(chart, `id="learned-constant"`) || !strings.Contains(chart, "<strong>"+e.Constant.String()+"</strong>") {
+		t.Errorf("the chart page of %s lacks its learned constant %s", e.Title, e.Constant)
+	}
+	list, err := ap.a.ListPlays(context.Background(), "default", archive.PlayFilter{}, 0, 200)
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := map[maimai.Chart]bool{}
+	for _, e := range append(r.Estimates, r.Disagreements...) {
+		listed[maimai.Chart{Title: e.Title, Type: e.Type, Difficulty: e.Difficulty}] = true
+	}
+	for _, p := range list.Plays {
+		if !listed[p.Chart] {
+			if strings.Contains(getOK(t, b, chartPath("default", p.Chart)), `id="learned-constant"`) {
+				t.Errorf("the chart page of %s shows a learned constant the report does not have", p.Title)
+			}
+			break
+		}
+	}
+
 	rating := getOK(t, b, "/p/default/rating")
 	est := strings.Count(rating, `class="constant-est"`)
 	counted := 0
