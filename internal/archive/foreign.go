@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -72,19 +73,24 @@ func (a *Archive) importForeign(ctx context.Context, src Source, f interchange.F
 			return err
 		}
 		res.Player = opt.Player
-		id, err := tx.LockPlayerIdentity(ctx, pid)
+		// The player's region, from its identity or, for a player of an
+		// archive made before identities, its stored pages (as a page's
+		// import reads it).
+		id, err := identityOf(ctx, tx, pid, opt.Player, false)
 		if err != nil {
 			return err
 		}
-		region := f.Region
-		switch {
-		case region == "" && !id.Bound():
-			return fmt.Errorf("%w: the %s file does not say its game region and player %q has none yet: import a page of the player first",
-				ErrIdentity, f.Format, opt.Player)
-		case region == "":
-			region = maimai.Region(id.Region)
-		case id.Bound() && id.Region != string(region):
-			return fmt.Errorf("%w: the %s file holds %s scores, player %q is a %s player", ErrIdentity, f.Format, region, opt.Player, id.Region)
+		region, err := foreignRegion(f, id, opt)
+		if err != nil {
+			return err
+		}
+		if !id.Bound() {
+			// The file's region binds the player's, as a page's does, so
+			// that every path agrees on it; never its name or friend code,
+			// which these files do not show.
+			if err := tx.SetIdentity(ctx, pid, string(region), ""); err != nil {
+				return err
+			}
 		}
 		res.Region = region
 		set, err := a.cachedCharts(ctx, tx, region)
@@ -112,7 +118,8 @@ func (a *Archive) importForeign(ctx context.Context, src Source, f interchange.F
 		return m.foreign(ctx, f, p.ID, p.ObservedAt)
 	})
 	if err != nil {
-		if errors.Is(err, ErrIdentity) || errors.Is(err, ErrPlayerName) || errors.Is(err, ErrMisparsed) {
+		if errors.Is(err, ErrIdentity) || errors.Is(err, ErrPlayerName) || errors.Is(err, ErrMisparsed) || errors.Is(err, ErrNeedRegion) ||
+			errors.Is(err, errBadRegion) {
 			return reject(err)
 		}
 		return reject(fmt.Errorf("archive: import %s: %w", src.Name, err))
@@ -122,6 +129,40 @@ func (a *Archive) importForeign(ctx context.Context, src Source, f interchange.F
 		res.Status = Added
 	}
 	return res
+}
+
+// ErrNeedRegion refuses a file that does not say its game region (Tachi,
+// mai-tools, DXRating) for a player whose region is not known yet.
+var ErrNeedRegion = errors.New("the file does not say its game region")
+
+// errBadRegion: ImportOptions.Region is no game region.
+var errBadRegion = errors.New("region")
+
+// foreignRegion is the game region of a file's scores for a player of
+// identity id: the file's own (diving-fish and Lxns hold CN scores), else
+// the player's, else the one the importer names (opt.Region: import
+// --region, the web form's region, /api/import?region=). A region that
+// disagrees with another is refused.
+func foreignRegion(f interchange.File, id storage.Identity, opt ImportOptions) (maimai.Region, error) {
+	player := maimai.Region(id.Region)
+	switch {
+	case opt.Region != "" && !opt.Region.Valid():
+		return "", fmt.Errorf("%w %q: want cn, intl or jp", errBadRegion, opt.Region)
+	case f.Region != "" && opt.Region != "" && f.Region != opt.Region:
+		return "", fmt.Errorf("%w: the %s file holds %s scores, not %s as the import says", ErrIdentity, f.Format, f.Region, opt.Region)
+	case f.Region != "" && id.Bound() && f.Region != player:
+		return "", fmt.Errorf("%w: the %s file holds %s scores, player %q is a %s player", ErrIdentity, f.Format, f.Region, opt.Player, id.Region)
+	case f.Region != "":
+		return f.Region, nil
+	case id.Bound() && opt.Region != "" && opt.Region != player:
+		return "", fmt.Errorf("%w: the import says the %s file holds %s scores, but player %q is a %s player", ErrIdentity, f.Format, opt.Region, opt.Player, id.Region)
+	case id.Bound():
+		return player, nil
+	case opt.Region != "":
+		return opt.Region, nil
+	}
+	return "", fmt.Errorf("%w: a %s file can hold scores of any region and player %q has none yet: say which (import --region cn|intl|jp; on the web, the import form's region; /api/import?region=), or import a page of the player first",
+		ErrNeedRegion, f.Format, opt.Player)
 }
 
 // foreign derives the records of a stored file of another tool: each is a
@@ -163,7 +204,7 @@ func checkForeignCharts(f interchange.File, set *chartSet) error {
 		}
 		if most := 3 * c.Notes.Total(); r.DXScore > most {
 			return fmt.Errorf("%w: %s record %d (%s, %s %s): DX score %d is over the chart's maximum %d (%d notes × 3 in the song data); fix or remove the record and import the file again",
-				ErrMisparsed, f.Format, i+1, r.Title, r.Type, r.Difficulty, r.DXScore, most, c.Notes.Total())
+				ErrMisparsed, f.Format, i+1, interchange.Short(r.Title), r.Type, r.Difficulty, r.DXScore, most, c.Notes.Total())
 		}
 	}
 	return nil
@@ -176,15 +217,32 @@ func checkForeignCharts(f interchange.File, set *chartSet) error {
 func checkForeign(f interchange.File, now time.Time) error {
 	for i, r := range f.Records {
 		if r.AchievedAt.After(now.Add(24 * time.Hour)) {
-			return fmt.Errorf("%w: %s record %d (%s): set at %s, in the future", ErrMisparsed, f.Format, i+1, r.Title,
+			return fmt.Errorf("%w: %s record %d (%s): set at %s, in the future", ErrMisparsed, f.Format, i+1, interchange.Short(r.Title),
 				r.AchievedAt.Format(time.RFC3339))
 		}
 		if r.DXScoreMax > 0 && r.DXScore > r.DXScoreMax {
-			return fmt.Errorf("%w: %s record %d (%s): DX score %d over the chart's %d", ErrMisparsed, f.Format, i+1, r.Title,
+			return fmt.Errorf("%w: %s record %d (%s): DX score %d over the chart's %d", ErrMisparsed, f.Format, i+1, interchange.Short(r.Title),
 				r.DXScore, r.DXScoreMax)
 		}
 		if !r.Difficulty.Valid() || (r.Type != maimai.DX && r.Type != maimai.Std) || r.Achievement > maimai.MaxAchievement {
-			return fmt.Errorf("%w: %s record %d (%s): unknown chart or achievement over 101%%", ErrMisparsed, f.Format, i+1, r.Title)
+			return fmt.Errorf("%w: %s record %d (%s): unknown chart or achievement over 101%%", ErrMisparsed, f.Format, i+1, interchange.Short(r.Title))
+		}
+		// The rules of a page's score (sanity.go), as for any page: the
+		// readers check them too, but a file stored by an older maiprobe
+		// is checked again here by reparse.
+		c := r.Chart
+		if c.Title == "" && r.SongID != 0 {
+			c.Title = "#" + strconv.Itoa(r.SongID) // named from the song data later (Tachi inGameID)
+		}
+		err := checkChart(c)
+		if err == nil {
+			err = checkScore(r.Difficulty, r.Achievement, r.Rank, r.FC, r.DXScore, r.DXScoreMax)
+		}
+		if err == nil && !r.AchievedAt.IsZero() {
+			err = checkTime(r.AchievedAt, now)
+		}
+		if err != nil {
+			return fmt.Errorf("%w: %s record %d (%s): %v", ErrMisparsed, f.Format, i+1, interchange.Short(r.Title), err)
 		}
 	}
 	return nil

@@ -129,6 +129,11 @@ type ImportOptions struct {
 	// login or a token. Only the operator's exports restore what all
 	// players share (jackets).
 	Operator bool
+	// Region is the game region the importer says a file of another tool
+	// holds, for the formats that do not say (Tachi, mai-tools,
+	// DXRating) and a player whose region is not known yet; "" when not
+	// said. Pages say their own region and ignore it.
+	Region maimai.Region
 }
 
 // ImportWith is Import with the choices of opt.
