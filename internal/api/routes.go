@@ -15,5 +15,7 @@ func (a *API) routes() {
 	a.player("GET /api/v1/players/{player}/plates", a.plates)
 	a.player("GET /api/v1/players/{player}/targets", a.targets)
 	a.player("GET /api/v1/players/{player}/constants", a.constants)
+	a.player("GET /api/v1/players/{player}/analysis", a.analysis)
+	a.player("GET /api/v1/players/{player}/line", a.line)
 	a.player("GET /api/v1/players/{player}/rival", a.rival)
 }

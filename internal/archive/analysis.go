@@ -120,6 +120,11 @@ func (a *Archive) JudgementSamples(ctx context.Context, player string) (Judged, 
 // ErrNoChart says a 分数线 was asked for a chart the song data lacks.
 var ErrNoChart = errors.New("archive: no such chart in the song data")
 
+// ErrNoLine says the chart is known but the 分数线 asked cannot be given:
+// no note counts, no constant for a "+N" target, or no achievement that
+// adds N.
+var ErrNoLine = errors.New("no 分数线")
+
 // ChartLine is a 分数线 with the chart and target it is for.
 type ChartLine struct {
 	Chart    maimai.Chart    `json:"chart"`
@@ -188,7 +193,7 @@ func (a *Archive) Line(ctx context.Context, player string, c maimai.Chart, targe
 	n := sc.Notes
 	out.Line, err = analysis.NewLine([5]int{n.Tap, n.Hold, n.Slide, n.Touch, n.Break}, t.Achievement)
 	if err != nil {
-		return out, fmt.Errorf("%s (%s %s): %w", c.Title, c.Type, c.Difficulty, err)
+		return out, fmt.Errorf("%w: %s (%s %s): %v", ErrNoLine, c.Title, c.Type, c.Difficulty, err)
 	}
 	return out, nil
 }
@@ -198,7 +203,7 @@ func (a *Archive) Line(ctx context.Context, player string, c maimai.Chart, targe
 // or, outside it, the table's lowest entry.
 func (a *Archive) ratingTarget(ctx context.Context, player string, region maimai.Region, c maimai.Chart, sc *songs.Chart, v rating.Version, n int, best maimai.Achievement) (maimai.Achievement, error) {
 	if !sc.Constant.Known() {
-		return 0, fmt.Errorf("%s (%s %s): its constant is not known, so no achievement on it can be said to add rating", c.Title, c.Type, c.Difficulty)
+		return 0, fmt.Errorf("%w: %s (%s %s): its constant is not known, so no achievement on it can be said to add rating", ErrNoLine, c.Title, c.Type, c.Difficulty)
 	}
 	pr, err := a.Rating(ctx, player, time.Time{})
 	if err != nil {
@@ -235,7 +240,7 @@ func (a *Archive) ratingTarget(ctx context.Context, player string, region maimai
 	}
 	top := maimai.MaxAchievement
 	if g := gain(top); g < n {
-		return 0, fmt.Errorf("%s (%s %s): even 101%% adds only %d rating now, not %d", c.Title, c.Type, c.Difficulty, max(g, 0), n)
+		return 0, fmt.Errorf("%w: %s (%s %s): even 101%% adds only %d rating now, not %d", ErrNoLine, c.Title, c.Type, c.Difficulty, max(g, 0), n)
 	}
 	lo := max(best, 0)
 	return maimai.Achievement(int(lo) + sort.Search(int(top-lo)+1, func(i int) bool { return gain(lo+maimai.Achievement(i)) >= n })), nil

@@ -1,0 +1,87 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/maiprobe/maiprobe/internal/analysis"
+	"github.com/maiprobe/maiprobe/internal/archive"
+	"github.com/maiprobe/maiprobe/internal/maimai"
+)
+
+// analysisAnswer is GET /players/{player}/analysis: what the web's
+// analysis page shows (docs/analysis.md), every plays with a detail
+// together, by level, by month (the region's clock) and by chart.
+type analysisAnswer struct {
+	Player   string                `json:"player"`
+	Region   maimai.Region         `json:"region"`
+	Summary  analysis.Summary      `json:"summary"`
+	Findings []analysis.Finding    `json:"findings"`
+	Levels   []analysis.LevelGroup `json:"levels"`
+	Months   []analysis.Period     `json:"months"`
+	Charts   []analysis.ChartGroup `json:"charts"`
+}
+
+// analysisFindingLevels is how many levels' sentences the answer has, as
+// on the web page.
+const analysisFindingLevels = 4
+
+func (a *API) analysis(w http.ResponseWriter, r *http.Request, acc Access) {
+	limit := 50
+	if v := r.URL.Query().Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000 {
+			a.fail(w, r, errBadRequest("limit: a number of charts from 1 to 1000"))
+			return
+		}
+		limit = n
+	}
+	j, err := a.a.JudgementSamples(r.Context(), acc.Player)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	out := analysisAnswer{Player: acc.Player, Region: j.Region, Summary: analysis.Summarize(j.Samples)}
+	out.Levels = analysis.ByLevel(j.Samples)
+	out.Findings = append([]analysis.Finding{}, analysis.Findings(out.Summary, out.Levels, 5, analysisFindingLevels)...)
+	out.Months = []analysis.Period{}
+	if j.Region != "" {
+		out.Months = analysis.Monthly(j.Samples, j.Region.Location())
+	}
+	charts := analysis.ByChart(j.Samples)
+	out.Charts = charts[:min(len(charts), limit)]
+	WriteJSON(w, http.StatusOK, out)
+}
+
+// line is GET /players/{player}/line: the 分数线 of a chart for a target,
+// what `maiprobe line --json` prints.
+func (a *API) line(w http.ResponseWriter, r *http.Request, acc Access) {
+	q := r.URL.Query()
+	c := maimai.Chart{Title: q.Get("title"), Type: maimai.ChartType(q.Get("type")), Difficulty: maimai.Difficulty(q.Get("diff"))}
+	if c.Title == "" || !c.Difficulty.Valid() || c.Difficulty == maimai.Utage || (c.Type != maimai.Std && c.Type != maimai.DX) {
+		a.fail(w, r, errBadRequest("name the chart with title, type (std or dx) and diff (basic, advanced, expert, master or remaster)"))
+		return
+	}
+	target := q.Get("target")
+	if target == "" {
+		target = "100.5"
+	}
+	if _, err := analysis.ParseTarget(target); err != nil {
+		a.fail(w, r, errBadRequest(err.Error()))
+		return
+	}
+	l, err := a.a.Line(r.Context(), acc.Player, c, target)
+	switch {
+	case errors.Is(err, archive.ErrNoChart):
+		a.fail(w, r, errNotFound(err.Error()))
+		return
+	case errors.Is(err, archive.ErrNoLine):
+		a.fail(w, r, errBadRequest(err.Error()))
+		return
+	case err != nil:
+		a.fail(w, r, err)
+		return
+	}
+	WriteJSON(w, http.StatusOK, l)
+}
