@@ -19,6 +19,7 @@ import (
 // rather than in messages.go so the command's text lives beside its code.
 type syncText struct {
 	usage, args, needToken, tokenFile, dryRunHead, done, merged, skipped, more, refused, progress string
+	pullOnly, pulled, pullDry                                                                     string
 }
 
 var syncZH = syncText{
@@ -33,6 +34,7 @@ var syncZH = syncText{
   --base-url URL         服务地址（测试或镜像用；默认官方地址，或 MAIPROBE_DIVINGFISH_URL / MAIPROBE_LXNS_URL）
   --batch N              每次请求最多发送的条数（水鱼默认 500，落雪 200）
   --json                 以 JSON 打印报告
+  --pull                 反方向（仅水鱼）：读取水鱼上的全部成绩，作为其他工具的成绩导入存档（只提高、不降低最佳成绩）
 详见 docs/sync.md。`,
 	args:       "需要一个服务名：diving-fish 或 lxns",
 	needToken:  "需要令牌：--token-file FILE（或环境变量 %s）",
@@ -44,6 +46,9 @@ var syncZH = syncText{
 	more:       "……另有 %d 条跳过",
 	refused:    "%s 拒绝了令牌：请在对方网站重新生成令牌后再试（已接受的部分已记录，不会重复发送）",
 	progress:   "已发送",
+	pullOnly:   "--pull 只用于水鱼（diving-fish）：落雪保存每一次游玩，请导入它的导出文件",
+	pulled:     "从 %s 读取 %d 条成绩（%d 条宴会场未导入）：%d 张谱面新增最佳，%d 个最佳被提高，%d 条未变",
+	pullDry:    "试运行：%s 有 %d 条成绩（%d 条宴会场不导入），均可读取；未导入任何内容",
 }
 
 var syncEN = syncText{
@@ -60,6 +65,8 @@ again after an interruption resumes.
                          MAIPROBE_LXNS_URL)
   --batch N              the most items one request carries (diving-fish 500, Lxns 200)
   --json                 print the report as JSON
+  --pull                 the other way (diving-fish only): read the player's records there and import them as
+                         another tool's bests (they raise the archive's bests, never lower them)
 See docs/sync.md.`,
 	args:       "needs one service: diving-fish or lxns",
 	needToken:  "needs a token: --token-file FILE (or %s)",
@@ -71,6 +78,9 @@ See docs/sync.md.`,
 	more:       "… and %d more skipped",
 	refused:    "%s refused the token: make a new one on its site and try again (what it accepted is recorded and is not sent again)",
 	progress:   "sent",
+	pullOnly:   "--pull is for diving-fish only: Lxns keeps every play, import its export instead",
+	pulled:     "read %[2]d records from %[1]s (%[3]d utage left out): %[4]d charts got a first best, %[5]d bests were raised, %[6]d unchanged",
+	pullDry:    "dry run: %s holds %d records (%d utage left out), all readable; nothing was imported",
 }
 
 func (m *messages) sync() *syncText {
@@ -82,9 +92,9 @@ func (m *messages) sync() *syncText {
 
 // syncFlags are the settings of `maiprobe sync`.
 type syncFlags struct {
-	tokenFile, baseURL   string
-	dryRun, full, asJSON bool
-	batch                int
+	tokenFile, baseURL         string
+	dryRun, full, asJSON, pull bool
+	batch                      int
 }
 
 func syncCmd() *cmd {
@@ -99,6 +109,7 @@ func syncCmd() *cmd {
 			fs.BoolVar(&f.dryRun, "dry-run", false, "")
 			fs.BoolVar(&f.full, "full", false, "")
 			fs.BoolVar(&f.asJSON, "json", false, "")
+			fs.BoolVar(&f.pull, "pull", false, "")
 			fs.IntVar(&f.batch, "batch", 0, "")
 		},
 		run: func(ctx context.Context, c *runCtx, _ *flag.FlagSet, args []string) int {
@@ -127,6 +138,9 @@ func runSync(ctx context.Context, c *runCtx, f syncFlags, args []string) int {
 	service, err := probersync.ParseService(args[0])
 	if err != nil {
 		return fail(exitUsage, "%s (%q)", t.args, args[0])
+	}
+	if f.pull && service != probersync.DivingFish {
+		return fail(exitUsage, "%s", t.pullOnly)
 	}
 	if f.batch < 0 || f.batch > probersync.MaxBatchSize {
 		return fail(exitUsage, "--batch %d: 1–%d", f.batch, probersync.MaxBatchSize)
@@ -160,6 +174,9 @@ func runSync(ctx context.Context, c *runCtx, f syncFlags, args []string) int {
 	}
 	defer a.Close()
 	player := c.cfg.Player
+	if f.pull {
+		return runPull(ctx, c, t, a, player, token, base, f)
+	}
 	bar := newProgress(c.Stderr, 1, isTerminal(c.Stderr) && !f.dryRun)
 	ranAt := c.Now()
 	rep, serr := probersync.Sync(ctx, a, player, service, token, probersync.Options{
@@ -188,6 +205,30 @@ func runSync(ctx context.Context, c *runCtx, f syncFlags, args []string) int {
 		return fail(exitFail, t.refused, service)
 	case serr != nil:
 		return fail(exitFail, "%v", serr)
+	}
+	return exitOK
+}
+
+// runPull is `maiprobe sync diving-fish --pull`: diving-fish's records
+// into the archive.
+func runPull(ctx context.Context, c *runCtx, t *syncText, a *archive.Archive, player, token, base string, f syncFlags) int {
+	rep, err := probersync.Pull(ctx, a, player, probersync.DivingFish, token, probersync.Options{BaseURL: base, DryRun: f.dryRun})
+	switch {
+	case f.asJSON:
+		enc := json.NewEncoder(c.Stdout)
+		enc.SetIndent("", "  ")
+		enc.Encode(rep)
+	case err != nil:
+	case f.dryRun:
+		fmt.Fprintf(c.Stdout, t.pullDry+"\n", rep.Service, rep.Records, rep.Utage)
+	default:
+		r := rep.Result
+		fmt.Fprintf(c.Stdout, t.pulled+"\n", rep.Service, rep.Records, rep.Utage, r.Added.Scores, r.Added.Improvements, r.Unchanged.Scores)
+	}
+	if err != nil {
+		// The error says what to do (a refused token: make a new one).
+		fmt.Fprintf(c.Stderr, "maiprobe sync: %v\n", err)
+		return exitFail
 	}
 	return exitOK
 }

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -105,5 +106,112 @@ func TestSyncCommand(t *testing.T) {
 		if code, out, errs := run("", bad...); code != exitUsage {
 			t.Errorf("%v: exit %d, want %d\n%s%s", bad, code, exitUsage, out, errs)
 		}
+	}
+}
+
+// TestSyncPullCommand runs `maiprobe sync diving-fish` and `--pull`
+// against a stand-in for diving-fish that overwrites what it is sent, as
+// diving-fish does: records it holds higher than the archive's are not
+// lowered by the sync, and the pull brings them into the archive.
+func TestSyncPullCommand(t *testing.T) {
+	src := fixtures.Shared(t, "data/songs/divingfish-music_data.cn.json")
+	dir := t.TempDir()
+	db := filepath.Join(dir, "a.db")
+	const token = "df-import-token-0123456789abcdef"
+	var mu sync.Mutex
+	held := map[string]map[string]any{} // title/type/level_index → record
+	key := func(r map[string]any) string {
+		return fmt.Sprint(r["title"], "\x00", r["type"], "\x00", r["level_index"])
+	}
+	posts := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		if r.Header.Get("Import-Token") != token {
+			w.WriteHeader(http.StatusBadRequest)
+			io.WriteString(w, `{"status": "error", "message": "导入token有误"}`)
+			return
+		}
+		switch {
+		case r.Method == http.MethodGet && r.URL.Path == "/api/maimaidxprober/player/records":
+			recs := []map[string]any{}
+			for _, rec := range held {
+				recs = append(recs, rec)
+			}
+			json.NewEncoder(w).Encode(map[string]any{"username": "u", "nickname": "n", "rating": 0, "additional_rating": 0, "plate": "", "records": recs})
+		case r.Method == http.MethodPost && r.URL.Path == "/api/maimaidxprober/player/update_records":
+			posts++
+			var recs []map[string]any
+			if err := json.NewDecoder(r.Body).Decode(&recs); err != nil {
+				t.Errorf("update_records body: %v", err)
+			}
+			for _, rec := range recs {
+				held[key(rec)] = rec // overwritten, as diving-fish does
+			}
+			io.WriteString(w, `{"message": "更新成功"}`)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	run := func(args ...string) (int, string, string) {
+		var out, errs bytes.Buffer
+		code := Run(context.Background(), append([]string{"--db", db, "--lang", "en"}, args...),
+			Env{Stdout: &out, Stderr: &errs, Stdin: strings.NewReader(""), Getenv: func(k string) string {
+				switch k {
+				case "MAIPROBE_DIVINGFISH_URL":
+					return srv.URL
+				case "MAIPROBE_DIVINGFISH_TOKEN":
+					return token
+				}
+				return ""
+			}})
+		return code, out.String(), errs.String()
+	}
+	if code, out, errs := run("songs", "sync", "--from", src); code != exitOK {
+		t.Fatalf("songs sync: exit %d\n%s%s", code, out, errs)
+	}
+	if code, out, errs := run("gen", "--plays", "120", "--player", "mai"); code != exitOK {
+		t.Fatalf("gen: exit %d\n%s%s", code, out, errs)
+	}
+	code, out, errs := run("sync", "diving-fish", "--player", "mai")
+	if code != exitOK || posts != 1 || len(held) < 20 {
+		t.Fatalf("sync: exit %d, %d posts, %d records held\n%s%s", code, posts, len(held), out, errs)
+	}
+
+	// Another tool raises ten DX scores on diving-fish; maiprobe's bests
+	// of those charts did not change, so --full is what sends them again.
+	mu.Lock()
+	raised := map[string]float64{}
+	for k, rec := range held {
+		if len(raised) == 10 {
+			break
+		}
+		rec["dxScore"] = rec["dxScore"].(float64) + 1
+		raised[k] = rec["dxScore"].(float64)
+	}
+	mu.Unlock()
+	code, out, errs = run("sync", "diving-fish", "--player", "mai", "--full")
+	if code != exitOK || !strings.Contains(out, "0 sent") {
+		t.Errorf("full sync over higher records: exit %d\n%s%s", code, out, errs)
+	}
+	mu.Lock()
+	for k, dx := range raised {
+		if got := held[k]["dxScore"].(float64); got != dx {
+			t.Errorf("the sync lowered a DX score on diving-fish from %v to %v", dx, got)
+		}
+	}
+	mu.Unlock()
+
+	code, out, errs = run("sync", "diving-fish", "--player", "mai", "--pull", "--dry-run")
+	if code != exitOK || !strings.Contains(out, "nothing was imported") {
+		t.Errorf("pull dry run: exit %d\n%s%s", code, out, errs)
+	}
+	code, out, errs = run("sync", "diving-fish", "--player", "mai", "--pull")
+	if code != exitOK || !strings.Contains(out, "10 bests were raised") {
+		t.Errorf("pull: exit %d\n%s%s", code, out, errs)
+	}
+	if code, out, errs := run("sync", "lxns", "--player", "mai", "--pull"); code != exitUsage {
+		t.Errorf("--pull from Lxns: exit %d, want %d\n%s%s", code, exitUsage, out, errs)
 	}
 }

@@ -248,13 +248,15 @@ func (f *fakeDivingFish) serveRecords(w http.ResponseWriter, account string) {
 	records := []map[string]any{}
 	for c, b := range f.records[account] {
 		song := f.songs[c]
-		ach, err := interchange.AchievementOf(b.Achievements)
+		// A two-player utage's achievement reaches 202%; its rate is
+		// that of the capped 101%.
+		ach, err := interchange.AchievementOf(min(b.Achievements, 101))
 		if err != nil {
 			f.t.Errorf("the fake holds %+v: %v", b, err)
 		}
 		records = append(records, map[string]any{
 			"achievements": b.Achievements, "ds": song.DS, "dxScore": b.DXScore, "fc": b.FC, "fs": b.FS,
-			"level": song.Level, "level_index": c.LevelIndex, "level_label": interchange.DivingFishLevelLabels[c.LevelIndex],
+			"level": song.Level, "level_index": c.LevelIndex, "level_label": levelLabel(song.SongID, c.LevelIndex),
 			"ra": int(song.DS * b.Achievements * 0.2), "rate": string(maimai.RankOf(ach)), "song_id": song.SongID,
 			"title": c.Title, "type": c.Type,
 		})
@@ -263,6 +265,14 @@ func (f *fakeDivingFish) serveRecords(w http.ResponseWriter, account string) {
 	json.NewEncoder(w).Encode(map[string]any{
 		"username": account, "nickname": account, "rating": 0, "additional_rating": 0, "plate": "", "records": records,
 	})
+}
+
+// levelLabel is record_json's level_label: Utage for a utage song.
+func levelLabel(songID, levelIndex int) string {
+	if songID >= 100000 {
+		return "Utage"
+	}
+	return interchange.DivingFishLevelLabels[levelIndex]
 }
 
 // seed stores records as if another tool (or the player by hand) had

@@ -85,10 +85,13 @@ func betterOnDivingFish(t *testing.T, ours map[dfChart]dfBest, n int) (map[dfCha
 				s.DXScore = o.DXScore - 1
 			}
 		case 2:
-			if o.FC == "app" {
+			// One step up, short of AP (which the achievement would
+			// have to agree with).
+			if i := slices.Index(fcOrder, o.FC); i >= 2 {
 				continue
+			} else {
+				s.FC = fcOrder[i+1]
 			}
-			s.FC = "app"
 		case 4:
 			if o.Achievements < 1 || o.DXScore == 0 {
 				continue
