@@ -259,8 +259,13 @@ func TestForeignDXScoreMax(t *testing.T) {
 // the same source, time and file (by its sha256), and each history step's
 // source, without a reparse.
 func TestRestoreKeepsProvenance(t *testing.T) {
+	for _, db := range storagetest.Databases {
+		t.Run(db, func(t *testing.T) { testRestoreKeepsProvenance(t, openDB(t, db)) })
+	}
+}
+
+func testRestoreKeepsProvenance(t *testing.T, a *Archive) {
 	ctx := context.Background()
-	a := openTest(t, t.TempDir()+"/a.db")
 	if res := a.ImportWith(ctx, foreignFile(t, "lxns-scores.json"), ImportOptions{Player: "alice"}); res.Status != Added {
 		t.Fatalf("import: %v", res.Err)
 	}

@@ -177,8 +177,13 @@ func TestDivingFishCoF(t *testing.T) {
  {"achievements": 99.5, "dxScore": 800, "fc": "", "fs": "", "level_index": 3, "title": "Link", "type": "SD"},
  {"achievements": 100.1, "dxScore": 810, "fc": "fc", "fs": "", "level_index": 3, "title": "Link(CoF)", "type": "SD"}
 ]`)
+	for _, dbName := range storagetest.Databases {
+		t.Run(dbName, func(t *testing.T) { testDivingFishCoF(t, openDB(t, dbName), raw, file) })
+	}
+}
+
+func testDivingFishCoF(t *testing.T, a *Archive, raw, file []byte) {
 	ctx := context.Background()
-	a := openTest(t, t.TempDir()+"/a.db")
 	db, err := songs.Load(bytes.NewReader(raw), maimai.CN)
 	if err != nil {
 		t.Fatal(err)
