@@ -31,7 +31,7 @@ func openArchive(ctx context.Context, c *runCtx) (*archive.Archive, error) {
 }
 
 func importCmd() *cmd {
-	var at string
+	var at, region string
 	var quiet, renamed, allPlayers bool
 	return &cmd{
 		name:  "import",
@@ -42,10 +42,15 @@ func importCmd() *cmd {
 			fs.BoolVar(&quiet, "quiet", false, "")
 			fs.BoolVar(&renamed, "renamed", false, "")
 			fs.BoolVar(&allPlayers, "all-players", false, "")
+			fs.StringVar(&region, "region", "", "")
 		},
 		run: func(ctx context.Context, c *runCtx, _ *flag.FlagSet, args []string) int {
 			if len(args) == 0 {
 				fmt.Fprintf(c.Stderr, c.msg.needFiles+"\n", "import")
+				return exitUsage
+			}
+			if region != "" && !maimai.Region(region).Valid() {
+				fmt.Fprintf(c.Stderr, "maiprobe import: --region %q: want cn, intl or jp\n", region)
 				return exitUsage
 			}
 			var observed time.Time
@@ -69,7 +74,9 @@ func importCmd() *cmd {
 			}
 			defer a.Close()
 
-			opt := archive.ImportOptions{Player: c.cfg.Player, Renamed: renamed, AllPlayers: allPlayers, Operator: true}
+			// --region: the game region of other tools' files that do not say
+			// it (Tachi, mai-tools, DXRating), for a player of none yet.
+			opt := archive.ImportOptions{Player: c.cfg.Player, Renamed: renamed, AllPlayers: allPlayers, Operator: true, Region: maimai.Region(region)}
 			var folders map[string]dxnet.Owner
 			if c.cfg.Player == AutoPlayer {
 				// Each page to the player it shows, those that show who it

@@ -6,6 +6,7 @@ import (
 
 	"github.com/maiprobe/maiprobe/internal/archive"
 	"github.com/maiprobe/maiprobe/internal/dxnet"
+	"github.com/maiprobe/maiprobe/internal/interchange"
 )
 
 // messages is every text the command line shows, in one language.
@@ -56,6 +57,8 @@ type messages struct {
 	kinds map[dxnet.Kind]string
 
 	errNotDXNet, errUnknownPage, errTruncated, errLayout, errSitePage, errMisparsed, errExport string
+
+	errForeignFile, errExportOnly, errNeedRegion, errForeignAuto string
 }
 
 var zh = &messages{
@@ -84,7 +87,9 @@ var zh = &messages{
   --player auto   按页面所示的游戏内玩家分别存入对应的玩家（没有就新建），一次导入多位玩家的文件夹；
                   不显示名字的页面（游玩记录等）存入同地区唯一的那位玩家，有多位时拒绝并请你指定 --player
   --renamed       接受游戏内名字不同的页面（玩家在游戏里改了名字）
-  --all-players   导出文件中有多位玩家时，全部按各自的名字还原（默认拒绝：一次导入只写一位玩家）`,
+  --all-players   导出文件中有多位玩家时，全部按各自的名字还原（默认拒绝：一次导入只写一位玩家）
+  --region 地区   cn、intl 或 jp：Tachi、mai-tools、DXRating 的文件不注明游戏地区，玩家还没有地区时用它指定
+                  （水鱼、落雪的文件是国服成绩；其他工具的文件会把玩家绑定到它的地区，但不绑定名字）`,
 	exportUsage: `把整个存档导出为 JSON（格式见 docs/archive-format.md）；导入到空存档可完整还原。
 曲目数据（用 songs sync 重新载入）与网页版登录用户不在导出文件中。
   -o 文件    写入文件而不是标准输出
@@ -322,6 +327,11 @@ var zh = &messages{
 	errSitePage:    "这是网站的错误/登录/维护页，不是玩家数据，未导入",
 	errMisparsed:   "解析结果不合理（可能是解析器读错了），未导入",
 	errExport:      "无法还原的 maiprobe 导出文件",
+
+	errForeignFile: "其他工具的成绩文件有误，未导入",
+	errExportOnly:  "maiprobe 导出的 CSV 只供表格软件使用，不能导入",
+	errNeedRegion:  "文件没有注明游戏地区，请用 --region 指定",
+	errForeignAuto: "其他工具的文件不能用 --player auto 导入，请用 --player 指定玩家",
 }
 
 var en = &messages{
@@ -352,7 +362,10 @@ its first pages show, and pages of another in-game player are refused with the r
                   to the one player of its region, and is refused, asking for --player, when there are several
   --renamed       accept pages with another in-game name (the player renamed themselves in the game)
   --all-players   restore every player of an export file under its own name (by default such a file is
-                  refused: one import writes one player)`,
+                  refused: one import writes one player)
+  --region R      cn, intl or jp: the game region of Tachi, mai-tools and DXRating files, which do not say it,
+                  for a player whose region is not known yet (diving-fish and Lxns files are CN; a file of
+                  another tool binds the player's region, never its name)`,
 	exportUsage: `Write the whole archive as JSON (docs/archive-format.md); importing it into an empty archive restores it.
 Song data (load it again with songs sync) and the web app's logins are not in the file.
   -o FILE    write to FILE instead of standard output
@@ -600,6 +613,11 @@ Load song data first with maiprobe songs sync, or charts have no constant and do
 	errSitePage:    "the site's error, login or maintenance page, not player data; not imported",
 	errMisparsed:   "the page's facts break the game's rules (misparsed); not imported",
 	errExport:      "a maiprobe export file that cannot be restored",
+
+	errForeignFile: "not a valid file of another tool",
+	errExportOnly:  "maiprobe's CSV is export-only",
+	errNeedRegion:  "the file does not say its game region",
+	errForeignAuto: "files of other tools need --player NAME",
 }
 
 func catalogue(lang string) *messages {
@@ -638,6 +656,14 @@ func (m *messages) explain(err error) string {
 		head = m.errIdentity
 	case errors.Is(err, archive.ErrExport):
 		head = m.errExport
+	case errors.Is(err, interchange.ErrExportOnly):
+		head = m.errExportOnly
+	case errors.Is(err, interchange.ErrBadFile):
+		head = m.errForeignFile
+	case errors.Is(err, archive.ErrNeedRegion):
+		head = m.errNeedRegion
+	case errors.Is(err, archive.ErrForeignAuto):
+		head = m.errForeignAuto
 	default:
 		return strings.Join(strings.Fields(err.Error()), " ")
 	}
