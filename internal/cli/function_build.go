@@ -13,6 +13,8 @@ import (
 // leaves out what a function never runs, to keep its zip under the
 // platforms' 10 MB: the capture proxy (its own TLS authority and proxy),
 // the generator and the pprof profiles. Their commands stay and say so.
+// It has no SQLite engine either (storage.HasSQLite): platformArchive
+// refuses an SQLite archive with what to set instead.
 
 func proxyCmd() *cmd { return notInBuildCmd("proxy") }
 

@@ -29,7 +29,8 @@ var Arches = []string{"amd64", "arm64"}
 
 // Tags are the build tags of the function build: "function" leaves out
 // the capture proxy, the generator and the pprof profiles
-// (internal/cli/function_build.go).
+// (internal/cli/function_build.go) and the SQLite engine
+// (internal/storage/sqlite_function.go).
 const Tags = "function"
 
 // BuildArgs are go build's arguments for a release binary: no file paths
@@ -37,7 +38,7 @@ const Tags = "function"
 var BuildArgs = []string{"-trimpath", "-tags", Tags, "-ldflags", "-s -w"}
 
 // Build compiles cmd/maiprobe of the module in dir for linux/arch into
-// out, static (no cgo: the SQLite driver is pure Go).
+// out, static (no cgo: the PostgreSQL and MySQL drivers are pure Go).
 func Build(ctx context.Context, dir, arch, out string) error {
 	args := append([]string{"build"}, BuildArgs...)
 	args = append(args, "-o", out, "./cmd/maiprobe")
