@@ -448,12 +448,13 @@ func (a *Archive) checkExport(ep *exportPlayer, now time.Time, budget *int64) ([
 		if err := checkTime(pg.ObservedAt, now); err != nil {
 			return nil, fmt.Errorf("page %s (%s): saved at: %v", pg.SHA256, pg.SourceName, err)
 		}
-		// A page the parser reads must be what the file says it is, and
-		// pass the rules of a page import; its owner binds the player as an
-		// imported page would. (Pages it cannot read — the generator's, or
-		// pages of layouts a later parser may learn — are kept as they are,
-		// as a page import would not; reparse reports them.)
-		if page, err := dxnet.Parse(raw); err == nil {
+		// A page the parser reads (or gen's JSON page) must be what the
+		// file says it is, and pass the rules of a page import; its owner
+		// binds the player as an imported page would. (Pages it cannot
+		// read — of layouts a later parser may learn — are kept as they
+		// are, as a page import would not; a reparse refuses while they
+		// are there, naming them, rather than lose their rows.)
+		if page, err := readStored(raw); err == nil {
 			h := page.Head()
 			if string(h.Kind) != pg.Kind || string(h.Region) != pg.Region {
 				return nil, fmt.Errorf("page %s (%s) says it is a %s page (%s), but it is a %s page (%s)",

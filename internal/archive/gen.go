@@ -87,8 +87,9 @@ type genChart struct {
 // drawn as a judgement table (genSample), and its achievement, DX score,
 // combo mark, rank and stars follow from it as in the game, whether its
 // detail page is saved or not (docs/rating.md). The stored
-// "raw page" of each is the page's JSON, not HTML: a reparse cannot read
-// generated pages again.
+// "raw page" of each is the page's JSON, not HTML, which reparse, split
+// and restore read back with dxnet.ParseJSON, so a generated archive can
+// be derived again like a real one.
 func (a *Archive) Generate(ctx context.Context, o GenOptions) (GenReport, error) {
 	var rep GenReport
 	if o.Plays <= 0 {

@@ -19,17 +19,39 @@ type ReparseReport struct {
 	// snapshots, photos, best scores) before and after.
 	Before Counts `json:"before"`
 	After  Counts `json:"after"`
-	// Failed lists the pages the current parser or the sanity rules reject;
-	// they stay stored but add nothing.
+	// Failed lists, when the reparse failed with an *UnreadableError, the
+	// pages the current parsers or the sanity rules reject and why.
 	Failed []Result `json:"failed,omitempty"`
 }
 
+// ErrUnreadable is what Reparse and Split fail with (test with errors.Is,
+// get the pages with errors.As and *UnreadableError) when stored pages can
+// no longer be read or no longer pass the sanity rules.
+var ErrUnreadable = errors.New("stored pages cannot be derived again")
+
+// UnreadableError lists the stored pages a reparse could not derive again.
+// Deriving the player without them would delete the plays, details and
+// snapshots they hold, so nothing was changed.
+type UnreadableError struct {
+	Pages []Result
+}
+
+func (e *UnreadableError) Error() string {
+	first := e.Pages[0]
+	return fmt.Sprintf("%d stored pages cannot be read or derived again (the first: %s: %v), so nothing was changed: "+
+		"deriving the player without them would lose their rows; update maiprobe, or report the pages with their reasons",
+		len(e.Pages), first.Name, first.Err)
+}
+
+func (e *UnreadableError) Unwrap() error { return ErrUnreadable }
+
 // Reparse derives every row of the player again from the stored raw pages,
 // oldest observation first, in one transaction, so a parser fix reaches the
-// whole archive. Pages that now fail are reported and contribute nothing
-// (their bytes are kept, and a later Reparse with a fixed parser brings
-// their data back); raw pages are never deleted. If the context is
-// cancelled or the database fails, nothing changes.
+// whole archive. It is all or nothing: if any stored page no longer parses
+// or passes the sanity rules it fails with an *UnreadableError naming every
+// such page (also in the report's Failed), and the archive is as it was;
+// if the context is cancelled or the database fails, nothing changes
+// either. Raw pages are never deleted.
 func (a *Archive) Reparse(ctx context.Context, player string) (ReparseReport, error) {
 	rep := ReparseReport{Player: player}
 	err := a.db.Update(ctx, func(tx *storage.Tx) error {
@@ -41,12 +63,17 @@ func (a *Archive) Reparse(ctx context.Context, player string) (ReparseReport, er
 		return a.rederive(ctx, tx, pid, &rep)
 	})
 	if err != nil {
-		return ReparseReport{Player: player}, fmt.Errorf("archive: reparse %s: %w", player, err)
+		out := ReparseReport{Player: player}
+		if errors.Is(err, ErrUnreadable) {
+			out.Pages, out.Before, out.Failed = rep.Pages, rep.Before, rep.Failed
+		}
+		return out, fmt.Errorf("archive: reparse %s: %w", player, err)
 	}
 	return rep, nil
 }
 
-// rederive is Reparse inside a transaction.
+// rederive is Reparse inside a transaction. On an *UnreadableError the
+// caller must roll the transaction back: the derived rows are gone by then.
 func (a *Archive) rederive(ctx context.Context, tx *storage.Tx, pid int64, rep *ReparseReport) error {
 	rep.Pages, rep.Failed = 0, nil
 	var err error
@@ -67,6 +94,8 @@ func (a *Archive) rederive(ctx context.Context, tx *storage.Tx, pid int64, rep *
 		}
 		rep.Pages++
 		res := Result{Name: pg.Name, Kind: dxnet.Kind(pg.Kind)}
+		// After the first failure the rest are only read and checked, so
+		// that the error names every page that stands in the way.
 		fail := func(err error) {
 			res.Status, res.Err = Rejected, err
 			rep.Failed = append(rep.Failed, res)
@@ -89,13 +118,16 @@ func (a *Archive) rederive(ctx context.Context, tx *storage.Tx, pid int64, rep *
 				fail(err)
 				continue
 			}
+			if len(rep.Failed) > 0 {
+				continue
+			}
 			m := &merger{tx: tx, player: pid, res: &res, replay: true}
 			if err := m.foreign(ctx, f, pg.ID, pg.ObservedAt); err != nil {
 				return fmt.Errorf("file %s (%s): %w", pg.Name, pg.SHA256, err)
 			}
 			continue
 		}
-		page, err := dxnet.Parse(raw)
+		page, err := readStored(raw)
 		if err != nil {
 			fail(err)
 			continue
@@ -105,13 +137,37 @@ func (a *Archive) rederive(ctx context.Context, tx *storage.Tx, pid int64, rep *
 			fail(err)
 			continue
 		}
+		if len(rep.Failed) > 0 {
+			continue
+		}
 		m := &merger{tx: tx, player: pid, res: &res, replay: true}
 		if err := m.derive(ctx, page, pg.ID, pg.ObservedAt); err != nil {
 			return fmt.Errorf("page %s (%s): %w", pg.Name, pg.SHA256, err)
 		}
 	}
+	if len(rep.Failed) > 0 {
+		return &UnreadableError{Pages: rep.Failed}
+	}
 	rep.After, err = derivedCounts(ctx, tx, pid)
 	return err
+}
+
+// readStored reads a stored page again: a page of the site with the
+// current parser, or one gen wrote (or a test built) as the JSON of a
+// parsed page. Import never takes JSON pages (dxnet.ParseJSON says why);
+// they reach the archive only from gen or an export file.
+func readStored(raw []byte) (dxnet.Page, error) {
+	page, err := dxnet.Parse(raw)
+	if errors.Is(err, dxnet.ErrNotDXNet) {
+		p, jerr := dxnet.ParseJSON(raw)
+		if jerr == nil {
+			return p, nil
+		}
+		if !errors.Is(jerr, dxnet.ErrNotDXNet) {
+			return nil, jerr // JSON, but not a page: say what is wrong with it
+		}
+	}
+	return page, err
 }
 
 // derivedCounts counts a player's derived rows.

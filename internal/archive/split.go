@@ -28,9 +28,6 @@ type SplitReport struct {
 	// Unsure counts pages that show no player name, of a region with
 	// several named players: they stayed with Player.
 	Unsure int `json:"unsure,omitempty"`
-	// Unread counts stored pages the current parser cannot read; they stay
-	// with Player.
-	Unread int `json:"unread,omitempty"`
 }
 
 // Split sorts the pages of a player that holds several in-game players
@@ -40,12 +37,14 @@ type SplitReport struct {
 // player involved is derived again from its raw pages (as Reparse does).
 // A page that shows no name, and a file of another tool, goes with the one
 // named player of its region; where there are several, it stays and is
-// counted as unsure. One
+// counted as unsure. A stored page that can no longer be read stops the
+// split with an *UnreadableError naming every such page, as it stops a
+// reparse: its player could not be derived without losing its rows. One
 // transaction: on failure nothing changes.
 func (a *Archive) Split(ctx context.Context, player string) (SplitReport, error) {
 	rep := SplitReport{Player: player}
 	err := a.db.Update(ctx, func(tx *storage.Tx) error {
-		rep.Parts, rep.Unsure, rep.Unread = nil, 0, 0
+		rep.Parts, rep.Unsure = nil, 0
 		tx.SetHook(a.hook)
 		pid, err := tx.PlayerID(ctx, player)
 		if err != nil {
@@ -62,6 +61,7 @@ func (a *Archive) Split(ctx context.Context, player string) (SplitReport, error)
 		named := map[[2]string]*group{}  // region, name
 		nameless := map[string][]int64{} // region → pages
 		codes := map[[2]string]string{}  // region, name → friend code
+		var unread []Result
 		for _, pg := range pages {
 			if IsForeignKind(pg.Kind) {
 				// Another tool's file shows no in-game player maiprobe can
@@ -77,12 +77,13 @@ func (a *Archive) Split(ctx context.Context, player string) (SplitReport, error)
 			}
 			raw, err := a.decode(comp, pg.Size)
 			if err != nil {
-				rep.Unread++
+				unread = append(unread, Result{Name: pg.Name, Kind: dxnet.Kind(pg.Kind), Status: Rejected,
+					Err: fmt.Errorf("stored page %s: %w", pg.SHA256, err)})
 				continue
 			}
-			page, err := dxnet.Parse(raw)
+			page, err := readStored(raw)
 			if err != nil {
-				rep.Unread++
+				unread = append(unread, Result{Name: pg.Name, Kind: dxnet.Kind(pg.Kind), Status: Rejected, Err: err})
 				continue
 			}
 			o := dxnet.OwnerOf(page)
@@ -100,6 +101,11 @@ func (a *Archive) Split(ctx context.Context, player string) (SplitReport, error)
 			if o.FriendCode != "" {
 				codes[k] = o.FriendCode
 			}
+		}
+		if len(unread) > 0 {
+			// Which in-game player such a page belongs to is unknown, and
+			// the reparse of whoever kept it would lose its rows.
+			return &UnreadableError{Pages: unread}
 		}
 		var groups []*group
 		for k, g := range named {
@@ -139,7 +145,7 @@ func (a *Archive) Split(ctx context.Context, player string) (SplitReport, error)
 			groups = append(groups, &group{owner: dxnet.Owner{Region: maimai.Region(region)}, pages: nameless[region]})
 		}
 		rep.Parts = append(rep.Parts, SplitPart{Player: player, Region: string(kept.owner.Region), Name: kept.owner.Name,
-			FriendCode: kept.owner.FriendCode, Pages: len(kept.pages) + rep.Unsure + rep.Unread})
+			FriendCode: kept.owner.FriendCode, Pages: len(kept.pages) + rep.Unsure})
 		if len(groups) == 1 {
 			return nil // one in-game player: nothing to move
 		}

@@ -253,7 +253,7 @@ func TestSplitMovesForeignFiles(t *testing.T) {
 			cn = p
 		}
 	}
-	if cn.Name != "ＹＧＺＺ" || cn.Pages != 2 || !cn.New || rep.Unread != 0 {
+	if cn.Name != "ＹＧＺＺ" || cn.Pages != 2 || !cn.New {
 		t.Fatalf("split: %+v, want the CN player with its home page and the Lxns file", rep)
 	}
 	best, _ := bestOf(t, a, cn.Player)

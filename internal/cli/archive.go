@@ -347,6 +347,9 @@ func reparseCmd() *cmd {
 			defer a.Close()
 			rep, err := a.Reparse(ctx, c.cfg.Player)
 			if err != nil {
+				if printUnreadable(c, err) {
+					return exitFail
+				}
 				fmt.Fprintf(c.Stderr, "maiprobe reparse: %v\n", err)
 				return exitFail
 			}
@@ -376,6 +379,9 @@ func splitCmd() *cmd {
 			defer a.Close()
 			rep, err := a.Split(ctx, c.cfg.Player)
 			if err != nil {
+				if printUnreadable(c, err) {
+					return exitFail
+				}
 				fmt.Fprintf(c.Stderr, "maiprobe split: %v\n", err)
 				return exitFail
 			}
@@ -395,9 +401,6 @@ func splitCmd() *cmd {
 			}
 			if rep.Unsure > 0 {
 				fmt.Fprintf(c.Stdout, c.msg.splitUnsure+"\n", rep.Unsure, rep.Player)
-			}
-			if rep.Unread > 0 {
-				fmt.Fprintf(c.Stdout, c.msg.splitUnread+"\n", rep.Unread, rep.Player)
 			}
 			return exitOK
 		},

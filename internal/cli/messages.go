@@ -21,13 +21,13 @@ type messages struct {
 
 	added, unchanged, rejected, skippedDir, importSummary string
 
-	exported, reparsed, reparseFailedPage, colon string
+	exported, reparsed, reparseFailedPage, reparseUnchanged, colon string
 
 	exportedScores, exportSkipped, exportSkippedMore string
 
 	noPlayers, statusHead, statusPlayer, statusEmpty string
 
-	toPlayer, statusIdentity, statusMixed, statusMixedRegions, errIdentity, splitUsage, splitNothing, splitPart, splitNew, splitUnsure, splitUnread string
+	toPlayer, statusIdentity, statusMixed, statusMixedRegions, errIdentity, splitUsage, splitNothing, splitPart, splitNew, splitUnsure string
 
 	fetchUsage, fetchArgs, fetchRegion, fetchNoSegaCN, fetchNeedPassword, fetchNeedAuth                  string
 	fetchResumed, fetchSummary, fetchLoss, fetchLostSince, fetchLostBefore, fetchLossUnknown, fetchAlbum string
@@ -119,6 +119,7 @@ var zh = &messages{
 	reparsed:          "重新解析 %d 页",
 	colon:             "：",
 	reparseFailedPage: "页面 %s 现在无法解析：%v",
+	reparseUnchanged:  "%d 个保存的页面无法重新解析，所以什么都没有改（不带这些页面重新生成会丢掉它们的游玩记录）：请更新 maiprobe，或把这些页面和上面的原因报告给我们",
 
 	noPlayers:    "存档中还没有玩家。用 maiprobe import 导入保存的页面。",
 	statusHead:   "存档 %s：%d 个保存的页面",
@@ -139,7 +140,6 @@ var zh = &messages{
 	splitPart:    "  玩家 %s：%s，%d 页",
 	splitNew:     "（新）",
 	splitUnsure:  "  %d 页不显示玩家名字，同地区有多位玩家，留在 %s",
-	splitUnread:  "  %d 页当前解析器无法读取，留在 %s",
 
 	genUsage: `生成一个虚构但逼真的存档（用于试用网页和性能测试）：约三年内的游玩，每次到店 5–40 次，
 含成绩提高、部分游玩详情、主页与玩家数据快照和相册照片。经普通导入流程写入。存档里有国服歌曲数据时
@@ -395,6 +395,7 @@ Song data (load it again with songs sync) and the web app's logins are not in th
 	reparsed:          "reparsed %d pages",
 	colon:             ": ",
 	reparseFailedPage: "page %s no longer parses: %v",
+	reparseUnchanged:  "%d stored pages cannot be read again, so nothing was changed (deriving the player without them would lose their plays): update maiprobe, or report these pages with the reasons above",
 
 	noPlayers:    "The archive has no players yet. Import saved pages with maiprobe import.",
 	statusHead:   "archive %s: %d saved pages",
@@ -417,7 +418,6 @@ on failure nothing changes.
 	splitPart:    "  player %s: %s, %d pages",
 	splitNew:     " (new)",
 	splitUnsure:  "  %d pages show no player name and their region has several players: they stay with %s",
-	splitUnread:  "  %d pages cannot be read by the current parser: they stay with %s",
 
 	genUsage: `Generate a made-up but realistic archive (to try the web app and for benchmarks): plays over about
 three years in visits of 5–40 plays, improving scores, details for some plays, home and player data

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -49,18 +50,27 @@ func (m *messages) counts(r archive.Result) string {
 }
 
 func printReparse(c *runCtx, rep archive.ReparseReport) int {
-	for _, f := range rep.Failed {
-		fmt.Fprintf(c.Stderr, c.msg.reparseFailedPage+"\n", f.Name, c.msg.explain(f.Err))
-	}
 	line := fmt.Sprintf(c.msg.reparsed, rep.Pages)
 	if d := c.msg.describe(rep.After, ""); d != "" {
 		line += c.msg.colon + d
 	}
 	fmt.Fprintln(c.Stdout, line)
-	if len(rep.Failed) > 0 {
-		return exitFail
-	}
 	return exitOK
+}
+
+// printUnreadable prints the pages that stopped a reparse or split, each
+// with its reason, and that nothing changed; false when err is another
+// failure.
+func printUnreadable(c *runCtx, err error) bool {
+	var ue *archive.UnreadableError
+	if !errors.As(err, &ue) {
+		return false
+	}
+	for _, f := range ue.Pages {
+		fmt.Fprintf(c.Stderr, c.msg.reparseFailedPage+"\n", f.Name, c.msg.explain(f.Err))
+	}
+	fmt.Fprintf(c.Stderr, c.msg.reparseUnchanged+"\n", len(ue.Pages))
+	return true
 }
 
 func printStatus(ctx context.Context, c *runCtx, a *archive.Archive) int {

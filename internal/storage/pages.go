@@ -53,10 +53,14 @@ func (t *Tx) InsertPage(ctx context.Context, p *Page) (bool, error) {
 }
 
 // Pages lists the player's pages without their data, in the order they were
-// observed (then imported).
+// observed, then imported. Pages saved and imported at the same instant
+// (gen's record page and its details; a clock that stands still) keep the
+// order they were stored in, so a reparse derives them as the import did:
+// a detail derived before its record page would give the play the
+// detail's minute instead of the record's second.
 func (t *Tx) Pages(ctx context.Context, playerID int64) ([]Page, error) {
 	rows, err := t.query(ctx, `SELECT id, player_id, sha256, kind, region, source_name, size, observed_at, imported_at, compression
-		FROM pages WHERE player_id = ? ORDER BY observed_at, imported_at, sha256`, playerID)
+		FROM pages WHERE player_id = ? ORDER BY observed_at, imported_at, id`, playerID)
 	if err != nil {
 		return nil, fmt.Errorf("storage: list pages: %w", err)
 	}
