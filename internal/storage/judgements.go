@@ -12,7 +12,7 @@ import (
 // JudgedPlay is a play with a detail as the judgement analysis reads it
 // (play_judgements): the chart with its level, time and achievement, and
 // the judgements. Detail is set only for a play whose judgements were not
-// computed yet ('', plays stored before migration 18), so the caller can
+// computed yet (an empty string: plays stored before migration 18), so the caller can
 // fill them (SetPlayJudgements).
 type JudgedPlay struct {
 	ID          int64
@@ -89,7 +89,7 @@ func (t *Tx) ChartLevels(ctx context.Context, region maimai.Region) (map[maimai.
 }
 
 // SetPlayJudgements writes the judgements of a play stored before they
-// were kept (its row has ''); "" (a detail that does not decode) drops
+// were kept (its row has an empty string); "" (a detail that does not decode) drops
 // the row, so it is not read again.
 func (t *Tx) SetPlayJudgements(ctx context.Context, id int64, judgements string) error {
 	var err error

@@ -10,12 +10,12 @@ import (
 
 // analysisKind is one note kind's row of a summary table.
 type analysisKind struct {
-	Key                         string // tap, hold, slide, touch, break
-	Loss                        string // mean loss per play, "0.3100%"
-	Great, Good, Miss           string // rates, "1.23%"
-	Notes                       int
-	Worst                       bool // the kind that lost the most
-	LossBar                     int  // width of the loss bar, 0–100 (of the largest kind)
+	Key                        string // tap, hold, slide, touch, break
+	Loss                       string // mean loss per play, "0.3100%"
+	Great, Good, Miss          string // rates, "1.23%"
+	Notes                      int
+	Worst                      bool // the kind that lost the most
+	LossBar                    int  // width of the loss bar, 0–100 (of the largest kind)
 	GreatBar, GoodBar, MissBar int
 }
 
