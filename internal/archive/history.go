@@ -1,11 +1,14 @@
 package archive
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/maiprobe/maiprobe/internal/history"
@@ -24,11 +27,38 @@ type PlayLog struct {
 	Plays  []history.Play
 }
 
-// histCache keeps each player's play log and what is derived from it
-// under the stamp they were read at (histStamp).
+// histCache keeps each player's play log (cachedPlayLog) and what is
+// derived from it (cachedHist).
 type histCache struct {
-	mu sync.Mutex
-	m  map[string]*cachedHist
+	mu   sync.Mutex
+	logs map[string]*cachedPlayLog
+	m    map[string]*cachedHist
+}
+
+// cachedPlayLog is a player's play log as read at a LogStamp. After an
+// import it is brought up to date by reading only the plays added since
+// (storage.PlayLogStamp says when that is all that changed); a deletion
+// (reparse, split: the epoch), a play committed late below the newest id
+// read, or a change of the chart database whose levels the log carries
+// make it be read again whole. Everything it is keyed by is in the
+// database, so an import by another server on the same archive is seen.
+type cachedPlayLog struct {
+	playerID int64
+	stamp    storage.LogStamp // of the plays in log
+	// charts are storage.ChartStamp of every region of the log's plays:
+	// the levels of its charts were looked up under them.
+	charts map[maimai.Region]string
+	levels map[chartRef]string // the song data's level of each chart played ("" when it has none)
+	log    *PlayLog
+	// grown is set once log.Plays' spare capacity was appended to by a
+	// newer log: a second extension must copy.
+	grown atomic.Bool
+}
+
+// key is what the derived values of this log are keyed by, beside the
+// rating data's stamp.
+func (l *cachedPlayLog) key() string {
+	return fmt.Sprintf("%d e%d n%d m%d", l.playerID, l.stamp.Epoch, l.stamp.Count, l.stamp.MaxID)
 }
 
 type cachedHist struct {
@@ -44,62 +74,36 @@ type cachedHist struct {
 	years      map[int]*YearReview
 }
 
-// histStamp changes whenever the player's play log may have: the rating
-// data's stamp (bests, score history, chart links and the chart database,
-// whose levels the log carries) and the archive's newest play id (any
-// play added; a split or reparse changes bests too). Unlike the archive's
-// version it stays put across logins, settings and tokens, so the log of
-// 100,000 plays is not read again for those.
-func (a *Archive) histStamp(ctx context.Context, player string) (string, error) {
-	stamp, err := a.dataStamp(ctx, player)
-	if err != nil {
-		// No region yet (no saved page) or no such player: the version
-		// keys it, and the read that follows says which.
-		v, verr := a.Version(ctx)
-		if verr != nil {
-			return "", verr
-		}
-		stamp = fmt.Sprintf("v%d", v)
-	}
-	var top int64
-	err = a.db.View(ctx, func(tx *storage.Tx) error {
-		var err error
-		top, err = tx.MaxPlayID(ctx)
-		return err
-	})
-	return fmt.Sprintf("%s|%d", stamp, top), err
-}
-
-// cachedLog is the player's entry of the current stamp, read again when
-// the stamp moved on.
+// cachedLog is the player's play log and the entry of what is derived
+// from it: the entry is kept under the log's stamp and the rating data's
+// (bests, score history, chart links, chart database and snapshots: the
+// milestones' bands and plates), so logins, settings and tokens, which
+// change neither, do not make it be computed again.
 func (a *Archive) cachedLog(ctx context.Context, player string) (*cachedHist, error) {
-	stamp, err := a.histStamp(ctx, player)
+	pl, err := a.playLog(ctx, player)
 	if err != nil {
 		return nil, err
 	}
+	// Read after the log: reading it may have linked the charts of new
+	// plays, which changes this stamp. A change made after this read is
+	// then not cached as seen.
+	data, err := a.dataStamp(ctx, player)
+	if err != nil {
+		// No region yet (no saved page): the version keys it.
+		v, verr := a.Version(ctx)
+		if verr != nil {
+			return nil, verr
+		}
+		data = fmt.Sprintf("v%d", v)
+	}
+	stamp := data + "|" + pl.key()
 	a.hist.mu.Lock()
 	c := a.hist.m[player]
 	a.hist.mu.Unlock()
-	if c != nil && c.stamp == stamp {
+	if c != nil && c.stamp == stamp && c.log == pl.log {
 		return c, nil
 	}
-	log, err := a.readPlayLog(ctx, player)
-	if err != nil {
-		return nil, err
-	}
-	// Reading the log links the charts of plays imported since the last
-	// match, which changes the stamp: read the stamp and then the log
-	// again, so that the entry's stamp is one read before its data (a
-	// change made meanwhile is then not cached as seen).
-	if again, err := a.histStamp(ctx, player); err != nil {
-		return nil, err
-	} else if again != stamp {
-		stamp = again
-		if log, err = a.readPlayLog(ctx, player); err != nil {
-			return nil, err
-		}
-	}
-	c = &cachedHist{stamp: stamp, log: log}
+	c = &cachedHist{stamp: stamp, log: pl.log}
 	a.hist.mu.Lock()
 	if a.hist.m == nil || len(a.hist.m) >= 64 {
 		a.hist.m = map[string]*cachedHist{} // a bound on memory: many players' logs are not kept at once
@@ -115,62 +119,194 @@ func (a *Archive) cachedLog(ctx context.Context, player string) (*cachedHist, er
 func (a *Archive) ForgetHistory(player string) {
 	a.hist.mu.Lock()
 	delete(a.hist.m, player)
+	delete(a.hist.logs, player)
 	a.hist.mu.Unlock()
 }
 
 // PlayLog is every play of the player oldest first with each chart's
-// level (the song data's, else the page's). It is read once per archive
-// version and shared: callers must not change it.
+// level (the song data's, else the page's). It is shared: callers must
+// not change it.
 func (a *Archive) PlayLog(ctx context.Context, player string) (*PlayLog, error) {
-	c, err := a.cachedLog(ctx, player)
+	pl, err := a.playLog(ctx, player)
 	if err != nil {
 		return nil, err
 	}
-	return c.log, nil
+	return pl.log, nil
 }
 
-func (a *Archive) readPlayLog(ctx context.Context, player string) (*PlayLog, error) {
-	out := &PlayLog{}
+// playLog is the player's cached play log brought up to date: unchanged,
+// extended by the plays added since it was read, or read whole.
+func (a *Archive) playLog(ctx context.Context, player string) (*cachedPlayLog, error) {
+	a.hist.mu.Lock()
+	old := a.hist.logs[player]
+	a.hist.mu.Unlock()
+	var out *cachedPlayLog
 	err := a.viewCharts(ctx, player, func(tx *storage.Tx, id int64, strict bool) error {
-		rows, err := tx.PlayLog(ctx, id)
-		if err != nil {
-			return err
-		}
-		if len(rows) == 0 {
-			return nil
-		}
-		seen := map[chartRef]bool{}
-		var refs []chartRef
-		for _, r := range rows {
-			ref := chartRef{r.Region, r.Chart}
-			if !seen[ref] {
-				seen[ref] = true
-				refs = append(refs, ref)
-			}
-		}
-		lk, err := a.lookupCharts(ctx, tx, id, refs, strict)
-		if err != nil {
-			return err
-		}
-		levels := map[chartRef]string{}
-		out.Region = rows[len(rows)-1].Region
-		out.Plays = make([]history.Play, len(rows))
-		for i, r := range rows {
-			ref := chartRef{r.Region, r.Chart}
-			level, ok := levels[ref]
-			if !ok {
-				level = lk.chart(r.Region, r.Chart, "").Level
-				levels[ref] = level
-			}
-			out.Plays[i] = history.Play{ID: r.ID, At: time.Unix(r.Minute*60, 0).UTC(), Track: r.Track, Chart: r.Chart,
-				Level: cmpOr(level, r.Level), Achievement: r.Achievement, DXScore: r.DXScore, DXScoreMax: r.DXScoreMax, FC: r.FC, FS: r.FS}
-		}
-		return nil
+		var err error
+		out, err = a.updateLog(ctx, tx, id, strict, old)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("archive: play log: %w", err)
 	}
+	if out != old {
+		a.hist.mu.Lock()
+		if a.hist.logs == nil || len(a.hist.logs) >= 64 {
+			a.hist.logs = map[string]*cachedPlayLog{}
+		}
+		a.hist.logs[player] = out
+		a.hist.mu.Unlock()
+	}
 	return out, nil
+}
+
+// chartStamps reads storage.ChartStamp of each region.
+func chartStamps(ctx context.Context, tx *storage.Tx, regions []maimai.Region) (map[maimai.Region]string, error) {
+	out := make(map[maimai.Region]string, len(regions))
+	for _, r := range regions {
+		s, err := tx.ChartStamp(ctx, r)
+		if err != nil {
+			return nil, err
+		}
+		out[r] = s
+	}
+	return out, nil
+}
+
+func (a *Archive) updateLog(ctx context.Context, tx *storage.Tx, id int64, strict bool, old *cachedPlayLog) (*cachedPlayLog, error) {
+	after := int64(0)
+	if old != nil && old.playerID == id && old.stamp.MaxID > 0 {
+		now, err := chartStamps(ctx, tx, slices.Collect(maps.Keys(old.charts)))
+		if err != nil {
+			return nil, err
+		}
+		if maps.Equal(now, old.charts) {
+			after = old.stamp.MaxID
+		}
+	}
+	st, newer, err := tx.PlayLogStamp(ctx, id, after)
+	if err != nil {
+		return nil, err
+	}
+	if after > 0 && st.Epoch == old.stamp.Epoch && st.Count == old.stamp.Count+newer {
+		if newer == 0 {
+			return old, nil
+		}
+		rows, err := tx.PlayLogAfter(ctx, id, after)
+		if err != nil {
+			return nil, err
+		}
+		return a.extendLog(ctx, tx, id, strict, old, rows)
+	}
+	rows, err := tx.PlayLog(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	empty := &cachedPlayLog{playerID: id, stamp: storage.LogStamp{Epoch: st.Epoch}, charts: map[maimai.Region]string{},
+		levels: map[chartRef]string{}, log: &PlayLog{}}
+	empty.grown.Store(true) // no spare capacity to share
+	return a.extendLog(ctx, tx, id, strict, empty, rows)
+}
+
+// extendLog is old with rows (plays with ids above old's) added in their
+// places, the levels of charts it did not know looked up.
+func (a *Archive) extendLog(ctx context.Context, tx *storage.Tx, id int64, strict bool, old *cachedPlayLog, rows []storage.LogPlay) (*cachedPlayLog, error) {
+	out := &cachedPlayLog{playerID: id, stamp: old.stamp, charts: old.charts, levels: old.levels,
+		log: &PlayLog{Region: old.log.Region}}
+	var refs []chartRef
+	seen := map[chartRef]bool{}
+	for _, r := range rows {
+		ref := chartRef{r.Region, r.Chart}
+		if _, ok := old.levels[ref]; !ok && !seen[ref] {
+			seen[ref] = true
+			refs = append(refs, ref)
+		}
+	}
+	if len(refs) > 0 {
+		lk, err := a.lookupCharts(ctx, tx, id, refs, strict)
+		if err != nil {
+			return nil, err
+		}
+		out.levels = maps.Clone(old.levels)
+		var regions []maimai.Region
+		for _, ref := range refs {
+			out.levels[ref] = lk.chart(ref.region, ref.chart, "").Level
+			if _, ok := old.charts[ref.region]; !ok && !slices.Contains(regions, ref.region) {
+				regions = append(regions, ref.region)
+			}
+		}
+		if len(regions) > 0 {
+			more, err := chartStamps(ctx, tx, regions)
+			if err != nil {
+				return nil, err
+			}
+			out.charts = maps.Clone(old.charts)
+			maps.Copy(out.charts, more)
+		}
+	}
+	// The log's order: minute, track, id (ids are unique). Rows after an
+	// id come in id order; a whole log comes in storage.PlayLog's order
+	// (time, track, id), which differs only for plays of one minute whose
+	// seconds and tracks disagree, so the sort finds it nearly done.
+	slices.SortFunc(rows, func(x, y storage.LogPlay) int {
+		return cmp.Or(cmp.Compare(x.Minute, y.Minute), cmp.Compare(x.Track, y.Track), cmp.Compare(x.ID, y.ID))
+	})
+	added := make([]history.Play, len(rows))
+	for i, r := range rows {
+		added[i] = history.Play{ID: r.ID, At: time.Unix(r.Minute*60, 0).UTC(), Track: r.Track, Chart: r.Chart,
+			Level: cmpOr(out.levels[chartRef{r.Region, r.Chart}], r.Level), Achievement: r.Achievement, DXScore: r.DXScore,
+			DXScoreMax: r.DXScoreMax, FC: r.FC, FS: r.FS}
+		out.stamp.Count++
+		out.stamp.MaxID = max(out.stamp.MaxID, r.ID)
+	}
+	prev := old.log.Plays
+	switch {
+	case len(added) == 0:
+		out.log.Plays = prev
+	case len(prev) == 0 || logOrder(prev[len(prev)-1], added[0]) < 0:
+		// The usual import: every new play after the newest kept. The
+		// spare capacity of the old log's array is used once, never
+		// seen by the readers of the old log (they stop at its length).
+		if cap(prev)-len(prev) >= len(added) && old.grown.CompareAndSwap(false, true) {
+			out.log.Plays = append(prev, added...)
+		} else {
+			grown := make([]history.Play, len(prev), len(prev)+len(added)+len(prev)/8+64)
+			copy(grown, prev)
+			out.log.Plays = append(grown, added...)
+		}
+	default:
+		// Older plays imported late: merged into a new array.
+		merged := make([]history.Play, 0, len(prev)+len(added)+len(prev)/8+64)
+		i, j := 0, 0
+		for i < len(prev) && j < len(added) {
+			if logOrder(added[j], prev[i]) < 0 {
+				merged = append(merged, added[j])
+				j++
+			} else {
+				merged = append(merged, prev[i])
+				i++
+			}
+		}
+		merged = append(append(merged, prev[i:]...), added[j:]...)
+		out.log.Plays = merged
+	}
+	// The log's region is its newest play's.
+	if p := out.log.Plays; len(added) > 0 && p[len(p)-1].ID == added[len(added)-1].ID {
+		out.log.Region = rows[len(rows)-1].Region
+	}
+	return out, nil
+}
+
+// logOrder orders plays as the play log lists them: by time (the log's
+// times are whole minutes), then track number, then id.
+func logOrder(x, y history.Play) int {
+	if c := x.At.Compare(y.At); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(x.Track, y.Track); c != 0 {
+		return c
+	}
+	return cmp.Compare(x.ID, y.ID)
 }
 
 // Milestones is the player's timeline of firsts, newest first

@@ -91,12 +91,24 @@ func (t *Tx) RowCounts(ctx context.Context) (map[string]int, error) {
 // (plays, snapshots, photos, best scores and their history), keeping the
 // pages themselves.
 func (t *Tx) DeleteDerived(ctx context.Context, playerID int64) error {
+	plays := 0
 	for _, table := range tables[:5] {
 		res, err := t.tx.ExecContext(ctx, t.d.rebind("DELETE FROM "+table+" WHERE player_id = ?"), playerID)
 		if err != nil {
 			return fmt.Errorf("storage: delete %s: %w", table, err)
 		}
 		t.touched(res)
+		if n, err := res.RowsAffected(); table == "plays" && (err != nil || n > 0) {
+			plays = 1 // a driver that cannot tell counts as a deletion
+		}
+	}
+	if plays != 0 {
+		// The cached play logs of this player are no longer a prefix of
+		// its plays (SQLite may even hand their ids out again): raise the
+		// epoch they are keyed by (PlayLogStamp).
+		if _, err := t.exec(ctx, "UPDATE players SET plays_epoch = plays_epoch + 1 WHERE id = ?", playerID); err != nil {
+			return fmt.Errorf("storage: raise plays epoch: %w", err)
+		}
 	}
 	return nil
 }

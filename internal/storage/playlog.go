@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -27,8 +28,23 @@ type LogPlay struct {
 // PlayLog lists every play of the player oldest first (in the order the
 // visits and the plays pages use), without details.
 func (t *Tx) PlayLog(ctx context.Context, playerID int64) ([]LogPlay, error) {
-	rows, err := t.query(ctx, `SELECT p.id, p.region, p.played_minute, p.track, p.title, p.chart_type, p.difficulty, p.level,
-		p.achievement, p.dx_score, p.dx_score_max, p.fc, p.fs FROM plays p WHERE p.player_id = ? ORDER BY p.played_at, p.track, p.id`, playerID)
+	return t.PlayLogAfter(ctx, playerID, 0)
+}
+
+// PlayLogAfter is PlayLog of the plays with ids above afterID only: what
+// was added since a log read up to afterID (PlayLogStamp says when that
+// is all that changed).
+// They come in id order (a range of the plays_player_id index, where an
+// order by time would walk every play of the player), which the caller
+// sorts; the whole log (afterID 0) comes in time order.
+func (t *Tx) PlayLogAfter(ctx context.Context, playerID, afterID int64) ([]LogPlay, error) {
+	const cols = `SELECT p.id, p.region, p.played_minute, p.track, p.title, p.chart_type, p.difficulty, p.level,
+		p.achievement, p.dx_score, p.dx_score_max, p.fc, p.fs FROM plays p WHERE p.player_id = ? `
+	q, args := cols+"ORDER BY p.played_at, p.track, p.id", []any{playerID}
+	if afterID > 0 {
+		q, args = cols+"AND p.id > ? ORDER BY p.id", []any{playerID, afterID}
+	}
+	rows, err := t.query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("storage: play log: %w", err)
 	}
@@ -43,6 +59,35 @@ func (t *Tx) PlayLog(ctx context.Context, playerID int64) ([]LogPlay, error) {
 		out = append(out, p)
 	}
 	return out, rows.Err()
+}
+
+// LogStamp says what a player's play log holds: Epoch (players.plays_epoch,
+// raised whenever the player's plays are deleted), the number of plays and
+// the highest play id.
+type LogStamp struct {
+	Epoch, Count, MaxID int64
+}
+
+// PlayLogStamp reads the player's LogStamp and how many plays have ids
+// above afterID. A log read at stamp old may be brought up to date by
+// reading the plays after old.MaxID alone when the epoch is the same and
+// old.Count plus those newer plays make the count: else a play was
+// deleted, or one committed late with a lower id than a play already
+// read (concurrent imports on PostgreSQL or MariaDB), and the log must
+// be read again whole.
+func (t *Tx) PlayLogStamp(ctx context.Context, playerID, afterID int64) (s LogStamp, newer int64, err error) {
+	// One aggregate per table, as in ratingStampQuery: a MAX(id) of its own
+	// would be planned by PostgreSQL as a backward walk of the key.
+	err = t.tx.QueryRowContext(ctx, t.d.rebind(`SELECT pl.plays_epoch, p.n, p.m, p.k FROM players pl,
+		(SELECT COUNT(*) AS n, COALESCE(MAX(id), 0) AS m, COALESCE(SUM(CASE WHEN id > ? THEN 1 ELSE 0 END), 0) AS k
+			FROM plays WHERE player_id = ?) p WHERE pl.id = ?`), afterID, playerID, playerID).Scan(&s.Epoch, &s.Count, &s.MaxID, &newer)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, 0, fmt.Errorf("storage: play log stamp of player %d: %w", playerID, ErrNotFound)
+	}
+	if err != nil {
+		return s, 0, fmt.Errorf("storage: play log stamp: %w", err)
+	}
+	return s, newer, nil
 }
 
 // PartnerDetails lists the details (maimai.PlayDetail as JSON) of the
