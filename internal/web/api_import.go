@@ -17,6 +17,7 @@ import (
 
 	"github.com/maiprobe/maiprobe/internal/archive"
 	"github.com/maiprobe/maiprobe/internal/interchange"
+	"github.com/maiprobe/maiprobe/internal/maimai"
 )
 
 // SiteOrigins are the DX NET sites whose pages may call the import API
@@ -210,6 +211,13 @@ func (s *Server) apiImport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	// region: the game region of other tools' files that do not say it
+	// (Tachi, mai-tools, DXRating), for a player of none yet.
+	region := maimai.Region(r.URL.Query().Get("region"))
+	if region != "" && !region.Valid() {
+		apiError(w, http.StatusBadRequest, fmt.Sprintf("region %q: want cn, intl or jp (the game region of another tool's file that does not say it)", region))
+		return
+	}
 	pages, status, msg := s.readPages(r)
 	if status != 0 {
 		apiError(w, status, msg)
@@ -217,7 +225,7 @@ func (s *Server) apiImport(w http.ResponseWriter, r *http.Request) {
 	}
 	ans := apiAnswer{Player: player, Files: make([]apiFile, 0, len(pages))}
 	for _, p := range pages {
-		res := s.archive.Import(r.Context(), player, p)
+		res := s.archive.ImportWith(r.Context(), p, archive.ImportOptions{Player: player, Region: region})
 		f := apiFile{Name: res.Name, Status: res.Status, Kind: string(res.Kind), Region: string(res.Region), Added: res.Added, Unchanged: res.Unchanged}
 		if res.Err != nil {
 			f.Error = res.Err.Error()

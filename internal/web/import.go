@@ -8,6 +8,8 @@ import (
 
 	"github.com/maiprobe/maiprobe/internal/archive"
 	"github.com/maiprobe/maiprobe/internal/dxnet"
+	"github.com/maiprobe/maiprobe/internal/interchange"
+	"github.com/maiprobe/maiprobe/internal/maimai"
 )
 
 // kindText names a page kind in the page's language; a kind without a
@@ -37,6 +39,10 @@ var reasonErrors = []struct {
 	{archive.ErrMisparsed, "import.err.misparsed"},
 	{archive.ErrIdentity, "import.err.identity"},
 	{archive.ErrExport, "import.err.export"},
+	{interchange.ErrExportOnly, "import.err.export_only"},
+	{interchange.ErrBadFile, "import.err.foreign_file"},
+	{archive.ErrNeedRegion, "import.err.need_region"},
+	{archive.ErrForeignAuto, "import.err.foreign_auto"},
 }
 
 // reasonText says why a file was rejected: the category in the page's
@@ -70,6 +76,7 @@ type importView struct {
 	// send each page to the player of the in-game player it shows.
 	Owned    []string
 	Auto     bool
+	Region   string // the game region chosen for other tools' files
 	Results  []importResult
 	Text     string // the pasted HTML, kept when nothing was imported
 	Empty    bool   // the form was sent with nothing in it
@@ -106,6 +113,11 @@ func (s *Server) doImport(w http.ResponseWriter, r *http.Request) {
 	if r.PostFormValue("auto") == "1" && len(v.Owned) > 1 {
 		v.Auto = true
 		opt = archive.ImportOptions{Player: player, Auto: true, Candidates: v.Owned}
+	}
+	// The region of other tools' files that do not say it (Tachi,
+	// mai-tools, DXRating); only the form's own choices are taken.
+	if reg := maimai.Region(r.PostFormValue("region")); reg.Valid() {
+		v.Region, opt.Region = string(reg), reg
 	}
 	add := func(src archive.Source) {
 		res := s.archive.ImportWith(r.Context(), src, opt)
