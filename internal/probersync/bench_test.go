@@ -57,3 +57,41 @@ func BenchmarkSyncNothingNew(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSyncDivingFishMerge is the cost of the no-lowering rule at its
+// largest: a --full sync of a player with 2,000+ bests that diving-fish
+// already holds, so every chart is pending, /player/records (every
+// record) is read, parsed and compared, and nothing is sent.
+// Run: go test -bench SyncDivingFishMerge -run ^$ ./internal/probersync
+func BenchmarkSyncDivingFishMerge(b *testing.B) {
+	ctx := context.Background()
+	src := fixtures.Shared(b, "data/songs/divingfish-music_data.cn.json")
+	a, err := archive.Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer a.Close()
+	db, err := songs.Open(ctx, src, maimai.CN)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := a.SyncSongs(ctx, db); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := a.Generate(ctx, archive.GenOptions{Player: "alice", Plays: 3000, Seed: 1}); err != nil {
+		b.Fatal(err)
+	}
+	df := newFakeDivingFish(b, tokens)
+	opt := probersync.Options{BaseURL: df.URL(), Full: true}
+	first, err := probersync.Sync(ctx, a, "alice", probersync.DivingFish, aliceToken, opt)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		rep, err := probersync.Sync(ctx, a, "alice", probersync.DivingFish, aliceToken, opt)
+		if err != nil || rep.Sent != 0 || rep.Kept != first.Items {
+			b.Fatalf("%+v %v", rep, err)
+		}
+	}
+	b.ReportMetric(float64(first.Items), "items")
+}
