@@ -98,7 +98,7 @@ var zh = &messages{
                 每谱面一条最佳）、lxns（落雪上传格式，每次游玩一条，带 play_time）、tachi（Tachi BATCH-MANUAL，
                 每次游玩一条）、csv（每次游玩一行）、csv-bests（每谱面最佳一行）；格式放不下的成绩列在标准错误，
                 见 docs/interchange.md`,
-	reparseUsage: `用当前的解析器从存档里保存的原始页面重新生成该玩家的数据（修复解析器之后使用）。原始页面不会丢失。`,
+	reparseUsage: `用当前的解析器从存档里保存的原始页面重新生成该玩家的数据（修复解析器之后使用）。原始页面不会丢失；只要有一个页面无法重新解析，就列出这些页面和原因，什么都不改。`,
 	playersUsage: `列出存档中的玩家。`,
 	statusUsage:  `显示存档概况。`,
 
@@ -374,7 +374,7 @@ Song data (load it again with songs sync) and the web app's logins are not in th
                  (update_records, one best per chart), lxns (Lxns upload, one score per play with play_time),
                  tachi (Tachi BATCH-MANUAL, one score per play), csv (one row per play), csv-bests (one row per
                  chart's best); what a format cannot hold is listed on standard error, see docs/interchange.md`,
-	reparseUsage: `Re-derive the player's archive from the stored raw pages with the current parsers (after a parser fix). Raw pages are kept.`,
+	reparseUsage: `Re-derive the player's archive from the stored raw pages with the current parsers (after a parser fix). Raw pages are kept; if any page can no longer be read, it lists those pages with the reasons and changes nothing.`,
 	playersUsage: `List the archive's players.`,
 	statusUsage:  `Show a summary of the archive.`,
 
