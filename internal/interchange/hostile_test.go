@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -268,4 +269,42 @@ func BenchmarkParseTachi100k(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// FuzzParse: whatever the bytes, Parse never panics, at most one detector
+// claims them, and what it returns passes every record rule.
+func FuzzParse(f *testing.F) {
+	for _, name := range []string{"divingfish-records.json", "divingfish-query-player.json", "divingfish.csv", "lxns-scores.json",
+		"lxns.csv", "tachi-batch.json", "maitools.tsv", "dxrating.json"} {
+		b, err := os.ReadFile("testdata/" + name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte(`{"success":true,"data":{"standard":[{"song_name":"A\u202e","type":"dx","level_index":3,"achievements":99}]}}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		n := 0
+		for _, r := range readers {
+			if r.detect(sniff(b)) {
+				n++
+			}
+		}
+		if n > 1 {
+			t.Fatalf("%d detectors claim the file", n)
+		}
+		file, err := Parse(b)
+		if err != nil {
+			return
+		}
+		if len(file.Records) == 0 {
+			t.Fatal("a file with no records was accepted")
+		}
+		for _, r := range file.Records {
+			if err := checkRecord(r); err != nil || !r.Difficulty.Valid() || r.Achievement < 0 || r.Achievement > maimai.MaxAchievement ||
+				r.Rank != maimai.RankOf(r.Achievement) || (r.Title == "" && r.SongID == 0) {
+				t.Fatalf("%s gave a record that breaks the rules (%v): %+v", file.Format, err, r)
+			}
+		}
+	})
 }
