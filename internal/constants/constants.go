@@ -227,6 +227,7 @@ type estimator struct {
 	okJBuf  [][]bool
 	idx     []int
 	extras  []int
+	xr      [][2]int
 	unknown []int // the charts without a song-data constant
 	// unsure[table][r] are the counted unknown charts with several
 	// candidates whose highest rating is r: evaluate looks only at those
@@ -558,6 +559,13 @@ func (e *estimator) evaluate(p *Play, record bool) bool {
 	e.idx = idx
 	extras := e.extras[:0]
 	aligned := false
+	// The played chart's rating before and after at each candidate.
+	xr := e.xr[:0]
+	for _, c := range cands {
+		before.Constant, after.Constant = c, c
+		xr = append(xr, [2]int{e.rules.Rating(before), e.rules.Rating(after)})
+	}
+	e.xr = xr
 	for {
 		extras = extras[:0]
 		for j, i := range joint {
@@ -566,9 +574,9 @@ func (e *estimator) evaluate(p *Play, record bool) bool {
 			b.Constant = z.cands[idx[j]]
 			extras = append(extras, e.rules.Rating(b))
 		}
-		for ci, c := range cands {
-			before.Constant, after.Constant = c, c
-			xb, xa := e.rules.Rating(before), e.rules.Rating(after)
+		slices.SortFunc(extras, func(a, b int) int { return b - a })
+		for ci := range cands {
+			xb, xa := xr[ci][0], xr[ci][1]
 			var tb, ta [2]int
 			for b := range 2 {
 				tb[b] = topWith(pref[b], n, extras, xb)
@@ -696,20 +704,27 @@ func (e *estimator) prefix(bound int, table int8, n int, p []int) []int {
 }
 
 // topWith is the sum of the n highest of the table (prefix sums pref) with
-// the ratings extras and x added: the best split between the highest j
-// added ones and the table's n−j highest.
+// the ratings extras (highest first) and x added: the best split between
+// the highest j added ones and the table's n−j highest.
 func topWith(pref []int, n int, extras []int, x int) int {
-	var buf [10]int
-	add := append(buf[:0], extras...)
-	add = append(add, x)
-	slices.SortFunc(add, func(a, b int) int { return b - a })
-	best, sum := pref[n], 0
-	for j, v := range add {
-		if j >= n {
-			break
+	best, sum, j := pref[n], 0, 0
+	take := func(v int) {
+		if j < n {
+			sum += v
+			j++
+			best = max(best, sum+pref[n-j])
 		}
-		sum += v
-		best = max(best, sum+pref[n-j-1])
+	}
+	placed := false
+	for _, v := range extras {
+		if !placed && x >= v {
+			take(x)
+			placed = true
+		}
+		take(v)
+	}
+	if !placed {
+		take(x)
 	}
 	return best
 }
