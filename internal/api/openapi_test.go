@@ -59,6 +59,12 @@ func TestOpenAPI(t *testing.T) {
 	first := plays[0].(map[string]any)
 	playID := fmt.Sprint(first["id"])
 	chartQ := url.Values{"title": {first["title"].(string)}, "type": {first["type"].(string)}, "diff": {first["difficulty"].(string)}}.Encode()
+	// A year of alice's plays, for the year in review.
+	years, _ := w.get("/api/v1/players/alice/years", "aliceRead").field("years").([]any)
+	if len(years) == 0 {
+		t.Fatal("alice has no years with plays")
+	}
+	year := fmt.Sprint(years[len(years)-1])
 
 	ok200 := map[string]bool{}
 	for _, tc := range []struct {
@@ -96,6 +102,30 @@ func TestOpenAPI(t *testing.T) {
 		{"/api/v1/players/alice/line?title=No%20such%20song&type=dx&diff=master", "aliceRead", 404, "not_found"},
 		{"/api/v1/players/alice/rival?with=bob", "cookie:alice", 200, ""},
 		{"/api/v1/players/bob/rival?with=carol&per_page=5", "", 200, ""},
+		{"/api/v1/players/alice/milestones", "aliceRead", 200, ""},
+		{"/api/v1/players/alice/milestones?kind=rank&page=2&per_page=5", "cookie:alice", 200, ""},
+		{"/api/v1/players/bob/milestones?kind=band", "", 200, ""},
+		{"/api/v1/players/alice/visits/" + playID, "aliceRead", 200, ""},
+		{"/api/v1/players/alice/visits/" + playID + "?gap=24", "aliceBoth", 200, ""},
+		{"/api/v1/players/carol/visits/1", "", 404, "not_found"},
+		{"/api/v1/players/alice/years", "aliceRead", 200, ""},
+		{"/api/v1/players/alice/years/" + year, "aliceRead", 200, ""},
+		{"/api/v1/players/alice/attempts?" + chartQ, "aliceRead", 200, ""},
+		{"/api/v1/players/alice/stale?per_page=10", "aliceRead", 200, ""},
+		{"/api/v1/players/bob/stale", "", 200, ""},
+		{"/api/v1/players/alice/milestones?kind=nope", "aliceRead", 400, "bad_request"},
+		{"/api/v1/players/alice/visits/x", "aliceRead", 400, "bad_request"},
+		{"/api/v1/players/alice/visits/" + playID + "?gap=0", "aliceRead", 400, "bad_request"},
+		{"/api/v1/players/alice/years/abc", "aliceRead", 400, "bad_request"},
+		{"/api/v1/players/alice/attempts?title=x", "aliceRead", 400, "bad_request"},
+		{"/api/v1/players/alice/stale?page=0", "aliceRead", 400, "bad_request"},
+		{"/api/v1/players/alice/milestones", "", 401, "unauthorized"},
+		{"/api/v1/players/alice/visits/" + playID, "bobRead", 403, "forbidden"},
+		{"/api/v1/players/alice/years", "cookie:bob", 403, "forbidden"},
+		{"/api/v1/players/alice/stale", "aliceImport", 403, "insufficient_scope"},
+		{"/api/v1/players/alice/visits/999999999", "aliceRead", 404, "not_found"},
+		{"/api/v1/players/alice/years/2001", "aliceRead", 404, "not_found"},
+		{"/api/v1/players/alice/attempts?title=No%20such%20song&type=dx&diff=master", "aliceRead", 404, "not_found"},
 
 		{"/api/v1/players/alice/b50?at=yesterday", "aliceRead", 400, "bad_request"},
 		{"/api/v1/players/alice/b50?at=2010-01-01", "aliceRead", 400, "bad_request"},

@@ -18,4 +18,10 @@ func (a *API) routes() {
 	a.player("GET /api/v1/players/{player}/analysis", a.analysis)
 	a.player("GET /api/v1/players/{player}/line", a.line)
 	a.player("GET /api/v1/players/{player}/rival", a.rival)
+	a.player("GET /api/v1/players/{player}/milestones", a.milestones)
+	a.player("GET /api/v1/players/{player}/visits/{id}", a.visit)
+	a.player("GET /api/v1/players/{player}/years", a.years)
+	a.player("GET /api/v1/players/{player}/years/{year}", a.year)
+	a.player("GET /api/v1/players/{player}/attempts", a.attempts)
+	a.player("GET /api/v1/players/{player}/stale", a.stale)
 }

@@ -26,8 +26,9 @@ func playerPaths(p string) []string {
 		}
 		path = strings.ReplaceAll(path, "{player}", p)
 		path = strings.ReplaceAll(path, "{id}", "1")
+		path = strings.ReplaceAll(path, "{year}", "2001")
 		switch {
-		case strings.HasSuffix(path, "/chart"):
+		case strings.HasSuffix(path, "/chart"), strings.HasSuffix(path, "/attempts"):
 			path += "?title=x&type=dx&diff=master"
 		case strings.HasSuffix(path, "/rival"):
 			path += "?with=carol"
