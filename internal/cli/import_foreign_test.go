@@ -96,3 +96,26 @@ func TestImportRegion(t *testing.T) {
 		t.Errorf("--region jp: exit %d\n%s%s", code, out, errOut)
 	}
 }
+
+// TestImportDirectorySkipsOurCSV: a folder holding maiprobe's own CSV
+// export beside a page imports the page and skips the CSV like an asset;
+// named on the command line, the CSV is refused as export-only.
+func TestImportDirectorySkipsOurCSV(t *testing.T) {
+	dir := t.TempDir()
+	b, _ := os.ReadFile(page("home-intl-2025.html"))
+	os.WriteFile(filepath.Join(dir, "home.html"), b, 0o644)
+	csv, err := os.ReadFile(filepath.Join("..", "interchange", "testdata", "export-csv-bests.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "maiprobe-mai-csv-bests.csv"), csv, 0o644)
+	env := map[string]string{"MAIPROBE_DB": filepath.Join(t.TempDir(), "a.db"), "MAIPROBE_LANG": "en"}
+	code, out, errOut := run(t, env, "", "import", dir)
+	if code != exitOK || !strings.Contains(errOut, "skipped 1 file") || !strings.Contains(errOut, "maiprobe-mai-csv-bests.csv") {
+		t.Errorf("folder: exit %d, want the page added and the CSV skipped\n%s%s", code, out, errOut)
+	}
+	code, out, errOut = run(t, env, "", "import", filepath.Join(dir, "maiprobe-mai-csv-bests.csv"))
+	if code != exitFail || !strings.Contains(out+errOut, "export-only") {
+		t.Errorf("the CSV named: exit %d\n%s%s", code, out, errOut)
+	}
+}

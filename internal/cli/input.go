@@ -105,8 +105,10 @@ func foreignFile(path string, d fs.DirEntry) bool {
 	if err != nil {
 		return false
 	}
-	_, ok := interchange.Detect(head)
-	return ok
+	// maiprobe's own CSV exports are named by Detect so that importing one
+	// says it is export-only; in a folder they are skipped like assets.
+	format, ok := interchange.Detect(head)
+	return ok && format != interchange.CSV
 }
 
 // expand turns the command line's paths into files: a directory gives its
