@@ -47,6 +47,9 @@ type Archive struct {
 	pointReads atomic.Int64
 	// hist caches each player's play log and milestones (history.go).
 	hist histCache
+	// warm computes a player's history pages in the background after an
+	// import, when the server asked for it (prewarm.go).
+	warm prewarm
 }
 
 // Open opens the archive at location (a SQLite file path,
@@ -124,6 +127,7 @@ func (a *Archive) decode(comp []byte, size int64) ([]byte, error) {
 
 // Close closes the archive.
 func (a *Archive) Close() error {
+	a.stopPrewarm()
 	a.enc.Close()
 	return a.db.Close()
 }

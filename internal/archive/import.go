@@ -138,6 +138,12 @@ type ImportOptions struct {
 
 // ImportWith is Import with the choices of opt.
 func (a *Archive) ImportWith(ctx context.Context, src Source, opt ImportOptions) Result {
+	res := a.importAny(ctx, src, opt)
+	a.imported(res)
+	return res
+}
+
+func (a *Archive) importAny(ctx context.Context, src Source, opt ImportOptions) Result {
 	if isExport(src.Data) {
 		if opt.Auto && opt.Candidates == nil {
 			// An export names its players itself; a login's import keeps
@@ -162,7 +168,9 @@ func (a *Archive) ImportWith(ctx context.Context, src Source, opt ImportOptions)
 
 // importPage is Import after parsing: tests give it hand-built pages.
 func (a *Archive) importPage(ctx context.Context, player string, src Source, page dxnet.Page) Result {
-	return a.importParsed(ctx, src, page, ImportOptions{Player: player})
+	res := a.importParsed(ctx, src, page, ImportOptions{Player: player})
+	a.imported(res)
+	return res
 }
 
 // importParsed is ImportWith after parsing.

@@ -190,6 +190,10 @@ func serve(ctx context.Context, c *runCtx, sc serveConfig) int {
 		return exitFail
 	}
 	defer a.Close()
+	// A server that keeps running computes a player's history pages a
+	// moment after an upload, so the first view finds them ready (the
+	// function platforms above freeze after each answer: not there).
+	a.PrewarmAfterImport(time.Second)
 	log := slog.New(slog.NewTextHandler(c.Stderr, nil))
 	sc.Logger, sc.Now = log, c.Now
 	if sc.SyncURLs, err = syncURLs(c.Getenv); err != nil {
