@@ -28,7 +28,7 @@ func playerPaths(p string) []string {
 		path = strings.ReplaceAll(path, "{id}", "1")
 		path = strings.ReplaceAll(path, "{year}", "2001")
 		switch {
-		case strings.HasSuffix(path, "/chart"), strings.HasSuffix(path, "/attempts"):
+		case strings.HasSuffix(path, "/chart"), strings.HasSuffix(path, "/attempts"), strings.HasSuffix(path, "/line"):
 			path += "?title=x&type=dx&diff=master"
 		case strings.HasSuffix(path, "/rival"):
 			path += "?with=carol"
