@@ -47,6 +47,8 @@ type Archive struct {
 	pointReads atomic.Int64
 	// hist caches each player's play log and milestones (history.go).
 	hist histCache
+	// jackets caches the jacket each title's plays showed (playjackets.go).
+	jackets jacketCache
 	// warm computes a player's history pages in the background after an
 	// import, when the server asked for it (prewarm.go).
 	warm prewarm

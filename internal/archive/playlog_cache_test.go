@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/maiprobe/maiprobe/internal/storage"
 	"github.com/maiprobe/maiprobe/internal/storage/storagetest"
 )
 
@@ -13,8 +14,9 @@ import (
 // the archive — for new plays after the newest, for older plays imported
 // late (merged in), after a reparse (which deletes and re-derives every
 // play: the epoch makes it a whole read), and when another server on the
-// same database imports (the stamp is read from the database). On every
-// database.
+// same database imports (the stamp is read from the database). The
+// jackets of played titles (playJackets) are read on the same way. On
+// every database.
 func TestPlayLogIncremental(t *testing.T) {
 	for _, db := range []string{"sqlite", "mysql", "postgres"} {
 		t.Run(db, func(t *testing.T) {
@@ -44,6 +46,25 @@ func TestPlayLogIncremental(t *testing.T) {
 				if len(log.Plays) != len(want.Plays) || !reflect.DeepEqual(log, want) {
 					t.Fatalf("%s: the cached log (%d plays) is not the archive's (%d plays)", step, len(log.Plays), len(want.Plays))
 				}
+				// The jackets of the plays' titles follow the same stamp.
+				err = a.db.View(ctx, func(tx *storage.Tx) error {
+					id, err := tx.PlayerID(ctx, "p")
+					if err != nil {
+						return err
+					}
+					got, err := a.playJackets(ctx, tx, id)
+					if err != nil {
+						return err
+					}
+					want, err := tx.PlayJackets(ctx, id)
+					if err == nil && (len(got) == 0 || !reflect.DeepEqual(got, want)) {
+						t.Errorf("%s: the cached jackets of %d titles are not the %d of a whole read", step, len(got), len(want))
+					}
+					return err
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
 				after := a.hist.logs["p"]
 				if incremental := before != nil && after.stamp.Epoch == before.stamp.Epoch && after.stamp.MaxID > before.stamp.MaxID &&
 					after.levels != nil && len(after.log.Plays) > len(before.log.Plays) && after.stamp.Count == int64(len(after.log.Plays)); wantIncremental && !incremental {
@@ -58,7 +79,9 @@ func TestPlayLogIncremental(t *testing.T) {
 				t.Fatalf("%d plays, want 80", len(first.Plays))
 			}
 			// Newer plays, imported by this server and then by another.
-			mustImport(t, a, "p", "w3.html", window(180, 200), Added)
+			w3 := window(180, 200)
+			w3.Plays[0].Jacket = "ffffffffffffffff.png" // its title's MAX jacket changes
+			mustImport(t, a, "p", "w3.html", w3, Added)
 			check("newer plays", true)
 			mustImport(t, other, "p", "w4.html", window(200, 230), Added)
 			check("newer plays from another server", true)

@@ -122,7 +122,7 @@ type ratingData struct {
 // included, so a chart never played since saving still has one), else the
 // one the player's plays showed (a title the index finds ambiguous, such
 // as the two "Link"s, when the player's plays show it).
-func bestJackets(ctx context.Context, tx *storage.Tx, playerID int64, region maimai.Region, bests []storage.BestScore) (map[string]string, error) {
+func (a *Archive) bestJackets(ctx context.Context, tx *storage.Tx, playerID int64, region maimai.Region, bests []storage.BestScore) (map[string]string, error) {
 	titles := make([]string, 0, len(bests))
 	for _, b := range bests {
 		titles = append(titles, b.Title)
@@ -131,7 +131,7 @@ func bestJackets(ctx context.Context, tx *storage.Tx, playerID int64, region mai
 	if err != nil {
 		return nil, err
 	}
-	played, err := tx.PlayJackets(ctx, playerID)
+	played, err := a.playJackets(ctx, tx, playerID)
 	if err != nil {
 		return nil, err
 	}
@@ -167,7 +167,7 @@ func (a *Archive) loadRating(ctx context.Context, player string, withHistory boo
 			return err
 		}
 		d.bests = bests
-		if d.jackets, err = bestJackets(ctx, tx, id, d.region, bests); err != nil {
+		if d.jackets, err = a.bestJackets(ctx, tx, id, d.region, bests); err != nil {
 			return err
 		}
 		d.links = make(map[bestKey]storage.ChartLink, len(links))

@@ -90,6 +90,27 @@ func (t *Tx) PlayLogStamp(ctx context.Context, playerID, afterID int64) (s LogSt
 	return s, newer, nil
 }
 
+// PlayJacketsAfter is PlayJackets of the plays with ids above afterID:
+// what an import added to a map read up to afterID (PlayLogStamp says
+// when that is all that changed).
+func (t *Tx) PlayJacketsAfter(ctx context.Context, playerID, afterID int64) (map[string]string, error) {
+	rows, err := t.query(ctx, `SELECT title, MAX(jacket) FROM plays WHERE player_id = ? AND id > ? AND jacket <> '' GROUP BY title`,
+		playerID, afterID)
+	if err != nil {
+		return nil, fmt.Errorf("storage: list play jackets: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var title, jacket string
+		if err := rows.Scan(&title, &jacket); err != nil {
+			return nil, fmt.Errorf("storage: list play jackets: %w", err)
+		}
+		out[title] = jacket
+	}
+	return out, rows.Err()
+}
+
 // PartnerDetails lists the details (maimai.PlayDetail as JSON) of the
 // player's plays with from <= played_at < to that name partners: the
 // detail's JSON holds a "partners" key only then, so the rest are not
