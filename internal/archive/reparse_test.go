@@ -196,3 +196,18 @@ func TestReparseUnreadableChangesNothing(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkReparseGenerated reparses a generated archive of 3,000 plays
+// (about 500 JSON pages: records, details, snapshots, photos) on SQLite.
+func BenchmarkReparseGenerated(b *testing.B) {
+	ctx := context.Background()
+	a := openTest(b, filepath.Join(b.TempDir(), "gen.db"))
+	if _, err := a.Generate(ctx, GenOptions{Player: "gen", Plays: 3000, Seed: 1, End: testNow.Add(-time.Hour)}); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := a.Reparse(ctx, "gen"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
