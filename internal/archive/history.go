@@ -33,6 +33,15 @@ type histCache struct {
 	mu   sync.Mutex
 	logs map[string]*cachedPlayLog
 	m    map[string]*cachedHist
+	// data is the rating data's stamp of each player (dataStamp, a few
+	// counting queries) and the archive version read before it: read
+	// again only when the version moved.
+	data map[string]versionedStamp
+}
+
+type versionedStamp struct {
+	version int64
+	stamp   string
 }
 
 // cachedPlayLog is a player's play log as read at a LogStamp. After an
@@ -53,6 +62,11 @@ type cachedPlayLog struct {
 	// grown is set once log.Plays' spare capacity was appended to by a
 	// newer log: a second extension must copy.
 	grown atomic.Bool
+	// version is the archive's version (read before the stamps) at which
+	// the log was last found current: while it has not moved, nothing was
+	// written anywhere and the log is current without counting the plays
+	// (PlayLogStamp walks every play of the player: ~20 ms at 100,000).
+	version atomic.Int64
 }
 
 // key is what the derived values of this log are keyed by, beside the
@@ -80,23 +94,30 @@ type cachedHist struct {
 // milestones' bands and plates), so logins, settings and tokens, which
 // change neither, do not make it be computed again.
 func (a *Archive) cachedLog(ctx context.Context, player string) (*cachedHist, error) {
-	pl, err := a.playLog(ctx, player)
+	pl, v, err := a.playLog(ctx, player)
 	if err != nil {
 		return nil, err
 	}
 	// Read after the log: reading it may have linked the charts of new
-	// plays, which changes this stamp. A change made after this read is
-	// then not cached as seen.
-	data, err := a.dataStamp(ctx, player)
-	if err != nil {
-		// No region yet (no saved page): the version keys it.
-		v, verr := a.Version(ctx)
-		if verr != nil {
-			return nil, verr
+	// plays, which changes this stamp. v was read before either, so a
+	// change made meanwhile leaves the stamp under an older version,
+	// read again next time.
+	a.hist.mu.Lock()
+	ds, ok := a.hist.data[player]
+	a.hist.mu.Unlock()
+	if !ok || ds.version != v {
+		ds = versionedStamp{version: v}
+		if ds.stamp, err = a.dataStamp(ctx, player); err != nil {
+			ds.stamp = fmt.Sprintf("v%d", v) // no region yet (no saved page): the version keys it
 		}
-		data = fmt.Sprintf("v%d", v)
+		a.hist.mu.Lock()
+		if a.hist.data == nil || len(a.hist.data) >= 1000 {
+			a.hist.data = map[string]versionedStamp{}
+		}
+		a.hist.data[player] = ds
+		a.hist.mu.Unlock()
 	}
-	stamp := data + "|" + pl.key()
+	stamp := ds.stamp + "|" + pl.key()
 	a.hist.mu.Lock()
 	c := a.hist.m[player]
 	a.hist.mu.Unlock()
@@ -120,6 +141,7 @@ func (a *Archive) ForgetHistory(player string) {
 	a.hist.mu.Lock()
 	delete(a.hist.m, player)
 	delete(a.hist.logs, player)
+	delete(a.hist.data, player)
 	a.hist.mu.Unlock()
 }
 
@@ -127,7 +149,7 @@ func (a *Archive) ForgetHistory(player string) {
 // level (the song data's, else the page's). It is shared: callers must
 // not change it.
 func (a *Archive) PlayLog(ctx context.Context, player string) (*PlayLog, error) {
-	pl, err := a.playLog(ctx, player)
+	pl, _, err := a.playLog(ctx, player)
 	if err != nil {
 		return nil, err
 	}
@@ -135,19 +157,31 @@ func (a *Archive) PlayLog(ctx context.Context, player string) (*PlayLog, error) 
 }
 
 // playLog is the player's cached play log brought up to date: unchanged,
-// extended by the plays added since it was read, or read whole.
-func (a *Archive) playLog(ctx context.Context, player string) (*cachedPlayLog, error) {
+// extended by the plays added since it was read, or read whole; with the
+// archive's version read before it.
+func (a *Archive) playLog(ctx context.Context, player string) (*cachedPlayLog, int64, error) {
 	a.hist.mu.Lock()
 	old := a.hist.logs[player]
 	a.hist.mu.Unlock()
 	var out *cachedPlayLog
+	var v int64
 	err := a.viewCharts(ctx, player, func(tx *storage.Tx, id int64, strict bool) error {
 		var err error
-		out, err = a.updateLog(ctx, tx, id, strict, old)
-		return err
+		if v, err = tx.Version(ctx); err != nil {
+			return err
+		}
+		if old != nil && old.playerID == id && old.version.Load() == v {
+			out = old // nothing was written since it was found current
+			return nil
+		}
+		if out, err = a.updateLog(ctx, tx, id, strict, old); err != nil {
+			return err
+		}
+		out.version.Store(v)
+		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("archive: play log: %w", err)
+		return nil, 0, fmt.Errorf("archive: play log: %w", err)
 	}
 	if out != old {
 		a.hist.mu.Lock()
@@ -157,7 +191,7 @@ func (a *Archive) playLog(ctx context.Context, player string) (*cachedPlayLog, e
 		a.hist.logs[player] = out
 		a.hist.mu.Unlock()
 	}
-	return out, nil
+	return out, v, nil
 }
 
 // chartStamps reads storage.ChartStamp of each region.
