@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/maiprobe/maiprobe/internal/archive"
@@ -14,13 +13,13 @@ import (
 
 // Guard counts wrong tokens per address and says how long an address
 // must wait after too many; the web app passes the limiter its import API
-// and login form use, so guesses at any of them count together.
+// uses, so wrong tokens at any of the APIs count together (UseToken).
 type Guard interface {
 	// Wait says how long key must still wait (0: go ahead) and whether
-	// it has failures to forget after a success.
+	// it has failures counted.
 	Wait(ctx context.Context, key string) (time.Duration, bool, error)
+	// Fail counts one wrong token against key.
 	Fail(ctx context.Context, key string) error
-	Succeed(ctx context.Context, key string) error
 }
 
 // Limits are the request budgets: Burst requests at once, then one per
@@ -60,8 +59,9 @@ type Access struct {
 	Caller Caller
 }
 
-// guardKey is the key wrong tokens count under: the import API's, so
-// guessing at either counts against the same address.
+// guardKey is the key wrong tokens count under, the same for every API
+// that takes tokens (UseToken), so guessing at any of them counts
+// against one address.
 func guardKey(ip string) string { return "api:" + ip }
 
 // Caller resolves the request's credential: the bearer token if one is
@@ -72,38 +72,20 @@ func (a *API) Caller(r *http.Request) (Caller, error) {
 	ctx := r.Context()
 	c := Caller{IP: a.cfg.IP(r)}
 	if auth := r.Header.Get("Authorization"); auth != "" {
-		secret, ok := strings.CutPrefix(auth, "Bearer ")
+		secret, ok := Bearer(auth)
 		if !ok {
 			return c, &Error{Status: http.StatusUnauthorized, Code: CodeUnauthorized, Message: "send the token as Authorization: Bearer <token>"}
 		}
-		failed := false
-		if g := a.cfg.Guard; g != nil {
-			wait, f, err := g.Wait(ctx, guardKey(c.IP))
-			if err != nil {
-				return c, err
-			}
-			if wait > 0 {
-				return c, &Error{Status: http.StatusTooManyRequests, Code: CodeRateLimited, RetryAfter: wait,
-					Message: "too many wrong tokens from this address; wait and try again"}
-			}
-			failed = f
-		}
-		u, err := a.a.UseToken(ctx, strings.TrimSpace(secret))
-		if errors.Is(err, archive.ErrBadImportToken) {
-			if g := a.cfg.Guard; g != nil {
-				if err := g.Fail(ctx, guardKey(c.IP)); err != nil {
-					return c, err
-				}
-			}
+		u, err := UseToken(ctx, a.a, a.cfg.Guard, c.IP, secret)
+		var locked *TokenLocked
+		switch {
+		case errors.As(err, &locked):
+			return c, &Error{Status: http.StatusTooManyRequests, Code: CodeRateLimited, RetryAfter: locked.Wait,
+				Message: "too many wrong tokens from this address; wait and try again (a valid token is still served)"}
+		case errors.Is(err, archive.ErrBadImportToken):
 			return c, &Error{Status: http.StatusUnauthorized, Code: CodeUnauthorized, Message: "the token is unknown or was revoked: make one on the player's tokens page"}
-		}
-		if err != nil {
+		case err != nil:
 			return c, err
-		}
-		if failed {
-			if err := a.cfg.Guard.Succeed(ctx, guardKey(c.IP)); err != nil {
-				return c, err
-			}
 		}
 		c.Token = &u
 	} else {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/maiprobe/maiprobe/internal/api"
+	"github.com/maiprobe/maiprobe/internal/archive"
 )
 
 // playerPaths are a request to every route that names a player, for
@@ -48,6 +49,7 @@ func TestTokenScopes(t *testing.T) {
 	if len(paths) < 10 {
 		t.Fatalf("only %d player routes: %v", len(paths), paths)
 	}
+	wrong := 0
 	for _, path := range paths {
 		for _, tc := range []struct {
 			cred   string
@@ -60,6 +62,14 @@ func TestTokenScopes(t *testing.T) {
 			{"", 401, "unauthorized"},
 			{"cookie:bob", 403, "forbidden"},
 		} {
+			if tc.cred == "revoked" {
+				// Wrong tokens are counted per address, and valid
+				// ones in between do not reset the count: after five
+				// the answer is 429.
+				if wrong++; wrong > 5 {
+					tc.status, tc.code = 429, "rate_limited"
+				}
+			}
 			if a := w.get(path, tc.cred); a.status != tc.status || a.errorCode() != tc.code {
 				t.Errorf("GET %s as %s: %d %q, want %d %q", path, tc.cred, a.status, a.errorCode(), tc.status, tc.code)
 			}
@@ -100,7 +110,7 @@ func TestTokenScopes(t *testing.T) {
 		t.Fatal(err)
 	}
 	before, _ := w.a.CountPlays(context.Background(), "alice")
-	for tok, want := range map[string]int{"aliceRead": 403, "revoked": 401} {
+	for tok, want := range map[string]int{"aliceRead": 403, "revoked": 429} {
 		req, _ := http.NewRequest(http.MethodPost, w.srv.URL+"/api/import", bytes.NewReader(page))
 		req.Header.Set("Content-Type", "text/html")
 		req.Header.Set("Authorization", "Bearer "+w.tokens[tok])
@@ -209,20 +219,109 @@ func TestRateLimits(t *testing.T) {
 }
 
 // TestWrongTokensLockOut: wrong tokens from one address are counted with
-// the import API's, and after a few the address must wait, even with a
-// good token.
+// the import API's and the diving-fish-compatible endpoints', and after
+// five a wrong token is answered 429 with Retry-After, on a second server
+// of the archive too. A valid token is looked up first and always served:
+// a bot that serves many players from one address is not locked out by
+// one player's revoked token, and its valid tokens do not reset the count
+// for the next wrong one.
 func TestWrongTokensLockOut(t *testing.T) {
 	w := newWorld(t, api.Limits{})
+	ctx := context.Background()
+	// Many players' bots behind one address: a read token of each.
+	valid := []string{"aliceRead", "aliceBoth", "bobRead"}
+	for i := range 6 {
+		p := "bot" + strconv.Itoa(i)
+		if err := w.a.GrantPlayer(ctx, "bob", p, true); err != nil {
+			t.Fatal(err)
+		}
+		secret, _, err := w.a.CreateToken(ctx, p, "bot", archive.ScopeRead)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.tokens[p] = secret
+		valid = append(valid, p)
+	}
+	playerOf := func(tok string) string {
+		switch {
+		case strings.HasPrefix(tok, "alice"):
+			return "alice"
+		case strings.HasPrefix(tok, "bob"):
+			return "bob"
+		}
+		return tok
+	}
 	for i := range 5 {
 		if a := w.get("/api/v1/players/alice", "revoked"); a.status != 401 {
-			t.Fatalf("wrong token %d: %d", i+1, a.status)
+			t.Fatalf("wrong token %d: %d %s", i+1, a.status, a.body)
 		}
 	}
-	a := w.get("/api/v1/players/alice", "aliceRead")
-	if a.status != 429 || a.header.Get("Retry-After") == "" {
-		t.Errorf("after five wrong tokens: %d %s", a.status, a.body)
+	second := w.second(t, api.Limits{})
+	for round := range 2 {
+		for _, tok := range valid {
+			if a := w.get("/api/v1/players/"+playerOf(tok), tok); a.status != 200 {
+				t.Errorf("round %d: %s's valid token after five wrong ones from its address: %d %s", round, tok, a.status, a.body)
+			}
+			if a := second.get("/api/v1/players/"+playerOf(tok)+"/b50", tok); a.status != 200 && a.errorCode() != "not_found" {
+				t.Errorf("round %d: %s's valid token on the second server: %d %s", round, tok, a.status, a.body)
+			}
+		}
+		// Still locked for wrong tokens, on both servers, although valid
+		// ones were served in between.
+		for _, srv := range []*world{w, second} {
+			a := srv.get("/api/v1/players/alice", "raw:Bearer mpi_guess"+strconv.Itoa(round))
+			if n, err := strconv.Atoi(a.header.Get("Retry-After")); a.status != 429 || a.errorCode() != "rate_limited" || err != nil || n < 1 || n > 3600 {
+				t.Errorf("round %d: a wrong token after five: %d Retry-After %q %s", round, a.status, a.header.Get("Retry-After"), a.body)
+			}
+		}
+	}
+	// The import API and the diving-fish-compatible endpoints take the
+	// valid tokens from the locked address too.
+	page, err := os.ReadFile(filepath.Join("..", "dxnet", "testdata", "record-cn-mixed.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for tok, want := range map[string]int{"aliceImport": 200, "revoked": 429} {
+		req, _ := http.NewRequest(http.MethodPost, w.srv.URL+"/api/import", bytes.NewReader(page))
+		req.Header.Set("Content-Type", "text/html")
+		req.Header.Set("Authorization", "Bearer "+w.tokens[tok])
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != want {
+			t.Errorf("import with %s from the locked address: %d, want %d", tok, res.StatusCode, want)
+		}
+	}
+	for tok, want := range map[string]int{"bobRead": 200, "bot0": 200, "revoked": 429} {
+		req, _ := http.NewRequest(http.MethodGet, w.srv.URL+"/api/maimaidxprober/player/records", nil)
+		req.Header.Set("Import-Token", w.tokens[tok])
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != want {
+			t.Errorf("diving-fish player/records with %s from the locked address: %d, want %d", tok, res.StatusCode, want)
+		}
 	}
 	if a := w.get("/api/v1/players/bob", ""); a.status != 200 {
 		t.Errorf("a request without a token is not locked out: %d", a.status)
+	}
+}
+
+// TestBearerScheme: the Authorization scheme is matched without regard to
+// case (RFC 7235), and anything but a bearer token is refused.
+func TestBearerScheme(t *testing.T) {
+	w := newWorld(t, api.Limits{})
+	tok := w.tokens["aliceRead"]
+	for auth, want := range map[string]int{
+		"Bearer " + tok: 200, "bearer " + tok: 200, "BEARER  " + tok + " ": 200,
+		"Basic " + tok: 401, "Bearer": 401, tok: 401,
+	} {
+		if a := w.get("/api/v1/players/alice", "raw:"+auth); a.status != want {
+			t.Errorf("Authorization %.12q…: %d, want %d: %s", auth, a.status, want, a.body)
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/maiprobe/maiprobe/internal/api"
 	"github.com/maiprobe/maiprobe/internal/archive"
 )
 
@@ -32,10 +33,9 @@ func presented(r *http.Request, headers ...string) (secret, header string) {
 		v := strings.TrimSpace(r.Header.Get(h))
 		if h == headerAuth {
 			var ok bool
-			if v, ok = strings.CutPrefix(v, "Bearer "); !ok {
+			if v, ok = api.Bearer(v); !ok {
 				continue
 			}
-			v = strings.TrimSpace(v)
 		}
 		if v != "" {
 			return v, h
@@ -44,52 +44,27 @@ func presented(r *http.Request, headers ...string) (secret, header string) {
 	return "", ""
 }
 
-// errBadToken and errLocked are useToken's refusals; errLocked carries no
-// verdict on the token, which was not looked at.
+// errBadToken and errLocked are useToken's refusals of an unknown token;
+// errLocked is for an address that sent too many.
 var (
 	errBadToken = errors.New("unknown or revoked token")
 	errLocked   = errors.New("too many wrong tokens from this address")
 )
 
-// guardKey is the key wrong tokens count under: the read and import APIs'
-// (internal/api), so guessing at any of them counts against one address.
-func guardKey(ip string) string { return "api:" + ip }
-
-// useToken resolves a presented token. An address with too many wrong
-// tokens is refused before the token is looked at (errLocked, with the
-// wait), so guessing gains nothing from answers; a wrong token counts
-// against the address (errBadToken).
+// useToken resolves a presented token the way the read and import APIs
+// do (api.UseToken): a valid token always passes; an unknown one counts
+// against the address (errBadToken), and after too many it is refused
+// with the wait (errLocked), under the key those APIs count with.
 func (h *Handler) useToken(ctx context.Context, r *http.Request, secret string) (archive.TokenUse, time.Duration, error) {
-	key := guardKey(h.cfg.ClientIP(r))
-	failed := false
-	if g := h.cfg.Guard; g != nil {
-		wait, f, err := g.Wait(ctx, key)
-		if err != nil {
-			return archive.TokenUse{}, 0, err
-		}
-		if wait > 0 {
-			return archive.TokenUse{}, wait, errLocked
-		}
-		failed = f
-	}
-	u, err := h.a.UseToken(ctx, secret)
-	if errors.Is(err, archive.ErrBadImportToken) {
-		if g := h.cfg.Guard; g != nil {
-			if err := g.Fail(ctx, key); err != nil {
-				return archive.TokenUse{}, 0, err
-			}
-		}
+	u, err := api.UseToken(ctx, h.a, h.cfg.Guard, h.cfg.ClientIP(r), secret)
+	var locked *api.TokenLocked
+	switch {
+	case errors.As(err, &locked):
+		return archive.TokenUse{}, locked.Wait, errLocked
+	case errors.Is(err, archive.ErrBadImportToken):
 		return archive.TokenUse{}, 0, errBadToken
 	}
-	if err != nil {
-		return archive.TokenUse{}, 0, err
-	}
-	if failed {
-		if err := h.cfg.Guard.Succeed(ctx, key); err != nil {
-			return archive.TokenUse{}, 0, err
-		}
-	}
-	return u, 0, nil
+	return u, 0, err
 }
 
 // spend takes one request from the budget of the token, or of the

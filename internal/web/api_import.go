@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/maiprobe/maiprobe/internal/api"
 	"github.com/maiprobe/maiprobe/internal/archive"
 	"github.com/maiprobe/maiprobe/internal/interchange"
 	"github.com/maiprobe/maiprobe/internal/maimai"
@@ -152,49 +153,36 @@ func (s *Server) preflight(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiImport(w http.ResponseWriter, r *http.Request) {
-	ip := state(r).IP
-	wait, failed, err := s.api.fails.wait(r.Context(), "api:"+ip)
-	if err != nil {
-		s.log.Error("api import: read failures", "err", err)
-		apiError(w, http.StatusInternalServerError, "internal error")
-		return
-	}
-	if wait > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-		apiError(w, http.StatusTooManyRequests, "too many wrong tokens from this address; wait and try again")
-		return
-	}
-	secret, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	secret, ok := api.Bearer(r.Header.Get("Authorization"))
 	if !ok {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="maiprobe import"`)
 		apiError(w, http.StatusUnauthorized, "no import token: send Authorization: Bearer <token> (make one on the player's import tokens page)")
 		return
 	}
-	player, tokenID, err := s.archive.UseImportToken(r.Context(), strings.TrimSpace(secret))
-	if errors.Is(err, archive.ErrBadImportToken) {
-		if err := s.api.fails.fail(r.Context(), "api:"+ip); err != nil {
-			s.log.Error("api import: count a wrong token", "err", err)
-		}
+	// Looked up first, as by the read API: a valid token always passes,
+	// only unknown ones count against the address (api.UseToken).
+	u, err := api.UseToken(r.Context(), s.archive, apiGuard{s.api.fails}, state(r).IP, secret)
+	var locked *api.TokenLocked
+	switch {
+	case errors.As(err, &locked):
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(locked.Wait.Seconds()))))
+		apiError(w, http.StatusTooManyRequests, "too many wrong tokens from this address; wait and try again (a valid token is still accepted)")
+		return
+	case errors.Is(err, archive.ErrBadImportToken):
 		w.Header().Set("WWW-Authenticate", `Bearer realm="maiprobe import", error="invalid_token"`)
 		apiError(w, http.StatusUnauthorized, "the import token is unknown or was revoked")
 		return
-	}
-	if errors.Is(err, archive.ErrTokenScope) {
+	case err != nil:
+		s.log.Error("api import: token", "err", err)
+		apiError(w, http.StatusInternalServerError, "internal error")
+		return
+	case !u.Scopes.Has(archive.ScopeImport):
 		// A good token, so no failure is counted against the address.
 		apiError(w, http.StatusForbidden, "this token may only read: make a token with the import scope on the player's import tokens page")
 		return
 	}
-	if err != nil {
-		s.log.Error("api import: token", "err", err)
-		apiError(w, http.StatusInternalServerError, "internal error")
-		return
-	}
-	if failed {
-		if err := s.api.fails.succeed(r.Context(), "api:"+ip); err != nil {
-			s.log.Error("api import: forget wrong tokens", "err", err)
-		}
-	}
-	wait, err = s.archive.SpendImportBudget(r.Context(), tokenID, s.now(), apiBurst, apiRefill)
+	player, tokenID := u.Player, u.ID
+	wait, err := s.archive.SpendImportBudget(r.Context(), tokenID, s.now(), apiBurst, apiRefill)
 	if err != nil {
 		s.log.Error("api import: spend the token's budget", "err", err)
 		apiError(w, http.StatusInternalServerError, "internal error")

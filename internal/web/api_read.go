@@ -44,11 +44,11 @@ func (s *Server) apiViewer(r *http.Request) int64 {
 	return sess.User.ID
 }
 
-// apiGuard lends the import API's limiter of wrong tokens to the read API.
+// apiGuard lends the limiter of wrong tokens to api.UseToken, for the
+// import, read and diving-fish-compatible APIs alike.
 type apiGuard struct{ l *limiter }
 
 func (g apiGuard) Wait(ctx context.Context, key string) (time.Duration, bool, error) {
 	return g.l.wait(ctx, key)
 }
-func (g apiGuard) Fail(ctx context.Context, key string) error    { return g.l.fail(ctx, key) }
-func (g apiGuard) Succeed(ctx context.Context, key string) error { return g.l.succeed(ctx, key) }
+func (g apiGuard) Fail(ctx context.Context, key string) error { return g.l.fail(ctx, key) }

@@ -70,9 +70,10 @@ func TestDivingFishMounted(t *testing.T) {
 	}
 }
 
-// TestDivingFishSharesTokenGuard: wrong tokens sent to the import API lock
-// the address out of the diving-fish endpoints too (and the other way
-// round), even for a right token; another address is not.
+// TestDivingFishSharesTokenGuard: wrong tokens sent to the import API
+// count with those sent to the diving-fish endpoints (and the other way
+// round): after five, a wrong token at either is 429, while a right token
+// is still served; another address is not locked.
 func TestDivingFishSharesTokenGuard(t *testing.T) {
 	ap := newApp(t, Config{})
 	ap.addUser("owner", "default")
@@ -92,8 +93,14 @@ func TestDivingFishSharesTokenGuard(t *testing.T) {
 			t.Fatalf("guess %d at player/records: %d %s", i+1, res.StatusCode, res.body)
 		}
 	}
-	if res := guesser.dfRequest("GET", "/api/maimaidxprober/player/records", "", "Import-Token: "+read); res.StatusCode != http.StatusTooManyRequests {
-		t.Errorf("right token after %d wrong ones: status %d, want 429: %s", freeTries, res.StatusCode, res.body)
+	if res := guesser.dfRequest("GET", "/api/maimaidxprober/player/records", "", "Import-Token: "+read); res.StatusCode != http.StatusOK {
+		t.Errorf("right token after %d wrong ones: status %d, want 200 (a valid token is always served): %s", freeTries, res.StatusCode, res.body)
+	}
+	if res := guesser.dfRequest("GET", "/api/maimaidxprober/player/records", "", "Import-Token: mpi_guess"); res.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("wrong token after %d wrong ones: status %d, want 429: %s", freeTries, res.StatusCode, res.body)
+	}
+	if res, _ := guesser.apiPost("/api/import", "mpi_guess", "text/html", []byte("<html></html>")); res.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("wrong token at the import API after %d at either: %d, want 429", freeTries, res.StatusCode)
 	}
 	if res := ap.browser().dfRequest("GET", "/api/maimaidxprober/player/records", "", "Import-Token: "+read); res.StatusCode != http.StatusOK {
 		t.Errorf("right token from another address: status %d: %s", res.StatusCode, res.body)
