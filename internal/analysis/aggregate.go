@@ -18,11 +18,19 @@ type Sample struct {
 	Achievement maimai.Achievement
 	Table       Table
 	Fast, Late  int
-	// loss is LossOf(Table, Achievement).ByKind once an aggregate has
-	// computed it (hasLoss), so the page's four aggregates of one set of
-	// samples compute each play's loss once.
-	loss    [5]float64
-	hasLoss bool
+	// tot is the play's Totals once an aggregate has computed them
+	// (hasTot), so four aggregates of one set of samples compute each
+	// play's loss once.
+	tot    Totals
+	hasTot bool
+}
+
+// Totals is the play's totals (TotalsOf).
+func (x *Sample) Totals() Totals {
+	if !x.hasTot {
+		x.tot, x.hasTot = TotalsOf(x.Table, x.Achievement, x.Fast, x.Late), true
+	}
+	return x.tot
 }
 
 // KindStats is one note kind over many plays.
@@ -85,57 +93,13 @@ func (s Summary) Worst() Kind {
 	return w
 }
 
-// acc adds up samples into a Summary.
-type acc struct {
-	s    Summary
-	loss [5]float64
-	ach  int64
-}
-
-func (a *acc) add(x *Sample) {
-	if !x.hasLoss {
-		x.loss, x.hasLoss = LossOf(x.Table, x.Achievement).ByKind, true
-	}
-	a.s.Plays++
-	a.ach += int64(x.Achievement)
-	a.s.Fast += x.Fast
-	a.s.Late += x.Late
-	for k := range Kinds {
-		r := x.Table[k]
-		ks := &a.s.Kinds[k]
-		ks.Notes += r.Notes()
-		ks.Great += r.Great
-		ks.Good += r.Good
-		ks.Miss += r.Miss
-		a.loss[k] += x.loss[k]
-	}
-}
-
-func (a *acc) summary() Summary {
-	s := a.s
-	if s.Plays == 0 {
-		for _, k := range Kinds {
-			s.Kinds[k].Kind = k.String()
-		}
-		return s
-	}
-	n := float64(s.Plays)
-	for _, k := range Kinds {
-		s.Kinds[k].Kind = k.String()
-		s.Kinds[k].Loss = a.loss[k] / n
-		s.Loss += s.Kinds[k].Loss
-	}
-	s.Achievement = float64(a.ach) / n / 10000
-	return s
-}
-
 // Summarize is every sample together.
 func Summarize(samples []Sample) Summary {
-	var a acc
+	var a Totals
 	for i := range samples {
-		a.add(&samples[i])
+		a.Add(samples[i].Totals())
 	}
-	return a.summary()
+	return a.Summary()
 }
 
 // LevelGroup is the plays of one level.
@@ -147,21 +111,21 @@ type LevelGroup struct {
 // ByLevel groups the samples by level label, in the game's order (13 <
 // 13+ < 14), plays of unknown level last under "".
 func ByLevel(samples []Sample) []LevelGroup {
-	m := map[string]*acc{}
+	m := map[string]*Totals{}
 	for i := range samples {
 		x := &samples[i]
 		a := m[x.Level]
 		if a == nil {
-			a = &acc{}
+			a = &Totals{}
 			m[x.Level] = a
 		}
-		a.add(x)
+		a.Add(x.Totals())
 	}
 	out := make([]LevelGroup, 0, len(m))
 	for lv, a := range m {
-		out = append(out, LevelGroup{Level: lv, Summary: a.summary()})
+		out = append(out, LevelGroup{Level: lv, Summary: a.Summary()})
 	}
-	slices.SortFunc(out, func(x, y LevelGroup) int { return cmp.Compare(levelOrder(x.Level), levelOrder(y.Level)) })
+	SortLevels(out)
 	return out
 }
 
@@ -191,7 +155,7 @@ type ChartGroup struct {
 func ByChart(samples []Sample) []ChartGroup {
 	type group struct {
 		level string
-		acc
+		Totals
 	}
 	m := map[maimai.Chart]*group{}
 	for i := range samples {
@@ -201,19 +165,15 @@ func ByChart(samples []Sample) []ChartGroup {
 			g = &group{level: x.Level}
 			m[x.Chart] = g
 		}
-		g.add(x)
+		g.Add(x.Totals())
 	}
 	// Sorted as pointers: a ChartGroup is large, and a player may have
 	// played thousands of charts.
 	ptrs := make([]*ChartGroup, 0, len(m))
 	for c, g := range m {
-		ptrs = append(ptrs, &ChartGroup{Chart: c, Level: g.level, Summary: g.summary()})
+		ptrs = append(ptrs, &ChartGroup{Chart: c, Level: g.level, Summary: g.Summary()})
 	}
-	slices.SortFunc(ptrs, func(x, y *ChartGroup) int {
-		return cmp.Or(cmp.Compare(y.Plays, x.Plays), cmp.Compare(y.Loss, x.Loss),
-			cmp.Compare(x.Chart.Title, y.Chart.Title), cmp.Compare(x.Chart.Type, y.Chart.Type),
-			cmp.Compare(x.Chart.Difficulty.Index(), y.Chart.Difficulty.Index()))
-	})
+	SortCharts(ptrs)
 	out := make([]ChartGroup, len(ptrs))
 	for i, g := range ptrs {
 		out[i] = *g
@@ -230,24 +190,29 @@ type Period struct {
 // Monthly groups the samples by calendar month in loc, oldest first;
 // months without a sample are left out.
 func Monthly(samples []Sample, loc *time.Location) []Period {
-	m := map[time.Time]*acc{}
+	m := map[time.Time]*Totals{}
 	for i := range samples {
 		x := &samples[i]
-		t := x.At.In(loc)
-		start := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, loc)
+		start := MonthOf(x.At, loc)
 		a := m[start]
 		if a == nil {
-			a = &acc{}
+			a = &Totals{}
 			m[start] = a
 		}
-		a.add(x)
+		a.Add(x.Totals())
 	}
 	out := make([]Period, 0, len(m))
 	for t, a := range m {
-		out = append(out, Period{Start: t, Summary: a.summary()})
+		out = append(out, Period{Start: t, Summary: a.Summary()})
 	}
 	slices.SortFunc(out, func(x, y Period) int { return x.Start.Compare(y.Start) })
 	return out
+}
+
+// MonthOf is the first of t's calendar month in loc, at midnight.
+func MonthOf(t time.Time, loc *time.Location) time.Time {
+	t = t.In(loc)
+	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, loc)
 }
 
 // Finding is one sentence of the analysis: at a level ("" for every

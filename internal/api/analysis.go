@@ -37,20 +37,23 @@ func (a *API) analysis(w http.ResponseWriter, r *http.Request, acc Access) {
 		}
 		limit = n
 	}
-	j, err := a.a.JudgementSamples(r.Context(), acc.Player)
+	rep, err := a.a.JudgementReport(r.Context(), acc.Player, limit)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	out := analysisAnswer{Player: acc.Player, Region: j.Region, Summary: analysis.Summarize(j.Samples)}
-	out.Levels = analysis.ByLevel(j.Samples)
+	out := analysisAnswer{Player: acc.Player, Region: rep.Region, Summary: rep.Summary, Levels: rep.Levels, Months: rep.Months, Charts: rep.Charts}
 	out.Findings = append([]analysis.Finding{}, analysis.Findings(out.Summary, out.Levels, 5, analysisFindingLevels)...)
-	out.Months = []analysis.Period{}
-	if j.Region != "" {
-		out.Months = analysis.Monthly(j.Samples, j.Region.Location())
+	// Empty lists, not null, for a player with nothing analysed yet.
+	if out.Levels == nil {
+		out.Levels = []analysis.LevelGroup{}
 	}
-	charts := analysis.ByChart(j.Samples)
-	out.Charts = charts[:min(len(charts), limit)]
+	if out.Months == nil {
+		out.Months = []analysis.Period{}
+	}
+	if out.Charts == nil {
+		out.Charts = []analysis.ChartGroup{}
+	}
 	WriteJSON(w, http.StatusOK, out)
 }
 

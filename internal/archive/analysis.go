@@ -37,7 +37,9 @@ type Judged struct {
 }
 
 // JudgementSamples reads every play of the player that has a detail, with
-// its chart's level from the song data (else the page's), oldest first.
+// its chart's level from the song data (else as the chart's newest play's
+// page showed it), oldest first: what JudgementReport's sums are checked
+// against.
 // Charts not linked to the song data yet are matched first (as every view
 // of plays does). Plays stored before their judgements were kept beside
 // the detail get them now, from the detail, in one write.
@@ -89,6 +91,10 @@ func (a *Archive) JudgementSamples(ctx context.Context, player string) (Judged, 
 	}
 	var missing []storage.JudgedPlay
 	out.Samples = make([]analysis.Sample, 0, len(rows))
+	// A chart's level is the song data's (of the newest play's region),
+	// else the one its newest play's page showed, as the sums keep it
+	// (JudgementReport).
+	newest := map[maimai.Chart]storage.JudgementChart{}
 	for i := range rows {
 		r := &rows[i]
 		if r.Judgements == "" {
@@ -99,8 +105,16 @@ func (a *Archive) JudgementSamples(ctx context.Context, player string) (Judged, 
 		if err != nil {
 			continue // damaged, or a detail that does not decode: nothing to analyse
 		}
-		out.Samples = append(out.Samples, analysis.Sample{At: r.PlayedAt, Chart: r.Chart, Level: cmpOr(levels[r.Region][r.Chart], r.Level),
+		if g, ok := newest[r.Chart]; !ok || g.Newer(r.PlayedAt, r.Level) {
+			newest[r.Chart] = storage.JudgementChart{Region: r.Region, Level: r.Level, LastAt: r.PlayedAt}
+		}
+		out.Samples = append(out.Samples, analysis.Sample{At: r.PlayedAt, Chart: r.Chart,
 			Achievement: r.Achievement, Table: t, Fast: fast, Late: late})
+	}
+	for i := range out.Samples {
+		x := &out.Samples[i]
+		g := newest[x.Chart]
+		x.Level = cmpOr(levels[g.Region][x.Chart], g.Level)
 	}
 	slices.SortStableFunc(out.Samples, func(x, y analysis.Sample) int { return x.At.Compare(y.At) })
 	if len(missing) == 0 {

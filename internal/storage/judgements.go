@@ -26,7 +26,8 @@ type JudgedPlay struct {
 }
 
 // insertJudgements stores the judgements of play id, with the play's
-// chart, time and achievement beside them.
+// chart, time and achievement beside them, and adds them to the player's
+// sums (judgement_totals.go).
 func (t *Tx) insertJudgements(ctx context.Context, id int64, judgements string) error {
 	if _, err := t.exec(ctx, `INSERT INTO play_judgements
 		(play_id, player_id, region, played_at, title, chart_type, difficulty, level, achievement, judgements)
@@ -34,7 +35,7 @@ func (t *Tx) insertJudgements(ctx context.Context, id int64, judgements string) 
 		judgements, id); err != nil {
 		return fmt.Errorf("storage: insert play judgements: %w", err)
 	}
-	return nil
+	return t.addJudgementTotals(ctx, id, judgements)
 }
 
 // PlayJudgements lists the player's plays that have judgements (every play

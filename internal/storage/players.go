@@ -110,5 +110,7 @@ func (t *Tx) DeleteDerived(ctx context.Context, playerID int64) error {
 			return fmt.Errorf("storage: raise plays epoch: %w", err)
 		}
 	}
-	return nil
+	// The judgement sums went with the plays' judgements; the plays
+	// derived again add to them afresh.
+	return t.deleteJudgementTotals(ctx, playerID)
 }

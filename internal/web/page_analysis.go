@@ -5,7 +5,7 @@ import (
 	"net/http"
 
 	"github.com/maiprobe/maiprobe/internal/analysis"
-	"github.com/maiprobe/maiprobe/internal/maimai"
+	"github.com/maiprobe/maiprobe/internal/archive"
 )
 
 // analysisKind is one note kind's row of a summary table.
@@ -73,16 +73,16 @@ func pct(f float64, digits int) string { return fmt.Sprintf("%.*f%%", digits, f)
 
 func (s *Server) analysis(w http.ResponseWriter, r *http.Request) {
 	player := r.PathValue("player")
-	j, err := s.archive.JudgementSamples(r.Context(), player)
+	rep, err := s.archive.JudgementReport(r.Context(), player, analysisCharts)
 	if err != nil {
 		s.archiveFail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "analysis", newAnalysisView(r, player, j.Region, j.Samples))
+	s.render(w, r, http.StatusOK, "analysis", newAnalysisView(r, player, rep))
 }
 
-func newAnalysisView(r *http.Request, player string, region maimai.Region, samples []analysis.Sample) analysisView {
-	all := analysis.Summarize(samples)
+func newAnalysisView(r *http.Request, player string, rep archive.JudgementReport) analysisView {
+	all := rep.Summary
 	v := analysisView{Plays: all.Plays}
 	if all.Plays == 0 {
 		return v
@@ -98,7 +98,7 @@ func newAnalysisView(r *http.Request, player string, region maimai.Region, sampl
 		v.Lean = "even"
 	}
 	v.Kinds = kindRows(all)
-	levels := analysis.ByLevel(samples)
+	levels := rep.Levels
 	for _, f := range analysis.Findings(all, levels, analysisMinPlays, analysisLevels) {
 		v.Findings = append(v.Findings, analysisFinding{Level: f.Level, Kind: f.Kind, Loss: pct(f.Loss, 2), Share: pct(100*f.Share, 0), Plays: f.Plays})
 	}
@@ -109,13 +109,12 @@ func newAnalysisView(r *http.Request, player string, region maimai.Region, sampl
 		}
 		v.Levels = append(v.Levels, row)
 	}
-	charts := analysis.ByChart(samples)
-	for _, c := range charts[:min(len(charts), analysisCharts)] {
+	for _, c := range rep.Charts {
 		v.Charts = append(v.Charts, analysisChart{Title: c.Chart.Title, Type: label(string(c.Chart.Type)), DiffKey: string(c.Chart.Difficulty),
 			Diff: label(string(c.Chart.Difficulty)), Level: c.Level, URL: chartPath(player, c.Chart), Plays: c.Plays,
 			Loss: pct(c.Loss, 4), Achievement: pct(c.Achievement, 4), Worst: c.Worst().String()})
 	}
-	trendCharts(r, &v, analysis.Monthly(samples, region.Location()), zoneOffset(region))
+	trendCharts(r, &v, rep.Months, zoneOffset(rep.Region))
 	return v
 }
 
