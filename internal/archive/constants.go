@@ -69,10 +69,10 @@ func (e ConstantEstimate) Range() (lo, hi songs.Constant) {
 	return e.Candidates[0], e.Candidates[len(e.Candidates)-1]
 }
 
-// ConstantEstimates runs the estimator over the player's archive. It is
-// computed once per version of the archive (a detail page changes no best,
-// so the rating data's stamp alone would miss it) and kept with the rating
-// data.
+// ConstantEstimates runs the estimator over the player's archive. The
+// estimate is kept in the database with what it was made from, and after
+// an import that only added plays it goes on from there
+// (constants_state.go) instead of reading every play again.
 func (a *Archive) ConstantEstimates(ctx context.Context, player string) (*ConstantReport, error) {
 	pd, err := a.playerData(ctx, player)
 	if err != nil {
@@ -85,27 +85,6 @@ func (a *Archive) ConstantEstimates(ctx context.Context, player string) (*Consta
 	out := *r
 	out.Player = player
 	return &out, nil
-}
-
-// constantsOf is the report of pd's player, from pd's memo while the
-// archive's version is unchanged.
-func (a *Archive) constantsOf(ctx context.Context, pd *playerData) (*ConstantReport, error) {
-	v, err := a.db.Version(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return memoized(pd, fmt.Sprintf("constants|%d", v), func() (*ConstantReport, error) {
-		var plays []storage.RatedPlay
-		err := a.db.View(ctx, func(tx *storage.Tx) error {
-			var err error
-			plays, err = tx.RatedPlays(ctx, pd.d.playerID)
-			return err
-		})
-		if err != nil {
-			return nil, err
-		}
-		return pd.d.learnConstants(plays), nil
-	})
 }
 
 // estimated is the certain estimates of the charts without a song-data
@@ -123,19 +102,21 @@ func (r *ConstantReport) estimated() map[maimai.Chart]songs.Constant {
 // learnConstants runs the estimator over the rating data and the plays
 // with a detail.
 func (d *ratingData) learnConstants(plays []storage.RatedPlay) *ConstantReport {
-	return d.constantReport(constants.Learn(d.constantsInput(plays)))
+	in, _ := d.constantsInput(plays)
+	return d.constantReport(constants.Learn(in))
 }
 
 // constantsInput is the estimator's input: one chart per best with its
 // song-data constant and history, every step of the score history, and
-// the plays with a detail that printed a rating.
-func (d *ratingData) constantsInput(plays []storage.RatedPlay) constants.Input {
+// the plays with a detail that printed a rating; and each chart's key.
+func (d *ratingData) constantsInput(plays []storage.RatedPlay) (constants.Input, []bestKey) {
 	in := constants.Input{Rules: func(t time.Time) (rating.Rules, error) { return RulesFor(d.region, t) }}
 	levels := make(map[bestKey]string, len(d.bests))
 	for _, b := range d.bests {
 		levels[bestKey{b.Chart, b.Genre}] = b.Level
 	}
 	byKey := map[bestKey]int{}
+	var keys []bestKey
 	// byChart finds a play's chart; -1 when two bests (of two genres)
 	// share it, so the play cannot be told apart.
 	byChart := map[maimai.Chart]int{}
@@ -145,6 +126,7 @@ func (d *ratingData) constantsInput(plays []storage.RatedPlay) constants.Input {
 		if !ok {
 			ci = len(in.Charts)
 			byKey[k] = ci
+			keys = append(keys, k)
 			if _, dup := byChart[s.Chart]; dup {
 				byChart[s.Chart] = -1
 			} else {
@@ -170,19 +152,32 @@ func (d *ratingData) constantsInput(plays []storage.RatedPlay) constants.Input {
 		}
 		in.Steps = append(in.Steps, constants.Step{Chart: ci, At: s.ObservedAt, Achievement: s.Achievement, FC: s.FC})
 	}
+	in.Plays = constantPlays(plays, byChart)
+	return in, keys
+}
+
+// constantPlays are the plays that printed a rating, on the charts
+// byChart finds.
+func constantPlays(plays []storage.RatedPlay, byChart map[maimai.Chart]int) []constants.Play {
+	var out []constants.Play
 	for _, p := range plays {
 		ci, ok := byChart[p.Chart]
 		if !ok || ci < 0 {
 			continue
 		}
-		r, delta, ok := detailRating(p.Detail)
-		if !ok || r <= 0 {
+		r, delta := p.Rating, p.Delta
+		if !p.Known {
+			if r, delta, ok = detailRating(p.Detail); !ok {
+				continue
+			}
+		}
+		if r <= 0 {
 			continue
 		}
-		in.Plays = append(in.Plays, constants.Play{ID: p.ID, Chart: ci, At: p.PlayedAt, Achievement: p.Achievement, FC: p.FC,
+		out = append(out, constants.Play{ID: p.ID, Chart: ci, At: p.PlayedAt, Achievement: p.Achievement, FC: p.FC,
 			Rating: r, Delta: delta})
 	}
-	return in
+	return out
 }
 
 // constantReport is the archive's report of the estimator's result.

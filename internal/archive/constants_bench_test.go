@@ -59,7 +59,7 @@ func BenchmarkConstants(b *testing.B) {
 		}
 	}
 	read()
-	in := pd.d.constantsInput(plays)
+	in, _ := pd.d.constantsInput(plays)
 	b.Run("estimator", func(b *testing.B) {
 		cpu := goCPU()
 		for b.Loop() {

@@ -283,6 +283,8 @@ type ratingCache struct {
 	// sweeps counts rating histories computed, so tests can tell a
 	// cached history from a recomputed one.
 	sweeps atomic.Int64
+	// consts are the constants learned from plays (constants_state.go).
+	consts constStates
 }
 
 type cachedRating struct {
@@ -434,10 +436,12 @@ func (a *Archive) ratingStamp(ctx context.Context, player string, at time.Time) 
 		if err != nil {
 			return err
 		}
-		// The archive's version too: a detail page changes no best but may
-		// pin a constant the rating counts (ConstantEstimates).
-		v, err := tx.Version(ctx)
-		stamp = fmt.Sprintf("%d %s %s v%d", id, rules.Version, s, v)
+		// And the plays with a printed rating: a detail page changes no
+		// best but may pin a constant the rating counts
+		// (ConstantEstimates). Not the archive's version, which a login,
+		// a setting or a token moves too.
+		n, seq, err := tx.RatingsStamp(ctx, id)
+		stamp = fmt.Sprintf("%d %s %s|%d %d", id, rules.Version, s, n, seq)
 		return err
 	})
 	return stamp, err

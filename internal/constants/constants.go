@@ -171,9 +171,17 @@ const maxPasses = 8
 
 // Learn runs the estimator over in. It is a pure function of in.
 func Learn(in Input) Result {
-	e := newEstimator(in)
+	res, _ := LearnMemory(in)
+	return res
+}
+
+// learn runs the sweeps until nothing narrows (or maxPasses), then the
+// recording sweep; it reports whether the sweeps settled.
+func (e *estimator) learn() bool {
+	settled := false
 	for pass := 0; pass < maxPasses; pass++ {
 		if !e.sweep(false) {
+			settled = true
 			break
 		}
 	}
@@ -181,7 +189,7 @@ func Learn(in Input) Result {
 	// the song data's constants; it narrows nothing the sweeps above did
 	// not, unless they stopped at maxPasses.
 	e.sweep(true)
-	return e.result()
+	return settled
 }
 
 type chartState struct {
@@ -199,6 +207,13 @@ type chartState struct {
 	// contradicted is set when a play fitted no candidate; refuted when
 	// a play refuted the song data's constant of a known chart.
 	contradicted, refuted, checked bool
+	// past counts the evidence of a chart with a song-data constant that
+	// a Memory summed up instead of keeping (not refuted, so not shown):
+	// pastMask has bit k set when each of those plays allowed levelLo+k,
+	// pastEmpty when one allowed nothing.
+	past      int
+	pastMask  uint16
+	pastEmpty bool
 	// bucketed says the chart is in unsure[table][hi] at bpos.
 	bucketed bool
 	bpos     int
@@ -239,6 +254,10 @@ type estimator struct {
 	rules  rating.Rules
 	ruled  bool
 	res    Result
+	// aligned and empty say of the last play evaluated whether the
+	// archive's rating before it fitted and whether it allowed nothing
+	// (Resume refuses to go on from either).
+	aligned, empty bool
 }
 
 func newEstimator(in Input) *estimator {
@@ -284,6 +303,7 @@ func (e *estimator) reset(record bool) {
 		s.present, s.counted = false, false
 		if record {
 			s.evidence, s.contradicted, s.refuted, s.checked = nil, false, false, false
+			s.past, s.pastMask, s.pastEmpty = 0, 0, false
 		}
 	}
 	e.clearCounts()
@@ -478,6 +498,7 @@ const maxJoint = 256
 // rating before and after. It narrows every unknown chart tried and, when
 // record, keeps the evidence. It reports whether it narrowed.
 func (e *estimator) evaluate(p *Play, record bool) bool {
+	e.aligned, e.empty = true, false
 	x := &e.charts[p.Chart]
 	var cands []rating.Constant
 	switch {
@@ -625,6 +646,7 @@ func (e *estimator) evaluate(p *Play, record bool) bool {
 			e.res.Used++
 		}
 	}
+	e.aligned, e.empty = aligned, aligned && len(allowed) == 0
 	if !aligned {
 		return false // the archive's B50 before the play is not the site's: no evidence
 	}
@@ -734,7 +756,7 @@ func (e *estimator) result() Result {
 	res := e.res
 	for i := range e.charts {
 		s, c := &e.charts[i], &e.in.Charts[i]
-		if len(s.evidence) == 0 {
+		if len(s.evidence) == 0 && s.past == 0 {
 			continue
 		}
 		est := Estimate{Chart: i, Key: c.Key, Level: c.Level, Evidence: s.evidence}
@@ -762,7 +784,7 @@ func (e *estimator) result() Result {
 		var cands []rating.Constant
 		contradicted := false
 		for k := s.levelLo; k <= s.levelHi; k++ {
-			ok := true
+			ok := s.past == 0 || s.pastMask&(1<<(k-s.levelLo)) != 0
 			for _, ev := range s.evidence {
 				if !slices.Contains(ev.Allowed, k) {
 					ok = false
@@ -773,6 +795,7 @@ func (e *estimator) result() Result {
 				cands = append(cands, k)
 			}
 		}
+		contradicted = s.pastEmpty
 		for _, ev := range s.evidence {
 			if len(ev.Allowed) == 0 {
 				contradicted = true

@@ -94,6 +94,11 @@ func (t *Tx) InsertPlay(ctx context.Context, p *Play) (bool, error) {
 		return false, fmt.Errorf("storage: insert play: %w", err)
 	}
 	p.ID = id
+	if added && p.Detail != nil {
+		if err := t.insertRating(ctx, id, p.Detail); err != nil {
+			return false, err
+		}
+	}
 	if added && p.Judgements != "" {
 		if err := t.insertJudgements(ctx, id, p.Judgements); err != nil {
 			return false, err
@@ -122,7 +127,13 @@ func (t *Tx) SetPlayDetail(ctx context.Context, id int64, detail []byte, judgeme
 	if err != nil {
 		return fmt.Errorf("storage: set play detail: %w", err)
 	}
-	if n, err := res.RowsAffected(); err == nil && n == 1 && judgements != "" {
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return nil // the play had a detail already
+	}
+	if err := t.insertRating(ctx, id, detail); err != nil {
+		return err
+	}
+	if judgements != "" {
 		return t.insertJudgements(ctx, id, judgements)
 	}
 	return nil

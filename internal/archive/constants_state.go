@@ -1,0 +1,340 @@
+package archive
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/gob"
+	"fmt"
+	"hash/fnv"
+	"sync"
+	"time"
+
+	"github.com/maiprobe/maiprobe/internal/constants"
+	"github.com/maiprobe/maiprobe/internal/maimai"
+	"github.com/maiprobe/maiprobe/internal/storage"
+)
+
+// The constants learned from plays are kept, per player, in the database
+// (constant_states) with the stamp of what they were made from and the
+// estimator's Memory, and in this process (constStates). After an import
+// the next read goes on from the Memory with only the plays whose detail
+// was stored since (play_ratings' seq), when the import added nothing
+// that changes what the earlier plays said: no best score step before the
+// latest play already used, no change of song data or links, and no new
+// play that narrows a chart (constants.Resume says when). Anything else
+// — a reparse, a split, a song sync, an older visit imported late — is the
+// rare path: the estimate is made again from every play, which reads
+// play_ratings' two numbers per play, not each detail's JSON.
+
+// constStateVersion is the layout of a stored state; another one is made
+// again.
+const constStateVersion = 1
+
+// constState is a player's estimate and what it was made from.
+type constState struct {
+	Version int
+	// Stamp is the player's data stamp and play_ratings' count and
+	// highest seq: the same stamp, the same estimate.
+	Stamp         string
+	Count, MaxSeq int64
+	// Keys are the charts of Memory.Charts, Prints what each chart's
+	// song data was (level, constant and its changes), StepsBefore a hash
+	// of the score history before Memory.Last.
+	Keys        []stateKey
+	Prints      []uint64
+	StepsBefore uint64
+	Memory      constants.Memory
+	Report      ConstantReport
+}
+
+// stateKey is a bestKey as gob writes it.
+type stateKey struct {
+	maimai.Chart
+	Genre string
+}
+
+// constStates is this process's copy of each player's state, by player id.
+type constStates struct {
+	mu sync.Mutex
+	m  map[int64]*constState
+	// full and resumed count the estimates made from every play and
+	// gone on from a Memory, for tests and benchmarks.
+	full, resumed int
+}
+
+// ConstantRuns reports how many estimates this archive made from every
+// play and how many it went on from a stored one.
+func (a *Archive) ConstantRuns() (full, resumed int) {
+	a.ratings.consts.mu.Lock()
+	defer a.ratings.consts.mu.Unlock()
+	return a.ratings.consts.full, a.ratings.consts.resumed
+}
+
+// constantsOf is the report of pd's player: kept while the player's data
+// and rated plays are unchanged (in this process or the database),
+// else brought up to date.
+func (a *Archive) constantsOf(ctx context.Context, pd *playerData) (*ConstantReport, error) {
+	d := pd.d
+	var count, maxSeq int64
+	var stored []byte
+	var storedStamp string
+	err := a.db.View(ctx, func(tx *storage.Tx) error {
+		var err error
+		if count, maxSeq, err = tx.RatingsStamp(ctx, d.playerID); err != nil {
+			return err
+		}
+		storedStamp, stored, err = tx.ConstantState(ctx, d.playerID)
+		if isNotFound(err) {
+			err = nil
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	stamp := fmt.Sprintf("%s|%d %d", pd.stamp, count, maxSeq)
+	player := d.playerID
+	a.ratings.consts.mu.Lock()
+	prev := a.ratings.consts.m[player]
+	a.ratings.consts.mu.Unlock()
+	if prev != nil && prev.Stamp == stamp {
+		return &prev.Report, nil
+	}
+	if stored != nil && (prev == nil || storedStamp == stamp) {
+		// Another server (or this one before a restart) made it.
+		if st, err := a.decodeConstState(stored); err == nil && st.Version == constStateVersion {
+			prev = st
+		}
+	}
+	if prev != nil && prev.Stamp == stamp {
+		a.keepConstState(player, prev)
+		return &prev.Report, nil
+	}
+	st, err := a.nextConstState(ctx, d, prev, count, maxSeq)
+	if err != nil {
+		return nil, err
+	}
+	st.Stamp = stamp
+	data, err := a.encodeConstState(st)
+	if err != nil {
+		return nil, err
+	}
+	// Stored for the other servers and the next import; a failure to
+	// store only costs the next one the work again.
+	_ = a.db.Update(ctx, func(tx *storage.Tx) error {
+		return tx.PutConstantState(ctx, d.playerID, stamp, data)
+	})
+	a.keepConstState(player, st)
+	return &st.Report, nil
+}
+
+func (a *Archive) keepConstState(player int64, st *constState) {
+	a.ratings.consts.mu.Lock()
+	defer a.ratings.consts.mu.Unlock()
+	if a.ratings.consts.m == nil {
+		a.ratings.consts.m = map[int64]*constState{}
+	}
+	a.ratings.consts.m[player] = st
+}
+
+// nextConstState goes on from prev when the archive only gained plays
+// since, else makes the estimate from every play.
+func (a *Archive) nextConstState(ctx context.Context, d *ratingData, prev *constState, count, maxSeq int64) (*constState, error) {
+	if prev != nil && prev.Version == constStateVersion && prev.Memory.Settled {
+		st, ok, err := a.resumeConstState(ctx, d, prev, count, maxSeq)
+		if err != nil || ok {
+			return st, err
+		}
+	}
+	var plays []storage.RatedPlay
+	err := a.db.View(ctx, func(tx *storage.Tx) error {
+		var err error
+		plays, err = tx.RatedPlaysAfter(ctx, d.playerID, 0)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := a.fillRatings(ctx, plays); err != nil {
+		return nil, err
+	}
+	in, keys := d.constantsInput(plays)
+	res, mem := constants.LearnMemory(in)
+	a.ratings.consts.mu.Lock()
+	a.ratings.consts.full++
+	a.ratings.consts.mu.Unlock()
+	return d.newConstState(in, keys, res, mem, count, maxSeq), nil
+}
+
+// resumeConstState is the state after prev with the plays whose detail
+// was stored since, when constants.Resume can tell it is the estimate a
+// run over every play would make.
+func (a *Archive) resumeConstState(ctx context.Context, d *ratingData, prev *constState, count, maxSeq int64) (*constState, bool, error) {
+	if count < prev.Count || maxSeq < prev.MaxSeq {
+		return nil, false, nil // plays were deleted: a reparse or a split
+	}
+	var plays []storage.RatedPlay
+	err := a.db.View(ctx, func(tx *storage.Tx) error {
+		var err error
+		plays, err = tx.RatedPlaysAfter(ctx, d.playerID, prev.MaxSeq)
+		return err
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	if prev.Count+int64(len(plays)) != count {
+		return nil, false, nil // a row committed late with a lower seq, or one was deleted
+	}
+	if err := a.fillRatings(ctx, plays); err != nil {
+		return nil, false, err
+	}
+	in, keys := d.constantsInput(plays)
+	// The charts as prev knew them, in this input's order; their song
+	// data must be unchanged and the score history before prev's latest
+	// play too.
+	old := make(map[stateKey]int, len(prev.Keys))
+	for i, k := range prev.Keys {
+		old[k] = i
+	}
+	mem := constants.Memory{Charts: make([]constants.ChartMemory, len(in.Charts)), Plays: prev.Memory.Plays,
+		Used: prev.Memory.Used, Unaligned: prev.Memory.Unaligned, Last: prev.Memory.Last, Settled: true}
+	seen := 0
+	for i, k := range keys {
+		j, ok := old[stateKey{k.Chart, k.genre}]
+		if !ok {
+			continue
+		}
+		if chartPrint(in.Charts[i]) != prev.Prints[j] {
+			return nil, false, nil
+		}
+		mem.Charts[i] = prev.Memory.Charts[j]
+		seen++
+	}
+	if seen != len(prev.Keys) || d.stepsBefore(prev.Memory.Last) != prev.StepsBefore {
+		return nil, false, nil
+	}
+	res, next, ok := constants.Resume(in, mem)
+	if !ok {
+		return nil, false, nil
+	}
+	a.ratings.consts.mu.Lock()
+	a.ratings.consts.resumed++
+	a.ratings.consts.mu.Unlock()
+	return d.newConstState(in, keys, res, next, count, maxSeq), true, nil
+}
+
+func (d *ratingData) newConstState(in constants.Input, keys []bestKey, res constants.Result, mem constants.Memory, count, maxSeq int64) *constState {
+	st := &constState{Version: constStateVersion, Count: count, MaxSeq: maxSeq, Memory: mem,
+		StepsBefore: d.stepsBefore(mem.Last), Report: *d.constantReport(res)}
+	st.Keys = make([]stateKey, len(keys))
+	for i, k := range keys {
+		st.Keys[i] = stateKey{k.Chart, k.genre}
+	}
+	st.Prints = make([]uint64, len(in.Charts))
+	for i, c := range in.Charts {
+		st.Prints[i] = chartPrint(c)
+	}
+	return st
+}
+
+// fillRatings reads the rating of the plays whose detail was stored
+// before play_ratings existed off the detail, and stores it there, so it
+// is read once.
+func (a *Archive) fillRatings(ctx context.Context, plays []storage.RatedPlay) error {
+	var fill []storage.RatedPlay
+	for i := range plays {
+		p := &plays[i]
+		if p.Known {
+			continue
+		}
+		r, delta, ok := detailRating(p.Detail)
+		if !ok {
+			r, delta = 0, 0
+		}
+		p.Known, p.Rating, p.Delta, p.Detail = true, r, delta, nil
+		fill = append(fill, *p)
+	}
+	if len(fill) == 0 {
+		return nil
+	}
+	return a.db.Update(ctx, func(tx *storage.Tx) error { return tx.FillPlayRatings(ctx, fill) })
+}
+
+// chartPrint is a hash of what the estimator takes from the song data of
+// a chart.
+func chartPrint(c constants.Chart) uint64 {
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%v|%s|%d|%d|%d", c.Key, c.Level, c.Version, c.Constant, len(c.Changes))
+	for _, ch := range c.Changes {
+		fmt.Fprintf(h, "|%d@%d", ch.Constant, ch.At.UnixNano())
+	}
+	return h.Sum64()
+}
+
+// stepsBefore is a hash of the score history's steps before t: a step
+// added or changed there changes what the plays before t said.
+func (d *ratingData) stepsBefore(t time.Time) uint64 {
+	h := fnv.New64a()
+	var b [8]byte
+	for _, s := range d.history {
+		if !s.ObservedAt.Before(t) {
+			continue
+		}
+		h.Write([]byte(s.Chart.Title))
+		h.Write([]byte{0})
+		h.Write([]byte(s.Chart.Type))
+		h.Write([]byte(s.Chart.Difficulty))
+		h.Write([]byte(s.Genre))
+		h.Write([]byte(s.FC))
+		binary.LittleEndian.PutUint64(b[:], uint64(s.ObservedAt.UnixNano()))
+		h.Write(b[:])
+		binary.LittleEndian.PutUint64(b[:], uint64(s.Achievement))
+		h.Write(b[:])
+	}
+	return h.Sum64()
+}
+
+// encodeConstState is st as gob, compressed, after its length.
+func (a *Archive) encodeConstState(st *constState) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(st); err != nil {
+		return nil, fmt.Errorf("archive: encode constant state: %w", err)
+	}
+	out := binary.AppendUvarint(nil, uint64(buf.Len()))
+	return a.enc.EncodeAll(buf.Bytes(), out), nil
+}
+
+func (a *Archive) decodeConstState(data []byte) (*constState, error) {
+	n, k := binary.Uvarint(data)
+	if k <= 0 {
+		return nil, fmt.Errorf("archive: constant state: no length")
+	}
+	raw, err := a.decode(data[k:], int64(n))
+	if err != nil {
+		return nil, fmt.Errorf("archive: constant state: %w", err)
+	}
+	st := &constState{}
+	if err := gob.NewDecoder(bytes.NewReader(raw)).Decode(st); err != nil {
+		return nil, fmt.Errorf("archive: constant state: %w", err)
+	}
+	// gob gives nil for an empty list; the JSON of a report has [].
+	r := &st.Report
+	r.Estimates, r.Disagreements = nonNil(r.Estimates), nonNil(r.Disagreements)
+	for _, l := range [][]ConstantEstimate{r.Estimates, r.Disagreements} {
+		for i := range l {
+			l[i].Candidates = nonNil(l[i].Candidates)
+			for j := range l[i].Evidence {
+				l[i].Evidence[j].Allowed = nonNil(l[i].Evidence[j].Allowed)
+			}
+		}
+	}
+	return st, nil
+}
+
+func nonNil[T any](l []T) []T {
+	if l == nil {
+		return []T{}
+	}
+	return l
+}
