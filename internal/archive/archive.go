@@ -49,6 +49,8 @@ type Archive struct {
 	hist histCache
 	// jackets caches the jacket each title's plays showed (playjackets.go).
 	jackets jacketCache
+	// steps caches each player's score history (scoresteps.go).
+	steps stepCache
 	// warm computes a player's history pages in the background after an
 	// import, when the server asked for it (prewarm.go).
 	warm prewarm

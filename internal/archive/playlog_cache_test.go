@@ -3,6 +3,7 @@ package archive
 import (
 	"context"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/maiprobe/maiprobe/internal/storage"
@@ -60,7 +61,23 @@ func TestPlayLogIncremental(t *testing.T) {
 					if err == nil && (len(got) == 0 || !reflect.DeepEqual(got, want)) {
 						t.Errorf("%s: the cached jackets of %d titles are not the %d of a whole read", step, len(got), len(want))
 					}
-					return err
+					if err != nil {
+						return err
+					}
+					// And the score history of the rating data.
+					steps, err := a.scoreSteps(ctx, tx, id)
+					if err != nil {
+						return err
+					}
+					whole, err := tx.ScoreStepsAfter(ctx, id, 0)
+					if err != nil {
+						return err
+					}
+					slices.SortFunc(whole, stepOrder)
+					if len(steps) == 0 || !reflect.DeepEqual(steps, whole) {
+						t.Errorf("%s: the cached score history (%d steps) is not a whole read's (%d)", step, len(steps), len(whole))
+					}
+					return nil
 				})
 				if err != nil {
 					t.Fatal(err)

@@ -181,7 +181,7 @@ func (a *Archive) loadRating(ctx context.Context, player string, withHistory boo
 		if !withHistory {
 			return nil
 		}
-		if d.history, err = tx.ScoreSteps(ctx, id); err != nil { // no page hashes: the rating needs none
+		if d.history, err = a.scoreSteps(ctx, tx, id); err != nil { // read on from the steps added since, no page hashes
 			return err
 		}
 		if d.snaps, err = tx.SnapshotRatings(ctx, id); err != nil {

@@ -98,14 +98,15 @@ func (t *Tx) DeleteDerived(ctx context.Context, playerID int64) error {
 			return fmt.Errorf("storage: delete %s: %w", table, err)
 		}
 		t.touched(res)
-		if n, err := res.RowsAffected(); table == "plays" && (err != nil || n > 0) {
+		if n, err := res.RowsAffected(); (table == "plays" || table == "score_history") && (err != nil || n > 0) {
 			plays = 1 // a driver that cannot tell counts as a deletion
 		}
 	}
 	if plays != 0 {
-		// The cached play logs of this player are no longer a prefix of
-		// its plays (SQLite may even hand their ids out again): raise the
-		// epoch they are keyed by (PlayLogStamp).
+		// The cached play logs and score histories of this player are no
+		// longer a prefix of its rows (SQLite may even hand their ids out
+		// again): raise the epoch they are keyed by (PlayLogStamp,
+		// ScoreStepStamp).
 		if _, err := t.exec(ctx, "UPDATE players SET plays_epoch = plays_epoch + 1 WHERE id = ?", playerID); err != nil {
 			return fmt.Errorf("storage: raise plays epoch: %w", err)
 		}
