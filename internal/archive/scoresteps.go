@@ -88,7 +88,9 @@ func (a *Archive) scoreSteps(ctx context.Context, tx *storage.Tx, playerID int64
 		st.MaxID = max(st.MaxID, s.ID)
 	}
 	a.steps.mu.Lock()
-	if a.steps.m == nil || len(a.steps.m) >= 1000 {
+	// At most 64 players' histories (megabytes each at 100,000 plays; the
+	// rating data of a player in use holds the same slice).
+	if a.steps.m == nil || len(a.steps.m) >= 64 {
 		a.steps.m = map[int64]*cachedSteps{}
 	}
 	a.steps.m[playerID] = &cachedSteps{stamp: st, steps: out}
