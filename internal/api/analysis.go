@@ -2,6 +2,7 @@ package api
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 
@@ -77,7 +78,9 @@ func (a *API) line(w http.ResponseWriter, r *http.Request, acc Access) {
 	l, err := a.a.Line(r.Context(), acc.Player, c, target)
 	switch {
 	case errors.Is(err, archive.ErrNoChart):
-		a.fail(w, r, errNotFound(err.Error()))
+		// The archive's error names its packages; the caller needs the
+		// chart and what to do.
+		a.fail(w, r, errNotFound(fmt.Sprintf("no chart %s %s %s in the song data: check the title as the song data spells it (the server's operator loads song data with maiprobe songs sync)", c.Title, c.Type, c.Difficulty)))
 		return
 	case errors.Is(err, archive.ErrNoLine):
 		a.fail(w, r, errBadRequest(err.Error()))

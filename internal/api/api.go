@@ -57,6 +57,9 @@ type Config struct {
 	Logger *slog.Logger
 	// Limits are the request budgets; zero fields take DefaultLimits'.
 	Limits Limits
+	// BasePath is the web app's base path ("" or "/something"): the
+	// served openapi.json names its server under it.
+	BasePath string
 }
 
 // API is the read API over one archive; it is an http.Handler for paths
@@ -69,6 +72,8 @@ type API struct {
 	mux *http.ServeMux
 	// patterns are the registered routes, for the document check.
 	patterns []string
+	// doc is the served openapi.json (its server under the base path).
+	doc []byte
 }
 
 // New builds the API.
@@ -86,7 +91,13 @@ func New(cfg Config) *API {
 		cfg.IP = func(r *http.Request) string { return r.RemoteAddr }
 	}
 	cfg.Limits = cfg.Limits.withDefaults()
-	a := &API{cfg: cfg, a: cfg.Archive, now: cfg.Now, log: cfg.Logger, mux: http.NewServeMux()}
+	doc, err := documentFor(cfg.BasePath)
+	if err != nil {
+		// The embedded document is checked by the tests: it cannot be
+		// unreadable in a built binary.
+		panic(err)
+	}
+	a := &API{cfg: cfg, a: cfg.Archive, now: cfg.Now, log: cfg.Logger, mux: http.NewServeMux(), doc: doc}
 	a.routes()
 	a.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, errNotFound("no such endpoint: the endpoints are listed in "+Prefix+"/openapi.json"))

@@ -88,6 +88,10 @@ func newWorld(t *testing.T, limits api.Limits) *world {
 	if err := a.SetPublic(ctx, "carol", true); err != nil {
 		t.Fatal(err)
 	}
+	// empty: alice's second player, private, without a saved page.
+	if err := a.GrantPlayer(ctx, "alice", "empty", true); err != nil {
+		t.Fatal(err)
+	}
 
 	w := &world{t: t, a: a, tokens: map[string]string{}}
 	for name, tok := range map[string]struct {

@@ -1,7 +1,9 @@
 package api_test
 
 import (
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/url"
 	"regexp"
 	"slices"
@@ -140,7 +142,21 @@ func TestOpenAPI(t *testing.T) {
 		{"/api/v1/players/alice/b50", "bobRead", 403, "forbidden"},
 		{"/api/v1/players/alice/plays", "cookie:bob", 403, "forbidden"},
 		{"/api/v1/players/alice/b50", "aliceImport", 403, "insufficient_scope"},
-		{"/api/v1/players/bob/rival?with=alice", "bobRead", 403, "forbidden"},
+		{"/api/v1/players/bob/rival?with=alice", "bobRead", 404, "not_found"},
+		{"/api/v1/players/bob/rival?with=alice", "", 404, "not_found"},
+		{"/api/v1/players/bob/rival?with=alice", "cookie:bob", 404, "not_found"},
+		{"/api/v1/players/bob/rival?with=alice", "cookie:alice", 200, ""},
+		{"/api/v1/players/empty/rating-history", "cookie:alice", 404, "not_found"},
+		{"/api/v1/players/empty/constants", "cookie:alice", 404, "not_found"},
+		{"/api/v1/players/empty/b50", "cookie:alice", 404, "not_found"},
+		{"/api/v1/players/alice/plays?diff=Master", "aliceRead", 400, "bad_request"},
+		{"/api/v1/players/alice/plays?from=2025-13-01", "aliceRead", 400, "bad_request"},
+		{"/api/v1/players/alice/plays?type=deluxe", "aliceRead", 400, "bad_request"},
+		{"/api/v1/players/alice/plays?lv_min=15%2B", "aliceRead", 400, "bad_request"},
+		{"/api/v1/players/alice/plays?diff=&from=", "aliceRead", 200, ""},
+		{"/api/v1/players/alice/bests?cmin=abc", "aliceRead", 400, "bad_request"},
+		{"/api/v1/players/alice/bests?fc=FC", "aliceRead", 400, "bad_request"},
+		{"/api/v1/players/bob/rival?with=carol&version=x", "", 400, "bad_request"},
 		{"/api/v1/players/nobody", "", 404, "not_found"},
 		{"/api/v1/players/alice/plays/999999999", "aliceRead", 404, "not_found"},
 		{"/api/v1/players/alice/chart?title=No%20such%20song&type=dx&diff=master", "aliceRead", 404, "not_found"},
@@ -227,5 +243,70 @@ func TestValidatorCatches(t *testing.T) {
 	}
 	if errs := doc.validate(ps, map[string]any{"total": 1.0, "page": 1.0, "per_page": 1.0, "plays": []any{map[string]any{"id": 1.0}}}, "$"); len(errs) == 0 {
 		t.Error("a play lacking its fields passes")
+	}
+	// Null as OpenAPI 3.0.3 reads it: "nullable" beside a $ref is
+	// ignored, so null fails there; nullable with allOf allows it.
+	doc.Comps.Schemas["T"] = &schema{Type: "object"}
+	beside := &schema{Ref: "#/components/schemas/T", Nullable: true}
+	if errs := doc.validate(beside, nil, "$"); len(errs) == 0 {
+		t.Error("null passes a $ref with nullable beside it")
+	}
+	wrapped := &schema{Nullable: true, AllOf: []*schema{{Ref: "#/components/schemas/T"}}}
+	if errs := doc.validate(wrapped, nil, "$"); len(errs) != 0 {
+		t.Errorf("null fails a nullable allOf: %v", errs)
+	}
+	if errs := doc.validate(wrapped, "x", "$"); len(errs) == 0 {
+		t.Error("a string passes a nullable allOf of an object")
+	}
+	if errs := doc.validate(&schema{}, nil, "$"); len(errs) == 0 {
+		t.Error("null passes a schema that does not say nullable")
+	}
+	var raw any
+	json.Unmarshal([]byte(`{"a": {"$ref": "#/x", "nullable": true}, "b": [{"$ref": "#/y"}]}`), &raw)
+	if got := refSiblings(raw, "#"); len(got) != 1 || got[0] != "#/a" {
+		t.Errorf("refSiblings: %v, want [#/a]", got)
+	}
+}
+
+// TestOpenAPIRefsStandAlone: no $ref of the document has keywords beside
+// it, which OpenAPI 3.0.3 ignores (a "nullable" there would mislead every
+// generated client).
+func TestOpenAPIRefsStandAlone(t *testing.T) {
+	var raw any
+	if err := json.Unmarshal(api.OpenAPI, &raw); err != nil {
+		t.Fatal(err)
+	}
+	for _, at := range refSiblings(raw, "#") {
+		t.Errorf("%s: a $ref with keywords beside it: write {\"nullable\": true, \"allOf\": [{\"$ref\": …}]}", at)
+	}
+}
+
+// TestMethodNotAllowedDocumented: a write to any path is 405 with Allow,
+// in the shape the document's MethodNotAllowed response gives.
+func TestMethodNotAllowedDocumented(t *testing.T) {
+	w := newWorld(t, api.Limits{})
+	doc, err := parseDocument(api.OpenAPI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, ok := doc.Comps.Responses["MethodNotAllowed"]
+	if !ok || resp.Content["application/json"].Schema == nil {
+		t.Fatal("the document has no MethodNotAllowed response")
+	}
+	for _, m := range []string{http.MethodPost, http.MethodPut, http.MethodDelete} {
+		req, _ := http.NewRequest(m, w.srv.URL+"/api/v1/players/bob/b50", nil)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var body any
+		json.NewDecoder(res.Body).Decode(&body)
+		res.Body.Close()
+		if res.StatusCode != 405 || res.Header.Get("Allow") == "" {
+			t.Errorf("%s: %d Allow %q", m, res.StatusCode, res.Header.Get("Allow"))
+		}
+		for _, e := range doc.validate(resp.Content["application/json"].Schema, body, "$") {
+			t.Errorf("%s: %s", m, e)
+		}
 	}
 }

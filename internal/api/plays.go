@@ -46,11 +46,16 @@ type playsAnswer struct {
 }
 
 // plays takes the filters of the web's plays page (query.PlayFilter), so
-// a list URL of the site and of the API list the same plays.
+// a list URL of the site and of the API list the same plays; unlike the
+// page, a malformed filter is refused (query.CheckPlayFilter).
 func (a *API) plays(w http.ResponseWriter, r *http.Request, acc Access) {
 	page, per, err := paging(r)
 	if err != nil {
 		a.fail(w, r, err)
+		return
+	}
+	if err := query.CheckPlayFilter(r.URL.Query()); err != nil {
+		a.fail(w, r, errBadRequest(err.Error()))
 		return
 	}
 	list, err := a.a.ListPlays(r.Context(), acc.Player, query.PlayFilter(r.URL.Query()), (page-1)*per, per)
@@ -182,6 +187,10 @@ func (a *API) bests(w http.ResponseWriter, r *http.Request, acc Access) {
 	page, per, err := paging(r)
 	if err != nil {
 		a.fail(w, r, err)
+		return
+	}
+	if err := query.CheckSongFilter(r.URL.Query()); err != nil {
+		a.fail(w, r, errBadRequest(err.Error()))
 		return
 	}
 	f := query.SongFilter(r.URL.Query())

@@ -20,10 +20,7 @@ var dxRatingStart = time.Date(2019, 7, 11, 0, 0, 0, 0, maimai.JP.Location())
 // before now), else the moment asked. A player without saved pages has
 // no region, so no rating at any time: not_found.
 func (a *API) at(r *http.Request, player string) (time.Time, error) {
-	region, err := a.a.PlayerRegion(r.Context(), player)
-	if errors.Is(err, archive.ErrNotFound) {
-		return time.Time{}, errNotFound(fmt.Sprintf("player %q has no saved page yet, so no region and no rating: import a page first", player))
-	}
+	region, err := a.region(r, player)
 	if err != nil {
 		return time.Time{}, err
 	}
@@ -42,6 +39,17 @@ func (a *API) at(r *http.Request, player string) (time.Time, error) {
 		return time.Time{}, errBadRequest(fmt.Sprintf("at %s: there was no DX rating then; ask for a date from 2019-07-11 on", raw))
 	}
 	return t, nil
+}
+
+// region is the player's game region; a player without saved pages has
+// none, so no rating, rating history or learned constants: not_found, as
+// for the B50 (the archive's own error for it is no ErrNotFound).
+func (a *API) region(r *http.Request, player string) (maimai.Region, error) {
+	region, err := a.a.PlayerRegion(r.Context(), player)
+	if errors.Is(err, archive.ErrNotFound) || (err == nil && region == "") {
+		return "", errNotFound(fmt.Sprintf("player %q has no saved page yet, so no region and no rating: import a page first", player))
+	}
+	return region, err
 }
 
 // b50 is GET /players/{player}/b50: archive.Rating, the same value
@@ -66,6 +74,10 @@ type ratingHistoryAnswer struct {
 }
 
 func (a *API) ratingHistory(w http.ResponseWriter, r *http.Request, acc Access) {
+	if _, err := a.region(r, acc.Player); err != nil {
+		a.fail(w, r, err)
+		return
+	}
 	hist, err := a.a.RatingHistory(r.Context(), acc.Player)
 	if err != nil {
 		a.fail(w, r, err)

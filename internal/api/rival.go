@@ -23,7 +23,8 @@ type rivalAnswer struct {
 // rival compares the path's player with ?with=, on the charts the song
 // filters keep. The other player must be readable too: public, or owned
 // by the caller's login. A token reads its own player only, so with one
-// the other must be public.
+// the other must be public. A rival the caller may not read is answered
+// as one that does not exist.
 func (a *API) rival(w http.ResponseWriter, r *http.Request, acc Access) {
 	other := r.URL.Query().Get("with")
 	if other == "" {
@@ -41,8 +42,10 @@ func (a *API) rival(w http.ResponseWriter, r *http.Request, acc Access) {
 		c = Caller{IP: c.IP}
 	}
 	if err := a.May(r.Context(), c, other); err != nil {
-		if e, ok := err.(*Error); ok && e.Code != CodeNotFound {
-			err = &Error{Status: http.StatusForbidden, Code: CodeForbidden, Message: fmt.Sprintf("player %q is private: you may compare with them only while logged in as their owner", other)}
+		// A private rival reads as a missing one, as on the web's rival
+		// page: a different answer would tell who has a private archive.
+		if _, ok := err.(*Error); ok {
+			err = errNotFound(fmt.Sprintf("no player %q to compare with: there is none, or it is private and not yours (a private player is compared with only while logged in as its owner; a token reads its own player only)", other))
 		}
 		a.fail(w, r, err)
 		return
@@ -50,6 +53,10 @@ func (a *API) rival(w http.ResponseWriter, r *http.Request, acc Access) {
 	page, per, err := paging(r)
 	if err != nil {
 		a.fail(w, r, err)
+		return
+	}
+	if err := query.CheckSongFilter(r.URL.Query()); err != nil {
+		a.fail(w, r, errBadRequest(err.Error()))
 		return
 	}
 	cmp, err := rival.Load(r.Context(), a.a, acc.Player, other, query.SongFilter(r.URL.Query()))

@@ -11,11 +11,17 @@ import (
 
 // A validator of the JSON Schema subset openapi.json uses: type (object,
 // array, string, integer, number, boolean), nullable, properties,
-// required, items, enum, format date-time and $ref to
+// required, items, enum, format date-time, allOf and $ref to
 // #/components/schemas/…. An object may hold only the properties its
 // schema names, unless additionalProperties is true: a field the server
 // sends and the document does not describe fails, so the document cannot
 // fall behind the answers.
+//
+// It reads nullable as OpenAPI 3.0.3 does: null is allowed only by a
+// schema that says nullable itself. Beside a $ref every other keyword is
+// ignored (a "nullable": true there allows nothing, so a client generated
+// from the document would refuse the null the server sends); a nullable
+// reference is written {"nullable": true, "allOf": [{"$ref": …}]}.
 
 type schema struct {
 	Ref                  string             `json:"$ref"`
@@ -25,6 +31,7 @@ type schema struct {
 	Properties           map[string]*schema `json:"properties"`
 	Required             []string           `json:"required"`
 	Items                *schema            `json:"items"`
+	AllOf                []*schema          `json:"allOf"`
 	Enum                 []any              `json:"enum"`
 	AdditionalProperties *bool              `json:"additionalProperties"`
 }
@@ -88,11 +95,7 @@ func (d *document) responseSchema(path string, status int) (*schema, error) {
 // validate returns every way v breaks s, each with its JSON path.
 func (d *document) validate(s *schema, v any, at string) []string {
 	if s.Ref != "" {
-		if v == nil && s.Nullable {
-			// The document marks a $ref nullable beside it (a detail's
-			// touch judgements of a standard chart): as it means.
-			return nil
-		}
+		// Keywords beside a $ref are ignored (OpenAPI 3.0.3).
 		name := strings.TrimPrefix(s.Ref, "#/components/schemas/")
 		ref, ok := d.Comps.Schemas[name]
 		if !ok {
@@ -101,12 +104,15 @@ func (d *document) validate(s *schema, v any, at string) []string {
 		return d.validate(ref, v, at)
 	}
 	if v == nil {
-		if s.Nullable || s.Type == "" {
+		if s.Nullable {
 			return nil
 		}
 		return []string{at + ": null, but the schema is not nullable"}
 	}
 	var errs []string
+	for _, part := range s.AllOf {
+		errs = append(errs, d.validate(part, v, at)...)
+	}
 	bad := func(format string, args ...any) { errs = append(errs, at+": "+fmt.Sprintf(format, args...)) }
 	if len(s.Enum) > 0 && !slices.Contains(s.Enum, v) {
 		bad("%v is none of %v", v, s.Enum)
@@ -176,4 +182,29 @@ func (d *document) validate(s *schema, v any, at string) []string {
 		bad("unknown schema type %q", s.Type)
 	}
 	return errs
+}
+
+// refSiblings lists the places in a JSON document where a $ref has other
+// keywords beside it, which OpenAPI 3.0.3 ignores.
+func refSiblings(v any, at string) []string {
+	var out []string
+	switch x := v.(type) {
+	case map[string]any:
+		if _, ok := x["$ref"]; ok && len(x) > 1 {
+			out = append(out, at)
+		}
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			out = append(out, refSiblings(x[k], at+"/"+k)...)
+		}
+	case []any:
+		for i, e := range x {
+			out = append(out, refSiblings(e, fmt.Sprintf("%s/%d", at, i))...)
+		}
+	}
+	return out
 }

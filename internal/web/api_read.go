@@ -22,6 +22,8 @@ func (s *Server) newReadAPI() *api.API {
 		Now:     s.now,
 		Logger:  s.log,
 		Limits:  s.cfg.APILimits,
+		// The base path is clean here (New checked it).
+		BasePath: s.cfg.BasePath,
 	})
 }
 
