@@ -24,6 +24,8 @@ var (
 	// ErrTokenScope: the token is good but may not do this (a read-only
 	// token posting pages, an import token reading).
 	ErrTokenScope = errors.New("archive: the token's scope does not allow this")
+	// ErrTooManyTokens: the player has MaxTokens live tokens already.
+	ErrTooManyTokens = fmt.Errorf("archive: a player may have at most %d tokens: revoke one you no longer use first", MaxTokens)
 	// ErrNoSiteLogin: the player has no stored site login.
 	ErrNoSiteLogin = errors.New("archive: no site login stored for this player")
 	// ErrSiteLoginExpired: the site no longer accepts the stored login; the
@@ -33,6 +35,11 @@ var (
 	// ErrNoSecretKey: stored site logins need MAIPROBE_SECRET_KEY.
 	ErrNoSecretKey = errors.New("archive: stored site logins are disabled: set MAIPROBE_SECRET_KEY to 32 random bytes in base64 (openssl rand -base64 32)")
 )
+
+// MaxTokens is how many live (not revoked) tokens a player may have: more
+// than any owner's devices and bots need, and a bound on what a stolen
+// login can leave behind unnoticed.
+const MaxTokens = 50
 
 // ImportTokenPrefix starts every import token, so one pasted into the
 // wrong place is recognisable (and secret scanners can find it).
@@ -94,7 +101,8 @@ func (a *Archive) CreateImportToken(ctx context.Context, player, label string) (
 }
 
 // CreateToken makes a new token for player with the given scopes and
-// returns the secret (only its hash is stored: show it now or never).
+// returns the secret (only its hash is stored: show it now or never);
+// ErrTooManyTokens when the player has MaxTokens already.
 func (a *Archive) CreateToken(ctx context.Context, player, label string, scopes TokenScope) (string, ImportToken, error) {
 	if scopes != ScopeImport && scopes != ScopeRead && scopes != ScopeBoth {
 		return "", ImportToken{}, fmt.Errorf("archive: token scope %d: want import, read or both", int(scopes))
@@ -116,6 +124,13 @@ func (a *Archive) CreateToken(ctx context.Context, player, label string, scopes 
 		}
 		if err != nil {
 			return err
+		}
+		live, err := tx.ImportTokens(ctx, pid)
+		if err != nil {
+			return err
+		}
+		if len(live) >= MaxTokens {
+			return ErrTooManyTokens
 		}
 		tok.ID, err = tx.AddImportToken(ctx, storage.ImportToken{PlayerID: pid, TokenHash: tokenHash(secret), Label: label, CreatedAt: now, Scopes: int(scopes)})
 		return err

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -59,6 +60,12 @@ const maxEvidence = 6
 
 func (s *Server) constantsPage(w http.ResponseWriter, r *http.Request) {
 	player := r.PathValue("player")
+	// A player without saved pages has no region, so nothing to learn
+	// from: the page says so (the archive answers an error for it).
+	if region, err := s.archive.PlayerRegion(r.Context(), player); errors.Is(err, archive.ErrNotFound) || (err == nil && region == "") {
+		s.render(w, r, http.StatusOK, "constants", constantsView{})
+		return
+	}
 	rep, err := s.archive.ConstantEstimates(r.Context(), player)
 	if err != nil {
 		s.archiveFail(w, r, err)

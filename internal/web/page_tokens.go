@@ -71,13 +71,21 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	secret, tok, err := s.archive.CreateToken(r.Context(), r.PathValue("player"), label, scope)
+	if errors.Is(err, archive.ErrTooManyTokens) {
+		s.showTokens(w, r, http.StatusBadRequest, tokensView{Error: "tokens.too_many"})
+		return
+	}
 	if err != nil {
 		s.failErr(w, r, err)
 		return
 	}
 	api := s.external(r, "/api/import")
 	v := tokensView{New: secret, NewLabel: tok.Label, NewScopes: tok.Scopes}
-	if scope.Has(archive.ScopeImport) {
+	// The bookmarklet and userscript carry the token into the site's
+	// pages, where the site's own scripts run beside them: only a token
+	// that can do no more than import goes there (least privilege), so a
+	// leak there reads nothing.
+	if scope == archive.ScopeImport {
 		v.Bookmarklet, v.Userscript = bookmarkletURL(api, secret), userscript(api, secret)
 	}
 	s.showTokens(w, r, http.StatusOK, v)

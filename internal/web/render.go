@@ -188,7 +188,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	}
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
-	if status == http.StatusOK {
+	if status == http.StatusOK && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
 		// Pages depend on the login and the language: only the browser
 		// may keep one, and must ask again (If-None-Match) before showing
 		// it; the response cache (pagecache.go) answers that.
@@ -197,6 +197,8 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		// theirs only: the response cache keys anonymous pages as one.
 		st.page = st.Session != nil || st.anonCSRF == "" || !bytes.Contains(buf.Bytes(), []byte(st.anonCSRF))
 	} else {
+		// Errors, and pages answering a form's post: these may show what
+		// is shown once (a new token's secret), so nothing keeps them.
 		h.Set("Cache-Control", "no-store")
 	}
 	w.WriteHeader(status)

@@ -12,6 +12,7 @@ import (
 
 // TestTokenScopesPage: the tokens page makes a token of the chosen scope,
 // shows the read API's example (and no bookmarklet) for a read-only one,
+// the bookmarklet for an import-only one only,
 // lists each token's scope, refuses an unknown scope, and the import API
 // refuses a read-only token with 403 without counting it as a guess.
 func TestTokenScopesPage(t *testing.T) {
@@ -45,9 +46,15 @@ func TestTokenScopesPage(t *testing.T) {
 		t.Errorf("a good token of the wrong scope counted as a wrong token: %v", fails)
 	}
 
+	// A token that may read is never put in the site's pages (least
+	// privilege): the bookmarklet and userscript are for import tokens.
 	res = b.post("/p/alice/tokens", url.Values{"csrf": {csrf}, "label": {"both"}, "scope": {"both"}})
-	if !strings.Contains(res.body, `id="read-api-example"`) || !strings.Contains(res.body, `id="bookmarklet"`) {
-		t.Error("a token of both scopes lacks the read example or the bookmarklet")
+	if !strings.Contains(res.body, `id="read-api-example"`) || !strings.Contains(res.body, `id="api-example"`) {
+		t.Error("a token of both scopes lacks the read or import API example")
+	}
+	if strings.Contains(res.body, `id="bookmarklet"`) || strings.Contains(res.body, `id="userscript"`) || strings.Contains(res.body, "javascript:") ||
+		!strings.Contains(res.body, `id="no-bookmarklet"`) {
+		t.Error("a token of both scopes is offered as a bookmarklet or userscript, or the page does not say why not")
 	}
 	res = b.post("/p/alice/tokens", url.Values{"csrf": {csrf}, "label": {"old form"}})
 	if strings.Contains(res.body, `id="read-api-example"`) || !strings.Contains(res.body, `id="bookmarklet"`) {
