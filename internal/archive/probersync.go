@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"unicode/utf8"
 
 	"github.com/maiprobe/maiprobe/internal/storage"
 )
@@ -178,8 +179,33 @@ func (a *Archive) ForgetProberToken(ctx context.Context, player, service string)
 	})
 }
 
+// SyncNowInterval is the least time between the starts of two syncs of a
+// player to one service that the owner asks for ("Sync now"): a first
+// sync re-reads up to 32 MB from diving-fish, and a button pressed twenty
+// times must not make twenty runs.
+const SyncNowInterval = 5 * time.Minute
+
+// SyncTooSoon is RunProberSyncNow's refusal within SyncNowInterval of the
+// last run's start: Wait is what is left; Queued says a run is due by then
+// anyway (asked for while the last one ran).
+type SyncTooSoon struct {
+	Wait   time.Duration
+	Queued bool
+}
+
+func (e *SyncTooSoon) Error() string {
+	if e.Queued {
+		return fmt.Sprintf("archive: a sync to this service is already queued; it runs within %s", e.Wait.Round(time.Second))
+	}
+	return fmt.Sprintf("archive: the last sync to this service started less than %s ago: ask again in %s", SyncNowInterval, e.Wait.Round(time.Second))
+}
+
 // RunProberSyncNow makes the player's stored sync due at once, even
-// without a schedule; ErrNoProberSync when no token is stored.
+// without a schedule; ErrNoProberSync when no token is stored,
+// *SyncTooSoon within SyncNowInterval of the last run's start. The
+// interval is kept in the database (the last run's time), so every server
+// of the archive refuses alike. Asked for while a run goes on, the
+// request is kept: RecordProberSyncRun leaves it due.
 func (a *Archive) RunProberSyncNow(ctx context.Context, player, service string) error {
 	return a.proberTx(ctx, player, func(tx *storage.Tx, pid int64) error {
 		s, err := tx.ProberSyncOf(ctx, pid, service)
@@ -188,6 +214,16 @@ func (a *Archive) RunProberSyncNow(ctx context.Context, player, service string) 
 		}
 		if err != nil {
 			return err
+		}
+		now := a.now()
+		// A last run stamped after now (another server's clock ahead of
+		// this one's) holds nothing back: a skewed clock must not lock
+		// the button for longer than the interval.
+		if !s.LastRunAt.IsZero() && !now.Before(s.LastRunAt) {
+			if until := s.LastRunAt.Add(SyncNowInterval); now.Before(until) {
+				queued := s.Enabled && !s.NextRunAt.IsZero() && !s.NextRunAt.After(until)
+				return &SyncTooSoon{Wait: until.Sub(now), Queued: queued}
+			}
 		}
 		if !s.Enabled {
 			// The owner asks again after the service refused the token:
@@ -264,11 +300,18 @@ func (a *Archive) RecordProberSyncRun(ctx context.Context, player, service strin
 		if s.EveryHours > 0 && s.Sealed != nil {
 			next = run.RanAt.Add(time.Duration(s.EveryHours) * time.Hour)
 		}
-		if run.Err != nil {
-			errText = run.Err.Error()
-			if len(errText) > 2000 {
-				errText = errText[:2000]
+		if s.Sealed != nil && s.NextRunAt.After(run.RanAt) && (next.IsZero() || s.NextRunAt.Before(next)) {
+			// The owner asked for a sync after this run had started
+			// (RunProberSyncNow): what was imported meanwhile is not in
+			// this run, so the request stays due, no sooner than
+			// SyncNowInterval after this run's start.
+			next = s.NextRunAt
+			if soonest := run.RanAt.Add(SyncNowInterval); next.Before(soonest) {
+				next = soonest
 			}
+		}
+		if run.Err != nil {
+			errText = cutText(run.Err.Error(), 2000)
 		}
 		if run.Refused {
 			enabled, next = false, time.Time{}
@@ -312,4 +355,17 @@ func (a *Archive) ClearProberSent(ctx context.Context, player, service string) e
 	return a.proberTx(ctx, player, func(tx *storage.Tx, pid int64) error {
 		return tx.ClearSent(ctx, pid, service)
 	})
+}
+
+// cutText is s cut to at most n bytes at a character boundary, so a long
+// error in Chinese is stored as valid UTF-8 (PostgreSQL refuses anything
+// else).
+func cutText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }

@@ -505,10 +505,7 @@ func (a *Archive) RecordSiteLoginRun(ctx context.Context, player string, ranAt t
 			next = ranAt.Add(time.Duration(l.EveryHours) * time.Hour)
 		}
 		if runErr != nil {
-			errText = runErr.Error()
-			if len(errText) > 2000 {
-				errText = errText[:2000]
-			}
+			errText = cutText(runErr.Error(), 2000)
 			if errors.Is(runErr, ErrSiteLoginExpired) {
 				enabled, next = false, time.Time{}
 			}

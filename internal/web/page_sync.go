@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -23,6 +24,9 @@ type syncView struct {
 	Done, DoneService string
 	Error             string // why the last form was refused, "" when it was not
 	ErrorService      string
+	// Wait says when "Sync now" may be pressed again (SyncNowInterval),
+	// for ErrorService; "" when it may.
+	Wait string
 }
 
 // syncService is one service's part of the page.
@@ -152,6 +156,23 @@ func (s *Server) runSync(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.archive.RunProberSyncNow(r.Context(), r.PathValue("player"), string(svc)); err != nil {
+		var soon *archive.SyncTooSoon
+		if errors.As(err, &soon) {
+			// Not an error of the owner's input: say when to ask again,
+			// in the page's language (429: the same limit for a script).
+			cats, cerr := texts()
+			if cerr != nil {
+				s.failErr(w, r, cerr)
+				return
+			}
+			key := "sync.too_soon"
+			if soon.Queued {
+				key = "sync.already_queued"
+			}
+			minutes := int(math.Ceil(soon.Wait.Minutes()))
+			s.showSync(w, r, http.StatusTooManyRequests, syncView{Wait: cats[state(r).Lang].translate(key, minutes), ErrorService: string(svc)})
+			return
+		}
 		if errors.Is(err, archive.ErrNoProberSync) {
 			s.syncRefused(w, r, svc, err)
 			return
