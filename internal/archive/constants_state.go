@@ -77,17 +77,13 @@ func (a *Archive) ConstantRuns() (full, resumed int) {
 func (a *Archive) constantsOf(ctx context.Context, pd *playerData) (*ConstantReport, error) {
 	d := pd.d
 	var count, maxSeq int64
-	var stored []byte
 	var storedStamp string
 	err := a.db.View(ctx, func(tx *storage.Tx) error {
 		var err error
 		if count, maxSeq, err = tx.RatingsStamp(ctx, d.playerID); err != nil {
 			return err
 		}
-		storedStamp, stored, err = tx.ConstantState(ctx, d.playerID)
-		if isNotFound(err) {
-			err = nil
-		}
+		storedStamp, err = tx.ConstantStamp(ctx, d.playerID)
 		return err
 	})
 	if err != nil {
@@ -101,9 +97,19 @@ func (a *Archive) constantsOf(ctx context.Context, pd *playerData) (*ConstantRep
 	if prev != nil && prev.Stamp == stamp {
 		return &prev.Report, nil
 	}
-	if stored != nil && (prev == nil || storedStamp == stamp) {
-		// Another server (or this one before a restart) made it.
-		if st, err := a.decodeConstState(stored); err == nil && st.Version == constStateVersion {
+	if storedStamp != "" && (prev == nil || storedStamp == stamp) {
+		// Another server (or this one before a restart) made it: the
+		// estimate itself, or the one to go on from.
+		var data []byte
+		err := a.db.View(ctx, func(tx *storage.Tx) error {
+			var err error
+			_, data, err = tx.ConstantState(ctx, d.playerID)
+			return err
+		})
+		if err != nil && !isNotFound(err) {
+			return nil, err
+		}
+		if st, err := a.decodeConstState(data); err == nil && st.Version == constStateVersion {
 			prev = st
 		}
 	}

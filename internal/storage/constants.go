@@ -142,6 +142,20 @@ func (t *Tx) FillPlayRatings(ctx context.Context, plays []RatedPlay) error {
 	return nil
 }
 
+// ConstantStamp reads the stamp of the player's stored estimate; "" when
+// there is none.
+func (t *Tx) ConstantStamp(ctx context.Context, playerID int64) (string, error) {
+	var stamp string
+	err := t.tx.QueryRowContext(ctx, t.d.rebind("SELECT stamp FROM constant_states WHERE player_id = ?"), playerID).Scan(&stamp)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("storage: constant state: %w", err)
+	}
+	return stamp, nil
+}
+
 // ConstantState reads the player's stored estimate and the stamp of what
 // it was made from; ErrNotFound when there is none.
 func (t *Tx) ConstantState(ctx context.Context, playerID int64) (stamp string, data []byte, err error) {
