@@ -132,28 +132,34 @@ func (d *ratingData) constantsInput(plays []storage.RatedPlay) (constants.Input,
 			} else {
 				byChart[s.Chart] = ci
 			}
-			c := constants.Chart{Key: rating.Key{Chart: s.Chart}, Level: levels[k]}
-			if l, ok := d.links[k]; ok {
-				if sc := d.set.byID[l.ChartID]; sc != nil {
-					c.Key.SongID, c.Version = sc.song.MusicID, sc.version
-					c.Level = cmpOr(sc.chart.Level, c.Level)
-					hist := d.hist[l.ChartID]
-					first := sc.chart.Constant
-					if len(hist) > 0 {
-						first = songs.Constant(hist[0].Constant)
-					}
-					c.Constant = rating.Constant(first)
-					for _, h := range hist[min(1, len(hist)):] {
-						c.Changes = append(c.Changes, constants.Change{At: h.FirstSeen, Constant: rating.Constant(h.Constant)})
-					}
-				}
-			}
-			in.Charts = append(in.Charts, c)
+			in.Charts = append(in.Charts, d.constantsChart(k, levels[k]))
 		}
 		in.Steps = append(in.Steps, constants.Step{Chart: ci, At: s.ObservedAt, Achievement: s.Achievement, FC: s.FC})
 	}
 	in.Plays = constantPlays(plays, byChart)
 	return in, keys
+}
+
+// constantsChart is the estimator's chart of key k: the song data's
+// level (else the page's, level), constant and its changes.
+func (d *ratingData) constantsChart(k bestKey, level string) constants.Chart {
+	c := constants.Chart{Key: rating.Key{Chart: k.Chart}, Level: level}
+	if l, ok := d.links[k]; ok {
+		if sc := d.set.byID[l.ChartID]; sc != nil {
+			c.Key.SongID, c.Version = sc.song.MusicID, sc.version
+			c.Level = cmpOr(sc.chart.Level, c.Level)
+			hist := d.hist[l.ChartID]
+			first := sc.chart.Constant
+			if len(hist) > 0 {
+				first = songs.Constant(hist[0].Constant)
+			}
+			c.Constant = rating.Constant(first)
+			for _, h := range hist[min(1, len(hist)):] {
+				c.Changes = append(c.Changes, constants.Change{At: h.FirstSeen, Constant: rating.Constant(h.Constant)})
+			}
+		}
+	}
+	return c
 }
 
 // constantPlays are the plays that printed a rating, on the charts

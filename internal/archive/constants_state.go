@@ -7,11 +7,13 @@ import (
 	"encoding/gob"
 	"fmt"
 	"hash/fnv"
+	"slices"
 	"sync"
 	"time"
 
 	"github.com/maiprobe/maiprobe/internal/constants"
 	"github.com/maiprobe/maiprobe/internal/maimai"
+	"github.com/maiprobe/maiprobe/internal/rating"
 	"github.com/maiprobe/maiprobe/internal/storage"
 )
 
@@ -29,7 +31,7 @@ import (
 
 // constStateVersion is the layout of a stored state; another one is made
 // again.
-const constStateVersion = 1
+const constStateVersion = 2
 
 // constState is a player's estimate and what it was made from.
 type constState struct {
@@ -39,13 +41,13 @@ type constState struct {
 	Stamp         string
 	Count, MaxSeq int64
 	// Keys are the charts of Memory.Charts, Prints what each chart's
-	// song data was (level, constant and its changes), StepsBefore a hash
-	// of the score history before Memory.Last.
-	Keys        []stateKey
-	Prints      []uint64
-	StepsBefore uint64
-	Memory      constants.Memory
-	Report      ConstantReport
+	// song data was (level, constant and its changes).
+	Keys   []stateKey
+	Prints []uint64
+	// StepCount and StepMaxID are the score history it was made from.
+	StepCount, StepMaxID int64
+	Memory               constants.Memory
+	Report               ConstantReport
 }
 
 // stateKey is a bestKey as gob writes it.
@@ -173,77 +175,6 @@ func (a *Archive) nextConstState(ctx context.Context, d *ratingData, prev *const
 	return d.newConstState(in, keys, res, mem, count, maxSeq), nil
 }
 
-// resumeConstState is the state after prev with the plays whose detail
-// was stored since, when constants.Resume can tell it is the estimate a
-// run over every play would make.
-func (a *Archive) resumeConstState(ctx context.Context, d *ratingData, prev *constState, count, maxSeq int64) (*constState, bool, error) {
-	if count < prev.Count || maxSeq < prev.MaxSeq {
-		return nil, false, nil // plays were deleted: a reparse or a split
-	}
-	var plays []storage.RatedPlay
-	err := a.db.View(ctx, func(tx *storage.Tx) error {
-		var err error
-		plays, err = tx.RatedPlaysAfter(ctx, d.playerID, prev.MaxSeq)
-		return err
-	})
-	if err != nil {
-		return nil, false, err
-	}
-	if prev.Count+int64(len(plays)) != count {
-		return nil, false, nil // a row committed late with a lower seq, or one was deleted
-	}
-	if err := a.fillRatings(ctx, plays); err != nil {
-		return nil, false, err
-	}
-	in, keys := d.constantsInput(plays)
-	// The charts as prev knew them, in this input's order; their song
-	// data must be unchanged and the score history before prev's latest
-	// play too.
-	old := make(map[stateKey]int, len(prev.Keys))
-	for i, k := range prev.Keys {
-		old[k] = i
-	}
-	mem := constants.Memory{Charts: make([]constants.ChartMemory, len(in.Charts)), Plays: prev.Memory.Plays,
-		Used: prev.Memory.Used, Unaligned: prev.Memory.Unaligned, Last: prev.Memory.Last, Settled: true}
-	seen := 0
-	for i, k := range keys {
-		j, ok := old[stateKey{k.Chart, k.genre}]
-		if !ok {
-			continue
-		}
-		if chartPrint(in.Charts[i]) != prev.Prints[j] {
-			return nil, false, nil
-		}
-		mem.Charts[i] = prev.Memory.Charts[j]
-		seen++
-	}
-	if seen != len(prev.Keys) || d.stepsBefore(prev.Memory.Last) != prev.StepsBefore {
-		return nil, false, nil
-	}
-	res, next, ok := constants.Resume(in, mem)
-	if !ok {
-		return nil, false, nil
-	}
-	a.ratings.consts.mu.Lock()
-	a.ratings.consts.resumed++
-	a.ratings.consts.mu.Unlock()
-	return d.newConstState(in, keys, res, next, count, maxSeq), true, nil
-}
-
-func (d *ratingData) newConstState(in constants.Input, keys []bestKey, res constants.Result, mem constants.Memory, count, maxSeq int64) *constState {
-	st := &constState{Version: constStateVersion, Count: count, MaxSeq: maxSeq, Memory: mem,
-		StepsBefore: d.stepsBefore(mem.Last), Report: *d.constantReport(res)}
-	st.Keys = make([]stateKey, len(keys))
-	for i, k := range keys {
-		st.Keys[i] = stateKey{k.Chart, k.genre}
-	}
-	st.Prints = make([]uint64, len(in.Charts))
-	for i, c := range in.Charts {
-		st.Prints[i] = chartPrint(c)
-	}
-	return st
-}
-
 // fillRatings reads the rating of the plays whose detail was stored
 // before play_ratings existed off the detail, and stores it there, so it
 // is read once.
@@ -267,37 +198,149 @@ func (a *Archive) fillRatings(ctx context.Context, plays []storage.RatedPlay) er
 	return a.db.Update(ctx, func(tx *storage.Tx) error { return tx.FillPlayRatings(ctx, fill) })
 }
 
+// resumeConstState is the state after prev with the plays whose detail
+// was stored since, when constants.Resume can tell it is the estimate a
+// run over every play would make. Its work grows with the player's charts
+// and what the import added, not with the plays before.
+func (a *Archive) resumeConstState(ctx context.Context, d *ratingData, prev *constState, count, maxSeq int64) (*constState, bool, error) {
+	if count < prev.Count || maxSeq < prev.MaxSeq {
+		return nil, false, nil // plays were deleted: a reparse or a split
+	}
+	// The steps added since prev: none may be older than the plays prev
+	// used, and with prev's they must make the whole history (else one
+	// was deleted, or committed late with a lower id). A step changed in
+	// place changes its chart's key (a genre learnt), checked below.
+	last := prev.Memory.Last
+	var later []storage.ScoreStep
+	var added int64
+	for _, s := range d.history {
+		if s.ID == 0 {
+			return nil, false, nil // read without ids: cannot tell
+		}
+		if s.ID > prev.StepMaxID {
+			added++
+			if s.ObservedAt.Before(last) {
+				return nil, false, nil
+			}
+		}
+		if !s.ObservedAt.Before(last) {
+			later = append(later, s)
+		}
+	}
+	if prev.StepCount+added != int64(len(d.history)) {
+		return nil, false, nil
+	}
+	var plays []storage.RatedPlay
+	err := a.db.View(ctx, func(tx *storage.Tx) error {
+		var err error
+		plays, err = tx.RatedPlaysAfter(ctx, d.playerID, prev.MaxSeq)
+		return err
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	if prev.Count+int64(len(plays)) != count {
+		return nil, false, nil // a row committed late with a lower seq, or one was deleted
+	}
+	if err := a.fillRatings(ctx, plays); err != nil {
+		return nil, false, err
+	}
+	// The charts in prev's order, then the charts new since; each of
+	// prev's must still be a best, with the same song data.
+	levels := make(map[bestKey]string, len(d.bests))
+	for _, b := range d.bests {
+		levels[bestKey{b.Chart, b.Genre}] = b.Level
+	}
+	in := constants.Input{Rules: func(t time.Time) (rating.Rules, error) { return RulesFor(d.region, t) }}
+	keys := make([]bestKey, 0, len(prev.Keys))
+	index := make(map[bestKey]int, len(prev.Keys))
+	mem := prev.Memory
+	mem.Charts = slices.Clip(mem.Charts)
+	for i, sk := range prev.Keys {
+		k := bestKey{sk.Chart, sk.Genre}
+		level, ok := levels[k]
+		if !ok {
+			return nil, false, nil // a chart's key changed (its genre learnt)
+		}
+		c := d.constantsChart(k, level)
+		if chartPrint(c) != prev.Prints[i] {
+			return nil, false, nil // its song data changed
+		}
+		in.Charts = append(in.Charts, c)
+		keys = append(keys, k)
+		index[k] = i
+	}
+	for _, s := range later {
+		k := bestKey{s.Chart, s.Genre}
+		ci, ok := index[k]
+		if !ok {
+			ci = len(in.Charts)
+			index[k] = ci
+			keys = append(keys, k)
+			in.Charts = append(in.Charts, d.constantsChart(k, levels[k]))
+			mem.Charts = append(mem.Charts, constants.ChartMemory{})
+		}
+		in.Steps = append(in.Steps, constants.Step{Chart: ci, At: s.ObservedAt, Achievement: s.Achievement, FC: s.FC})
+	}
+	// A play finds its chart as constantsInput's byChart does: -1 when
+	// two bests (of two genres) share it.
+	byChart := make(map[maimai.Chart]int, len(keys))
+	for i, k := range keys {
+		if _, dup := byChart[k.Chart]; dup {
+			byChart[k.Chart] = -1
+		} else {
+			byChart[k.Chart] = i
+		}
+	}
+	in.Plays = constantPlays(plays, byChart)
+	res, next, ok := constants.Resume(in, mem)
+	if !ok {
+		return nil, false, nil
+	}
+	a.ratings.consts.mu.Lock()
+	a.ratings.consts.resumed++
+	a.ratings.consts.mu.Unlock()
+	return d.newConstState(in, keys, res, next, count, maxSeq), true, nil
+}
+
+func (d *ratingData) newConstState(in constants.Input, keys []bestKey, res constants.Result, mem constants.Memory, count, maxSeq int64) *constState {
+	st := &constState{Version: constStateVersion, Count: count, MaxSeq: maxSeq, Memory: mem,
+		Report: *d.constantReport(res), StepCount: int64(len(d.history))}
+	for _, s := range d.history {
+		st.StepMaxID = max(st.StepMaxID, s.ID)
+	}
+	st.Keys = make([]stateKey, len(keys))
+	for i, k := range keys {
+		st.Keys[i] = stateKey{k.Chart, k.genre}
+	}
+	st.Prints = make([]uint64, len(in.Charts))
+	for i, c := range in.Charts {
+		st.Prints[i] = chartPrint(c)
+	}
+	return st
+}
+
 // chartPrint is a hash of what the estimator takes from the song data of
 // a chart.
 func chartPrint(c constants.Chart) uint64 {
-	h := fnv.New64a()
-	fmt.Fprintf(h, "%v|%s|%d|%d|%d", c.Key, c.Level, c.Version, c.Constant, len(c.Changes))
+	var b []byte
+	b = append(b, c.Key.Title...)
+	b = append(b, 0)
+	b = append(b, c.Key.Type...)
+	b = append(b, 0)
+	b = append(b, c.Key.Difficulty...)
+	b = append(b, 0)
+	b = append(b, c.Level...)
+	b = append(b, 0)
+	b = binary.AppendVarint(b, int64(c.Key.SongID))
+	b = binary.AppendVarint(b, int64(c.Version))
+	b = binary.AppendVarint(b, int64(c.Constant))
 	for _, ch := range c.Changes {
-		fmt.Fprintf(h, "|%d@%d", ch.Constant, ch.At.UnixNano())
+		b = binary.AppendVarint(b, int64(ch.Constant))
+		b = binary.AppendVarint(b, ch.At.UnixNano())
 	}
-	return h.Sum64()
-}
-
-// stepsBefore is a hash of the score history's steps before t: a step
-// added or changed there changes what the plays before t said.
-func (d *ratingData) stepsBefore(t time.Time) uint64 {
 	h := fnv.New64a()
-	var b [8]byte
-	for _, s := range d.history {
-		if !s.ObservedAt.Before(t) {
-			continue
-		}
-		h.Write([]byte(s.Chart.Title))
-		h.Write([]byte{0})
-		h.Write([]byte(s.Chart.Type))
-		h.Write([]byte(s.Chart.Difficulty))
-		h.Write([]byte(s.Genre))
-		h.Write([]byte(s.FC))
-		binary.LittleEndian.PutUint64(b[:], uint64(s.ObservedAt.UnixNano()))
-		h.Write(b[:])
-		binary.LittleEndian.PutUint64(b[:], uint64(s.Achievement))
-		h.Write(b[:])
-	}
+	h.Write(b)
 	return h.Sum64()
 }
 

@@ -25,9 +25,11 @@ import (
 // it stood before the import of those, and the timer runs over what the
 // first read after the import does: the stamps read, the estimate gone
 // on from (or made again when the new plays narrow a chart), stored. It
-// reports cold-ms (that read), warm-ms (the next one), full-ms (the
-// estimate made from every play, the same run's reference), and how many
-// of the reads went on (resumed) or started again (full).
+// reports cold-ms-median (that read; cold-resumed-ms and cold-full-ms
+// those that went on and those that started again), warm-ms-median (the
+// next read), full-ms (the estimate made from every play, the same run's
+// reference), and how many reads went on (resumed) or started again
+// (full).
 func BenchmarkConstantsAfterImport(b *testing.B) {
 	n := 10_000
 	if v, err := strconv.Atoi(os.Getenv("MAIPROBE_BENCH_PLAYS")); err == nil && v > 0 {
@@ -76,7 +78,7 @@ func BenchmarkConstantsAfterImport(b *testing.B) {
 		st.Stamp = "before the import"
 		return st
 	}
-	var cold, warm []time.Duration
+	var cold, warm, coldResumed, coldFull []time.Duration
 	full0, resumed0 := a.ConstantRuns()
 	k := 0
 	for b.Loop() {
@@ -92,12 +94,19 @@ func BenchmarkConstantsAfterImport(b *testing.B) {
 			b.Fatal(err)
 		}
 		a.keepConstState(d.playerID, st)
+		_, r0 := a.ConstantRuns()
 		b.StartTimer()
 		t0 := time.Now()
 		if _, err := a.constantsOf(ctx, pd); err != nil {
 			b.Fatal(err)
 		}
-		cold = append(cold, time.Since(t0))
+		took := time.Since(t0)
+		cold = append(cold, took)
+		if _, r1 := a.ConstantRuns(); r1 > r0 {
+			coldResumed = append(coldResumed, took)
+		} else {
+			coldFull = append(coldFull, took)
+		}
 		t0 = time.Now()
 		if _, err := a.constantsOf(ctx, pd); err != nil {
 			b.Fatal(err)
@@ -112,9 +121,14 @@ func BenchmarkConstantsAfterImport(b *testing.B) {
 	}
 	fullMS := float64(time.Since(t0).Microseconds()) / 1000
 	median := func(ts []time.Duration) float64 {
+		if len(ts) == 0 {
+			return 0
+		}
 		slices.Sort(ts)
 		return float64(ts[len(ts)/2].Microseconds()) / 1000
 	}
+	b.ReportMetric(median(coldResumed), "cold-resumed-ms")
+	b.ReportMetric(median(coldFull), "cold-full-ms")
 	b.ReportMetric(median(cold), "cold-ms-median")
 	b.ReportMetric(median(warm), "warm-ms-median")
 	b.ReportMetric(fullMS, "full-ms")

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/maiprobe/maiprobe/internal/maimai"
 	"github.com/maiprobe/maiprobe/internal/rating"
 )
 
@@ -29,7 +30,12 @@ type Memory struct {
 // play refuted, only what its evidence adds up to (Mask, Empty, Count),
 // as the report shows none of it.
 type ChartMemory struct {
-	Seen       bool // the run knew the chart (false: a chart new since)
+	Seen bool // the run knew the chart (false: a chart new since)
+	// Present, Achievement and FC are the chart's best after every step
+	// before Last.
+	Present     bool
+	Achievement maimai.Achievement
+	FC          maimai.FC
 	Cands      []rating.Constant
 	Evidence   []Evidence
 	Count      int    // evidence summed up instead of kept
@@ -47,30 +53,34 @@ func LearnMemory(in Input) (Result, Memory) {
 	return e.result(), e.memory(settled, in.Plays)
 }
 
-// Resume goes on from mem (a Memory of the same charts, in.Charts's
-// order; a chart without one is new) with in.Plays only the plays added
-// since mem and in.Steps every best score step. The caller makes sure no
-// step before mem.Last was added or changed since. Resume gives what
-// LearnMemory over the old and new plays together would, and ok, when it
-// can tell that is so: every new play narrows no chart (then the old
-// plays' candidates stand, and so does their evidence, which depends only
-// on the candidates and the steps before each), no new play on an
-// unknown chart is unaligned or allows nothing (what the sweeps from the
-// level ranges would have made of those depends on the path), and no
-// chart the plays confirmed so far is refuted by a new one (its old
-// evidence was summed up, and the report would list it). Else ok is
-// false and the caller runs LearnMemory over every play.
+// Resume goes on from mem (a Memory of in.Charts; a chart without one is
+// new) with in.Plays only the plays added since mem and in.Steps only the
+// best score steps at or after mem.Last: the bests before are mem's. The
+// caller makes sure no step before mem.Last was added or changed since.
+// Resume gives what LearnMemory over the old and new plays and every
+// step would, and ok, when it can tell that is so: every new play is after
+// mem.Last and narrows no chart (then the old plays' candidates
+// stand, and so does their evidence, which depends only on the
+// candidates and the steps before each), no new play on an unknown chart
+// is unaligned or allows nothing (what the sweeps from the level ranges
+// would have made of those depends on their path), and no chart the
+// plays confirmed so far is refuted by a new one (its old evidence was
+// summed up, and the report would list it). Else ok is false and the
+// caller runs LearnMemory over every play. Its work grows with the charts
+// and the new plays and steps, not with the old ones.
 func Resume(in Input, mem Memory) (res Result, next Memory, ok bool) {
 	if !mem.Settled || len(mem.Charts) != len(in.Charts) {
 		return Result{}, Memory{}, false
 	}
+	for _, p := range in.Plays {
+		if !p.At.After(mem.Last) {
+			return Result{}, Memory{}, false // a play not after every one already used
+		}
+	}
 	e := newEstimator(in)
 	for i := range e.charts {
 		s, m := &e.charts[i], &mem.Charts[i]
-		if !m.Seen {
-			continue
-		}
-		if s.unknown {
+		if m.Seen && s.unknown {
 			s.cands = slices.Clone(m.Cands)
 		}
 	}
@@ -80,7 +90,8 @@ func Resume(in Input, mem Memory) (res Result, next Memory, ok bool) {
 		if !m.Seen {
 			continue
 		}
-		s.evidence = slices.Clone(m.Evidence)
+		s.present, s.best.Achievement, s.best.FC = m.Present, m.Achievement, m.FC
+		s.evidence = m.Evidence // appended to only past its length: cloned below when touched
 		s.past, s.pastMask, s.pastEmpty = m.Count, m.Mask, m.Empty
 		s.contradicted, s.refuted, s.checked = m.Contradict, m.Refuted, m.Checked
 	}
@@ -105,6 +116,8 @@ func Resume(in Input, mem Memory) (res Result, next Memory, ok bool) {
 		if x.best.Key.Utage() {
 			continue
 		}
+		// The memory's evidence is shared with the state it came from.
+		x.evidence = slices.Clip(x.evidence)
 		refuted := x.refuted
 		if e.evaluate(p, true) {
 			return Result{}, Memory{}, false
@@ -115,15 +128,6 @@ func Resume(in Input, mem Memory) (res Result, next Memory, ok bool) {
 		if !x.unknown && x.refuted && !refuted && x.past > 0 {
 			return Result{}, Memory{}, false
 		}
-	}
-	// Evidence in the order a whole run records it: by time, then play.
-	for i := range e.charts {
-		slices.SortStableFunc(e.charts[i].evidence, func(a, b Evidence) int {
-			if c := a.At.Compare(b.At); c != 0 {
-				return c
-			}
-			return cmpInt64(a.PlayID, b.PlayID)
-		})
 	}
 	last := mem.Last
 	for _, p := range in.Plays {
@@ -148,12 +152,13 @@ func (e *estimator) memory(settled bool, plays []Play) Memory {
 	for i := range e.charts {
 		s := &e.charts[i]
 		cm := ChartMemory{Seen: true, Contradict: s.contradicted, Refuted: s.refuted, Checked: s.checked,
-			Count: s.past, Mask: s.pastMask, Empty: s.pastEmpty}
+			Count: s.past, Mask: s.pastMask, Empty: s.pastEmpty,
+			Present: s.present, Achievement: s.best.Achievement, FC: s.best.FC}
 		if s.unknown {
 			cm.Cands = slices.Clone(s.cands)
 		}
 		if s.unknown || s.refuted || !s.ranged {
-			cm.Evidence = slices.Clone(s.evidence)
+			cm.Evidence = slices.Clip(s.evidence) // never changed in place, only appended to
 		} else if len(s.evidence) > 0 {
 			if cm.Count == 0 {
 				cm.Mask = 1<<(s.levelHi-s.levelLo+1) - 1
@@ -171,14 +176,4 @@ func (e *estimator) memory(settled bool, plays []Play) Memory {
 		m.Charts[i] = cm
 	}
 	return m
-}
-
-func cmpInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
