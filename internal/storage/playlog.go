@@ -111,6 +111,13 @@ func (t *Tx) PlayJacketsAfter(ctx context.Context, playerID, afterID int64) (map
 	return out, rows.Err()
 }
 
+// UnlinkedPlaysAfter is UnlinkedPlaysOf for the player's plays with ids
+// above afterID: the charts an import brought that were never linked,
+// found without walking the plays a cached log already linked.
+func (t *Tx) UnlinkedPlaysAfter(ctx context.Context, playerID, afterID int64) ([]ChartIdent, error) {
+	return t.unlinkedPlays(ctx, "p.player_id = ? AND p.id > ? AND ", []any{playerID, afterID})
+}
+
 // PartnerDetails lists the details (maimai.PlayDetail as JSON) of the
 // player's plays with from <= played_at < to that name partners: the
 // detail's JSON holds a "partners" key only then, so the rest are not
