@@ -489,13 +489,21 @@ func artifactDir(t *testing.T) string {
 }
 
 // chartsDrawn returns how many charts (figure.chart) the page has and
-// how many of them hold a drawn uPlot canvas of non-zero size.
+// how many of them hold a drawn uPlot canvas of non-zero size that can be
+// read: its legend does not cover it. Without uPlot's stylesheet the plot
+// layers are not stacked, the canvas drops below its box and the legend
+// lies over it (the analysis page once forgot the stylesheet), so a chart
+// whose legend box overlaps its canvas does not count as drawn.
 func (tb *tab) chartsDrawn() (total, drawn int) {
 	tb.t.Helper()
 	v := eval[[]int](tb, `(() => {
 		const figs = [...document.querySelectorAll('figure.chart')];
-		const ok = figs.filter(f => [...f.querySelectorAll('.uplot canvas')].some(c =>
-			c.width > 0 && c.height > 0 && c.getBoundingClientRect().width > 0 && c.getBoundingClientRect().height > 0));
+		const overlap = (a, b) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+		const ok = figs.filter(f => [...f.querySelectorAll('.uplot canvas')].some(c => {
+			const r = c.getBoundingClientRect();
+			if (!(c.width > 0 && c.height > 0 && r.width > 0 && r.height > 0)) return false;
+			return ![...f.querySelectorAll('.u-legend')].some(l => overlap(l.getBoundingClientRect(), r));
+		}));
 		return [figs.length, ok.length];
 	})()`)
 	return v[0], v[1]
