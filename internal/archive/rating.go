@@ -2,6 +2,7 @@ package archive
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"sync"
@@ -155,7 +156,7 @@ func (a *Archive) loadRating(ctx context.Context, player string, withHistory boo
 		d.playerID = id
 		if d.region, err = tx.PlayerRegion(ctx, id); err != nil {
 			if isNotFound(err) {
-				return fmt.Errorf("player %q has no saved pages yet, so the region (and the rating) is not known", player)
+				return noRegion(player)
 			}
 			return err
 		}
@@ -342,11 +343,24 @@ func (c *ratingCache) history(pd *playerData) []RatingPoint {
 	return pd.points
 }
 
+// ErrNoPages: the player has no saved page that names its region, so
+// nothing region-bound (rating, constants, 分数线 by rating) can be told.
+var ErrNoPages = errors.New("archive: the player has no saved pages yet")
+
+// NoPagesError is ErrNoPages for one player; the command line reads the
+// player off it to say what to import in the user's language.
+type NoPagesError struct{ Player string }
+
+func (e *NoPagesError) Error() string {
+	return fmt.Sprintf("player %q has no saved pages yet, so the region (and the rating) is not known: import a saved page of the player first", e.Player)
+}
+
+// Is makes errors.Is(err, ErrNoPages) hold.
+func (e *NoPagesError) Is(target error) bool { return target == ErrNoPages }
+
 // noRegion is the error for a player without a saved page that names a
 // region.
-func noRegion(player string) error {
-	return fmt.Errorf("player %q has no saved pages yet, so the region (and the rating) is not known", player)
-}
+func noRegion(player string) error { return &NoPagesError{Player: player} }
 
 // dataStamp is a value that changes whenever anything the player's rating
 // data holds does: storage.RatingStamp (bests, score history, links, chart

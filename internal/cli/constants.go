@@ -71,7 +71,7 @@ func constantsCmd() *cmd {
 			defer a.Close()
 			r, err := a.ConstantEstimates(ctx, c.cfg.Player)
 			if err != nil {
-				fmt.Fprintf(c.Stderr, "maiprobe constants: %v\n", err)
+				fmt.Fprintf(c.Stderr, "maiprobe constants: %s\n", c.msg.explain(err))
 				return exitFail
 			}
 			code := exitOK

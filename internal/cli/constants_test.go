@@ -73,3 +73,24 @@ func TestConstantsCommand(t *testing.T) {
 		t.Errorf("constants extra: exit %d, want %d", code, exitUsage)
 	}
 }
+
+// TestNoPagesSaidInTheUsersLanguage: constants and rating for a player
+// without a saved page fail (exit 1) with a sentence in the chosen
+// language that says what to import, not the archive's English.
+func TestNoPagesSaidInTheUsersLanguage(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "e.db")
+	for _, c := range []struct {
+		lang, want, notWant string
+	}{
+		{"zh", "还没有保存的页面", "has no saved pages"},
+		{"en", "has no saved pages yet", "还没有"},
+	} {
+		for _, cmd := range [][]string{{"constants"}, {"rating"}, {"rating", "--history"}} {
+			code, out, errs := run(t, nil, "", append([]string{"--db", db, "--lang", c.lang, "--player", "default"}, cmd...)...)
+			if code != exitFail || out != "" || !strings.Contains(errs, c.want) || strings.Contains(errs, c.notWant) ||
+				!strings.Contains(errs, "import") {
+				t.Errorf("%s %v: exit %d, stdout %q, stderr %q; want exit 1 and %q naming import", c.lang, cmd, code, out, errs, c.want)
+			}
+		}
+	}
+}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/maiprobe/maiprobe/internal/archive"
@@ -639,7 +640,14 @@ func (m *messages) kind(k dxnet.Kind) string {
 // translated, the parser's own detail kept after it.
 func (m *messages) explain(err error) string {
 	var head string
+	var noPages *archive.NoPagesError
 	switch {
+	case errors.As(err, &noPages):
+		// Nothing to keep in English: the whole sentence is ours.
+		if m == en {
+			return noPages.Error()
+		}
+		return fmt.Sprintf("玩家 %q 还没有保存的页面，所以不知道地区（也算不出 Rating）：先用 maiprobe import 导入这个玩家保存的页面", noPages.Player)
 	case errors.Is(err, dxnet.ErrNotDXNet):
 		head = m.errNotDXNet
 	case errors.Is(err, dxnet.ErrUnknownPage):

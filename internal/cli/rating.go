@@ -68,7 +68,7 @@ func ratingCmd() *cmd {
 			}
 			r, err := a.Rating(ctx, c.cfg.Player, when)
 			if err != nil {
-				fmt.Fprintf(c.Stderr, "maiprobe rating: %v\n", err)
+				fmt.Fprintf(c.Stderr, "maiprobe rating: %s\n", c.msg.explain(err))
 				return exitFail
 			}
 			if pngFile != "" {
@@ -122,7 +122,7 @@ func printRating(c *runCtx, r *archive.PlayerRating) {
 func ratingHistory(ctx context.Context, c *runCtx, a *archive.Archive, asJSON bool) int {
 	pts, err := a.RatingHistory(ctx, c.cfg.Player)
 	if err != nil {
-		fmt.Fprintf(c.Stderr, "maiprobe rating: %v\n", err)
+		fmt.Fprintf(c.Stderr, "maiprobe rating: %s\n", c.msg.explain(err))
 		return exitFail
 	}
 	if asJSON {

@@ -139,3 +139,17 @@ func diffKeyOf(row string) string {
 	rest := row[i+len("diff-"):]
 	return rest[:strings.IndexAny(rest, "- \"")]
 }
+
+// TestConstantsPageNoPages: the constants page of a player with no saved
+// page says so in the page's language (200), not a server error; the read
+// API answers 404 for it (internal/api's openapi test).
+func TestConstantsPageNoPages(t *testing.T) {
+	ap := newApp(t, Config{})
+	ap.addUser("owner", "default")
+	b := ap.browser()
+	ap.mustLogin(b, "", "owner")
+	res := b.get("/p/default/constants")
+	if res.StatusCode != 200 || !strings.Contains(res.body, "还没有保存过页面") || strings.Contains(res.body, `id="estimates"`) {
+		t.Fatalf("constants page without pages: %d\n%.600s", res.StatusCode, res.body)
+	}
+}
