@@ -64,6 +64,10 @@ func TestMilestonesFromPlays(t *testing.T) {
 		{"a play without a level has no level milestones", []Play{
 			play(1, 0, chA, "", 1005000, maimai.APP, ""),
 		}, nil},
+		{"utage (宴) charts have no level milestones: their level (14?) is no level of the rest", []Play{
+			play(1, 0, maimai.Chart{Title: "[協]U", Type: maimai.DX, Difficulty: maimai.Utage}, "14?", 990000, maimai.FCN, ""),
+			play(2, 1, chA, "14", 970000, "", ""),
+		}, []brief{{KindRank, "s", "14", 2, []string{"clear"}}}},
 		{"DX stars per level", []Play{
 			{ID: 1, At: t0, Chart: chA, Level: "13", Achievement: 500000, DXScore: 2800, DXScoreMax: 3000},
 			{ID: 2, At: t0.Add(time.Minute), Chart: chA, Level: "13", Achievement: 500000, DXScore: 2910, DXScoreMax: 3000},

@@ -84,7 +84,8 @@ type levelKey struct {
 }
 
 // Milestones lists the player's firsts, newest first: ranks, combo and
-// sync marks and DX stars per level from plays (oldest first), the rating
+// sync marks and DX stars per level from plays (oldest first; utage
+// charts left out), the rating
 // bands crossed from marks (oldest first) and the plates completed.
 //
 // A band counts when it is above every band before it; the first mark
@@ -98,7 +99,9 @@ func Milestones(plays []Play, marks []RatingMark, plates []PlateDone) []Mileston
 	var out []Milestone
 	best := map[levelKey]int{} // the highest step index reached + 1
 	for _, p := range plays {
-		if p.Level == "" {
+		// A utage (宴) chart's level ("14?") is a label of its own kind,
+		// not a level a player works through: no per-level firsts.
+		if p.Level == "" || p.Chart.Difficulty == maimai.Utage {
 			continue
 		}
 		reached := func(kind Kind, steps []string, got int) {
