@@ -1,12 +1,14 @@
 package archive
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/maiprobe/maiprobe/internal/analysis"
@@ -157,12 +159,13 @@ type ChartLine struct {
 func (a *Archive) Line(ctx context.Context, player string, c maimai.Chart, target string) (ChartLine, error) {
 	t, err := analysis.ParseTarget(target)
 	if err != nil {
-		return ChartLine{}, err
+		return ChartLine{}, &LineError{Problem: LineBadTarget, Chart: c, Asked: target, Detail: strings.TrimPrefix(err.Error(), fmt.Sprintf("target %q: ", strings.ToLower(strings.TrimSpace(target))))}
 	}
 	out := ChartLine{Chart: c, Asked: target, Target: t}
 	var sc *songs.Chart
 	var version rating.Version
 	var region maimai.Region
+	var source string
 	err = a.db.View(ctx, func(tx *storage.Tx) error {
 		id, err := tx.PlayerID(ctx, player)
 		if err != nil {
@@ -179,14 +182,19 @@ func (a *Archive) Line(ctx context.Context, player string, c maimai.Chart, targe
 			return err
 		}
 		if set.db == nil || set.db.ChartCount() == 0 {
-			return fmt.Errorf("%w: the archive has no %s song data yet (maiprobe songs sync)", ErrNoChart, region)
+			return &LineError{Problem: LineNoSongData, Chart: c, Region: region}
 		}
 		if sc, err = set.db.Match(songs.QueryOf(c, "", "", "")); err != nil {
-			return fmt.Errorf("%w: %q (%s %s): %v", ErrNoChart, c.Title, c.Type, c.Difficulty, err)
+			return matchLineError(c, region, err)
 		}
 		if st := set.byID[set.id[sc]]; st != nil {
 			version = st.version
 		}
+		// The song data's spelling of the title, not the one typed
+		// ("lance" finds "LANCE"): the answer names the chart it is for.
+		c.Title = cmp.Or(sc.Song.SiteTitle, sc.Song.Title)
+		out.Chart = c
+		source = set.db.Source
 		bests, err := tx.BestScoresOf(ctx, id, []maimai.Chart{c})
 		if err != nil {
 			return err
@@ -205,9 +213,12 @@ func (a *Archive) Line(ctx context.Context, player string, c maimai.Chart, targe
 		out.Target = t
 	}
 	n := sc.Notes
+	if !n.Known() {
+		return out, &LineError{Problem: LineNoNotes, Chart: c, Region: region, Source: source, NotesFrom: notesSource(region)}
+	}
 	out.Line, err = analysis.NewLine([5]int{n.Tap, n.Hold, n.Slide, n.Touch, n.Break}, t.Achievement)
 	if err != nil {
-		return out, fmt.Errorf("%w: %s (%s %s): %v", ErrNoLine, c.Title, c.Type, c.Difficulty, err)
+		return out, &LineError{Problem: "", Chart: c, Region: region, Detail: err.Error()}
 	}
 	return out, nil
 }
@@ -217,7 +228,7 @@ func (a *Archive) Line(ctx context.Context, player string, c maimai.Chart, targe
 // or, outside it, the table's lowest entry.
 func (a *Archive) ratingTarget(ctx context.Context, player string, region maimai.Region, c maimai.Chart, sc *songs.Chart, v rating.Version, n int, best maimai.Achievement) (maimai.Achievement, error) {
 	if !sc.Constant.Known() {
-		return 0, fmt.Errorf("%w: %s (%s %s): its constant is not known, so no achievement on it can be said to add rating", ErrNoLine, c.Title, c.Type, c.Difficulty)
+		return 0, &LineError{Problem: LineNoConstant, Chart: c, Region: region}
 	}
 	pr, err := a.Rating(ctx, player, time.Time{})
 	if err != nil {
@@ -254,7 +265,7 @@ func (a *Archive) ratingTarget(ctx context.Context, player string, region maimai
 	}
 	top := maimai.MaxAchievement
 	if g := gain(top); g < n {
-		return 0, fmt.Errorf("%w: %s (%s %s): even 101%% adds only %d rating now, not %d", ErrNoLine, c.Title, c.Type, c.Difficulty, max(g, 0), n)
+		return 0, &LineError{Problem: LineTooHigh, Chart: c, Region: region, Gain: max(g, 0), Want: n}
 	}
 	lo := max(best, 0)
 	return maimai.Achievement(int(lo) + sort.Search(int(top-lo)+1, func(i int) bool { return gain(lo+maimai.Achievement(i)) >= n })), nil

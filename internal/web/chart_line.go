@@ -28,11 +28,14 @@ type lineTarget struct {
 // lineView is the chart page's 分数线 (chart.html, "chartline").
 type lineView struct {
 	Target    string // "100.5000%"
+	RatingN   int    // N of a "+N" target, whose achievement the page explains
 	Allowance string // "0.5000%"
 	Reachable bool
 	Rows      []lineRow
 	// BreakPerfect and BreakPerfectHigh: the most BREAK PERFECTs of the
-	// lower and higher window (50落 and 25落) the target allows.
+	// lower and higher window the target allows: players call a PERFECT
+	// of the higher window (a quarter of the BREAK's bonus lost) "50落"
+	// and one of the lower (half of it) "100落".
 	BreakPerfect, BreakPerfectHigh int
 	HasBreak                       bool
 	Targets                        []lineTarget
@@ -64,10 +67,10 @@ func (s *Server) chartLine(r *http.Request, player string, c maimai.Chart) *line
 	case errors.Is(err, archive.ErrNoChart):
 		return nil
 	case err != nil:
-		v.Error = err.Error()
+		v.Error = lineErrorText(r, err)
 		return v
 	}
-	v.Target, v.Reachable = l.Target.Achievement.String()+"%", l.Reachable
+	v.Target, v.Reachable, v.RatingN = l.Target.Achievement.String()+"%", l.Reachable, l.Target.Rating
 	v.Allowance = fmt.Sprintf("%.4f%%", l.Allowance)
 	for _, k := range analysis.Kinds {
 		a, ok := l.Allowed[k.String()]
@@ -89,4 +92,24 @@ func analysisRank(t string) string {
 		return string(tg.Rank)
 	}
 	return t
+}
+
+// lineErrorText says in the page's language why the chart has no 分数线
+// for the target asked.
+func lineErrorText(r *http.Request, err error) string {
+	var le *archive.LineError
+	if !errors.As(err, &le) {
+		return textf(r, "line.err.other", err.Error())
+	}
+	switch le.Problem {
+	case archive.LineBadTarget:
+		return textf(r, "line.err.bad_target", le.Asked)
+	case archive.LineNoNotes:
+		return textf(r, "line.err.no_notes", string(le.Region), le.Source, le.NotesFrom, archive.NotesCommand(le.Region))
+	case archive.LineNoConstant:
+		return text(r, "line.err.no_constant")
+	case archive.LineTooHigh:
+		return textf(r, "line.err.too_high", le.Gain, le.Want)
+	}
+	return textf(r, "line.err.other", le.Detail)
 }

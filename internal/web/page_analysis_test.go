@@ -36,15 +36,23 @@ func TestAnalysisPage(t *testing.T) {
 			for _, want := range []string{
 				fmt.Sprintf("%d", all.Plays), fmt.Sprintf("%.4f%%", all.Loss), fmt.Sprintf("%.4f%%", all.Achievement),
 				fmt.Sprintf("%.4f%%", all.Kinds[worst].Loss), fmt.Sprintf("%.2f%%", 100*all.Kinds[analysis.Tap].GreatRate()),
-				fmt.Sprintf("FAST %d · LATE %d", all.Fast, all.Late),
+				// Counts in the thousands are grouped in threes.
+				fmt.Sprintf("FAST %s · LATE %s", group(all.Fast), group(all.Late)),
 			} {
 				if !strings.Contains(page, want) {
 					t.Errorf("page lacks %q", want)
 				}
 			}
-			sentence := map[string]string{"zh": "平均让你损失", "en": "on average at level"}[l.lang]
-			if !strings.Contains(page, sentence) {
+			sentence := map[string]string{"zh": " 时，", "en": "on average at level"}[l.lang]
+			if !strings.Contains(page, sentence) || l.lang == "zh" && !strings.Contains(page, "平均每局让你损失") {
 				t.Errorf("no per-level sentence %q", sentence)
+			}
+			if all.Fast >= 1000 && strings.Contains(page, fmt.Sprintf("FAST %d", all.Fast)) {
+				t.Errorf("FAST %d is not grouped", all.Fast)
+			}
+			// A web reader cannot open a path of the repository.
+			if strings.Contains(page, "docs/") {
+				t.Errorf("the page sends readers to a repository path")
 			}
 			charts := pageCharts(t, body)
 			if len(charts) != 4 {
@@ -118,6 +126,29 @@ func TestChartLine(t *testing.T) {
 	if bad := html.UnescapeString(mustGet(t, b, chartPath("default", chart)+"&target=200")); !strings.Contains(bad, "give an achievement up to 101") {
 		t.Errorf("a bad target does not say why")
 	}
+	// In Chinese: the BREAK PERFECT windows by the names players use (the
+	// higher window loses a quarter of the bonus, "50落"; the lower half,
+	// "100落"), the rating target as players write it, and every refusal
+	// in Chinese.
+	b.headers["Accept-Language"] = "zh-CN"
+	zh := html.UnescapeString(mustGet(t, b, chartPath("default", chart)+"&target=100.8"))
+	high, _ := analysis.NewLine([5]int{450, 40, 30, 0, 20}, 1008000)
+	brk := high.Allowed["break"]
+	for _, w := range []string{fmt.Sprintf("50落（少 1/4 绝赞额外分）最多 %d 个", *brk.PerfectHigh), fmt.Sprintf("100落（少一半）最多 %d 个", *brk.Perfect), ">Rating +1<"} {
+		if !strings.Contains(zh, w) {
+			t.Errorf("the zh line lacks %q", w)
+		}
+	}
+	if *brk.PerfectHigh == *brk.Perfect {
+		t.Fatalf("the chart cannot tell the two windows apart (%d each)", *brk.Perfect)
+	}
+	for target, w := range map[string]string{"abc": "无法识别目标「abc」", "%2B100": "即使打到 101%，这张谱面现在也只能让你的 rating 增加"} {
+		page := html.UnescapeString(mustGet(t, b, chartPath("default", chart)+"&target="+target))
+		if !strings.Contains(page, w) || strings.Contains(page, "no 分数线") || strings.Contains(page, "give an achievement") {
+			t.Errorf("target %s: the zh page lacks %q:\n%s", target, w, page[strings.Index(page, `id="line"`):])
+		}
+	}
+	b.headers["Accept-Language"] = "en"
 	list, err := ap.a.ListPlays(ctx, "default", archive.PlayFilter{}, 0, 100)
 	if err != nil {
 		t.Fatal(err)

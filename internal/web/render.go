@@ -65,6 +65,7 @@ func (s *Server) funcs(c catalogue) template.FuncMap {
 		"icon":    s.icon,
 		"iconURL": s.iconURL,
 		"add":     func(a, b int) int { return a + b },
+		"group":   group,
 	}
 }
 
