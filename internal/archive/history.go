@@ -426,8 +426,14 @@ func (a *Archive) milestones(ctx context.Context, player string, log *PlayLog) (
 		return nil, fmt.Errorf("archive: milestones: %w", err)
 	}
 	var marks []history.RatingMark
-	for _, p := range points {
-		r := max(p.Computed, p.Site)
+	trust := history.Trust(newRatingTrust(points, log).readings)
+	for i, p := range points {
+		// A computed rating far below the site's (an archive lacking most
+		// bests) crosses no band: only what a page printed counts then.
+		r := p.Site
+		if trust[i] {
+			r = max(p.Computed, p.Site)
+		}
 		rules, err := RulesFor(log.Region, p.At)
 		if err != nil || r <= 0 {
 			continue // before the DX era: no band table
@@ -590,9 +596,12 @@ func (a *Archive) VisitReport(ctx context.Context, player string, id int64, gap 
 	if !rep.RatingKnown && len(rep.Plays) > 0 {
 		// No page showed the site's rating around the visit: the
 		// archive's own, from the bests before and after it.
+		// Not when that is far below what the site printed (an archive
+		// lacking most bests): a +3,000 visit it is not.
 		before, err1 := a.Rating(ctx, player, rep.Start.Add(-time.Second))
 		after, err2 := a.Rating(ctx, player, rep.End.Add(time.Minute))
-		if err1 == nil && err2 == nil {
+		points, err3 := a.RatingHistory(ctx, player)
+		if err1 == nil && err2 == nil && err3 == nil && newRatingTrust(points, log).at(rep.End) {
 			rep.RatingBefore, rep.RatingAfter, rep.RatingKnown, rep.Computed = before.Total, after.Total, true, true
 		}
 	}
@@ -635,13 +644,15 @@ type YearReview struct {
 	// Years are the years with plays, newest first, for the page's links.
 	Years      []int               `json:"years"`
 	Milestones []history.Milestone `json:"milestones"`
-	// RatingStart and RatingEnd are the computed rating (else a saved
-	// page's) at the year's start and its end (or the last point so
-	// far); RatingKnown is false when the rating history has neither.
-	RatingStart int                    `json:"rating_start"`
-	RatingEnd   int                    `json:"rating_end"`
-	RatingKnown bool                   `json:"rating_known"`
-	Partners    []history.PartnerCount `json:"partners"`
+	// RatingStart and RatingEnd are the rating before the year's first
+	// visit and after its last as the site printed it (the visit
+	// reports'), else from the rating history, RatingComputed then
+	// (yearRatings); RatingKnown is false when nothing tells.
+	RatingStart    int                    `json:"rating_start"`
+	RatingEnd      int                    `json:"rating_end"`
+	RatingKnown    bool                   `json:"rating_known"`
+	RatingComputed bool                   `json:"rating_computed"`
+	Partners       []history.PartnerCount `json:"partners"`
 }
 
 // YearReview reviews the player's year (in the region's clock); a year
@@ -712,27 +723,12 @@ func (a *Archive) yearReview(ctx context.Context, player string, log *PlayLog, y
 		return nil, err
 	}
 	out.Milestones = history.InYear(ms, year, loc)
-	from, to := time.Date(year, 1, 1, 0, 0, 0, 0, loc), time.Date(year+1, 1, 1, 0, 0, 0, 0, loc)
 	points, err := a.RatingHistory(ctx, player)
 	if err != nil {
 		return nil, err
 	}
-	startKnown := false
-	for _, p := range points {
-		r := p.Computed
-		if r == 0 {
-			r = p.Site
-		}
-		if r == 0 || !p.At.Before(to) {
-			continue
-		}
-		if p.At.Before(from) {
-			out.RatingStart, startKnown = r, true
-		}
-		out.RatingEnd, out.RatingKnown = r, true
-	}
-	if !startKnown {
-		out.RatingStart = 0 // the archive starts in this year: from nothing
+	if out.RatingStart, out.RatingEnd, out.RatingKnown, out.RatingComputed, err = a.yearRatings(ctx, player, log, year, points); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

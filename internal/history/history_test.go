@@ -314,3 +314,44 @@ func TestReview(t *testing.T) {
 		t.Errorf("an empty year %+v", y)
 	}
 }
+
+func TestTrust(t *testing.T) {
+	day := func(d int) time.Time { return t0.AddDate(0, 0, d) }
+	tests := []struct {
+		name string
+		rs   []Reading
+		want []bool
+	}{
+		// SCHWI of R3: one record page, then a home page printing 14,374.
+		{"an archive far below a later site rating", []Reading{
+			{At: day(0), Computed: 2743, Charts: 20},
+			{At: day(6), Computed: 7242, Charts: 50},
+			{At: day(300), Computed: 7242, Site: 14374, Charts: 50},
+		}, []bool{false, false, false}},
+		{"within 2% of the site (at least 100) is the player's", []Reading{
+			{At: day(0), Computed: 13549, Charts: 400},
+			{At: day(1), Computed: 13599, Site: 13599, Charts: 400},
+			{At: day(2), Computed: 13650, Charts: 401},
+			{At: day(3), Computed: 13500, Site: 13770, Charts: 401}, // 270 below: tolerance 275
+			{At: day(4), Computed: 900, Site: 1001, Charts: 10},     // 101 below: tolerance 100
+		}, []bool{true, true, true, true, false}},
+		{"after the last site reading, it judges", []Reading{
+			{At: day(0), Computed: 12000, Site: 12050, Charts: 300},
+			{At: day(1), Computed: 12100, Charts: 300},
+		}, []bool{true, true}},
+		{"above the site's is no gap", []Reading{
+			{At: day(0), Computed: 12500, Site: 12000, Charts: 300},
+		}, []bool{true}},
+		{"no site rating: a B50's worth of charts played", []Reading{
+			{At: day(0), Computed: 3000, Charts: 49},
+			{At: day(1), Computed: 3100, Charts: 50},
+		}, []bool{false, true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Trust(tt.rs); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
