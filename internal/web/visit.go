@@ -177,6 +177,11 @@ type yearView struct {
 	RatingStart   int
 	RatingEnd     int
 	RatingDelta   string
+	// RatingComputed: the rating is the archive's, no page printed it
+	// around the year's first and last visits.
+	RatingComputed bool
+	// Empty: the player has no plays, so no year (the page says so).
+	Empty         bool
 	Busiest       string // the start of the busiest visit, "" without visits
 	BusiestURL    string
 	BusiestPlays  int
@@ -202,7 +207,8 @@ func (s *Server) yearIndex(w http.ResponseWriter, r *http.Request) {
 	}
 	years := history.Years(log.Plays, log.Region.Location())
 	if len(years) == 0 {
-		s.notFound(w, r)
+		// A player without plays yet: say what to import, not 404.
+		s.render(w, r, http.StatusOK, "year", yearView{Empty: true})
 		return
 	}
 	s.redirect(w, r, yearPath(player, years[0]))
@@ -226,7 +232,7 @@ func (s *Server) year(w http.ResponseWriter, r *http.Request) {
 	}
 	v := yearView{Year: y, Plays: rep.Plays, Days: rep.Days, Visits: rep.Visits, Hours: rep.Minutes / 60, Minutes: rep.Minutes % 60,
 		Charts: rep.Charts, NewBests: rep.NewBests, RatingKnown: rep.RatingKnown, RatingStart: rep.RatingStart, RatingEnd: rep.RatingEnd,
-		RatingDelta: fmt.Sprintf("%+d", rep.RatingEnd-rep.RatingStart), Partners: rep.Partners,
+		RatingDelta: fmt.Sprintf("%+d", rep.RatingEnd-rep.RatingStart), RatingComputed: rep.RatingComputed, Partners: rep.Partners,
 		MilestonesURL: "/p/" + url.PathEscape(player) + "/milestones"}
 	loc := rep.Region.Location()
 	if rep.BusiestPlays > 0 {
