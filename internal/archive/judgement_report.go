@@ -32,6 +32,7 @@ func (a *Archive) JudgementReport(ctx context.Context, player string, charts int
 	for {
 		var stale bool
 		var unlinked int64
+		var keep *keptLevels
 		out = JudgementReport{}
 		err := a.view(ctx, player, func(tx *storage.Tx, id int64) error {
 			region, err := tx.PlayerRegion(ctx, id)
@@ -53,9 +54,18 @@ func (a *Archive) JudgementReport(ctx context.Context, player string, charts int
 				stale = true
 				return nil
 			}
-			unlinked, err = readReport(ctx, tx, id, charts, &out)
+			unlinked, keep, err = readReport(ctx, tx, id, judged, charts, &out)
 			return err
 		})
+		if err == nil && keep != nil {
+			err = a.db.Update(ctx, func(tx *storage.Tx) error {
+				id, err := tx.PlayerID(ctx, player)
+				if err != nil {
+					return err
+				}
+				return tx.SetJudgementLevels(ctx, id, keep.judged, keep.stamp, keep.levels)
+			})
+		}
 		switch {
 		case err != nil:
 			return out, err
@@ -85,12 +95,21 @@ func (a *Archive) JudgementReport(ctx context.Context, player string, charts int
 	}
 }
 
-// readReport reads the report of player id from its sums, and says how
-// many of its charts have no chart link yet.
-func readReport(ctx context.Context, tx *storage.Tx, id int64, charts int, out *JudgementReport) (int64, error) {
+// keptLevels are sums by level to keep, computed at stamp from sums
+// covering judged rows.
+type keptLevels struct {
+	judged int64
+	stamp  string
+	levels []storage.JudgementLevel
+}
+
+// readReport reads the report of player id from its sums (covering judged
+// rows), says how many of its charts have no chart link yet, and gives
+// the sums by level to keep when it had to compute them.
+func readReport(ctx context.Context, tx *storage.Tx, id, judged int64, charts int, out *JudgementReport) (int64, *keptLevels, error) {
 	months, err := tx.JudgementMonths(ctx, id)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	loc := out.Region.Location()
 	var all analysis.Totals
@@ -98,22 +117,37 @@ func readReport(ctx context.Context, tx *storage.Tx, id int64, charts int, out *
 		all.Add(m.Totals)
 		start, err := time.ParseInLocation("2006-01", m.Month, loc)
 		if err != nil {
-			return 0, fmt.Errorf("archive: judgement month %q: %v", m.Month, err)
+			return 0, nil, fmt.Errorf("archive: judgement month %q: %v", m.Month, err)
 		}
 		out.Months = append(out.Months, analysis.Period{Start: start, Summary: m.Summary()})
 	}
 	out.Summary = all.Summary()
-	levels, unlinked, err := tx.JudgementLevels(ctx, id)
+	// The sums by level are kept while the song data, the chart links and
+	// the sums they came from stay as they were.
+	stamp, err := tx.JudgementLevelStamp(ctx, out.Region, judged)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
+	levels, kept, err := tx.KeptJudgementLevels(ctx, id)
+	if err != nil {
+		return 0, nil, err
+	}
+	var keep *keptLevels
+	if kept != stamp {
+		if levels, err = tx.JudgementLevels(ctx, id); err != nil {
+			return 0, nil, err
+		}
+		keep = &keptLevels{judged: judged, stamp: stamp, levels: levels}
+	}
+	var unlinked int64
 	for _, l := range levels {
+		unlinked += l.Unlinked
 		out.Levels = append(out.Levels, analysis.LevelGroup{Level: l.Level, Summary: l.Summary()})
 	}
 	analysis.SortLevels(out.Levels)
 	top, err := tx.JudgementTopCharts(ctx, id, charts)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	ptrs := make([]*analysis.ChartGroup, len(top))
 	for i, g := range top {
@@ -123,7 +157,7 @@ func readReport(ctx context.Context, tx *storage.Tx, id int64, charts int, out *
 	for _, g := range ptrs[:min(len(ptrs), charts)] {
 		out.Charts = append(out.Charts, *g)
 	}
-	return unlinked, nil
+	return unlinked, keep, nil
 }
 
 // rebuildJudgementTotals makes the player's sums again from every

@@ -1,9 +1,12 @@
 package archive
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"net/url"
+	"os"
+	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
@@ -33,6 +36,29 @@ func TestJudgementReportDatabases(t *testing.T) {
 			}
 			covered(t, a, "gen", true)
 			first := sameAsScratch(t, a, "gen")
+			kept(t, a, "gen")
+
+			// The song data changes the levels of charts played: the
+			// kept sums by level are computed again.
+			b, err := os.ReadFile("../songs/testdata/synthetic-divingfish.json")
+			if err != nil {
+				t.Fatal(err)
+			}
+			relevel := filepath.Join(t.TempDir(), "relevel.json")
+			if err := os.WriteFile(relevel, bytes.ReplaceAll(b, []byte(`"12+"`), []byte(`"12"`)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			// (A later sync: the chart data's stamp has its time.)
+			a.now = func() time.Time { return end.Add(time.Hour) }
+			syncFrom(t, a, relevel)
+			if again := sameAsScratch(t, a, "gen"); reflect.DeepEqual(again.Levels, first.Levels) {
+				t.Errorf("levels unchanged by the song data's new levels: %+v", again.Levels)
+			}
+			a.now = func() time.Time { return end.Add(2 * time.Hour) }
+			syncFrom(t, a, "../songs/testdata/synthetic-divingfish.json")
+			if again := sameAsScratch(t, a, "gen"); !reflect.DeepEqual(again.Levels, first.Levels) {
+				t.Errorf("levels after the song data's levels came back:\n%+v\nwant\n%+v", again.Levels, first.Levels)
+			}
 
 			// More plays, months before and after: added to the sums at
 			// import, nothing rebuilt.
@@ -69,6 +95,18 @@ func TestJudgementReportDatabases(t *testing.T) {
 				t.Errorf("rebuilt %+v, before %+v", again.Summary, more.Summary)
 			}
 			covered(t, a, "gen", true)
+
+			// Sums that cover too few rows (a state row of its own):
+			// rebuilt over it.
+			if _, err := raw.ExecContext(ctx, "UPDATE judgement_state SET judged = judged - 1"); err != nil {
+				t.Fatal(err)
+			}
+			covered(t, a, "gen", false)
+			if again := sameAsScratch(t, a, "gen"); !reflect.DeepEqual(again.Summary, more.Summary) {
+				t.Errorf("rebuilt %+v, before %+v", again.Summary, more.Summary)
+			}
+			covered(t, a, "gen", true)
+			kept(t, a, "gen")
 		})
 	}
 }
@@ -88,6 +126,42 @@ func covered(t *testing.T, a *Archive, player string, want bool) {
 		}
 		if got := ok && judged == rows; got != want || rows == 0 {
 			t.Errorf("sums cover %d of %d rows (state %v), want covered %v", judged, rows, ok, want)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// kept checks that the player's sums by level are kept at the stamp of
+// the archive as it is.
+func kept(t *testing.T, a *Archive, player string) {
+	t.Helper()
+	ctx := context.Background()
+	err := a.db.View(ctx, func(tx *storage.Tx) error {
+		id, err := tx.PlayerID(ctx, player)
+		if err != nil {
+			return err
+		}
+		region, err := tx.PlayerRegion(ctx, id)
+		if err != nil {
+			return err
+		}
+		judged, _, _, err := tx.JudgementState(ctx, id)
+		if err != nil {
+			return err
+		}
+		want, err := tx.JudgementLevelStamp(ctx, region, judged)
+		if err != nil {
+			return err
+		}
+		levels, stamp, err := tx.KeptJudgementLevels(ctx, id)
+		if err != nil {
+			return err
+		}
+		if stamp != want || len(levels) == 0 {
+			t.Errorf("%d levels kept at %q, want them at %q", len(levels), stamp, want)
 		}
 		return nil
 	})

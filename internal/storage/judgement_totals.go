@@ -94,52 +94,52 @@ func (t *Tx) write(ctx context.Context, query string, args ...any) (int64, error
 func (t *Tx) lockJudgementState(ctx context.Context, playerID, n int64, set bool) error {
 	q := "UPDATE judgement_state SET judged = judged + ? WHERE player_id = ?"
 	if set {
-		q = "UPDATE judgement_state SET judged = ? WHERE player_id = ?"
+		q = "UPDATE judgement_state SET judged = ?, levels_stamp = NULL WHERE player_id = ?"
 	}
-	for range 2 {
-		done, err := t.write(ctx, q, n, playerID)
-		if err != nil || done > 0 {
-			return err
-		}
-		ignore := " ON CONFLICT DO NOTHING"
-		if t.d.name == "mysql" {
-			ignore = " ON DUPLICATE KEY UPDATE player_id = player_id"
-		}
-		// Another transaction may insert it first: then this waits for
-		// it, adds nothing, and the UPDATE above runs again.
-		added, err := t.write(ctx, "INSERT INTO judgement_state (player_id, judged) VALUES (?, ?)"+ignore, playerID, n)
-		if err != nil || added > 0 {
-			return err
-		}
+	done, err := t.write(ctx, q, n, playerID)
+	if err != nil || done > 0 {
+		return err
 	}
-	return fmt.Errorf("storage: judgement state of player %d: neither updated nor inserted", playerID)
+	// No row, or (MariaDB counts changed rows only) one the UPDATE left
+	// as it was, still locking it.
+	ignore := " ON CONFLICT DO NOTHING"
+	if t.d.name == "mysql" {
+		ignore = " ON DUPLICATE KEY UPDATE player_id = player_id"
+	}
+	// Another transaction may insert it first: then this waits for it,
+	// adds nothing, and the UPDATE runs again.
+	added, err := t.write(ctx, "INSERT INTO judgement_state (player_id, judged) VALUES (?, ?)"+ignore, playerID, n)
+	if err != nil || added > 0 {
+		return err
+	}
+	_, err = t.write(ctx, q, n, playerID)
+	return err
 }
 
-// addJudgementTotals adds the play's judgements to its player's sums.
-func (t *Tx) addJudgementTotals(ctx context.Context, playID int64, judgements string) error {
-	var playerID int64
-	var region maimai.Region
-	var at time.Time
-	var c maimai.Chart
-	var level string
-	var ach maimai.Achievement
-	err := t.tx.QueryRowContext(ctx, t.d.rebind(`SELECT player_id, region, played_at, title, chart_type, difficulty, level, achievement
-		FROM plays WHERE id = ?`), playID).Scan(&playerID, &region, &at, &c.Title, &c.Type, &c.Difficulty, &level, &ach)
-	if err != nil {
-		return fmt.Errorf("storage: judgement totals of play %d: %w", playID, err)
-	}
-	if err := t.lockJudgementState(ctx, playerID, 1, false); err != nil {
+// judgedRow is what the sums need of a play.
+type judgedRow struct {
+	playerID int64
+	region   maimai.Region
+	at       time.Time
+	chart    maimai.Chart
+	level    string
+	ach      maimai.Achievement
+}
+
+// addJudgementTotals adds a play's judgements to its player's sums.
+func (t *Tx) addJudgementTotals(ctx context.Context, j judgedRow, judgements string) error {
+	if err := t.lockJudgementState(ctx, j.playerID, 1, false); err != nil {
 		return fmt.Errorf("storage: judgement totals: %w", err)
 	}
 	tab, fast, late, err := analysis.Decode(judgements)
 	if err != nil {
 		return nil // counted, as the analysis skips it too
 	}
-	tot := analysis.TotalsOf(tab, ach, fast, late)
-	if err := t.addMonth(ctx, playerID, MonthKey(at, region), tot); err != nil {
+	tot := analysis.TotalsOf(tab, j.ach, fast, late)
+	if err := t.addMonth(ctx, j.playerID, MonthKey(j.at, j.region), tot); err != nil {
 		return fmt.Errorf("storage: judgement totals: %w", err)
 	}
-	if err := t.addChart(ctx, playerID, JudgementChart{Chart: c, Region: region, Level: level, LastAt: at, Totals: tot}); err != nil {
+	if err := t.addChart(ctx, j.playerID, JudgementChart{Chart: j.chart, Region: j.region, Level: j.level, LastAt: j.at, Totals: tot}); err != nil {
 		return fmt.Errorf("storage: judgement totals: %w", err)
 	}
 	return nil
@@ -176,23 +176,22 @@ func (g JudgementChart) Newer(at time.Time, level string) bool {
 }
 
 // addChart adds one play's sums (in g, with the play's region, level and
-// time) to its chart's row.
+// time) to its chart's row; the newest play names the chart's region and
+// level. In one statement, the conditions written so that MariaDB, which
+// lets a SET clause see the values the clauses before it set, agrees
+// with SQLite and PostgreSQL: region and level are set before last_at,
+// and last_at only moves when it is older.
 func (t *Tx) addChart(ctx context.Context, playerID int64, g JudgementChart) error {
-	key := []any{playerID, g.Chart.Title, string(g.Chart.Type), string(g.Chart.Difficulty)}
-	const where = " WHERE player_id = ? AND title = ? AND chart_type = ? AND difficulty = ?"
-	n, err := t.write(ctx, "UPDATE judgement_charts SET "+totalsAdd+where, append(totalsArgs(g.Totals), key...)...)
-	if err != nil {
+	at := utc(g.LastAt)
+	const newer = "last_at < ? OR (last_at = ? AND level < ?)"
+	n, err := t.write(ctx, "UPDATE judgement_charts SET "+totalsAdd+", region = CASE WHEN "+newer+" THEN ? ELSE region END, level = CASE WHEN "+newer+
+		" THEN ? ELSE level END, last_at = CASE WHEN last_at < ? THEN ? ELSE last_at END WHERE player_id = ? AND title = ? AND chart_type = ? AND difficulty = ?",
+		append(totalsArgs(g.Totals), at, at, g.Level, string(g.Region), at, at, g.Level, g.Level, at, at,
+			playerID, g.Chart.Title, string(g.Chart.Type), string(g.Chart.Difficulty))...)
+	if err != nil || n > 0 {
 		return err
 	}
-	if n == 0 {
-		return t.insertChart(ctx, playerID, g)
-	}
-	// The newest play names the chart's region and level. Its own
-	// statement: MariaDB would let one SET clause see another's new value.
-	at := utc(g.LastAt)
-	_, err = t.write(ctx, "UPDATE judgement_charts SET region = ?, level = ?, last_at = ?"+where+" AND (last_at < ? OR (last_at = ? AND level < ?))",
-		append(append([]any{string(g.Region), g.Level, at}, key...), at, at, g.Level)...)
-	return err
+	return t.insertChart(ctx, playerID, g)
 }
 
 func (t *Tx) insertChart(ctx context.Context, playerID int64, g JudgementChart) error {
@@ -205,7 +204,7 @@ func (t *Tx) insertChart(ctx context.Context, playerID int64, g JudgementChart) 
 
 // deleteJudgementTotals deletes the player's sums and their state.
 func (t *Tx) deleteJudgementTotals(ctx context.Context, playerID int64) error {
-	for _, table := range []string{"judgement_months", "judgement_charts", "judgement_state"} {
+	for _, table := range []string{"judgement_months", "judgement_charts", "judgement_levels", "judgement_state"} {
 		if _, err := t.write(ctx, "DELETE FROM "+table+" WHERE player_id = ?", playerID); err != nil {
 			return fmt.Errorf("storage: delete %s: %w", table, err)
 		}
@@ -234,7 +233,7 @@ func (t *Tx) ReplaceJudgementTotals(ctx context.Context, playerID, judged int64,
 	if err := t.lockJudgementState(ctx, playerID, judged, true); err != nil {
 		return fmt.Errorf("storage: replace judgement totals: %w", err)
 	}
-	for _, table := range []string{"judgement_months", "judgement_charts"} {
+	for _, table := range []string{"judgement_months", "judgement_charts", "judgement_levels"} {
 		if _, err := t.write(ctx, "DELETE FROM "+table+" WHERE player_id = ?", playerID); err != nil {
 			return fmt.Errorf("storage: replace judgement totals: %w", err)
 		}
@@ -291,34 +290,94 @@ const chartLevelJoin = ` FROM judgement_charts t LEFT JOIN chart_links cl ON cl.
 
 const effectiveLevel = "COALESCE(NULLIF(c.level, ''), t.level)"
 
-// JudgementLevel is one level's sums.
+// JudgementLevel is one level's sums, with how many of its charts have no
+// chart link yet (their level may be the song data's once matched).
 type JudgementLevel struct {
-	Level string
+	Level    string
+	Unlinked int64
 	analysis.Totals
 }
 
 // JudgementLevels sums the player's charts by level (the song data's,
-// else the newest play's page's), and counts the charts that have no
-// link yet: their level may be the song data's once matched.
-func (t *Tx) JudgementLevels(ctx context.Context, playerID int64) (levels []JudgementLevel, unlinked int64, err error) {
+// else the newest play's page's).
+func (t *Tx) JudgementLevels(ctx context.Context, playerID int64) ([]JudgementLevel, error) {
 	// The database adds the few thousand chart rows up: far cheaper than
-	// sending them.
+	// sending them, and still most of an analysis's reading, so the
+	// result is kept (SetJudgementLevels) while its stamp holds.
 	rows, err := t.query(ctx, "SELECT "+effectiveLevel+", SUM(CASE WHEN cl.title IS NULL THEN 1 ELSE 0 END), "+totalsSums+
 		chartLevelJoin+" GROUP BY "+effectiveLevel, playerID)
 	if err != nil {
-		return nil, 0, fmt.Errorf("storage: judgement levels: %w", err)
+		return nil, fmt.Errorf("storage: judgement levels: %w", err)
 	}
 	defer rows.Close()
+	var out []JudgementLevel
 	for rows.Next() {
 		var l JudgementLevel
-		var n int64
-		if err := rows.Scan(append([]any{&l.Level, &n}, totalsDest(&l.Totals)...)...); err != nil {
-			return nil, 0, fmt.Errorf("storage: judgement levels: %w", err)
+		if err := rows.Scan(append([]any{&l.Level, &l.Unlinked}, totalsDest(&l.Totals)...)...); err != nil {
+			return nil, fmt.Errorf("storage: judgement levels: %w", err)
 		}
-		unlinked += n
-		levels = append(levels, l)
+		out = append(out, l)
 	}
-	return levels, unlinked, rows.Err()
+	return out, rows.Err()
+}
+
+// JudgementLevelStamp is what the sums by level of a player of region
+// whose sums cover judged rows are computed from: the rows, the region's
+// chart data (ChartStamp: a song sync, a learned chart) and its chart
+// links (a chart matched since).
+func (t *Tx) JudgementLevelStamp(ctx context.Context, region maimai.Region, judged int64) (string, error) {
+	charts, err := t.ChartStamp(ctx, region)
+	if err != nil {
+		return "", err
+	}
+	var n, maxID int64
+	if err := t.tx.QueryRowContext(ctx, t.d.rebind("SELECT COUNT(*), COALESCE(MAX(id), 0) FROM chart_links WHERE region = ?"),
+		string(region)).Scan(&n, &maxID); err != nil {
+		return "", fmt.Errorf("storage: chart links stamp: %w", err)
+	}
+	return fmt.Sprintf("%d|%s|%d %d", judged, charts, n, maxID), nil
+}
+
+// KeptJudgementLevels reads the player's sums by level as last kept, with
+// the stamp they were computed at ("" when none are kept), in one
+// statement so the two agree.
+func (t *Tx) KeptJudgementLevels(ctx context.Context, playerID int64) ([]JudgementLevel, string, error) {
+	rows, err := t.query(ctx, "SELECT s.levels_stamp, l.level, l.unlinked, "+prefixed("l.", totalsCols)+
+		" FROM judgement_state s JOIN judgement_levels l ON l.player_id = s.player_id WHERE s.player_id = ? AND s.levels_stamp IS NOT NULL", playerID)
+	if err != nil {
+		return nil, "", fmt.Errorf("storage: kept judgement levels: %w", err)
+	}
+	defer rows.Close()
+	var out []JudgementLevel
+	var stamp string
+	for rows.Next() {
+		var l JudgementLevel
+		if err := rows.Scan(append([]any{&stamp, &l.Level, &l.Unlinked}, totalsDest(&l.Totals)...)...); err != nil {
+			return nil, "", fmt.Errorf("storage: kept judgement levels: %w", err)
+		}
+		out = append(out, l)
+	}
+	return out, stamp, rows.Err()
+}
+
+// SetJudgementLevels keeps levels as the player's sums by level at stamp,
+// if the sums still cover judged rows (else an import came between, and
+// the next reader computes them again).
+func (t *Tx) SetJudgementLevels(ctx context.Context, playerID, judged int64, stamp string, levels []JudgementLevel) error {
+	n, err := t.write(ctx, "UPDATE judgement_state SET levels_stamp = ? WHERE player_id = ? AND judged = ?", stamp, playerID, judged)
+	if err != nil || n == 0 {
+		return err
+	}
+	if _, err := t.write(ctx, "DELETE FROM judgement_levels WHERE player_id = ?", playerID); err != nil {
+		return fmt.Errorf("storage: keep judgement levels: %w", err)
+	}
+	for _, l := range levels {
+		if _, err := t.write(ctx, "INSERT INTO judgement_levels (player_id, level, unlinked, "+totalsList+") VALUES (?, ?, ?"+
+			strings.Repeat(", ?", len(totalsCols))+")", append([]any{playerID, l.Level, l.Unlinked}, totalsArgs(l.Totals)...)...); err != nil {
+			return fmt.Errorf("storage: keep judgement levels: %w", err)
+		}
+	}
+	return nil
 }
 
 // JudgementTopCharts lists the player's charts played at least as often as

@@ -29,13 +29,19 @@ type JudgedPlay struct {
 // chart, time and achievement beside them, and adds them to the player's
 // sums (judgement_totals.go).
 func (t *Tx) insertJudgements(ctx context.Context, id int64, judgements string) error {
-	if _, err := t.exec(ctx, `INSERT INTO play_judgements
-		(play_id, player_id, region, played_at, title, chart_type, difficulty, level, achievement, judgements)
-		SELECT id, player_id, region, played_at, title, chart_type, difficulty, level, achievement, ? FROM plays WHERE id = ?`,
-		judgements, id); err != nil {
+	var j judgedRow
+	err := t.tx.QueryRowContext(ctx, t.d.rebind(`SELECT player_id, region, played_at, title, chart_type, difficulty, level, achievement
+		FROM plays WHERE id = ?`), id).Scan(&j.playerID, &j.region, &j.at, &j.chart.Title, &j.chart.Type, &j.chart.Difficulty, &j.level, &j.ach)
+	if err != nil {
 		return fmt.Errorf("storage: insert play judgements: %w", err)
 	}
-	return t.addJudgementTotals(ctx, id, judgements)
+	if _, err := t.exec(ctx, `INSERT INTO play_judgements
+		(play_id, player_id, region, played_at, title, chart_type, difficulty, level, achievement, judgements)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, j.playerID, string(j.region), utc(j.at), j.chart.Title, string(j.chart.Type),
+		string(j.chart.Difficulty), j.level, int64(j.ach), judgements); err != nil {
+		return fmt.Errorf("storage: insert play judgements: %w", err)
+	}
+	return t.addJudgementTotals(ctx, j, judgements)
 }
 
 // PlayJudgements lists the player's plays that have judgements (every play

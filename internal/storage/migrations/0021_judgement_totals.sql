@@ -12,10 +12,17 @@
 -- play_judgements once. Every writer of the sums updates this row first,
 -- so on MariaDB and PostgreSQL it is also the lock that keeps a rebuild
 -- and an import of the same player from interleaving. A reparse or split
--- deletes all three with the plays (storage.DeleteDerived).
+-- deletes them all with the plays (storage.DeleteDerived).
+--
+-- levels_stamp says what judgement_levels were computed from (the sums'
+-- rows, the region's chart data and links; NULL: not yet): a level comes
+-- from the song data, which a sync or a newly linked chart changes, so
+-- the sums by level are recomputed from judgement_charts when the stamp
+-- differs, and read as they are while it does not.
 CREATE TABLE judgement_state (
-    player_id BIGINT NOT NULL,
-    judged    BIGINT NOT NULL,
+    player_id    BIGINT NOT NULL,
+    judged       BIGINT NOT NULL,
+    levels_stamp {{key}},
     PRIMARY KEY (player_id),
     FOREIGN KEY (player_id) REFERENCES players (id) ON DELETE CASCADE
 ){{table}};
@@ -64,3 +71,23 @@ CREATE TABLE judgement_charts (
 ){{table}};
 
 CREATE INDEX judgement_charts_plays ON judgement_charts (player_id, plays);
+
+-- The charts' sums by level (the song data's, else the newest play's
+-- page's) as of judgement_state.levels_stamp, with how many of the charts
+-- had no chart link then.
+CREATE TABLE judgement_levels (
+    player_id   BIGINT NOT NULL,
+    level       {{short}} NOT NULL,
+    unlinked    BIGINT NOT NULL,
+    plays       BIGINT NOT NULL,
+    achievement BIGINT NOT NULL,
+    fast        BIGINT NOT NULL,
+    late        BIGINT NOT NULL,
+    tap_notes BIGINT NOT NULL, tap_great BIGINT NOT NULL, tap_good BIGINT NOT NULL, tap_miss BIGINT NOT NULL, tap_loss BIGINT NOT NULL,
+    hold_notes BIGINT NOT NULL, hold_great BIGINT NOT NULL, hold_good BIGINT NOT NULL, hold_miss BIGINT NOT NULL, hold_loss BIGINT NOT NULL,
+    slide_notes BIGINT NOT NULL, slide_great BIGINT NOT NULL, slide_good BIGINT NOT NULL, slide_miss BIGINT NOT NULL, slide_loss BIGINT NOT NULL,
+    touch_notes BIGINT NOT NULL, touch_great BIGINT NOT NULL, touch_good BIGINT NOT NULL, touch_miss BIGINT NOT NULL, touch_loss BIGINT NOT NULL,
+    break_notes BIGINT NOT NULL, break_great BIGINT NOT NULL, break_good BIGINT NOT NULL, break_miss BIGINT NOT NULL, break_loss BIGINT NOT NULL,
+    PRIMARY KEY (player_id, level),
+    FOREIGN KEY (player_id) REFERENCES players (id) ON DELETE CASCADE
+){{table}};
