@@ -71,8 +71,10 @@ func (e *LineError) Error() string {
 		return fmt.Sprintf("target %q: %s", e.Asked, e.Detail)
 	case LineNoSongData:
 		return fmt.Sprintf("no such chart in the song data: the archive has no %s song data yet (%s)", e.Region, NotesCommand(e.Region))
-	case LineNoChart, LineAmbiguous:
+	case LineNoChart:
 		return fmt.Sprintf("no such chart in the song data: %s: %s", e.chart(), e.Detail)
+	case LineAmbiguous:
+		return fmt.Sprintf("no such chart in the song data: %s: more than one chart matches: %s", e.chart(), e.Detail)
 	case LineNoNotes:
 		return fmt.Sprintf("no 分数线: %s: the %s song data (%s) has no note counts for this chart; load song data that has them, %s's (%s)",
 			e.chart(), e.Region, e.Source, e.NotesFrom, NotesCommand(e.Region))
@@ -105,5 +107,10 @@ func matchLineError(c maimai.Chart, region maimai.Region, err error) *LineError 
 		d = rest
 	}
 	e.Detail = strings.TrimPrefix(d, "songs: ")
+	if e.Problem == LineAmbiguous {
+		// Keep the candidates only: the matcher's advice is about pages.
+		d, _, _ = strings.Cut(strings.TrimPrefix(e.Detail, songs.ErrAmbiguous.Error()+": "), "; the page shows")
+		e.Detail = d
+	}
 	return e
 }

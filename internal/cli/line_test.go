@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -50,8 +51,44 @@ func TestLine(t *testing.T) {
 		t.Errorf("line --lang en: %d\n%s", code, out)
 	}
 	code, out, _ = run(t, nil, "", append(chart, "--target", "sss+")...)
-	if code != exitOK || !strings.Contains(out, "可以损失 0.5000%") || !strings.Contains(out, "50 落") {
+	if code != exitOK || !strings.Contains(out, "可以损失 0.5000%") {
 		t.Errorf("line (zh): %d\n%s", code, out)
+	}
+	// The BREAK PERFECT windows by the names CN players use: the higher
+	// window (a quarter of the bonus lost) is 50落, the lower 100落.
+	high, _ := analysis.NewLine([5]int{482, 24, 116, 0, 47}, 1008000)
+	code, out, _ = run(t, nil, "", append(chart, "--target", "100.8")...)
+	b := high.Allowed["break"]
+	if w := fmt.Sprintf("50落最多 %d 个", *b.PerfectHigh); code != exitOK || !strings.Contains(out, w) ||
+		!strings.Contains(out, fmt.Sprintf("100落最多 %d 个", *b.Perfect)) || *b.Perfect == *b.PerfectHigh {
+		t.Errorf("line (zh) lacks %q and 100落 %d:\n%s", w, *b.Perfect, out)
+	}
+	// The title as the song data spells it, whatever was typed; a +N
+	// target says what its achievement is; --target may be left out.
+	lower := []string{"--db", db, "line", "--title", strings.ToLower("D✪N’T  ST✪P  R✪CKIN’"), "--type", "std", "--difficulty", "master"}
+	code, out, errs = run(t, nil, "", lower...)
+	if code != exitOK || !strings.HasPrefix(out, "D✪N’T  ST✪P  R✪CKIN’（std master") || !strings.Contains(out, "目标 100.5000%") {
+		t.Errorf("line without --target, title typed in lower case: %d\n%s%s", code, out, errs)
+	}
+	expert := []string{"--db", db, "line", "--title", "D✪N’T  ST✪P  R✪CKIN’", "--type", "std", "--difficulty", "expert"}
+	code, out, errs = run(t, nil, "", append(expert, "--target", "+1")...)
+	if code != exitOK || !strings.Contains(out, "（让 rating +1 所需的最低达成率）") {
+		t.Errorf("line --target +1: %d\n%s%s", code, out, errs)
+	}
+	// Refusals in Chinese, each saying what is wrong.
+	for _, c := range []struct {
+		args []string
+		err  string
+	}{
+		{[]string{"--db", db, "line", "--title", "x", "--type", "dx", "--difficulty", "mas"}, `未知的难度 "mas"：--difficulty 为 basic、advanced、expert、master 或 remaster`},
+		{[]string{"--db", db, "line", "--title", "x", "--type", "dx"}, "--target 可省略"},
+		{append(chart, "--target", "abc"), `无法识别目标 "abc"`},
+		{append(chart, "--target", "+100"), "即使打到 101%，现在也只能让 rating 增加"},
+		{[]string{"--db", db, "line", "--title", "No such song", "--type", "dx", "--difficulty", "master"}, `曲目数据里找不到 "No such song"（dx master）`},
+	} {
+		if code, _, errs := run(t, nil, "", c.args...); code == exitOK || !strings.Contains(errs, c.err) || strings.Count(errs, "No such song") > 1 {
+			t.Errorf("%q: exit %d %s, want %q", c.args, code, errs, c.err)
+		}
 	}
 
 	for _, c := range []struct {
@@ -59,9 +96,10 @@ func TestLine(t *testing.T) {
 		code int
 		err  string
 	}{
-		{[]string{"--db", db, "line", "--title", "No such song", "--type", "dx", "--difficulty", "master"}, exitUsage, "no such chart"},
-		{[]string{"--db", db, "line", "--title", "Link", "--type", "std", "--difficulty", "master"}, exitUsage, "more than one chart"},
+		{[]string{"--db", db, "line", "--title", "No such song", "--type", "dx", "--difficulty", "master"}, exitUsage, `no chart "No such song" (dx master) in the song data`},
+		{[]string{"--db", db, "line", "--title", "Link", "--type", "std", "--difficulty", "master"}, exitUsage, `more than one song is called "Link"`},
 		{append(chart, "--target", "sss++"), exitUsage, "give an achievement"},
+		{[]string{"--db", db, "line", "--title", "x", "--type", "dx", "--difficulty", "mas"}, exitUsage, `unknown difficulty "mas"`},
 		{[]string{"--db", db, "line", "--title", "x", "--type", "both", "--difficulty", "master"}, exitUsage, "--type"},
 	} {
 		code, _, errs := run(t, nil, "", append(c.args, "--lang", "en")...)
