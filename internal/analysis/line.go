@@ -71,8 +71,9 @@ func RankFloor(r maimai.Rank) maimai.Achievement {
 // every other note a CRITICAL PERFECT. For a BREAK, Great counts GREATs of
 // the lowest window (×0.5 of the note, 40% of its bonus), so that any mix
 // of GREAT windows up to that many still reaches the target; Perfect
-// counts PERFECTs of the lower window (50% of the bonus, "50落") and
-// PerfectHigh of the higher (75%, "25落").
+// counts PERFECTs of the lower window (50% of the bonus; CN players call
+// one "100落", as their bots count a quarter of the bonus lost as "50落")
+// and PerfectHigh of the higher (75%, "50落").
 type Allowed struct {
 	Great       int  `json:"great"`
 	Good        int  `json:"good"`
