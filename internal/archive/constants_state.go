@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/klauspost/compress/zstd"
 	"github.com/maiprobe/maiprobe/internal/constants"
 	"github.com/maiprobe/maiprobe/internal/maimai"
 	"github.com/maiprobe/maiprobe/internal/rating"
@@ -31,7 +32,7 @@ import (
 
 // constStateVersion is the layout of a stored state; another one is made
 // again.
-const constStateVersion = 2
+const constStateVersion = 3
 
 // constState is a player's estimate and what it was made from.
 type constState struct {
@@ -47,7 +48,9 @@ type constState struct {
 	// StepCount and StepMaxID are the score history it was made from.
 	StepCount, StepMaxID int64
 	Memory               constants.Memory
-	Report               ConstantReport
+	// report is what Memory holds for the player (not stored: made
+	// again from Memory when read, constants.ResultOf).
+	report ConstantReport
 }
 
 // stateKey is a bestKey as gob writes it.
@@ -63,6 +66,10 @@ type constStates struct {
 	// full and resumed count the estimates made from every play and
 	// gone on from a Memory, for tests and benchmarks.
 	full, resumed int
+	// enc compresses states at zstd's fastest level: a state is written
+	// on the first read after each import, and the pages' level took
+	// most of that read's time.
+	enc *zstd.Encoder
 }
 
 // ConstantRuns reports how many estimates this archive made from every
@@ -97,7 +104,7 @@ func (a *Archive) constantsOf(ctx context.Context, pd *playerData) (*ConstantRep
 	prev := a.ratings.consts.m[player]
 	a.ratings.consts.mu.Unlock()
 	if prev != nil && prev.Stamp == stamp {
-		return &prev.Report, nil
+		return &prev.report, nil
 	}
 	if storedStamp != "" && (prev == nil || storedStamp == stamp) {
 		// Another server (or this one before a restart) made it: the
@@ -112,14 +119,15 @@ func (a *Archive) constantsOf(ctx context.Context, pd *playerData) (*ConstantRep
 			return nil, err
 		}
 		if st, err := a.decodeConstState(data); err == nil && st.Version == constStateVersion {
-			prev = st
+			if st.Stamp != stamp {
+				prev = st
+			} else if d.reportOf(st) {
+				a.keepConstState(player, st)
+				return &st.report, nil
+			}
 		}
 	}
-	if prev != nil && prev.Stamp == stamp {
-		a.keepConstState(player, prev)
-		return &prev.Report, nil
-	}
-	st, err := a.nextConstState(ctx, d, prev, count, maxSeq)
+	st, err := a.nextConstState(ctx, d, prev)
 	if err != nil {
 		return nil, err
 	}
@@ -134,7 +142,7 @@ func (a *Archive) constantsOf(ctx context.Context, pd *playerData) (*ConstantRep
 		return tx.PutConstantState(ctx, d.playerID, stamp, data)
 	})
 	a.keepConstState(player, st)
-	return &st.Report, nil
+	return &st.report, nil
 }
 
 func (a *Archive) keepConstState(player int64, st *constState) {
@@ -148,16 +156,20 @@ func (a *Archive) keepConstState(player int64, st *constState) {
 
 // nextConstState goes on from prev when the archive only gained plays
 // since, else makes the estimate from every play.
-func (a *Archive) nextConstState(ctx context.Context, d *ratingData, prev *constState, count, maxSeq int64) (*constState, error) {
+func (a *Archive) nextConstState(ctx context.Context, d *ratingData, prev *constState) (*constState, error) {
 	if prev != nil && prev.Version == constStateVersion && prev.Memory.Settled {
-		st, ok, err := a.resumeConstState(ctx, d, prev, count, maxSeq)
+		st, ok, err := a.resumeConstState(ctx, d, prev)
 		if err != nil || ok {
 			return st, err
 		}
 	}
 	var plays []storage.RatedPlay
+	var count, maxSeq int64
 	err := a.db.View(ctx, func(tx *storage.Tx) error {
 		var err error
+		if count, maxSeq, err = tx.RatingsStamp(ctx, d.playerID); err != nil {
+			return err
+		}
 		plays, err = tx.RatedPlaysAfter(ctx, d.playerID, 0)
 		return err
 	})
@@ -202,10 +214,7 @@ func (a *Archive) fillRatings(ctx context.Context, plays []storage.RatedPlay) er
 // was stored since, when constants.Resume can tell it is the estimate a
 // run over every play would make. Its work grows with the player's charts
 // and what the import added, not with the plays before.
-func (a *Archive) resumeConstState(ctx context.Context, d *ratingData, prev *constState, count, maxSeq int64) (*constState, bool, error) {
-	if count < prev.Count || maxSeq < prev.MaxSeq {
-		return nil, false, nil // plays were deleted: a reparse or a split
-	}
+func (a *Archive) resumeConstState(ctx context.Context, d *ratingData, prev *constState) (*constState, bool, error) {
 	// The steps added since prev: none may be older than the plays prev
 	// used, and with prev's they must make the whole history (else one
 	// was deleted, or committed late with a lower id). A step changed in
@@ -231,16 +240,20 @@ func (a *Archive) resumeConstState(ctx context.Context, d *ratingData, prev *con
 		return nil, false, nil
 	}
 	var plays []storage.RatedPlay
+	var count, maxSeq int64
 	err := a.db.View(ctx, func(tx *storage.Tx) error {
 		var err error
+		if count, maxSeq, err = tx.RatingsStamp(ctx, d.playerID); err != nil {
+			return err
+		}
 		plays, err = tx.RatedPlaysAfter(ctx, d.playerID, prev.MaxSeq)
 		return err
 	})
 	if err != nil {
 		return nil, false, err
 	}
-	if prev.Count+int64(len(plays)) != count {
-		return nil, false, nil // a row committed late with a lower seq, or one was deleted
+	if maxSeq < prev.MaxSeq || prev.Count+int64(len(plays)) != count {
+		return nil, false, nil // a play deleted, or a row committed late with a lower seq
 	}
 	if err := a.fillRatings(ctx, plays); err != nil {
 		return nil, false, err
@@ -305,7 +318,7 @@ func (a *Archive) resumeConstState(ctx context.Context, d *ratingData, prev *con
 
 func (d *ratingData) newConstState(in constants.Input, keys []bestKey, res constants.Result, mem constants.Memory, count, maxSeq int64) *constState {
 	st := &constState{Version: constStateVersion, Count: count, MaxSeq: maxSeq, Memory: mem,
-		Report: *d.constantReport(res), StepCount: int64(len(d.history))}
+		report: *d.constantReport(res), StepCount: int64(len(d.history))}
 	for _, s := range d.history {
 		st.StepMaxID = max(st.StepMaxID, s.ID)
 	}
@@ -350,8 +363,18 @@ func (a *Archive) encodeConstState(st *constState) ([]byte, error) {
 	if err := gob.NewEncoder(&buf).Encode(st); err != nil {
 		return nil, fmt.Errorf("archive: encode constant state: %w", err)
 	}
+	c := &a.ratings.consts
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.enc == nil {
+		enc, err := zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1), zstd.WithEncoderLevel(zstd.SpeedFastest))
+		if err != nil {
+			return nil, fmt.Errorf("archive: encode constant state: %w", err)
+		}
+		c.enc = enc
+	}
 	out := binary.AppendUvarint(nil, uint64(buf.Len()))
-	return a.enc.EncodeAll(buf.Bytes(), out), nil
+	return c.enc.EncodeAll(buf.Bytes(), out), nil
 }
 
 func (a *Archive) decodeConstState(data []byte) (*constState, error) {
@@ -367,23 +390,29 @@ func (a *Archive) decodeConstState(data []byte) (*constState, error) {
 	if err := gob.NewDecoder(bytes.NewReader(raw)).Decode(st); err != nil {
 		return nil, fmt.Errorf("archive: constant state: %w", err)
 	}
-	// gob gives nil for an empty list; the JSON of a report has [].
-	r := &st.Report
-	r.Estimates, r.Disagreements = nonNil(r.Estimates), nonNil(r.Disagreements)
-	for _, l := range [][]ConstantEstimate{r.Estimates, r.Disagreements} {
-		for i := range l {
-			l[i].Candidates = nonNil(l[i].Candidates)
-			for j := range l[i].Evidence {
-				l[i].Evidence[j].Allowed = nonNil(l[i].Evidence[j].Allowed)
-			}
-		}
-	}
 	return st, nil
 }
 
-func nonNil[T any](l []T) []T {
-	if l == nil {
-		return []T{}
+// reportOf makes st's report from its Memory, with the charts' song data
+// of d (the same as st's: its stamp is d's); false when st names a chart
+// d has no best of.
+func (d *ratingData) reportOf(st *constState) bool {
+	levels := make(map[bestKey]string, len(d.bests))
+	for _, b := range d.bests {
+		levels[bestKey{b.Chart, b.Genre}] = b.Level
 	}
-	return l
+	in := constants.Input{Rules: func(t time.Time) (rating.Rules, error) { return RulesFor(d.region, t) }}
+	for _, sk := range st.Keys {
+		k := bestKey{sk.Chart, sk.Genre}
+		level, ok := levels[k]
+		if !ok {
+			return false
+		}
+		in.Charts = append(in.Charts, d.constantsChart(k, level))
+	}
+	res, ok := constants.ResultOf(in, st.Memory)
+	if ok {
+		st.report = *d.constantReport(res)
+	}
+	return ok
 }

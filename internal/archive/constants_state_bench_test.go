@@ -116,10 +116,28 @@ func BenchmarkConstantsAfterImport(b *testing.B) {
 	full, resumed := a.ConstantRuns()
 	b.StopTimer()
 	t0 := time.Now()
-	if _, err := a.nextConstState(ctx, d, nil, 0, 0); err != nil {
+	if _, err := a.nextConstState(ctx, d, nil); err != nil {
 		b.Fatal(err)
 	}
 	fullMS := float64(time.Since(t0).Microseconds()) / 1000
+	// What storing the state costs, and its size.
+	a.ratings.consts.mu.Lock()
+	st := a.ratings.consts.m[d.playerID]
+	a.ratings.consts.mu.Unlock()
+	t0 = time.Now()
+	data, err := a.encodeConstState(st)
+	if err != nil {
+		b.Fatal(err)
+	}
+	encodeMS := float64(time.Since(t0).Microseconds()) / 1000
+	t0 = time.Now()
+	if err := a.db.Update(ctx, func(tx *storage.Tx) error { return tx.PutConstantState(ctx, d.playerID, "x", data) }); err != nil {
+		b.Fatal(err)
+	}
+	putMS := float64(time.Since(t0).Microseconds()) / 1000
+	b.ReportMetric(encodeMS, "encode-ms")
+	b.ReportMetric(putMS, "put-ms")
+	b.ReportMetric(float64(len(data))/1000, "state-kB")
 	median := func(ts []time.Duration) float64 {
 		if len(ts) == 0 {
 			return 0

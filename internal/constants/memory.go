@@ -78,24 +78,7 @@ func Resume(in Input, mem Memory) (res Result, next Memory, ok bool) {
 		}
 	}
 	e := newEstimator(in)
-	for i := range e.charts {
-		s, m := &e.charts[i], &mem.Charts[i]
-		if m.Seen && s.unknown {
-			s.cands = slices.Clone(m.Cands)
-		}
-	}
-	e.reset(true)
-	for i := range e.charts {
-		s, m := &e.charts[i], &mem.Charts[i]
-		if !m.Seen {
-			continue
-		}
-		s.present, s.best.Achievement, s.best.FC = m.Present, m.Achievement, m.FC
-		s.evidence = m.Evidence // appended to only past its length: cloned below when touched
-		s.past, s.pastMask, s.pastEmpty = m.Count, m.Mask, m.Empty
-		s.contradicted, s.refuted, s.checked = m.Contradict, m.Refuted, m.Checked
-	}
-	e.res.Plays, e.res.Used, e.res.Unaligned = mem.Plays, mem.Used, mem.Unaligned
+	e.restore(mem)
 	step := 0
 	for _, pi := range e.plays {
 		p := &e.in.Plays[pi]
@@ -138,6 +121,47 @@ func Resume(in Input, mem Memory) (res Result, next Memory, ok bool) {
 	m := e.memory(true, nil)
 	m.Last = last
 	return e.result(), m, true
+}
+
+// ResultOf is the Result a Memory holds, for in.Charts (mem's charts):
+// what the run that made mem returned, without sweeping anything.
+func ResultOf(in Input, mem Memory) (Result, bool) {
+	if len(mem.Charts) != len(in.Charts) {
+		return Result{}, false
+	}
+	e := newEstimator(in)
+	e.restore(mem)
+	// The song data's constants as the run left them: changed up to its
+	// latest play.
+	for _, ch := range e.changes {
+		if !ch.At.After(mem.Last) {
+			e.charts[ch.chart].best.Constant = ch.Constant
+		}
+	}
+	return e.result(), true
+}
+
+// restore takes mem's candidates, evidence and bests, as the sweeps left
+// them.
+func (e *estimator) restore(mem Memory) {
+	for i := range e.charts {
+		s, m := &e.charts[i], &mem.Charts[i]
+		if m.Seen && s.unknown {
+			s.cands = slices.Clone(m.Cands)
+		}
+	}
+	e.reset(true)
+	for i := range e.charts {
+		s, m := &e.charts[i], &mem.Charts[i]
+		if !m.Seen {
+			continue
+		}
+		s.present, s.best.Achievement, s.best.FC = m.Present, m.Achievement, m.FC
+		s.evidence = m.Evidence // appended to only past its length: clipped when touched
+		s.past, s.pastMask, s.pastEmpty = m.Count, m.Mask, m.Empty
+		s.contradicted, s.refuted, s.checked = m.Contradict, m.Refuted, m.Checked
+	}
+	e.res.Plays, e.res.Used, e.res.Unaligned = mem.Plays, mem.Used, mem.Unaligned
 }
 
 // memory is the estimator's state after its recording sweep.
