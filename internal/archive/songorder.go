@@ -22,8 +22,8 @@ const (
 	// OrderStale puts first the charts with the most plays since their
 	// achievement best last rose (history.StaleAttempts), most first,
 	// then those with more plays in all; charts whose latest play raised
-	// the best, and charts without archived plays, follow in the song
-	// data's order.
+	// the best, charts at 101% (which cannot improve) and charts without
+	// archived plays follow in the song data's order.
 	OrderStale SongOrder = "stale"
 )
 
@@ -71,6 +71,9 @@ func (a *Archive) orderSongs(ctx context.Context, player string, o SongOrder, ch
 				ch = c.Best.Chart // the title the plays carry
 			}
 			ks[i] = keyed{stale[ch], plays[ch], c}
+			if c.Best != nil && c.Best.Achievement >= maimai.MaxAchievement {
+				ks[i].stale = 0 // 101% (a score list's, perhaps) cannot improve
+			}
 			if ks[i].stale == 0 {
 				ks[i].plays = 0 // no order among the charts that follow
 			}

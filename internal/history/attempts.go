@@ -109,7 +109,9 @@ func RankGap(best maimai.Achievement) (next maimai.Rank, gap maimai.Achievement,
 // raised the chart's achievement best, over plays oldest first: the song
 // list's sort "most attempts without improvement". A chart whose latest
 // play raised its best counts 0. Only plays count; a best from a score
-// list with no play behind it is not an improvement the archive saw.
+// list with no play behind it is not an improvement the archive saw. A
+// chart at 101% (AP+ with every break critical) cannot improve and counts
+// 0 however often it is played again.
 func StaleAttempts(plays []Play) map[maimai.Chart]int {
 	best := map[maimai.Chart]maimai.Achievement{}
 	stale := map[maimai.Chart]int{}
@@ -120,7 +122,9 @@ func StaleAttempts(plays []Play) map[maimai.Chart]int {
 			stale[p.Chart] = 0
 			continue
 		}
-		stale[p.Chart]++
+		if b < maimai.MaxAchievement {
+			stale[p.Chart]++
+		}
 	}
 	return stale
 }

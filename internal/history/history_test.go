@@ -205,8 +205,12 @@ func TestStaleAttempts(t *testing.T) {
 		play(3, 2, chB, "13", 970000, "", ""),
 		play(4, 3, chA, "13", 990000, "", ""), // equal is no improvement
 		play(5, 4, chB, "13", 971000, "", ""),
+		// 101% cannot improve: replaying it is no stale attempt.
+		play(6, 5, chC, "13", maimai.MaxAchievement, maimai.APP, ""),
+		play(7, 6, chC, "13", 1009000, maimai.AP, ""),
+		play(8, 7, chC, "13", maimai.MaxAchievement, maimai.APP, ""),
 	}
-	want := map[maimai.Chart]int{chA: 2, chB: 0}
+	want := map[maimai.Chart]int{chA: 2, chB: 0, chC: 0}
 	if got := StaleAttempts(plays); !reflect.DeepEqual(got, want) {
 		t.Errorf("got %v, want %v", got, want)
 	}

@@ -19,8 +19,11 @@ type songFilterView struct {
 	Versions, Genres, Types, Diffs []option
 	MinLevels, MaxLevels, FCs, FSs []option
 	Sorts                          []option // the orders (archive.SongOrder)
-	Active                         bool     // some filter is set
-	Reset                          string   // the list without filters (an app path)
+	// SortLabel names the order when it is not the song data's: shown
+	// beside the folded filter, since the order is no filter.
+	SortLabel string
+	Active    bool   // some filter is set
+	Reset     string // the list without filters (an app path)
 	// Summary names the filters that are set, as the play filter's does,
 	// for the folded form's summary on a phone; "" when none is.
 	Summary string
@@ -95,6 +98,9 @@ func songFilter(r *http.Request) (archive.SongFilter, songFilterView) {
 	v.Sorts = []option{{Value: "", Label: text(r, "songs.sort_default"), Selected: f.Order == ""},
 		{Value: string(archive.OrderNextRank), Label: text(r, "songs.sort_next_rank"), Selected: f.Order == archive.OrderNextRank},
 		{Value: string(archive.OrderStale), Label: text(r, "songs.sort_stale"), Selected: f.Order == archive.OrderStale}}
+	if f.Order != "" {
+		v.SortLabel = chosen(v.Sorts)
+	}
 	return f, v
 }
 
@@ -186,7 +192,7 @@ func (s *Server) songs(w http.ResponseWriter, r *http.Request) {
 					row.SortNote = textf(r, "songs.note_next_rank", label(string(next)), gap.String())
 				}
 			case archive.OrderStale:
-				if n := stale[b.Chart]; n > 0 {
+				if n := stale[b.Chart]; n > 0 && b.Achievement < maimai.MaxAchievement {
 					row.SortNote = textf(r, "songs.note_stale", n)
 				}
 			}
