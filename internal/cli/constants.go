@@ -4,7 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"text/tabwriter"
 
 	"github.com/maiprobe/maiprobe/internal/archive"
 	"github.com/maiprobe/maiprobe/internal/constants"
@@ -87,7 +86,7 @@ func constantsCmd() *cmd {
 			fmt.Fprintf(c.Stdout, txt.facts+"\n", r.Plays, r.Used, r.Unaligned, r.Confirmed)
 			print := func(head string, es []archive.ConstantEstimate) {
 				fmt.Fprintf(c.Stdout, "\n%s\n", head)
-				tw := tabwriter.NewWriter(c.Stdout, 0, 4, 2, ' ', 0)
+				tw := newTable(c.Stdout, 2)
 				fmt.Fprintln(tw, txt.columns)
 				hidden := 0
 				for _, e := range es {

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/maiprobe/maiprobe/internal/archive"
@@ -91,7 +90,7 @@ func printRating(c *runCtx, r *archive.PlayerRating) {
 		if len(es) == 0 {
 			return
 		}
-		w := tabwriter.NewWriter(c.Stdout, 0, 0, 2, ' ', 0)
+		w := newTable(c.Stdout, 2)
 		fmt.Fprintln(w, m.ratingColumns)
 		for i, e := range es {
 			next := "-"
@@ -131,7 +130,7 @@ func ratingHistory(ctx context.Context, c *runCtx, a *archive.Archive, asJSON bo
 		}
 		return writeJSON(c, pts)
 	}
-	w := tabwriter.NewWriter(c.Stdout, 0, 0, 2, ' ', 0)
+	w := newTable(c.Stdout, 2)
 	fmt.Fprintln(w, c.msg.ratingHistoryColumns)
 	for _, p := range pts {
 		site := "-"
