@@ -145,6 +145,7 @@ type detailView struct {
 	Change     changeView
 	Detail     *maimai.PlayDetail
 	Judgements []judgementRow
+	Loss       *playLossView // what the play lost by note kind
 	Chart      chartView
 	Region     string
 }
@@ -187,6 +188,7 @@ func (s *Server) play(w http.ResponseWriter, r *http.Request) {
 			}
 			v.Judgements = append(v.Judgements, jr)
 		}
+		v.Loss = newPlayLoss(j, pv.Play.Achievement)
 	}
 	pg := newPager(r, listPageSize, len(pv.Chart.Plays))
 	v.Chart = newChartView(r, player, pv.Chart, pg)
