@@ -166,4 +166,21 @@ func TestChartLine(t *testing.T) {
 	if !tested {
 		t.Error("no play of a chart outside the song data to test")
 	}
+	// A +N target says what its achievement is: on some played chart
+	// below its top, +1 is reachable.
+	b.headers["Accept-Language"] = "zh-CN"
+	explained := false
+	for _, p := range list.Plays {
+		if p.Info.Link == "" || p.Info.Link == archive.LinkLearned || p.Achievement > 1000000 {
+			continue
+		}
+		page := html.UnescapeString(mustGet(t, b, chartPath("default", p.Chart)+"&target=%2B1"))
+		if strings.Contains(page, "（让 rating +1 所需的最低达成率）") {
+			explained = true
+			break
+		}
+	}
+	if !explained {
+		t.Error("no chart's +1 line says what its achievement is")
+	}
 }
