@@ -143,11 +143,14 @@ var ErrNoLine = errors.New("no 分数线")
 
 // ChartLine is a 分数线 with the chart and target it is for.
 type ChartLine struct {
-	Chart    maimai.Chart    `json:"chart"`
-	Level    string          `json:"level,omitempty"`
-	Constant songs.Constant  `json:"constant"`
-	Asked    string          `json:"asked"`
-	Target   analysis.Target `json:"target_asked"`
+	Chart    maimai.Chart   `json:"chart"`
+	Level    string         `json:"level,omitempty"`
+	Constant songs.Constant `json:"constant"`
+	// ConstantEstimated marks a Constant learned from the player's plays,
+	// the song data having none (docs/constants.md).
+	ConstantEstimated bool            `json:"constant_estimated,omitempty"`
+	Asked             string          `json:"asked"`
+	Target            analysis.Target `json:"target_asked"`
 	// Best is the player's best on the chart (0 when none).
 	Best maimai.Achievement `json:"best"`
 	analysis.Line
@@ -162,6 +165,7 @@ func (a *Archive) Line(ctx context.Context, player string, c maimai.Chart, targe
 		return ChartLine{}, &LineError{Problem: LineBadTarget, Chart: c, Asked: target, Detail: strings.TrimPrefix(err.Error(), fmt.Sprintf("target %q: ", strings.ToLower(strings.TrimSpace(target))))}
 	}
 	out := ChartLine{Chart: c, Asked: target, Target: t}
+	asked := c
 	var sc *songs.Chart
 	var version rating.Version
 	var region maimai.Region
@@ -206,8 +210,21 @@ func (a *Archive) Line(ctx context.Context, player string, c maimai.Chart, targe
 		return out, err
 	}
 	out.Level, out.Constant = sc.Level, sc.Constant
+	if !out.Constant.Known() && c.Difficulty != maimai.Utage && !sc.Song.Utage {
+		// The constant learned from the player's plays, which the current
+		// rating counts too; the bests name the chart as the site does.
+		if est, err := a.learnedConstants(ctx, player); err == nil {
+			k, ok := est[c]
+			if !ok {
+				k, ok = est[asked]
+			}
+			if ok {
+				out.Constant, out.ConstantEstimated = k, true
+			}
+		}
+	}
 	if t.Rating > 0 {
-		if t.Achievement, err = a.ratingTarget(ctx, player, region, c, sc, version, t.Rating, out.Best); err != nil {
+		if t.Achievement, err = a.ratingTarget(ctx, player, region, c, out.Constant, version, t.Rating, out.Best); err != nil {
 			return out, err
 		}
 		out.Target = t
@@ -226,8 +243,8 @@ func (a *Archive) Line(ctx context.Context, player string, c maimai.Chart, targe
 // ratingTarget is the lowest achievement on chart c that raises the
 // player's rating by n: within the chart's table, what beats its own entry
 // or, outside it, the table's lowest entry.
-func (a *Archive) ratingTarget(ctx context.Context, player string, region maimai.Region, c maimai.Chart, sc *songs.Chart, v rating.Version, n int, best maimai.Achievement) (maimai.Achievement, error) {
-	if !sc.Constant.Known() {
+func (a *Archive) ratingTarget(ctx context.Context, player string, region maimai.Region, c maimai.Chart, constant songs.Constant, v rating.Version, n int, best maimai.Achievement) (maimai.Achievement, error) {
+	if !constant.Known() {
 		return 0, &LineError{Problem: LineNoConstant, Chart: c, Region: region}
 	}
 	pr, err := a.Rating(ctx, player, time.Time{})
@@ -257,7 +274,7 @@ func (a *Archive) ratingTarget(ctx context.Context, player string, region maimai
 		}
 	}
 	gain := func(ach maimai.Achievement) int {
-		r := rules.ChartRating(rating.Constant(sc.Constant), ach, maimai.NoFC)
+		r := rules.ChartRating(rating.Constant(constant), ach, maimai.NoFC)
 		if in {
 			return r - cur
 		}

@@ -29,6 +29,9 @@ type ChartInfo struct {
 	// today's constant and rules: what the chart adds to the rating
 	// tables; 0 when unknown.
 	ChartRating int `json:"chart_rating,omitempty"`
+	// Estimated marks a Constant learned from the player's plays, the
+	// song data having none (chart page only; estimates.go).
+	Estimated bool `json:"estimated,omitempty"`
 	// Link is the chart's link status (LinkMatched, LinkLearned,
 	// LinkAmbiguous), "" when the chart is not linked yet.
 	Link string `json:"link,omitempty"`

@@ -61,6 +61,9 @@ type SongListChart struct {
 	Constant   songs.Constant    `json:"constant"` // null when unknown
 	// Learned charts come from the player's pages, not the song data.
 	Learned bool `json:"learned,omitempty"`
+	// Estimated marks a Constant learned from the player's plays, the
+	// song data having none (docs/constants.md).
+	Estimated bool `json:"estimated,omitempty"`
 	// Best is the player's best score, nil when the chart was never played.
 	Best *maimai.Score `json:"best,omitempty"`
 	// Source and SourceAt are the best's provenance, as RatingEntry's.
@@ -146,6 +149,10 @@ type playerCharts struct {
 	// bests are the player's bests at at; best the linked ones by chart id.
 	bests []storage.BestScore
 	best  map[int64]storage.BestScore
+	// est are the constants learned from plays (learnedConstants), for
+	// the charts the song data has none for; nil for a past time (the
+	// estimate is today's) and where no caller asked for them.
+	est map[maimai.Chart]songs.Constant
 }
 
 // constant is a chart's constant at pc.at.
@@ -256,6 +263,9 @@ func (pc *playerCharts) listChart(id int64, sc *storedChart) SongListChart {
 		score.Rank = rankOr(score.Rank, score.Achievement)
 		out.Best = &score
 		out.Source, out.SourceAt = b.Source, b.SourceAt
+		if c, ok := pc.est[b.Chart]; ok && !out.Constant.Known() {
+			out.Constant, out.Estimated = c, true
+		}
 		if pc.ruled && out.Constant.Known() && !s.Utage && c.Difficulty != maimai.Utage {
 			out.Rating = pc.rules.ChartRating(rating.Constant(out.Constant), score.Achievement, score.FC)
 		}
@@ -274,6 +284,9 @@ func (a *Archive) SongList(ctx context.Context, player string, f SongFilter, off
 	}
 	if pc == nil {
 		return res, nil
+	}
+	if pc.est, err = a.learnedConstants(ctx, player); err != nil {
+		return nil, fmt.Errorf("archive: song list: %w", err)
 	}
 	res.Region, res.Synced = pc.d.region, pc.synced()
 	q := FoldSearch(f.Query)

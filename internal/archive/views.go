@@ -549,8 +549,9 @@ type ChartView struct {
 // chart the player has neither played nor scored is ErrNotFound.
 func (a *Archive) Chart(ctx context.Context, player string, c maimai.Chart) (ChartView, error) {
 	var v ChartView
+	var chartRegion maimai.Region
 	err := a.viewCharts(ctx, player, func(tx *storage.Tx, id int64, strict bool) error {
-		v = ChartView{Chart: c}
+		v, chartRegion = ChartView{Chart: c}, ""
 		b, err := tx.ChartBest(ctx, id, c)
 		if err == nil {
 			v.Best = &b
@@ -599,8 +600,12 @@ func (a *Archive) Chart(ctx context.Context, player string, c maimai.Chart) (Cha
 		for i := range v.Plays {
 			lk.play(&v.Plays[i].StoredPlay)
 		}
+		chartRegion = region
 		return nil
 	})
+	if err == nil {
+		a.withLearnedConstant(ctx, player, chartRegion, &v)
+	}
 	return v, err
 }
 

@@ -20,6 +20,8 @@ var lineText = map[bool]struct {
 	kinds                                                                                       [5]string
 	// Refusals of the 分数线, by archive.LineProblem.
 	badTarget, noSongData, noChart, ambiguous, noNotes, noConstant, tooHigh string
+	// estimated follows a constant learned from plays (docs/constants.md).
+	estimated string
 }{
 	true: { // zh
 		usage: `分数线：一个谱面要达到目标，每种音符最多可以有几个 GREAT / GOOD / MISS（其余音符全部 CRITICAL PERFECT）。
@@ -35,6 +37,7 @@ var lineText = map[bool]struct {
 		badDiff:     "未知的难度 %q：--difficulty 为 basic、advanced、expert、master 或 remaster",
 		head:        "%s（%s %s，%s，定数 %s）目标 %s%%（最高 %s%%）",
 		ratingHead:  "（让 rating +%d 所需的最低达成率）",
+		estimated:   "（估，由游玩推算）",
 		allowance:   "可以损失 %.4f%%：",
 		unreachable: "目标高于这张谱面的最高达成率，达不到。",
 		columns:     "音符\t数量\tGREAT\tGOOD\tMISS\t每个 GREAT / GOOD / MISS 损失",
@@ -62,6 +65,7 @@ Note counts come from the song data: load it with maiprobe songs sync first.`,
 		badDiff:     "unknown difficulty %q: --difficulty is basic, advanced, expert, master or remaster",
 		head:        "%s (%s %s, %s, constant %s), target %s%% (at most %s%%)",
 		ratingHead:  " (the lowest achievement that adds %d to the rating)",
+		estimated:   " (est., learned from plays)",
 		allowance:   "it allows a loss of %.4f%%:",
 		unreachable: "The target is above the chart's highest achievement: it cannot be reached.",
 		columns:     "note\tcount\tGREAT\tGOOD\tMISS\tloss of one GREAT / GOOD / MISS",
@@ -135,7 +139,11 @@ func lineCmd() *cmd {
 // printLine prints the 分数线 as a table, a row per note kind the chart has.
 func printLine(c *runCtx, l archive.ChartLine) {
 	txt := lineText[c.msg == zh]
-	fmt.Fprintf(c.Stdout, txt.head, l.Chart.Title, l.Chart.Type, l.Chart.Difficulty, l.Level, l.Constant, l.Target.Achievement, l.Max)
+	constant := l.Constant.String()
+	if l.ConstantEstimated {
+		constant += txt.estimated
+	}
+	fmt.Fprintf(c.Stdout, txt.head, l.Chart.Title, l.Chart.Type, l.Chart.Difficulty, l.Level, constant, l.Target.Achievement, l.Max)
 	if l.Target.Rating > 0 {
 		fmt.Fprintf(c.Stdout, txt.ratingHead, l.Target.Rating)
 	}

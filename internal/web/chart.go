@@ -35,6 +35,7 @@ type chartView struct {
 	// rating of the player's best on the chart, 0 when unknown.
 	Constant    string
 	ChartRating int
+	Estimated   bool      // Constant was learned from plays (docs/constants.md)
 	Card        scoreCard // the page's header: the best, else the latest play
 	Best        *bestView
 	Rows        []diffRow // newest first
@@ -82,7 +83,7 @@ func newChartView(r *http.Request, player string, c archive.ChartView, pg Pager)
 	if v.Level != "" {
 		v.Card.Level = v.Level
 	}
-	v.Card.Constant = v.Constant
+	v.Card.Constant, v.Card.Estimated, v.Estimated = v.Constant, c.Info.Estimated, c.Info.Estimated
 	v.Card.Rating, v.Card.HasRating = v.ChartRating, v.ChartRating > 0
 	// The curve: every attempt's achievement and DX score, oldest first;
 	// without plays, the score history.

@@ -35,6 +35,7 @@ type songRow struct {
 	Type, Diff, DiffKey, Level    string
 	Constant                      string // "" when unknown
 	Learned, Played               bool
+	Estimated                     bool   // Constant was learned from plays
 	ChartURL                      string // the chart page, when played
 	Achievement, Rank, FC, FS     string
 	RankKey, FCKey, FSKey         string // the icons' keys ("sssp", "ap")
@@ -175,7 +176,8 @@ func (s *Server) songs(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, c := range list.Charts {
 		row := songRow{Title: c.Title, Artist: c.Artist, Genre: c.Genre, Version: c.Version, Type: label(string(c.Type)),
-			Diff: label(string(c.Difficulty)), DiffKey: string(c.Difficulty), Level: c.Level, Learned: c.Learned, Rating: c.Rating}
+			Diff: label(string(c.Difficulty)), DiffKey: string(c.Difficulty), Level: c.Level, Learned: c.Learned, Rating: c.Rating,
+			Estimated: c.Estimated}
 		if c.Constant.Known() {
 			row.Constant = c.Constant.String()
 		}

@@ -1,8 +1,16 @@
 package web
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/maiprobe/maiprobe/internal/archive"
+	"github.com/maiprobe/maiprobe/internal/maimai"
+	"github.com/maiprobe/maiprobe/internal/rating"
 )
 
 // TestYearWithoutPlays: /p/NAME/year of a player with no plays is a page
@@ -44,5 +52,85 @@ func TestSongOrderShownWhenFolded(t *testing.T) {
 	b.headers = map[string]string{"Accept-Language": "en"}
 	if body := mustGet(t, b, "/p/gen/songs?sort=stale"); !strings.Contains(body, "order: Most plays without improvement") {
 		t.Error("the English page does not name the order")
+	}
+}
+
+// TestLearnedConstantEverywhere: a chart whose constant the song data
+// lacks but the plays pinned shows that constant, marked 估, with the
+// best's rating on its chart page and in the song list, and its "+1"
+// 分数线 is worked out with it (R3: "未知", no rating, "constant is not
+// known" while the rating page counted it).
+func TestLearnedConstantEverywhere(t *testing.T) {
+	ap, b, _ := constantsApp(t, 3000)
+	ctx := context.Background()
+	r, err := ap.a.ConstantEstimates(ctx, "default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var e *archive.ConstantEstimate
+	for i, x := range r.Estimates {
+		if x.Status != "certain" || x.Difficulty == maimai.Utage {
+			continue
+		}
+		cv, err := ap.a.Chart(ctx, "default", maimai.Chart{Title: x.Title, Type: x.Type, Difficulty: x.Difficulty})
+		if err == nil && cv.Best != nil && cv.Best.Achievement < 1000000 {
+			e = &r.Estimates[i]
+			break
+		}
+	}
+	if e == nil {
+		t.Fatal("no pinned chart with a best below SSS to look at")
+	}
+	c := maimai.Chart{Title: e.Title, Type: e.Type, Difficulty: e.Difficulty}
+	cv, err := ap.a.Chart(ctx, "default", c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules, err := archive.RulesFor(maimai.CN, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := rules.ChartRating(rating.Constant(e.Constant), cv.Best.Achievement, cv.Best.FC)
+	if cv.Info.Constant != e.Constant || !cv.Info.Estimated || cv.Info.ChartRating != want || want == 0 {
+		t.Errorf("%s: chart info %+v, want constant %s estimated, rating %d", e.Title, cv.Info, e.Constant, want)
+	}
+	page := getOK(t, b, chartPath("default", c))
+	card := page[strings.Index(page, `class="card`):]
+	card = card[:strings.Index(card, "</article>")]
+	if !strings.Contains(card, `<span class="constant" title="定数">`+e.Constant.String()+`</span> <span class="constant-est"`) ||
+		!strings.Contains(card, fmt.Sprint(want)) {
+		t.Errorf("the chart page's card lacks %s 估 or the rating %d:\n%s", e.Constant, want, card)
+	}
+
+	// The song list: the row of the chart, found by a search for it.
+	list, err := ap.a.SongList(ctx, "default", archive.SongFilter{Query: e.Title, Difficulty: e.Difficulty, Type: e.Type}, 0, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, sc := range list.Charts {
+		if sc.Best != nil && sc.Best.Chart == c {
+			found = true
+			if sc.Constant != e.Constant || !sc.Estimated || sc.Rating != want {
+				t.Errorf("song list: %s constant %s estimated %v rating %d; want %s, true, %d", e.Title, sc.Constant, sc.Estimated, sc.Rating, e.Constant, want)
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("the song list does not find %q", e.Title)
+	}
+
+	// +1: worked out with the learned constant.
+	l, err := ap.a.Line(ctx, "default", c, "+1")
+	if err != nil {
+		var le *archive.LineError
+		if !errors.As(err, &le) || le.Problem == archive.LineNoConstant {
+			t.Fatalf("line +1 of %s: %v", e.Title, err)
+		}
+	} else if l.Constant != e.Constant || !l.ConstantEstimated || l.Target.Achievement <= cv.Best.Achievement {
+		t.Errorf("line +1 of %s: constant %s estimated %v target %s (best %s)", e.Title, l.Constant, l.ConstantEstimated, l.Target.Achievement, cv.Best.Achievement)
+	}
+	if body := getOK(t, b, chartPath("default", c)+"&target=%2B1"); strings.Contains(body, "定数未知") {
+		t.Errorf("the chart page's +1 says the constant is unknown")
 	}
 }
