@@ -37,10 +37,11 @@ const constStateVersion = 3
 // constState is a player's estimate and what it was made from.
 type constState struct {
 	Version int
-	// Stamp is the player's data stamp and play_ratings' count and
-	// highest seq: the same stamp, the same estimate.
-	Stamp         string
-	Count, MaxSeq int64
+	// Stamp is the player's data stamp, plays epoch and play_ratings'
+	// count and highest seq (storage.RatingsStamp): the same stamp, the
+	// same estimate.
+	Stamp                string
+	Epoch, Count, MaxSeq int64
 	// Keys are the charts of Memory.Charts, Prints what each chart's
 	// song data was (level, constant and its changes).
 	Keys   []stateKey
@@ -85,11 +86,11 @@ func (a *Archive) ConstantRuns() (full, resumed int) {
 // else brought up to date.
 func (a *Archive) constantsOf(ctx context.Context, pd *playerData) (*ConstantReport, error) {
 	d := pd.d
-	var count, maxSeq int64
+	var epoch, count, maxSeq int64
 	var storedStamp string
 	err := a.db.View(ctx, func(tx *storage.Tx) error {
 		var err error
-		if count, maxSeq, err = tx.RatingsStamp(ctx, d.playerID); err != nil {
+		if epoch, count, maxSeq, err = tx.RatingsStamp(ctx, d.playerID); err != nil {
 			return err
 		}
 		storedStamp, err = tx.ConstantStamp(ctx, d.playerID)
@@ -98,7 +99,7 @@ func (a *Archive) constantsOf(ctx context.Context, pd *playerData) (*ConstantRep
 	if err != nil {
 		return nil, err
 	}
-	stamp := fmt.Sprintf("%s|%d %d", pd.stamp, count, maxSeq)
+	stamp := fmt.Sprintf("%s|%d %d %d", pd.stamp, epoch, count, maxSeq)
 	player := d.playerID
 	a.ratings.consts.mu.Lock()
 	prev := a.ratings.consts.m[player]
@@ -164,10 +165,10 @@ func (a *Archive) nextConstState(ctx context.Context, d *ratingData, prev *const
 		}
 	}
 	var plays []storage.RatedPlay
-	var count, maxSeq int64
+	var epoch, count, maxSeq int64
 	err := a.db.View(ctx, func(tx *storage.Tx) error {
 		var err error
-		if count, maxSeq, err = tx.RatingsStamp(ctx, d.playerID); err != nil {
+		if epoch, count, maxSeq, err = tx.RatingsStamp(ctx, d.playerID); err != nil {
 			return err
 		}
 		plays, err = tx.RatedPlaysAfter(ctx, d.playerID, 0)
@@ -184,7 +185,9 @@ func (a *Archive) nextConstState(ctx context.Context, d *ratingData, prev *const
 	a.ratings.consts.mu.Lock()
 	a.ratings.consts.full++
 	a.ratings.consts.mu.Unlock()
-	return d.newConstState(in, keys, res, mem, count, maxSeq), nil
+	st := d.newConstState(in, keys, res, mem, count, maxSeq)
+	st.Epoch = epoch
+	return st, nil
 }
 
 // fillRatings reads the rating of the plays whose detail was stored
@@ -240,10 +243,10 @@ func (a *Archive) resumeConstState(ctx context.Context, d *ratingData, prev *con
 		return nil, false, nil
 	}
 	var plays []storage.RatedPlay
-	var count, maxSeq int64
+	var epoch, count, maxSeq int64
 	err := a.db.View(ctx, func(tx *storage.Tx) error {
 		var err error
-		if count, maxSeq, err = tx.RatingsStamp(ctx, d.playerID); err != nil {
+		if epoch, count, maxSeq, err = tx.RatingsStamp(ctx, d.playerID); err != nil {
 			return err
 		}
 		plays, err = tx.RatedPlaysAfter(ctx, d.playerID, prev.MaxSeq)
@@ -252,8 +255,8 @@ func (a *Archive) resumeConstState(ctx context.Context, d *ratingData, prev *con
 	if err != nil {
 		return nil, false, err
 	}
-	if maxSeq < prev.MaxSeq || prev.Count+int64(len(plays)) != count {
-		return nil, false, nil // a play deleted, or a row committed late with a lower seq
+	if epoch != prev.Epoch || maxSeq < prev.MaxSeq || prev.Count+int64(len(plays)) != count {
+		return nil, false, nil // plays deleted, or a row committed late with a lower seq
 	}
 	if err := a.fillRatings(ctx, plays); err != nil {
 		return nil, false, err
@@ -313,7 +316,9 @@ func (a *Archive) resumeConstState(ctx context.Context, d *ratingData, prev *con
 	a.ratings.consts.mu.Lock()
 	a.ratings.consts.resumed++
 	a.ratings.consts.mu.Unlock()
-	return d.newConstState(in, keys, res, next, count, maxSeq), true, nil
+	st := d.newConstState(in, keys, res, next, count, maxSeq)
+	st.Epoch = epoch
+	return st, true, nil
 }
 
 func (d *ratingData) newConstState(in constants.Input, keys []bestKey, res constants.Result, mem constants.Memory, count, maxSeq int64) *constState {

@@ -79,6 +79,7 @@ func BenchmarkConstantsAfterImport(b *testing.B) {
 		return st
 	}
 	var cold, warm, coldResumed, coldFull []time.Duration
+	var coldCPU float64
 	full0, resumed0 := a.ConstantRuns()
 	k := 0
 	for b.Loop() {
@@ -96,11 +97,12 @@ func BenchmarkConstantsAfterImport(b *testing.B) {
 		a.keepConstState(d.playerID, st)
 		_, r0 := a.ConstantRuns()
 		b.StartTimer()
-		t0 := time.Now()
+		t0, cpu0 := time.Now(), goCPU()
 		if _, err := a.constantsOf(ctx, pd); err != nil {
 			b.Fatal(err)
 		}
 		took := time.Since(t0)
+		coldCPU += goCPU() - cpu0
 		cold = append(cold, took)
 		if _, r1 := a.ConstantRuns(); r1 > r0 {
 			coldResumed = append(coldResumed, took)
@@ -146,6 +148,7 @@ func BenchmarkConstantsAfterImport(b *testing.B) {
 		return float64(ts[len(ts)/2].Microseconds()) / 1000
 	}
 	b.ReportMetric(median(coldResumed), "cold-resumed-ms")
+	b.ReportMetric(coldCPU*1000/float64(len(cold)), "cold-cpu-ms")
 	b.ReportMetric(median(coldFull), "cold-full-ms")
 	b.ReportMetric(median(cold), "cold-ms-median")
 	b.ReportMetric(median(warm), "warm-ms-median")

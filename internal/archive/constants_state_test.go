@@ -250,7 +250,34 @@ func TestConstantStateDatabases(t *testing.T) {
 		}
 		check(a)
 		check(b)
+		// A setting moves the archive's version but no estimate: the
+		// current rating's key and the estimate stay.
+		stamp, err := a.ratingStamp(ctx, "gen", a.now())
+		if err != nil {
+			t.Fatal(err)
+		}
 		full, resumed := a.ConstantRuns()
+		if err := a.SetPublic(ctx, "gen", true); err != nil {
+			t.Fatal(err)
+		}
+		if s2, _ := a.ratingStamp(ctx, "gen", a.now()); s2 != stamp {
+			t.Errorf("a setting changed the current rating's key: %q, then %q", stamp, s2)
+		}
+		check(a)
+		if f, r := a.ConstantRuns(); f != full || r != resumed {
+			t.Errorf("a setting made the estimate again (%d, %d full and resumed; before %d, %d)", f, r, full, resumed)
+		}
+		// A reparse deletes and stores every play again: made again, the
+		// same as from scratch, on both servers.
+		if _, err := a.Reparse(ctx, "gen"); err != nil {
+			t.Fatal(err)
+		}
+		check(a)
+		check(b)
+		if f, _ := a.ConstantRuns(); f == full {
+			t.Error("the estimate was not made again after a reparse")
+		}
+		full, resumed = a.ConstantRuns()
 		t.Logf("first server: %d full, %d resumed", full, resumed)
 	})
 }

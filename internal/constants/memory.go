@@ -36,14 +36,14 @@ type ChartMemory struct {
 	Present     bool
 	Achievement maimai.Achievement
 	FC          maimai.FC
-	Cands      []rating.Constant
-	Evidence   []Evidence
-	Count      int    // evidence summed up instead of kept
-	Mask       uint16 // bit k: every summed play allowed the level's lowest+k
-	Empty      bool   // a summed play allowed nothing
-	Contradict bool
-	Refuted    bool
-	Checked    bool
+	Cands       []rating.Constant
+	Evidence    []Evidence
+	Count       int    // evidence summed up instead of kept
+	Mask        uint16 // bit k: every summed play allowed the level's lowest+k
+	Empty       bool   // a summed play allowed nothing
+	Contradict  bool
+	Refuted     bool
+	Checked     bool
 }
 
 // LearnMemory is Learn, also giving the Memory to Resume from.

@@ -83,18 +83,25 @@ func (t *Tx) insertRating(ctx context.Context, id int64, detail []byte) error {
 	return nil
 }
 
-// RatingsStamp counts the player's plays with a detail (play_ratings) and
-// gives the highest seq: an estimate made from the rows up to maxSeq is
-// brought up to date with RatedPlaysAfter(maxSeq) alone when count is its
-// count plus those rows; else a play was deleted, or a row committed late
-// with a lower seq (concurrent imports), and it is made again whole.
-func (t *Tx) RatingsStamp(ctx context.Context, playerID int64) (count, maxSeq int64, err error) {
-	err = t.tx.QueryRowContext(ctx, t.d.rebind(`SELECT COUNT(*), COALESCE(MAX(seq), 0) FROM play_ratings WHERE player_id = ?`),
-		playerID).Scan(&count, &maxSeq)
-	if err != nil {
-		return 0, 0, fmt.Errorf("storage: ratings stamp: %w", err)
+// RatingsStamp says what the player's plays with a detail (play_ratings)
+// are: the plays epoch (players.plays_epoch, raised when plays are
+// deleted: a reparse or a split, which may store the same rows again under
+// the same ids on SQLite), their count and the highest seq. An estimate
+// made from the rows up to maxSeq is brought up to date with
+// RatedPlaysAfter(maxSeq) alone when the epoch is the same and count is
+// its count plus those rows; else a row committed late with a lower seq
+// (concurrent imports), and it is made again whole.
+func (t *Tx) RatingsStamp(ctx context.Context, playerID int64) (epoch, count, maxSeq int64, err error) {
+	err = t.tx.QueryRowContext(ctx, t.d.rebind(`SELECT pl.plays_epoch, r.n, r.m FROM players pl,
+		(SELECT COUNT(*) AS n, COALESCE(MAX(seq), 0) AS m FROM play_ratings WHERE player_id = ?) r WHERE pl.id = ?`),
+		playerID, playerID).Scan(&epoch, &count, &maxSeq)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, 0, 0, fmt.Errorf("storage: ratings stamp of player %d: %w", playerID, ErrNotFound)
 	}
-	return count, maxSeq, nil
+	if err != nil {
+		return 0, 0, 0, fmt.Errorf("storage: ratings stamp: %w", err)
+	}
+	return epoch, count, maxSeq, nil
 }
 
 // RatedPlaysAfter lists the player's plays whose detail was stored after
