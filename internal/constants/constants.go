@@ -112,8 +112,9 @@ type Evidence struct {
 	Achievement maimai.Achievement `json:"achievement"`
 	Rating      int                `json:"rating"`
 	Delta       int                `json:"delta"`
-	// Allowed are the constants of the level this play allowed, with the
-	// other charts as the archive knew them; empty when it contradicts.
+	// Allowed are the constants of the level this play allowed, of the
+	// level's whole range (not only those other plays left), with the
+	// other charts as the estimate ends them; empty when it contradicts.
 	Allowed []rating.Constant `json:"allowed"`
 }
 
@@ -258,6 +259,10 @@ type estimator struct {
 	// archive's rating before it fitted and whether it allowed nothing
 	// (Resume refuses to go on from either).
 	aligned, empty bool
+	// probe, when set, are the constants evaluate tries for the played
+	// chart instead of its candidates, narrowing nothing and leaving what
+	// they allow in probed: the evidence over the level's whole range.
+	probe, probed []rating.Constant
 }
 
 func newEstimator(in Input) *estimator {
@@ -498,10 +503,27 @@ const maxJoint = 256
 // rating before and after. It narrows every unknown chart tried and, when
 // record, keeps the evidence. It reports whether it narrowed.
 func (e *estimator) evaluate(p *Play, record bool) bool {
-	e.aligned, e.empty = true, false
 	x := &e.charts[p.Chart]
+	// The evidence shows what this play allows of the level's whole
+	// range, not of the constants other plays left: a row that says
+	// "allows 13.7" of every play tells nothing of how 13.7 was found.
+	// So an unknown chart already narrowed is first probed over its
+	// level (the other charts as they stand; nothing narrows), then
+	// evaluated as always.
+	var shown []rating.Constant
+	probed := false
+	if record && x.unknown && x.ranged && e.probe == nil && len(x.cands) < int(x.levelHi-x.levelLo)+1 {
+		for k := x.levelLo; k <= x.levelHi; k++ {
+			e.probe = append(e.probe, k)
+		}
+		e.evaluate(p, false)
+		shown, probed, e.probe = e.probed, true, nil
+	}
+	e.aligned, e.empty = true, false
 	var cands []rating.Constant
 	switch {
+	case e.probe != nil:
+		cands = e.probe
 	case x.unknown:
 		cands = x.cands
 	case x.ranged:
@@ -639,6 +661,13 @@ func (e *estimator) evaluate(p *Play, record bool) bool {
 			allowed = append(allowed, c)
 		}
 	}
+	if e.probe != nil {
+		e.probed = allowed
+		return false
+	}
+	if !probed {
+		shown = allowed
+	}
 	if record {
 		if !aligned {
 			e.res.Unaligned++
@@ -652,7 +681,7 @@ func (e *estimator) evaluate(p *Play, record bool) bool {
 	}
 	if record {
 		x.evidence = append(x.evidence, Evidence{PlayID: p.ID, At: p.At, Achievement: p.Achievement, Rating: p.Rating,
-			Delta: p.Delta, Allowed: allowed})
+			Delta: p.Delta, Allowed: shown})
 	}
 	if len(allowed) == 0 {
 		// Nothing fits: the played chart's plays are contradictory (or its

@@ -260,3 +260,35 @@ func TestLearn(t *testing.T) {
 		}
 	})
 }
+
+// TestEvidenceOverTheLevel: each play's evidence is what it allows of the
+// level's whole range, not the constant the estimate ends with: a first
+// play that leaves several constants shows them, and a later one that
+// pins shows one (R3: every row said "allows 13.4", so the page could not
+// tell how the constant was found).
+func TestEvidenceOverTheLevel(t *testing.T) {
+	const truth = 134
+	for a := maimai.Achievement(100000); a < 900000; a += 5000 {
+		s := newSite(t)
+		s.fill(40, 5)
+		x := s.chart("13", truth, true, 0)
+		s.play(x, a, true)
+		first := estimateOf(t, Learn(s.in), x)
+		if len(first.Candidates) < 2 || len(first.Candidates) == 7 {
+			continue // this achievement pins at once, or says nothing
+		}
+		s.play(x, 1005000, true)
+		e := estimateOf(t, Learn(s.in), x)
+		if e.Status != Certain || e.Candidates[0] != truth || len(e.Evidence) != 2 {
+			t.Fatalf("after a pinning play at 100.5%%: %s %v, %d plays", e.Status, e.Candidates, len(e.Evidence))
+		}
+		if !slices.Equal(e.Evidence[0].Allowed, first.Candidates) {
+			t.Errorf("the first play (%s) shows %v; alone it allowed %v", a, e.Evidence[0].Allowed, first.Candidates)
+		}
+		if !slices.Equal(e.Evidence[1].Allowed, []rating.Constant{truth}) {
+			t.Errorf("the pinning play shows %v, want [13.4]", e.Evidence[1].Allowed)
+		}
+		return
+	}
+	t.Fatal("no achievement whose play leaves several constants of 13: the scenario needs one")
+}

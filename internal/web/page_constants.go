@@ -44,6 +44,7 @@ type constantRow struct {
 	Estimate, SongData, Allowed string // "13.7" or "13.6–13.8"; "" when none
 	Evidence                    []evidenceRow
 	More                        int // plays not shown
+	Plays                       int // plays in all, shown or not
 }
 
 // evidenceRow is one play and what it allowed.
@@ -148,7 +149,7 @@ func newConstantRow(player string, region maimai.Region, e archive.ConstantEstim
 	}
 	all := append(narrowed, rest...)
 	row.Evidence = all[:min(len(all), maxEvidence)]
-	row.More = len(all) - len(row.Evidence)
+	row.More, row.Plays = len(all)-len(row.Evidence), len(all)
 	return row
 }
 
@@ -175,7 +176,11 @@ func constantSpan(cs []songs.Constant) string {
 	return strings.Join(parts, ", ")
 }
 
+// signed writes a rating change as players do: +3, -2, ±0.
 func signed(n int) string {
+	if n == 0 {
+		return "±0"
+	}
 	if n > 0 {
 		return "+" + strconv.Itoa(n)
 	}

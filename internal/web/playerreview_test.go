@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/maiprobe/maiprobe/internal/archive"
 	"github.com/maiprobe/maiprobe/internal/maimai"
 	"github.com/maiprobe/maiprobe/internal/rating"
+	"github.com/maiprobe/maiprobe/internal/songs"
 )
 
 // TestYearWithoutPlays: /p/NAME/year of a player with no plays is a page
@@ -132,5 +134,53 @@ func TestLearnedConstantEverywhere(t *testing.T) {
 	}
 	if body := getOK(t, b, chartPath("default", c)+"&target=%2B1"); strings.Contains(body, "定数未知") {
 		t.Errorf("the chart page's +1 says the constant is unknown")
+	}
+}
+
+// TestConstantsPageWording: an estimate's plays are counted in all, with
+// how many are listed ("依据：7 次游玩（只列出 6 次）", not "6 次游玩（另有 1
+// 次）"), a change of nothing is "±0" as players write it, and each play
+// shows what it allowed of the whole level, so the plays that narrowed
+// are told from those that did not.
+func TestConstantsPageWording(t *testing.T) {
+	ap, b, _ := constantsApp(t, 3000)
+	r, err := ap.a.ConstantEstimates(context.Background(), "default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := getOK(t, b, "/p/default/constants?status=certain")
+	zero, anyWide := false, false
+	for _, e := range r.Estimates {
+		if e.Status != "certain" {
+			continue
+		}
+		wide := false
+		for _, ev := range e.Evidence {
+			zero = zero || ev.Delta == 0
+			wide = wide || len(ev.Allowed) > 1
+			if !slices.Contains(ev.Allowed, e.Constant) {
+				t.Errorf("%s: a play shows %v without the estimate %s", e.Title, ev.Allowed, e.Constant)
+			}
+		}
+		anyWide = anyWide || wide
+	}
+	if !anyWide {
+		t.Error("every play of every pinned chart allows one constant: the evidence is the final answer, not each play's")
+	}
+	if strings.Contains(body, "（0）") {
+		t.Error("a change of nothing is written （0）")
+	}
+	if zero && !strings.Contains(body, "（±0）") {
+		t.Error("no play written with a change of ±0, though some changed nothing")
+	}
+	// Counted in all, with how many are listed.
+	var ev []archive.ConstantEvidence
+	for i := range maxEvidence + 1 {
+		ev = append(ev, archive.ConstantEvidence{PlayID: int64(i + 1), Allowed: []songs.Constant{134}})
+	}
+	row := newConstantRow("default", maimai.CN, archive.ConstantEstimate{Title: "T", Type: maimai.DX, Difficulty: maimai.Master,
+		Level: "13", Status: "certain", Constant: 134, Candidates: []songs.Constant{134}, Evidence: ev})
+	if row.Plays != maxEvidence+1 || len(row.Evidence) != maxEvidence || row.More != 1 || row.Evidence[0].Delta != "±0" {
+		t.Errorf("a row of %d plays: %d in all, %d listed, %d more, delta %q", maxEvidence+1, row.Plays, len(row.Evidence), row.More, row.Evidence[0].Delta)
 	}
 }
