@@ -32,16 +32,16 @@ import (
 
 // constStateVersion is the layout of a stored state; another one is made
 // again.
-const constStateVersion = 3
+const constStateVersion = 4
 
 // constState is a player's estimate and what it was made from.
 type constState struct {
 	Version int
-	// Stamp is the player's data stamp, plays epoch and play_ratings'
-	// count and highest seq (storage.RatingsStamp): the same stamp, the
+	// Stamp is the player's data stamp, plays epoch and the highest
+	// play_ratings seq it was made from (constStamp): the same stamp, the
 	// same estimate.
-	Stamp                string
-	Epoch, Count, MaxSeq int64
+	Stamp         string
+	Epoch, MaxSeq int64
 	// Keys are the charts of Memory.Charts, Prints what each chart's
 	// song data was (level, constant and its changes).
 	Keys   []stateKey
@@ -86,11 +86,11 @@ func (a *Archive) ConstantRuns() (full, resumed int) {
 // else brought up to date.
 func (a *Archive) constantsOf(ctx context.Context, pd *playerData) (*ConstantReport, error) {
 	d := pd.d
-	var epoch, count, maxSeq int64
+	var epoch, seq int64
 	var storedStamp string
 	err := a.db.View(ctx, func(tx *storage.Tx) error {
 		var err error
-		if epoch, count, maxSeq, err = tx.RatingsStamp(ctx, d.playerID); err != nil {
+		if epoch, seq, err = tx.RatingsStamp(ctx, d.playerID); err != nil {
 			return err
 		}
 		storedStamp, err = tx.ConstantStamp(ctx, d.playerID)
@@ -99,7 +99,7 @@ func (a *Archive) constantsOf(ctx context.Context, pd *playerData) (*ConstantRep
 	if err != nil {
 		return nil, err
 	}
-	stamp := fmt.Sprintf("%s|%d %d %d", pd.stamp, epoch, count, maxSeq)
+	stamp := constStamp(pd.stamp, epoch, seq)
 	player := d.playerID
 	a.ratings.consts.mu.Lock()
 	prev := a.ratings.consts.m[player]
@@ -132,6 +132,9 @@ func (a *Archive) constantsOf(ctx context.Context, pd *playerData) (*ConstantRep
 	if err != nil {
 		return nil, err
 	}
+	// The stamp of what it was made from: the rows read may go past the
+	// seq read above (committed in between).
+	stamp = constStamp(pd.stamp, st.Epoch, st.MaxSeq)
 	st.Stamp = stamp
 	data, err := a.encodeConstState(st)
 	if err != nil {
@@ -164,16 +167,7 @@ func (a *Archive) nextConstState(ctx context.Context, d *ratingData, prev *const
 			return st, err
 		}
 	}
-	var plays []storage.RatedPlay
-	var epoch, count, maxSeq int64
-	err := a.db.View(ctx, func(tx *storage.Tx) error {
-		var err error
-		if epoch, count, maxSeq, err = tx.RatingsStamp(ctx, d.playerID); err != nil {
-			return err
-		}
-		plays, err = tx.RatedPlaysAfter(ctx, d.playerID, 0)
-		return err
-	})
+	epoch, plays, err := a.ratedPlaysAfter(ctx, d.playerID, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -185,8 +179,7 @@ func (a *Archive) nextConstState(ctx context.Context, d *ratingData, prev *const
 	a.ratings.consts.mu.Lock()
 	a.ratings.consts.full++
 	a.ratings.consts.mu.Unlock()
-	st := d.newConstState(in, keys, res, mem, count, maxSeq)
-	st.Epoch = epoch
+	st := d.newConstState(in, keys, res, mem, epoch, maxSeqOf(plays, 0))
 	return st, nil
 }
 
@@ -242,21 +235,12 @@ func (a *Archive) resumeConstState(ctx context.Context, d *ratingData, prev *con
 	if prev.StepCount+added != int64(len(d.history)) {
 		return nil, false, nil
 	}
-	var plays []storage.RatedPlay
-	var epoch, count, maxSeq int64
-	err := a.db.View(ctx, func(tx *storage.Tx) error {
-		var err error
-		if epoch, count, maxSeq, err = tx.RatingsStamp(ctx, d.playerID); err != nil {
-			return err
-		}
-		plays, err = tx.RatedPlaysAfter(ctx, d.playerID, prev.MaxSeq)
-		return err
-	})
+	epoch, plays, err := a.ratedPlaysAfter(ctx, d.playerID, prev.MaxSeq)
 	if err != nil {
 		return nil, false, err
 	}
-	if epoch != prev.Epoch || maxSeq < prev.MaxSeq || prev.Count+int64(len(plays)) != count {
-		return nil, false, nil // plays deleted, or a row committed late with a lower seq
+	if epoch != prev.Epoch {
+		return nil, false, nil // plays deleted: a reparse or a split
 	}
 	if err := a.fillRatings(ctx, plays); err != nil {
 		return nil, false, err
@@ -316,13 +300,50 @@ func (a *Archive) resumeConstState(ctx context.Context, d *ratingData, prev *con
 	a.ratings.consts.mu.Lock()
 	a.ratings.consts.resumed++
 	a.ratings.consts.mu.Unlock()
-	st := d.newConstState(in, keys, res, next, count, maxSeq)
-	st.Epoch = epoch
-	return st, true, nil
+	return d.newConstState(in, keys, res, next, epoch, maxSeqOf(plays, prev.MaxSeq)), true, nil
 }
 
-func (d *ratingData) newConstState(in constants.Input, keys []bestKey, res constants.Result, mem constants.Memory, count, maxSeq int64) *constState {
-	st := &constState{Version: constStateVersion, Count: count, MaxSeq: maxSeq, Memory: mem,
+// constStamp is the stamp of an estimate: the player's data stamp and
+// storage.RatingsStamp.
+func constStamp(data string, epoch, seq int64) string {
+	return fmt.Sprintf("%s|%d %d", data, epoch, seq)
+}
+
+// ratedPlaysAfter reads the plays whose detail was stored after seq, and
+// the plays epoch they are of: a reparse committed while they were read
+// (a database whose reads see each statement's own snapshot) gives the
+// epoch -1, which no state has.
+func (a *Archive) ratedPlaysAfter(ctx context.Context, playerID, seq int64) (int64, []storage.RatedPlay, error) {
+	var epoch int64
+	var plays []storage.RatedPlay
+	err := a.db.View(ctx, func(tx *storage.Tx) error {
+		e, _, err := tx.RatingsStamp(ctx, playerID)
+		if err != nil {
+			return err
+		}
+		if plays, err = tx.RatedPlaysAfter(ctx, playerID, seq); err != nil {
+			return err
+		}
+		e2, _, err := tx.RatingsStamp(ctx, playerID)
+		epoch = e
+		if e2 != e {
+			epoch = -1
+		}
+		return err
+	})
+	return epoch, plays, err
+}
+
+// maxSeqOf is the highest seq of plays, or seq when none is higher.
+func maxSeqOf(plays []storage.RatedPlay, seq int64) int64 {
+	for _, p := range plays {
+		seq = max(seq, p.Seq)
+	}
+	return seq
+}
+
+func (d *ratingData) newConstState(in constants.Input, keys []bestKey, res constants.Result, mem constants.Memory, epoch, maxSeq int64) *constState {
+	st := &constState{Version: constStateVersion, Epoch: epoch, MaxSeq: maxSeq, Memory: mem,
 		report: *d.constantReport(res), StepCount: int64(len(d.history))}
 	for _, s := range d.history {
 		st.StepMaxID = max(st.StepMaxID, s.ID)

@@ -454,8 +454,8 @@ func (a *Archive) ratingStamp(ctx context.Context, player string, at time.Time) 
 		// best but may pin a constant the rating counts
 		// (ConstantEstimates). Not the archive's version, which a login,
 		// a setting or a token moves too.
-		e, n, seq, err := tx.RatingsStamp(ctx, id)
-		stamp = fmt.Sprintf("%d %s %s|%d %d %d", id, rules.Version, s, e, n, seq)
+		e, seq, err := tx.RatingsStamp(ctx, id)
+		stamp = fmt.Sprintf("%d %s %s|%d %d", id, rules.Version, s, e, seq)
 		return err
 	})
 	return stamp, err

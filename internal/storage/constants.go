@@ -67,7 +67,10 @@ func (t *Tx) HideConstant(ctx context.Context, chartID int64) error {
 
 // insertRating notes that play id got a detail, with the rating the detail
 // printed after the play and its change (0 when it printed none), so the
-// estimator finds the new ones and reads no JSON (play_ratings).
+// estimator finds the new ones and reads no JSON (play_ratings). The row's
+// seq is the player's rating_seq raised here: the player's row stays
+// locked until this transaction commits, so the player's rows commit in
+// seq order.
 func (t *Tx) insertRating(ctx context.Context, id int64, detail []byte) error {
 	var d struct {
 		Rating      int `json:"rating"`
@@ -76,8 +79,19 @@ func (t *Tx) insertRating(ctx context.Context, id int64, detail []byte) error {
 	// A detail whose JSON cannot be read printed no rating the estimator
 	// could use: 0, as for one without a rating.
 	_ = json.Unmarshal(detail, &d)
-	if _, err := t.exec(ctx, `INSERT INTO play_ratings (play_id, player_id, rating, rating_delta)
-		SELECT id, player_id, ?, ? FROM plays WHERE id = ?`, d.Rating, d.RatingDelta, id); err != nil {
+	var player int64
+	if err := t.tx.QueryRowContext(ctx, t.d.rebind("SELECT player_id FROM plays WHERE id = ?"), id).Scan(&player); err != nil {
+		return fmt.Errorf("storage: insert play rating: %w", err)
+	}
+	if _, err := t.exec(ctx, "UPDATE players SET rating_seq = rating_seq + 1 WHERE id = ?", player); err != nil {
+		return fmt.Errorf("storage: insert play rating: %w", err)
+	}
+	var seq int64
+	if err := t.tx.QueryRowContext(ctx, t.d.rebind("SELECT rating_seq FROM players WHERE id = ?"), player).Scan(&seq); err != nil {
+		return fmt.Errorf("storage: insert play rating: %w", err)
+	}
+	if _, err := t.exec(ctx, `INSERT INTO play_ratings (play_id, player_id, seq, rating, rating_delta) VALUES (?, ?, ?, ?, ?)`,
+		id, player, seq, d.Rating, d.RatingDelta); err != nil {
 		return fmt.Errorf("storage: insert play rating: %w", err)
 	}
 	return nil
@@ -85,23 +99,21 @@ func (t *Tx) insertRating(ctx context.Context, id int64, detail []byte) error {
 
 // RatingsStamp says what the player's plays with a detail (play_ratings)
 // are: the plays epoch (players.plays_epoch, raised when plays are
-// deleted: a reparse or a split, which may store the same rows again under
-// the same ids on SQLite), their count and the highest seq. An estimate
-// made from the rows up to maxSeq is brought up to date with
-// RatedPlaysAfter(maxSeq) alone when the epoch is the same and count is
-// its count plus those rows; else a row committed late with a lower seq
-// (concurrent imports), and it is made again whole.
-func (t *Tx) RatingsStamp(ctx context.Context, playerID int64) (epoch, count, maxSeq int64, err error) {
-	err = t.tx.QueryRowContext(ctx, t.d.rebind(`SELECT pl.plays_epoch, r.n, r.m FROM players pl,
-		(SELECT COUNT(*) AS n, COALESCE(MAX(seq), 0) AS m FROM play_ratings WHERE player_id = ?) r WHERE pl.id = ?`),
-		playerID, playerID).Scan(&epoch, &count, &maxSeq)
+// deleted: a reparse or a split, which may store the same rows again
+// under the same ids on SQLite) and the highest seq stored. An estimate
+// made at (epoch, seq) is brought up to date with RatedPlaysAfter(seq)
+// alone while the epoch is the same. One row is read, so the current
+// rating checks it on every view.
+func (t *Tx) RatingsStamp(ctx context.Context, playerID int64) (epoch, seq int64, err error) {
+	err = t.tx.QueryRowContext(ctx, t.d.rebind("SELECT plays_epoch, rating_seq FROM players WHERE id = ?"), playerID).
+		Scan(&epoch, &seq)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, 0, 0, fmt.Errorf("storage: ratings stamp of player %d: %w", playerID, ErrNotFound)
+		return 0, 0, fmt.Errorf("storage: ratings stamp of player %d: %w", playerID, ErrNotFound)
 	}
 	if err != nil {
-		return 0, 0, 0, fmt.Errorf("storage: ratings stamp: %w", err)
+		return 0, 0, fmt.Errorf("storage: ratings stamp: %w", err)
 	}
-	return epoch, count, maxSeq, nil
+	return epoch, seq, nil
 }
 
 // RatedPlaysAfter lists the player's plays whose detail was stored after
