@@ -202,7 +202,7 @@ func TestSessionsPage(t *testing.T) {
 		t.Fatalf("visits: %d with a 3-hour gap, %d with 48 hours", short.Total, long.Total)
 	}
 	body := mustGet(t, b, "/p/default/sessions")
-	if !strings.Contains(body, fmt.Sprintf("共 %d 个时段", short.Total)) {
+	if !strings.Contains(body, fmt.Sprintf("共 %d 次出勤", short.Total)) {
 		t.Errorf("sessions page does not count %d sessions", short.Total)
 	}
 	v := short.Visits[0]
@@ -213,7 +213,7 @@ func TestSessionsPage(t *testing.T) {
 		t.Error("the sessions' first plays or unknown rating change are not shown")
 	}
 	joined := mustGet(t, b, "/p/default/sessions?gap=48")
-	if !strings.Contains(joined, fmt.Sprintf("共 %d 个时段", long.Total)) || !strings.Contains(joined, `value="48"`) {
+	if !strings.Contains(joined, fmt.Sprintf("共 %d 次出勤", long.Total)) || !strings.Contains(joined, `value="48"`) {
 		t.Errorf("a 48-hour gap does not give %d sessions", long.Total)
 	}
 }

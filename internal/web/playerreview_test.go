@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -182,5 +183,41 @@ func TestConstantsPageWording(t *testing.T) {
 		Level: "13", Status: "certain", Constant: 134, Candidates: []songs.Constant{134}, Evidence: ev})
 	if row.Plays != maxEvidence+1 || len(row.Evidence) != maxEvidence || row.More != 1 || row.Evidence[0].Delta != "±0" {
 		t.Errorf("a row of %d plays: %d in all, %d listed, %d more, delta %q", maxEvidence+1, row.Plays, len(row.Evidence), row.More, row.Evidence[0].Delta)
+	}
+}
+
+// TestPlayersWords: the pages say what CN players say — a rating band is
+// a 框 (金框, 彩框: "首次上金框"), a visit is an 出勤, the players of a
+// play are 拼机 — not 段位 colours, 游玩时段 or 同场玩家 (R3).
+func TestPlayersWords(t *testing.T) {
+	ap := generated(t, 600)
+	b := ap.browser()
+	bands := mustGet(t, b, "/p/gen/milestones?kind=band")
+	if !regexp.MustCompile(`首次上(白|蓝|绿|黄|红|紫|铜|银|金|白金|彩)框（Rating \d+）`).MatchString(bands) {
+		t.Errorf("no band milestone says 首次上…框（Rating N）:\n%.2000s", bands[strings.Index(bands, "<h1"):])
+	}
+	sessions := mustGet(t, b, "/p/gen/sessions")
+	year := mustGet(t, b, "/p/gen/year/2026")
+	for _, c := range []struct{ page, body, want string }{
+		{"sessions", sessions, "<h1>出勤记录</h1>"}, {"sessions", sessions, "次出勤"}, {"year", year, "次出勤"}, {"year", year, "个出勤日"},
+	} {
+		if !strings.Contains(c.body, c.want) {
+			t.Errorf("the %s page lacks %q", c.page, c.want)
+		}
+	}
+	m := regexp.MustCompile(`href="(/p/gen/sessions/\d+)"`).FindStringSubmatch(sessions)
+	if m == nil {
+		t.Fatal("the sessions page links no visit report")
+	}
+	visit := mustGet(t, b, m[1])
+	if strings.Contains(visit, `class="partners"`) && !strings.Contains(visit, "<h2>拼机</h2>") {
+		t.Error("the visit report's partners are not headed 拼机")
+	}
+	for _, body := range []string{bands, sessions, year, visit} {
+		for _, old := range []string{"游玩时段", "同场玩家", "彩虹", "颜色段位", "个时段"} {
+			if strings.Contains(body, old) {
+				t.Errorf("a page still says %q", old)
+			}
+		}
 	}
 }
