@@ -128,9 +128,15 @@ func (a *Archive) constantsOf(ctx context.Context, pd *playerData) (*ConstantRep
 			}
 		}
 	}
-	st, err := a.nextConstState(ctx, d, prev)
+	st, err := a.nextConstState(ctx, d, prev, pd.stamp)
 	if err != nil {
 		return nil, err
+	}
+	if st.Epoch == -1 {
+		// An import or reparse committed between reading the rating data
+		// and the plays: right for this answer at best, so neither kept
+		// nor stored; the next read has the new data.
+		return &st.report, nil
 	}
 	// The stamp of what it was made from: the rows read may go past the
 	// seq read above (committed in between).
@@ -160,14 +166,14 @@ func (a *Archive) keepConstState(player int64, st *constState) {
 
 // nextConstState goes on from prev when the archive only gained plays
 // since, else makes the estimate from every play.
-func (a *Archive) nextConstState(ctx context.Context, d *ratingData, prev *constState) (*constState, error) {
+func (a *Archive) nextConstState(ctx context.Context, d *ratingData, prev *constState, data string) (*constState, error) {
 	if prev != nil && prev.Version == constStateVersion && prev.Memory.Settled {
-		st, ok, err := a.resumeConstState(ctx, d, prev)
+		st, ok, err := a.resumeConstState(ctx, d, prev, data)
 		if err != nil || ok {
 			return st, err
 		}
 	}
-	epoch, plays, err := a.ratedPlaysAfter(ctx, d.playerID, 0)
+	epoch, upTo, plays, err := a.ratedPlaysAfter(ctx, d, 0, data)
 	if err != nil {
 		return nil, err
 	}
@@ -179,7 +185,7 @@ func (a *Archive) nextConstState(ctx context.Context, d *ratingData, prev *const
 	a.ratings.consts.mu.Lock()
 	a.ratings.consts.full++
 	a.ratings.consts.mu.Unlock()
-	st := d.newConstState(in, keys, res, mem, epoch, maxSeqOf(plays, 0))
+	st := d.newConstState(in, keys, res, mem, epoch, upTo)
 	return st, nil
 }
 
@@ -210,7 +216,7 @@ func (a *Archive) fillRatings(ctx context.Context, plays []storage.RatedPlay) er
 // was stored since, when constants.Resume can tell it is the estimate a
 // run over every play would make. Its work grows with the player's charts
 // and what the import added, not with the plays before.
-func (a *Archive) resumeConstState(ctx context.Context, d *ratingData, prev *constState) (*constState, bool, error) {
+func (a *Archive) resumeConstState(ctx context.Context, d *ratingData, prev *constState, data string) (*constState, bool, error) {
 	// The steps added since prev: none may be older than the plays prev
 	// used, and with prev's they must make the whole history (else one
 	// was deleted, or committed late with a lower id). A step changed in
@@ -235,12 +241,12 @@ func (a *Archive) resumeConstState(ctx context.Context, d *ratingData, prev *con
 	if prev.StepCount+added != int64(len(d.history)) {
 		return nil, false, nil
 	}
-	epoch, plays, err := a.ratedPlaysAfter(ctx, d.playerID, prev.MaxSeq)
+	epoch, upTo, plays, err := a.ratedPlaysAfter(ctx, d, prev.MaxSeq, data)
 	if err != nil {
 		return nil, false, err
 	}
 	if epoch != prev.Epoch {
-		return nil, false, nil // plays deleted: a reparse or a split
+		return nil, false, nil // plays deleted (a reparse or a split), or read with other data (-1)
 	}
 	if err := a.fillRatings(ctx, plays); err != nil {
 		return nil, false, err
@@ -300,7 +306,7 @@ func (a *Archive) resumeConstState(ctx context.Context, d *ratingData, prev *con
 	a.ratings.consts.mu.Lock()
 	a.ratings.consts.resumed++
 	a.ratings.consts.mu.Unlock()
-	return d.newConstState(in, keys, res, next, epoch, maxSeqOf(plays, prev.MaxSeq)), true, nil
+	return d.newConstState(in, keys, res, next, epoch, upTo), true, nil
 }
 
 // constStamp is the stamp of an estimate: the player's data stamp and
@@ -309,37 +315,38 @@ func constStamp(data string, epoch, seq int64) string {
 	return fmt.Sprintf("%s|%d %d", data, epoch, seq)
 }
 
-// ratedPlaysAfter reads the plays whose detail was stored after seq, and
-// the plays epoch they are of: a reparse committed while they were read
-// (a database whose reads see each statement's own snapshot) gives the
-// epoch -1, which no state has.
-func (a *Archive) ratedPlaysAfter(ctx context.Context, playerID, seq int64) (int64, []storage.RatedPlay, error) {
-	var epoch int64
-	var plays []storage.RatedPlay
-	err := a.db.View(ctx, func(tx *storage.Tx) error {
-		e, _, err := tx.RatingsStamp(ctx, playerID)
+// ratedPlaysAfter reads the plays whose detail was stored after seq, the
+// plays epoch they are of and the highest seq they take the estimate to
+// (every row up to the player's rating_seq read first is committed, and
+// rows committed since may be read too). The epoch is -1 when they do not
+// go with d: the player's data stamp is no longer data (an import
+// committed since d was read, whose plays' steps d lacks), or a reparse
+// committed while they were read (a database whose reads see each
+// statement's own snapshot).
+func (a *Archive) ratedPlaysAfter(ctx context.Context, d *ratingData, seq int64, data string) (epoch, upTo int64, plays []storage.RatedPlay, err error) {
+	err = a.db.View(ctx, func(tx *storage.Tx) error {
+		e, s, err := tx.RatingsStamp(ctx, d.playerID)
 		if err != nil {
 			return err
 		}
-		if plays, err = tx.RatedPlaysAfter(ctx, playerID, seq); err != nil {
+		if plays, err = tx.RatedPlaysAfter(ctx, d.playerID, seq); err != nil {
 			return err
 		}
-		e2, _, err := tx.RatingsStamp(ctx, playerID)
-		epoch = e
-		if e2 != e {
+		e2, _, err := tx.RatingsStamp(ctx, d.playerID)
+		if err != nil {
+			return err
+		}
+		now, err := dataStampIn(ctx, tx, d.playerID, d.region)
+		epoch, upTo = e, max(seq, s)
+		for _, p := range plays {
+			upTo = max(upTo, p.Seq)
+		}
+		if e2 != e || now != data {
 			epoch = -1
 		}
 		return err
 	})
-	return epoch, plays, err
-}
-
-// maxSeqOf is the highest seq of plays, or seq when none is higher.
-func maxSeqOf(plays []storage.RatedPlay, seq int64) int64 {
-	for _, p := range plays {
-		seq = max(seq, p.Seq)
-	}
-	return seq
+	return epoch, upTo, plays, err
 }
 
 func (d *ratingData) newConstState(in constants.Input, keys []bestKey, res constants.Result, mem constants.Memory, epoch, maxSeq int64) *constState {

@@ -48,7 +48,7 @@ func BenchmarkConstantsAfterImport(b *testing.B) {
 		b.Fatal(err)
 	}
 	d := pd.d
-	epoch, plays, err := a.ratedPlaysAfter(ctx, d.playerID, 0)
+	epoch, _, plays, err := a.ratedPlaysAfter(ctx, d, 0, pd.stamp)
 	if err == nil {
 		err = a.fillRatings(ctx, plays)
 	}
@@ -112,7 +112,7 @@ func BenchmarkConstantsAfterImport(b *testing.B) {
 	full, resumed := a.ConstantRuns()
 	b.StopTimer()
 	t0 := time.Now()
-	if _, err := a.nextConstState(ctx, d, nil); err != nil {
+	if _, err := a.nextConstState(ctx, d, nil, pd.stamp); err != nil {
 		b.Fatal(err)
 	}
 	fullMS := float64(time.Since(t0).Microseconds()) / 1000

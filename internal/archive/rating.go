@@ -379,15 +379,20 @@ func (a *Archive) dataStamp(ctx context.Context, player string) (string, error) 
 		if err != nil {
 			return err
 		}
-		rs, err := tx.RatingStamp(ctx, id, region)
-		if err != nil {
-			return err
-		}
-		ss, err := tx.SnapshotStamp(ctx, id)
-		stamp = fmt.Sprintf("%d %s %s|%s", id, region, rs, ss)
+		stamp, err = dataStampIn(ctx, tx, id, region)
 		return err
 	})
 	return stamp, err
+}
+
+// dataStampIn is dataStamp of the player with id and region, read in tx.
+func dataStampIn(ctx context.Context, tx *storage.Tx, id int64, region maimai.Region) (string, error) {
+	rs, err := tx.RatingStamp(ctx, id, region)
+	if err != nil {
+		return "", err
+	}
+	ss, err := tx.SnapshotStamp(ctx, id)
+	return fmt.Sprintf("%d %s %s|%s", id, region, rs, ss), err
 }
 
 // playerData returns the player's rating data with its history, from the
