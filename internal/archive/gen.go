@@ -135,9 +135,10 @@ func (a *Archive) Generate(ctx context.Context, o GenOptions) (GenReport, error)
 	if minSpacing := 7 * time.Hour; spacing < minSpacing {
 		spacing = minSpacing
 	}
-	// The last visit starts a few hours before end.
+	// The last visit starts a few hours before end; arcadeHours moves the
+	// others earlier, never later.
 	start := end.Add(-spacing*time.Duration(visits-1) - 3*time.Hour)
-	if start.Before(dxLaunch) {
+	if arcadeHours(start).Before(dxLaunch) {
 		return rep, fmt.Errorf("generate: %d plays do not fit between maimai DX's launch and %s", o.Plays, end.Format(time.DateOnly))
 	}
 
@@ -215,6 +216,9 @@ func (a *Archive) Generate(ctx context.Context, o GenOptions) (GenReport, error)
 	}
 	for v := 0; v < visits && played < o.Plays; v++ {
 		at := start.Add(spacing*time.Duration(v) + time.Duration(rng.IntN(30))*time.Minute)
+		if v < visits-1 {
+			at = arcadeHours(at) // the last is where --end puts it
+		}
 		if at.Before(seen) {
 			at = seen
 		}
@@ -499,6 +503,20 @@ func (r *genRater) total() int {
 		}
 	}
 	return n
+}
+
+// arcadeHours moves an evenly spaced visit start into the hours an arcade
+// is open, 10:00 to 22:00 in the CN clock (R3: visits at 05:27): the day
+// 22 hours before t, its 24 hours squeezed into those 12. It keeps the
+// visits' order, never moves one later, and is a function of t alone, so
+// gen stays a function of its flags. gen leaves the last visit where
+// --end puts it; and in a dense archive (100,000 plays: four visits a
+// day) one may still be pushed past 22:00 by the one before it.
+func arcadeHours(t time.Time) time.Time {
+	loc := maimai.CN.Location()
+	l := t.Add(-22 * time.Hour).In(loc)
+	day := time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, loc)
+	return day.Add(10*time.Hour + l.Sub(day)/2)
 }
 
 // genPick picks a chart, favouring a player's usual ones (low indexes).
