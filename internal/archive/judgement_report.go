@@ -173,6 +173,10 @@ func (a *Archive) rebuildJudgementTotals(ctx context.Context, player string) err
 		if err := tx.LockJudgementState(ctx, id); err != nil {
 			return err
 		}
+		// Another server may have rebuilt them while this one waited.
+		if judged, ok, rows, err := tx.JudgementState(ctx, id); err != nil || ok && judged == rows && rows > 0 {
+			return err
+		}
 		rows, err := tx.PlayJudgements(ctx, id)
 		if err != nil {
 			return err

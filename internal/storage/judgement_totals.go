@@ -90,30 +90,31 @@ func (t *Tx) write(ctx context.Context, query string, args ...any) (int64, error
 
 // lockJudgementState adds n to the rows the player's sums cover (set is
 // false) or sets it to n (set), making the state row first if need be.
-// Every writer of the sums starts here, so the row's lock orders them.
+// Every writer of the sums starts here, so the row's lock orders them:
+// it returns only once this transaction holds the row.
 func (t *Tx) lockJudgementState(ctx context.Context, playerID, n int64, set bool) error {
-	q := "UPDATE judgement_state SET judged = judged + ? WHERE player_id = ?"
+	q := "UPDATE judgement_state SET judged = judged + ?, seq = seq + 1 WHERE player_id = ?"
 	if set {
-		q = "UPDATE judgement_state SET judged = ?, levels_stamp = NULL WHERE player_id = ?"
+		q = "UPDATE judgement_state SET judged = ?, levels_stamp = NULL, seq = seq + 1 WHERE player_id = ?"
 	}
-	done, err := t.write(ctx, q, n, playerID)
-	if err != nil || done > 0 {
-		return err
-	}
-	// No row, or (MariaDB counts changed rows only) one the UPDATE left
-	// as it was, still locking it.
 	ignore := " ON CONFLICT DO NOTHING"
 	if t.d.name == "mysql" {
 		ignore = " ON DUPLICATE KEY UPDATE player_id = player_id"
 	}
-	// Another transaction may insert it first: then this waits for it,
-	// adds nothing, and the UPDATE runs again.
-	added, err := t.write(ctx, "INSERT INTO judgement_state (player_id, judged) VALUES (?, ?)"+ignore, playerID, n)
-	if err != nil || added > 0 {
-		return err
+	for range 3 {
+		done, err := t.write(ctx, q, n, playerID)
+		if err != nil || done > 0 {
+			return err
+		}
+		// No row: make it. Another transaction may insert it first; then
+		// this waits for it, adds nothing, and updates it. (A reparse
+		// may even delete it meanwhile: then this tries again.)
+		added, err := t.write(ctx, "INSERT INTO judgement_state (player_id, judged) VALUES (?, ?)"+ignore, playerID, n)
+		if err != nil || added > 0 {
+			return err
+		}
 	}
-	_, err = t.write(ctx, q, n, playerID)
-	return err
+	return fmt.Errorf("judgement state of player %d deleted and made again under this transaction: %w", playerID, ErrRetry)
 }
 
 // judgedRow is what the sums need of a play.

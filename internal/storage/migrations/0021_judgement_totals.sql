@@ -14,6 +14,12 @@
 -- and an import of the same player from interleaving. A reparse or split
 -- deletes them all with the plays (storage.DeleteDerived).
 --
+-- No foreign key to players: on MariaDB the key check of an insert here
+-- takes a shared lock on the player's row, which an import of the player
+-- may hold (it updates that row) while it waits for the state row that
+-- a rebuild holds: a deadlock. Players are never deleted, and these rows
+-- go with the plays they sum.
+--
 -- levels_stamp says what judgement_levels were computed from (the sums'
 -- rows, the region's chart data and links; NULL: not yet): a level comes
 -- from the song data, which a sync or a newly linked chart changes, so
@@ -22,9 +28,11 @@
 CREATE TABLE judgement_state (
     player_id    BIGINT NOT NULL,
     judged       BIGINT NOT NULL,
+    -- raised by every writer, so its UPDATE always changes the row and
+    -- MariaDB (which counts changed rows) says it found it.
+    seq          BIGINT NOT NULL DEFAULT 0,
     levels_stamp {{key}},
-    PRIMARY KEY (player_id),
-    FOREIGN KEY (player_id) REFERENCES players (id) ON DELETE CASCADE
+    PRIMARY KEY (player_id)
 ){{table}};
 
 -- month is "2026-03", the calendar month of played_at in the region's
@@ -41,8 +49,7 @@ CREATE TABLE judgement_months (
     slide_notes BIGINT NOT NULL, slide_great BIGINT NOT NULL, slide_good BIGINT NOT NULL, slide_miss BIGINT NOT NULL, slide_loss BIGINT NOT NULL,
     touch_notes BIGINT NOT NULL, touch_great BIGINT NOT NULL, touch_good BIGINT NOT NULL, touch_miss BIGINT NOT NULL, touch_loss BIGINT NOT NULL,
     break_notes BIGINT NOT NULL, break_great BIGINT NOT NULL, break_good BIGINT NOT NULL, break_miss BIGINT NOT NULL, break_loss BIGINT NOT NULL,
-    PRIMARY KEY (player_id, month),
-    FOREIGN KEY (player_id) REFERENCES players (id) ON DELETE CASCADE
+    PRIMARY KEY (player_id, month)
 ){{table}};
 
 -- One row per chart the player has a detail of. region and level are the
@@ -66,8 +73,7 @@ CREATE TABLE judgement_charts (
     slide_notes BIGINT NOT NULL, slide_great BIGINT NOT NULL, slide_good BIGINT NOT NULL, slide_miss BIGINT NOT NULL, slide_loss BIGINT NOT NULL,
     touch_notes BIGINT NOT NULL, touch_great BIGINT NOT NULL, touch_good BIGINT NOT NULL, touch_miss BIGINT NOT NULL, touch_loss BIGINT NOT NULL,
     break_notes BIGINT NOT NULL, break_great BIGINT NOT NULL, break_good BIGINT NOT NULL, break_miss BIGINT NOT NULL, break_loss BIGINT NOT NULL,
-    PRIMARY KEY (player_id, title, chart_type, difficulty),
-    FOREIGN KEY (player_id) REFERENCES players (id) ON DELETE CASCADE
+    PRIMARY KEY (player_id, title, chart_type, difficulty)
 ){{table}};
 
 CREATE INDEX judgement_charts_plays ON judgement_charts (player_id, plays);
@@ -88,6 +94,5 @@ CREATE TABLE judgement_levels (
     slide_notes BIGINT NOT NULL, slide_great BIGINT NOT NULL, slide_good BIGINT NOT NULL, slide_miss BIGINT NOT NULL, slide_loss BIGINT NOT NULL,
     touch_notes BIGINT NOT NULL, touch_great BIGINT NOT NULL, touch_good BIGINT NOT NULL, touch_miss BIGINT NOT NULL, touch_loss BIGINT NOT NULL,
     break_notes BIGINT NOT NULL, break_great BIGINT NOT NULL, break_good BIGINT NOT NULL, break_miss BIGINT NOT NULL, break_loss BIGINT NOT NULL,
-    PRIMARY KEY (player_id, level),
-    FOREIGN KEY (player_id) REFERENCES players (id) ON DELETE CASCADE
+    PRIMARY KEY (player_id, level)
 ){{table}};
