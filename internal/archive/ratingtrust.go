@@ -16,13 +16,22 @@ import (
 type ratingTrust struct {
 	readings []history.Reading
 	site     []int
-	charts   []time.Time // when each distinct chart was first played, in order
+	charts   []time.Time // when each distinct chart was first played, in order; only without site readings
 }
 
 // newRatingTrust reads the rating history's points with the play log's
-// count of distinct charts played by each.
+// count of distinct charts played by each. That count judges only an
+// archive without any site rating, so only such an archive's log is
+// walked for it (a visit report asks for trust on every view).
 func newRatingTrust(points []RatingPoint, log *PlayLog) *ratingTrust {
 	t := &ratingTrust{}
+	for _, p := range points {
+		t.readings = append(t.readings, history.Reading{At: p.At, Computed: p.Computed, Site: p.Site})
+	}
+	t.site = history.SiteIndexes(t.readings)
+	if len(t.site) > 0 {
+		return t
+	}
 	seen := map[maimai.Chart]bool{}
 	for _, p := range log.Plays {
 		if !seen[p.Chart] {
@@ -30,10 +39,9 @@ func newRatingTrust(points []RatingPoint, log *PlayLog) *ratingTrust {
 			t.charts = append(t.charts, p.At)
 		}
 	}
-	for _, p := range points {
-		t.readings = append(t.readings, history.Reading{At: p.At, Computed: p.Computed, Site: p.Site, Charts: t.chartsBy(p.At)})
+	for i := range t.readings {
+		t.readings[i].Charts = t.chartsBy(t.readings[i].At)
 	}
-	t.site = history.SiteIndexes(t.readings)
 	return t
 }
 
