@@ -28,7 +28,7 @@ type JudgementReport struct {
 // rebuilt once, from play_judgements.
 func (a *Archive) JudgementReport(ctx context.Context, player string, charts int) (JudgementReport, error) {
 	var out JudgementReport
-	resolved, rebuilt := false, false
+	resolved, rebuilds := false, 0
 	for {
 		var stale bool
 		var unlinked int64
@@ -69,18 +69,17 @@ func (a *Archive) JudgementReport(ctx context.Context, player string, charts int
 		switch {
 		case err != nil:
 			return out, err
-		case stale && !rebuilt:
-			// Charts are matched first, as the rebuild keeps the level
-			// pages showed and the report prefers the song data's.
+		case stale && rebuilds < 3:
+			// Made again from play_judgements, then read. A reparse or
+			// split between the rebuild and the read deletes them again
+			// (an import cannot: it adds to them under the state row's
+			// lock), hence a few tries.
 			if err := a.rebuildJudgementTotals(ctx, player); err != nil {
 				return out, err
 			}
-			rebuilt = true
+			rebuilds++
 		case stale:
-			// Still not covering every row right after a rebuild: plays
-			// were imported meanwhile without their sums, which the
-			// state row's lock rules out. Say so rather than loop.
-			return out, fmt.Errorf("archive: the judgement sums of %s do not cover its plays after a rebuild; try again", player)
+			return out, fmt.Errorf("archive: the judgement sums of %s were deleted again after each of %d rebuilds (a reparse or split running?); try again when it has finished", player, rebuilds)
 		case unlinked > 0 && !resolved:
 			// Charts not linked to the song data yet are matched first,
 			// as every view of plays does, so their level is the song
