@@ -26,14 +26,8 @@ func TestJudgementReportDatabases(t *testing.T) {
 	for _, db := range []string{"sqlite", "mysql", "postgres"} {
 		t.Run(db, func(t *testing.T) {
 			ctx := context.Background()
-			loc := storagetest.Location(t, db)
-			a := openTest(t, loc)
+			a, loc := generatedOn(t, db, GenOptions{Player: "gen", Plays: 500, Seed: 5, DetailEvery: 3})
 			end := GenDefaultEnd.AddDate(0, 0, 1)
-			a.now = func() time.Time { return end }
-			syncFrom(t, a, "../songs/testdata/synthetic-divingfish.json")
-			if _, err := a.Generate(ctx, GenOptions{Player: "gen", Plays: 500, Seed: 5, DetailEvery: 3}); err != nil {
-				t.Fatal(err)
-			}
 			covered(t, a, "gen", true)
 			first := sameAsScratch(t, a, "gen")
 			kept(t, a, "gen")
@@ -121,14 +115,7 @@ func TestJudgementReportConcurrent(t *testing.T) {
 	for _, db := range []string{"sqlite", "mysql", "postgres"} {
 		t.Run(db, func(t *testing.T) {
 			ctx := context.Background()
-			loc := storagetest.Location(t, db)
-			a := openTest(t, loc)
-			end := GenDefaultEnd.AddDate(0, 0, 1)
-			a.now = func() time.Time { return end }
-			syncFrom(t, a, "../songs/testdata/synthetic-divingfish.json")
-			if _, err := a.Generate(ctx, GenOptions{Player: "gen", Plays: 100, Seed: 7, DetailEvery: 2}); err != nil {
-				t.Fatal(err)
-			}
+			a, loc := generatedOn(t, db, GenOptions{Player: "gen", Plays: 100, Seed: 7, DetailEvery: 2})
 			raw := rawDB(t, db, loc)
 			done := make(chan error, 1)
 			go func() {
@@ -161,6 +148,22 @@ func TestJudgementReportConcurrent(t *testing.T) {
 			sameAsScratch(t, a, "gen")
 		})
 	}
+}
+
+// generatedOn is a fresh archive on db ("sqlite", "mysql", "postgres")
+// over the synthetic song data, with the plays gen makes, and its
+// location; its clock is the day after the generated plays.
+func generatedOn(t *testing.T, db string, gen GenOptions) (*Archive, string) {
+	t.Helper()
+	loc := storagetest.Location(t, db)
+	a := openTest(t, loc)
+	end := GenDefaultEnd.AddDate(0, 0, 1)
+	a.now = func() time.Time { return end }
+	syncFrom(t, a, "../songs/testdata/synthetic-divingfish.json")
+	if _, err := a.Generate(context.Background(), gen); err != nil {
+		t.Fatal(err)
+	}
+	return a, loc
 }
 
 // covered checks whether the player's sums cover every play with
