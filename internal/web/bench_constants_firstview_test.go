@@ -7,8 +7,10 @@ import "testing"
 // 20 plays (benchAfterImport; BenchmarkFirstViewPlays is the reference of
 // the same run): the rating data is read again for both, the estimate is
 // gone on from the one kept (archive/constants_state.go) rather than made
-// again from every play's detail. BenchmarkPageConstants and
-// BenchmarkPageRating are the views after.
+// again from every play's detail. FirstViewPrewarmed* are the server that
+// imported, after its prewarm (which computes the current rating, and so
+// the estimate). BenchmarkPageConstants and BenchmarkPageRating are the
+// views after.
 
 func BenchmarkFirstViewConstants(b *testing.B) {
 	benchAfterImport(b, false, func(*Server) string { return "/p/bench/constants" }, `id="constants-facts"`)
@@ -16,4 +18,12 @@ func BenchmarkFirstViewConstants(b *testing.B) {
 
 func BenchmarkFirstViewRating(b *testing.B) {
 	benchAfterImport(b, false, func(*Server) string { return "/p/bench/rating" }, `id="rating-total"`)
+}
+
+func BenchmarkFirstViewPrewarmedConstants(b *testing.B) {
+	benchAfterImport(b, true, func(*Server) string { return "/p/bench/constants" }, `id="constants-facts"`)
+}
+
+func BenchmarkFirstViewPrewarmedRating(b *testing.B) {
+	benchAfterImport(b, true, func(*Server) string { return "/p/bench/rating" }, `id="rating-total"`)
 }
