@@ -167,7 +167,8 @@ func (a *Archive) keepConstState(player int64, st *constState) {
 // nextConstState goes on from prev when the archive only gained plays
 // since, else makes the estimate from every play.
 func (a *Archive) nextConstState(ctx context.Context, d *ratingData, prev *constState, data string) (*constState, error) {
-	if prev != nil && prev.Version == constStateVersion && prev.Memory.Settled {
+	if prev != nil && prev.Version == constStateVersion && prev.Memory.Settled &&
+		len(prev.Keys) == len(prev.Prints) && len(prev.Keys) == len(prev.Memory.Charts) {
 		st, ok, err := a.resumeConstState(ctx, d, prev, data)
 		if err != nil || ok {
 			return st, err
