@@ -158,7 +158,9 @@ func (a *Archive) constantsOf(ctx context.Context, pd *playerData) (*ConstantRep
 func (a *Archive) keepConstState(player int64, st *constState) {
 	a.ratings.consts.mu.Lock()
 	defer a.ratings.consts.mu.Unlock()
-	if a.ratings.consts.m == nil {
+	// At most 64 players' states (a few megabytes each at 100,000 plays
+	// with a detail); a player dropped reads the stored one again.
+	if _, ok := a.ratings.consts.m[player]; a.ratings.consts.m == nil || (!ok && len(a.ratings.consts.m) >= 64) {
 		a.ratings.consts.m = map[int64]*constState{}
 	}
 	a.ratings.consts.m[player] = st
