@@ -3,12 +3,7 @@ package e2e
 import (
 	"context"
 	"net/url"
-	"os"
-	"path/filepath"
 	"testing"
-	"time"
-
-	"github.com/chromedp/chromedp"
 
 	"github.com/maiprobe/maiprobe/internal/archive"
 	"github.com/maiprobe/maiprobe/internal/web"
@@ -24,14 +19,9 @@ import (
 // shows.
 func TestAnalysisPageInBrowser(t *testing.T) {
 	t.Parallel()
-	browser := newChromium(t)
-	s := startServer(t, web.Config{})
-	syncSongs(t, s)
-	tb := newTab(t, browser, "6-analysis")
-	setupOwner(t, tb, s, s.Origin)
+	s, tb := ownerWithSongs(t, web.Config{}, "6-analysis")
 	ctx := context.Background()
-	end := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-	if _, err := s.archive.Generate(ctx, archive.GenOptions{Player: playerName, Plays: genPlays, Seed: 1, End: end}); err != nil {
+	if _, err := s.archive.Generate(ctx, archive.GenOptions{Player: playerName, Plays: genPlays, Seed: 1, End: genEnd}); err != nil {
 		t.Fatal(err)
 	}
 	j, err := s.archive.JudgementSamples(ctx, playerName)
@@ -53,23 +43,10 @@ func TestAnalysisPageInBrowser(t *testing.T) {
 		}
 	}
 	tb.resize(desktop)
-	if os.Getenv("MAIPROBE_DOCS_SCREENSHOTS") != "1" {
+	if !docsShots() {
 		return
 	}
 	tb.resize(phone)
 	tb.open(s.App+"/p/"+playerName+"/analysis", 200)
-	png, err := chromedp.Run(tb.ctx, chromedp.CaptureScreenshot())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(png) > 200_000 {
-		t.Errorf("the screenshot is %d bytes, over 200 KB", len(png))
-	}
-	p := filepath.Join("..", "..", "docs", "screenshots", "analysis.png")
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, png, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	tb.docsShot("analysis")
 }

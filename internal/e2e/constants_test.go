@@ -2,12 +2,7 @@ package e2e
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
-	"time"
-
-	"github.com/chromedp/chromedp"
 
 	"github.com/maiprobe/maiprobe/internal/archive"
 	"github.com/maiprobe/maiprobe/internal/web"
@@ -24,14 +19,9 @@ import (
 // docs/screenshots/constants.png.
 func TestConstantsPageInBrowser(t *testing.T) {
 	t.Parallel()
-	browser := newChromium(t)
-	s := startServer(t, web.Config{})
-	syncSongs(t, s)
-	tb := newTab(t, browser, "7-constants")
-	setupOwner(t, tb, s, s.Origin)
+	s, tb := ownerWithSongs(t, web.Config{}, "7-constants")
 	ctx := context.Background()
-	end := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-	if _, err := s.archive.Generate(ctx, archive.GenOptions{Player: playerName, Plays: 1500, Seed: 7, End: end, DetailEvery: 1,
+	if _, err := s.archive.Generate(ctx, archive.GenOptions{Player: playerName, Plays: 1500, Seed: 7, End: genEnd, DetailEvery: 1,
 		HideConstants: 0.1}); err != nil {
 		t.Fatal(err)
 	}
@@ -55,24 +45,11 @@ func TestConstantsPageInBrowser(t *testing.T) {
 	if n := eval[int](tb, `document.querySelectorAll('#estimates .constant-row.status-certain').length`); n == 0 {
 		t.Error("after choosing Certain, no estimate")
 	}
-	if os.Getenv("MAIPROBE_DOCS_SCREENSHOTS") != "1" {
+	if !docsShots() {
 		return
 	}
 	tb.resize(phone)
 	tb.open(s.App+"/p/"+playerName+"/constants?status=certain", 200)
 	tb.click("#estimates .constant-row details summary")
-	png, err := chromedp.Run(tb.ctx, chromedp.CaptureScreenshot())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(png) > 200_000 {
-		t.Errorf("the screenshot is %d bytes, over 200 KB", len(png))
-	}
-	p := filepath.Join("..", "..", "docs", "screenshots", "constants.png")
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, png, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	tb.docsShot("constants")
 }

@@ -586,11 +586,7 @@ func findCookie(resp *http.Response, name string) *http.Cookie {
 // page, a play and its chart, in a phone's window and a laptop's.
 func TestGeneratedInBrowser(t *testing.T) {
 	t.Parallel()
-	browser := newChromium(t)
-	s := startServer(t, web.Config{})
-	syncSongs(t, s)
-	tb := newTab(t, browser, "4-gen")
-	setupOwner(t, tb, s, s.Origin)
+	s, tb := ownerWithSongs(t, web.Config{}, "4-gen")
 	rep, err := s.archive.Generate(context.Background(), archive.GenOptions{Player: playerName, Plays: genPlays, Seed: 1})
 	if err != nil {
 		t.Fatal(err)

@@ -3,12 +3,7 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
-	"time"
-
-	"github.com/chromedp/chromedp"
 
 	"github.com/maiprobe/maiprobe/internal/archive"
 	"github.com/maiprobe/maiprobe/internal/web"
@@ -25,14 +20,9 @@ import (
 // the README shows.
 func TestHistoryPagesInBrowser(t *testing.T) {
 	t.Parallel()
-	browser := newChromium(t)
-	s := startServer(t, web.Config{})
-	syncSongs(t, s)
-	tb := newTab(t, browser, "5-history")
-	setupOwner(t, tb, s, s.Origin)
+	s, tb := ownerWithSongs(t, web.Config{}, "5-history")
 	ctx := context.Background()
-	end := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-	if _, err := s.archive.Generate(ctx, archive.GenOptions{Player: playerName, Plays: genPlays, Seed: 1, End: end}); err != nil {
+	if _, err := s.archive.Generate(ctx, archive.GenOptions{Player: playerName, Plays: genPlays, Seed: 1, End: genEnd}); err != nil {
 		t.Fatal(err)
 	}
 	list, err := s.archive.Visits(ctx, playerName, 0, 1, 1) // a visit with one before and one after
@@ -51,25 +41,12 @@ func TestHistoryPagesInBrowser(t *testing.T) {
 		{name: "songs-next-rank", path: "/songs?sort=next_rank", texts: []string{"short of"}},
 		{name: "songs-stale", path: "/songs?sort=stale", texts: []string{"plays without improvement"}},
 	})
-	if os.Getenv("MAIPROBE_DOCS_SCREENSHOTS") != "1" {
+	if !docsShots() {
 		return
 	}
 	tb.resize(phone)
 	for _, pc := range pages {
 		tb.open(s.App+"/p/"+playerName+pc.path, 200)
-		png, err := chromedp.Run(tb.ctx, chromedp.CaptureScreenshot())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(png) > 200_000 {
-			t.Errorf("%s: the screenshot is %d bytes, over 200 KB", pc.name, len(png))
-		}
-		p := filepath.Join("..", "..", "docs", "screenshots", pc.name+".png")
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, png, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		tb.docsShot(pc.name)
 	}
 }

@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -75,8 +74,7 @@ func TestNavInBrowser(t *testing.T) {
 	tb := newTab(t, browser, "7-nav")
 	setupOwner(t, tb, s, s.Origin)
 	ctx := context.Background()
-	end := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-	if _, err := s.archive.Generate(ctx, archive.GenOptions{Player: playerName, Plays: 300, Seed: 3, End: end}); err != nil {
+	if _, err := s.archive.Generate(ctx, archive.GenOptions{Player: playerName, Plays: 300, Seed: 3, End: genEnd}); err != nil {
 		t.Fatal(err)
 	}
 	home := s.App + "/p/" + playerName + "/"

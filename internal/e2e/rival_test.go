@@ -2,12 +2,7 @@ package e2e
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
-	"time"
-
-	"github.com/chromedp/chromedp"
 
 	"github.com/maiprobe/maiprobe/internal/archive"
 	"github.com/maiprobe/maiprobe/internal/web"
@@ -23,15 +18,10 @@ import (
 // docs/screenshots/rival.png.
 func TestRivalPageInBrowser(t *testing.T) {
 	t.Parallel()
-	browser := newChromium(t)
-	s := startServer(t, web.Config{})
-	syncSongs(t, s)
-	tb := newTab(t, browser, "6-rival")
-	setupOwner(t, tb, s, s.Origin)
+	s, tb := ownerWithSongs(t, web.Config{}, "6-rival")
 	ctx := context.Background()
-	end := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	for i, p := range []string{playerName, "rival"} {
-		if _, err := s.archive.Generate(ctx, archive.GenOptions{Player: p, Plays: 600, Seed: uint64(i + 1), End: end}); err != nil {
+		if _, err := s.archive.Generate(ctx, archive.GenOptions{Player: p, Plays: 600, Seed: uint64(i + 1), End: genEnd}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -54,23 +44,10 @@ func TestRivalPageInBrowser(t *testing.T) {
 	if n := eval[int](tb, `document.querySelectorAll('.rival-card.diff-expert-edge').length`); n == 0 {
 		t.Error("after choosing EXPERT, no card")
 	}
-	if os.Getenv("MAIPROBE_DOCS_SCREENSHOTS") != "1" {
+	if !docsShots() {
 		return
 	}
 	tb.resize(phone)
 	tb.open(s.App+"/p/"+playerName+"/rival?with=rival", 200)
-	png, err := chromedp.Run(tb.ctx, chromedp.CaptureScreenshot())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(png) > 200_000 {
-		t.Errorf("the screenshot is %d bytes, over 200 KB", len(png))
-	}
-	p := filepath.Join("..", "..", "docs", "screenshots", "rival.png")
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, png, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	tb.docsShot("rival")
 }

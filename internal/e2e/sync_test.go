@@ -8,14 +8,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
-	"time"
-
-	"github.com/chromedp/chromedp"
 
 	"github.com/maiprobe/maiprobe/internal/archive"
 	"github.com/maiprobe/maiprobe/internal/probersync"
@@ -53,14 +48,9 @@ func TestSyncPageInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	browser := newChromium(t)
-	s := startServer(t, web.Config{SecretKey: key, SyncURLs: map[probersync.Service]string{probersync.Lxns: lxns.URL}})
-	syncSongs(t, s)
-	tb := newTab(t, browser, "7-sync")
-	setupOwner(t, tb, s, s.Origin)
+	s, tb := ownerWithSongs(t, web.Config{SecretKey: key, SyncURLs: map[probersync.Service]string{probersync.Lxns: lxns.URL}}, "7-sync")
 	ctx := context.Background()
-	end := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-	if _, err := s.archive.Generate(ctx, archive.GenOptions{Player: playerName, Plays: 150, Seed: 4, End: end}); err != nil {
+	if _, err := s.archive.Generate(ctx, archive.GenOptions{Player: playerName, Plays: 150, Seed: 4, End: genEnd}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -82,22 +72,12 @@ func TestSyncPageInBrowser(t *testing.T) {
 	if strings.Contains(tb.text(), token) {
 		t.Error("the sync page shows the token")
 	}
-	if os.Getenv("MAIPROBE_DOCS_SCREENSHOTS") != "1" {
+	if !docsShots() {
 		return
 	}
 	tb.resize(phone)
 	tb.open(s.App+"/p/"+playerName+"/sync", http.StatusOK)
 	// The Lxns part, which now shows its stored token and last run.
 	eval[bool](tb, `(document.getElementById("sync-lxns").scrollIntoView(), true)`)
-	png, err := chromedp.Run(tb.ctx, chromedp.CaptureScreenshot())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(png) > 200_000 {
-		t.Errorf("the screenshot is %d bytes, over 200 KB", len(png))
-	}
-	p := filepath.Join("..", "..", "docs", "screenshots", "sync.png")
-	if err := os.WriteFile(p, png, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	tb.docsShot("sync")
 }
