@@ -128,6 +128,27 @@ type client struct {
 	http    *http.Client
 }
 
+// newClient checks the token and the address (opt.BaseURL, else the
+// service's own) and makes the client a sync or a pull talks through:
+// opt.HTTP, else one that follows no redirect.
+func newClient(service Service, token string, opt Options) (*client, error) {
+	if err := CheckToken(token); err != nil {
+		return nil, err
+	}
+	base := opt.BaseURL
+	if base == "" {
+		base = service.DefaultBaseURL()
+	}
+	if err := CheckBaseURL(base); err != nil {
+		return nil, err
+	}
+	hc := opt.HTTP
+	if hc == nil {
+		hc = newHTTPClient()
+	}
+	return &client{service: service, base: base, token: token, http: hc}, nil
+}
+
 // newHTTPClient is the client a sync uses unless it is given one: it does
 // not follow redirects, as a redirect would carry the token header to
 // wherever it points.

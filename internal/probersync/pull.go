@@ -36,21 +36,10 @@ func Pull(ctx context.Context, a *archive.Archive, player string, service Servic
 	if service != DivingFish {
 		return rep, fmt.Errorf("probersync: pulling is for diving-fish only (%s keeps every play, import its export instead)", service)
 	}
-	if err := CheckToken(token); err != nil {
+	c, err := newClient(service, token, opt)
+	if err != nil {
 		return rep, err
 	}
-	base := opt.BaseURL
-	if base == "" {
-		base = service.DefaultBaseURL()
-	}
-	if err := CheckBaseURL(base); err != nil {
-		return rep, err
-	}
-	hc := opt.HTTP
-	if hc == nil {
-		hc = newHTTPClient()
-	}
-	c := &client{service: service, base: base, token: token, http: hc}
 	body, err := c.records(ctx)
 	if err != nil {
 		return rep, err

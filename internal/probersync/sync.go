@@ -121,14 +121,8 @@ func Sync(ctx context.Context, a *archive.Archive, player string, service Servic
 	if service != DivingFish && service != Lxns {
 		return rep, fmt.Errorf("probersync: unknown service %q", service)
 	}
-	if err := CheckToken(token); err != nil {
-		return rep, err
-	}
-	base := opt.BaseURL
-	if base == "" {
-		base = service.DefaultBaseURL()
-	}
-	if err := CheckBaseURL(base); err != nil {
+	c, err := newClient(service, token, opt)
+	if err != nil {
 		return rep, err
 	}
 	size := opt.BatchSize
@@ -155,11 +149,6 @@ func Sync(ctx context.Context, a *archive.Archive, player string, service Servic
 		}
 	}
 	rep.Pending = len(pending)
-	hc := opt.HTTP
-	if hc == nil {
-		hc = newHTTPClient()
-	}
-	c := &client{service: service, base: base, token: token, http: hc}
 	if service == DivingFish && len(pending) > 0 {
 		// update_records overwrites: merge with what diving-fish holds
 		// so that no field of its records goes down (merge.go).
