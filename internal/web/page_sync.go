@@ -76,11 +76,17 @@ func (s *Server) showSync(w http.ResponseWriter, r *http.Request, status int, v 
 	s.render(w, r, status, "sync", v)
 }
 
-// syncService reads the {service} of the URL: only the exact names, so
-// one service has one URL.
-func syncServiceOf(r *http.Request) (probersync.Service, bool) {
-	svc := probersync.Service(r.PathValue("service"))
-	return svc, svc == probersync.DivingFish || svc == probersync.Lxns
+// syncForm reads the {service} of a form's URL for h: only the exact
+// names, so one service has one URL; any other is not found.
+func (s *Server) syncForm(h func(http.ResponseWriter, *http.Request, probersync.Service)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		svc := probersync.Service(r.PathValue("service"))
+		if svc != probersync.DivingFish && svc != probersync.Lxns {
+			s.notFound(w, r)
+			return
+		}
+		h(w, r, svc)
+	}
 }
 
 // syncDone redirects to the page saying what was done.
@@ -103,12 +109,7 @@ func syncHours(r *http.Request) (time.Duration, error) {
 	return time.Duration(hours) * time.Hour, nil
 }
 
-func (s *Server) storeSync(w http.ResponseWriter, r *http.Request) {
-	svc, ok := syncServiceOf(r)
-	if !ok {
-		s.notFound(w, r)
-		return
-	}
+func (s *Server) storeSync(w http.ResponseWriter, r *http.Request, svc probersync.Service) {
 	if s.cfg.SecretKey == nil {
 		s.syncRefused(w, r, svc, archive.ErrNoSecretKey)
 		return
@@ -131,12 +132,7 @@ func (s *Server) storeSync(w http.ResponseWriter, r *http.Request) {
 	s.syncDone(w, r, svc, "saved")
 }
 
-func (s *Server) scheduleSync(w http.ResponseWriter, r *http.Request) {
-	svc, ok := syncServiceOf(r)
-	if !ok {
-		s.notFound(w, r)
-		return
-	}
+func (s *Server) scheduleSync(w http.ResponseWriter, r *http.Request, svc probersync.Service) {
 	every, err := syncHours(r)
 	if err == nil {
 		err = s.archive.SetProberSchedule(r.Context(), r.PathValue("player"), string(svc), every)
@@ -149,12 +145,7 @@ func (s *Server) scheduleSync(w http.ResponseWriter, r *http.Request) {
 	s.syncDone(w, r, svc, "scheduled")
 }
 
-func (s *Server) runSync(w http.ResponseWriter, r *http.Request) {
-	svc, ok := syncServiceOf(r)
-	if !ok {
-		s.notFound(w, r)
-		return
-	}
+func (s *Server) runSync(w http.ResponseWriter, r *http.Request, svc probersync.Service) {
 	if err := s.archive.RunProberSyncNow(r.Context(), r.PathValue("player"), string(svc)); err != nil {
 		var soon *archive.SyncTooSoon
 		if errors.As(err, &soon) {
@@ -184,12 +175,7 @@ func (s *Server) runSync(w http.ResponseWriter, r *http.Request) {
 	s.syncDone(w, r, svc, "queued")
 }
 
-func (s *Server) forgetSync(w http.ResponseWriter, r *http.Request) {
-	svc, ok := syncServiceOf(r)
-	if !ok {
-		s.notFound(w, r)
-		return
-	}
+func (s *Server) forgetSync(w http.ResponseWriter, r *http.Request, svc probersync.Service) {
 	if err := s.archive.ForgetProberToken(r.Context(), r.PathValue("player"), string(svc)); err != nil {
 		s.failErr(w, r, err)
 		return

@@ -226,10 +226,10 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST /p/{player}/fetch/run", s.canChange(s.runFetch))
 	s.mux.HandleFunc("POST /p/{player}/fetch/forget", s.canChange(s.forgetFetch))
 	s.mux.HandleFunc("GET /p/{player}/sync", s.canChange(s.syncPage))
-	s.mux.HandleFunc("POST /p/{player}/sync/{service}", s.canChange(s.storeSync))
-	s.mux.HandleFunc("POST /p/{player}/sync/{service}/schedule", s.canChange(s.scheduleSync))
-	s.mux.HandleFunc("POST /p/{player}/sync/{service}/run", s.canChange(s.runSync))
-	s.mux.HandleFunc("POST /p/{player}/sync/{service}/forget", s.canChange(s.forgetSync))
+	s.mux.HandleFunc("POST /p/{player}/sync/{service}", s.canChange(s.syncForm(s.storeSync)))
+	s.mux.HandleFunc("POST /p/{player}/sync/{service}/schedule", s.canChange(s.syncForm(s.scheduleSync)))
+	s.mux.HandleFunc("POST /p/{player}/sync/{service}/run", s.canChange(s.syncForm(s.runSync)))
+	s.mux.HandleFunc("POST /p/{player}/sync/{service}/forget", s.canChange(s.syncForm(s.forgetSync)))
 
 	s.mux.HandleFunc("/", s.notFound)
 }
