@@ -176,15 +176,8 @@ type attemptsAnswer struct {
 }
 
 func (a *API) attempts(w http.ResponseWriter, r *http.Request, acc Access) {
-	q := r.URL.Query()
-	c := maimai.Chart{Title: q.Get("title"), Type: maimai.ChartType(q.Get("type")), Difficulty: maimai.Difficulty(q.Get("diff"))}
-	if c.Title == "" || !c.Difficulty.Valid() || (c.Type != maimai.Std && c.Type != maimai.DX) {
-		a.fail(w, r, errBadRequest("name the chart with title, type (std or dx) and diff (basic, advanced, expert, master, remaster or utage)"))
-		return
-	}
-	cv, err := a.a.Chart(r.Context(), acc.Player, c)
-	if err != nil {
-		a.fail(w, r, notFoundAs(err, fmt.Sprintf("player %q has neither played nor scored %s %s %s", acc.Player, c.Title, c.Type, c.Difficulty)))
+	cv, ok := a.playedChart(w, r, acc)
+	if !ok {
 		return
 	}
 	out := attemptsAnswer{Chart: cv.Chart}

@@ -143,16 +143,28 @@ type scoreStep struct {
 	FS          maimai.FS          `json:"fs"`
 }
 
-func (a *API) chart(w http.ResponseWriter, r *http.Request, acc Access) {
+// playedChart reads the chart the query names (title, type, diff) and
+// the player's view of it, for the chart and attempts answers; false once
+// it has answered why not (a malformed name, or a chart the player has
+// neither played nor scored).
+func (a *API) playedChart(w http.ResponseWriter, r *http.Request, acc Access) (archive.ChartView, bool) {
 	q := r.URL.Query()
 	c := maimai.Chart{Title: q.Get("title"), Type: maimai.ChartType(q.Get("type")), Difficulty: maimai.Difficulty(q.Get("diff"))}
 	if c.Title == "" || !c.Difficulty.Valid() || (c.Type != maimai.Std && c.Type != maimai.DX) {
 		a.fail(w, r, errBadRequest("name the chart with title, type (std or dx) and diff (basic, advanced, expert, master, remaster or utage)"))
-		return
+		return archive.ChartView{}, false
 	}
 	cv, err := a.a.Chart(r.Context(), acc.Player, c)
 	if err != nil {
 		a.fail(w, r, notFoundAs(err, fmt.Sprintf("player %q has neither played nor scored %s %s %s", acc.Player, c.Title, c.Type, c.Difficulty)))
+		return archive.ChartView{}, false
+	}
+	return cv, true
+}
+
+func (a *API) chart(w http.ResponseWriter, r *http.Request, acc Access) {
+	cv, ok := a.playedChart(w, r, acc)
+	if !ok {
 		return
 	}
 	out := chartAnswer{Chart: cv.Chart, Info: cv.Info, Plays: []chartPlay{}, History: []scoreStep{}}
