@@ -2,6 +2,7 @@ package interchange
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -207,56 +208,36 @@ func detectDivingFishJSON(s *sniffed) bool { return s.jsonFormat() == DivingFish
 // a bare array of records (an update_records body), one record at a time.
 func parseDivingFishJSON(b []byte) (File, error) {
 	f := File{Region: maimai.CN}
-	dec, err := jsonDecoder(b)
-	if err != nil {
-		return f, err
-	}
 	var all bests
-	var n entries
 	add := func(i int, r DivingFishRecord) error {
-		rec, err := r.Record()
-		if err == nil {
-			err = all.add(rec)
-		}
-		if err != nil {
+		if err := all.addConverted(r.Record()); err != nil {
 			return fmt.Errorf("record %d (%s): %w", i, Short(r.Title), err)
 		}
 		return nil
 	}
-	top, err := topLevel(dec)
-	if err != nil {
-		return f, err
-	}
-	if top == '[' {
-		err = elements(dec, &n, add)
-	} else {
-		err = members(dec, func(key string) error {
-			switch key {
-			case "records":
-				return eachElement(dec, &n, add)
-			case "charts":
-				return eachMember(dec, func(key string) error {
-					if key == "dx" || key == "sd" {
-						return eachElement(dec, &n, add)
-					}
-					return skipValue(dec)
-				})
-			case "username":
-				var name *string
-				if err := dec.Decode(&name); err != nil {
-					return fmt.Errorf("username: %w", err)
+	err := readEntries(b, add, func(dec *json.Decoder, n *entries, key string) error {
+		switch key {
+		case "records":
+			return eachElement(dec, n, add)
+		case "charts":
+			return eachMember(dec, func(key string) error {
+				if key == "dx" || key == "sd" {
+					return eachElement(dec, n, add)
 				}
-				if name != nil {
-					f.Player = *name
-				}
-				return nil
+				return skipValue(dec)
+			})
+		case "username":
+			var name *string
+			if err := dec.Decode(&name); err != nil {
+				return fmt.Errorf("username: %w", err)
 			}
-			return skipValue(dec)
-		})
-	}
-	if err == nil {
-		err = jsonEnd(dec)
-	}
+			if name != nil {
+				f.Player = *name
+			}
+			return nil
+		}
+		return skipValue(dec)
+	})
 	if err != nil {
 		return f, err
 	}
@@ -308,11 +289,7 @@ func parseDivingFishCSV(b []byte) (File, error) {
 		if r.LevelIndex < 0 {
 			return fmt.Errorf("难度 %q: want Basic, Advanced, Expert, Master or Re:MASTER", c[2])
 		}
-		rec, err := r.Record()
-		if err == nil {
-			err = all.add(rec)
-		}
-		if err != nil {
+		if err := all.addConverted(r.Record()); err != nil {
 			return fmt.Errorf("%s: %w", Short(r.Title), err)
 		}
 		return nil

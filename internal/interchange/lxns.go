@@ -238,69 +238,49 @@ func detectLxnsJSON(s *sniffed) bool { return s.jsonFormat() == LxnsJSON }
 // a time.
 func parseLxnsJSON(b []byte) (File, error) {
 	f := File{Region: maimai.CN}
-	dec, err := jsonDecoder(b)
-	if err != nil {
-		return f, err
-	}
 	var all bests
-	var n entries
 	add := func(i int, s LxnsScore) error {
-		rec, err := s.Record()
-		if err == nil {
-			err = all.add(rec)
-		}
-		if err != nil {
+		if err := all.addConverted(s.Record()); err != nil {
 			return fmt.Errorf("score %d (%s): %w", i, Short(s.SongName), err)
 		}
 		return nil
 	}
-	top, err := topLevel(dec)
-	if err != nil {
-		return f, err
-	}
 	var success *bool
 	var message string
-	if top == '[' {
-		err = elements(dec, &n, add)
-	} else {
-		err = members(dec, func(key string) error {
-			switch key {
-			case "success":
-				if err := dec.Decode(&success); err != nil {
-					return fmt.Errorf("success: %w", err)
-				}
-				return nil
-			case "message":
-				if err := dec.Decode(&message); err != nil {
-					return fmt.Errorf("message: %w", err)
-				}
-				return nil
-			case "scores":
-				return eachElement(dec, &n, add)
-			case "data":
-				t, err := openValue(dec)
-				switch {
-				case err != nil:
-					return fmt.Errorf("data: %w", err)
-				case t == json.Delim('['):
-					return elements(dec, &n, add)
-				case t == json.Delim('{'):
-					// The B50: {standard_total, dx_total, standard, dx}.
-					return members(dec, func(key string) error {
-						if key == "standard" || key == "dx" {
-							return eachElement(dec, &n, add)
-						}
-						return skipValue(dec)
-					})
-				}
-				return nil // null or a scalar: no scores
+	err := readEntries(b, add, func(dec *json.Decoder, n *entries, key string) error {
+		switch key {
+		case "success":
+			if err := dec.Decode(&success); err != nil {
+				return fmt.Errorf("success: %w", err)
 			}
-			return skipValue(dec)
-		})
-	}
-	if err == nil {
-		err = jsonEnd(dec)
-	}
+			return nil
+		case "message":
+			if err := dec.Decode(&message); err != nil {
+				return fmt.Errorf("message: %w", err)
+			}
+			return nil
+		case "scores":
+			return eachElement(dec, n, add)
+		case "data":
+			t, err := openValue(dec)
+			switch {
+			case err != nil:
+				return fmt.Errorf("data: %w", err)
+			case t == json.Delim('['):
+				return elements(dec, n, add)
+			case t == json.Delim('{'):
+				// The B50: {standard_total, dx_total, standard, dx}.
+				return members(dec, func(key string) error {
+					if key == "standard" || key == "dx" {
+						return eachElement(dec, n, add)
+					}
+					return skipValue(dec)
+				})
+			}
+			return nil // null or a scalar: no scores
+		}
+		return skipValue(dec)
+	})
 	if success != nil && !*success {
 		return f, fmt.Errorf("the saved response is a failure (%s), not scores", Short(message))
 	}
@@ -368,11 +348,7 @@ func parseLxnsCSV(b []byte) (File, error) {
 				return fmt.Errorf("play_time %q: want a UTC time such as 2024-01-01T00:00:00Z", v)
 			}
 		}
-		rec, err := s.Record()
-		if err == nil {
-			err = all.add(rec)
-		}
-		if err != nil {
+		if err := all.addConverted(s.Record()); err != nil {
 			return fmt.Errorf("%s: %w", Short(s.SongName), err)
 		}
 		return nil

@@ -56,6 +56,16 @@ type songChart struct {
 	genre string
 }
 
+// addConverted adds what an entry converted to, taking the converter's
+// answer as it is (all.addConverted(r.Record())): a conversion's error and
+// a refused record come back alike, for the caller to say which entry.
+func (b *bests) addConverted(r Record, err error) error {
+	if err != nil {
+		return err
+	}
+	return b.add(r)
+}
+
 func (b *bests) add(r Record) error {
 	if err := checkRecord(r); err != nil {
 		return err

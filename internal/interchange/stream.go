@@ -67,14 +67,8 @@ func elements[T any](dec *json.Decoder, n *entries, fn func(i int, v T) error) e
 
 // eachElement streams the array that comes next (null is an empty one).
 func eachElement[T any](dec *json.Decoder, n *entries, fn func(i int, v T) error) error {
-	t, err := openValue(dec)
-	switch {
-	case err != nil:
+	if ok, err := openNext(dec, '[', "a list"); !ok {
 		return err
-	case t == nil:
-		return nil
-	case t != json.Delim('['):
-		return fmt.Errorf("%v where a list was expected", t)
 	}
 	return elements(dec, n, fn)
 }
@@ -97,22 +91,57 @@ func members(dec *json.Decoder, fn func(key string) error) error {
 
 // eachMember walks the object that comes next (null is an empty one).
 func eachMember(dec *json.Decoder, fn func(key string) error) error {
+	if ok, err := openNext(dec, '{', "an object"); !ok {
+		return err
+	}
+	return members(dec, fn)
+}
+
+// openNext reads the token that starts the next value: true when it
+// opens want, false (and no error) for null, else an error saying that
+// what was expected.
+func openNext(dec *json.Decoder, want json.Delim, what string) (bool, error) {
 	t, err := openValue(dec)
 	switch {
 	case err != nil:
-		return err
+		return false, err
 	case t == nil:
-		return nil
-	case t != json.Delim('{'):
-		return fmt.Errorf("%v where an object was expected", t)
+		return false, nil
+	case t != want:
+		return false, fmt.Errorf("%v where %s was expected", t, what)
 	}
-	return members(dec, fn)
+	return true, nil
 }
 
 // skipValue reads past the value that comes next.
 func skipValue(dec *json.Decoder) error {
 	var v json.RawMessage
 	return dec.Decode(&v)
+}
+
+// readEntries reads a JSON file of entries: a bare list, each element
+// given to add, or an object whose members member reads (decoding or
+// skipping each value; eachElement(dec, n, add) for a list of entries);
+// then it checks that nothing follows.
+func readEntries[T any](b []byte, add func(i int, v T) error, member func(dec *json.Decoder, n *entries, key string) error) error {
+	dec, err := jsonDecoder(b)
+	if err != nil {
+		return err
+	}
+	top, err := topLevel(dec)
+	if err != nil {
+		return err
+	}
+	var n entries
+	if top == '[' {
+		err = elements(dec, &n, add)
+	} else {
+		err = members(dec, func(key string) error { return member(dec, &n, key) })
+	}
+	if err != nil {
+		return err
+	}
+	return jsonEnd(dec)
 }
 
 // jsonEnd checks that nothing but space follows the file's value.
