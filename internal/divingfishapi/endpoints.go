@@ -39,6 +39,29 @@ func (h *Handler) token(w http.ResponseWriter, r *http.Request, headers ...strin
 	return &u, true
 }
 
+// readToken is token for an endpoint that needs a read token: one must
+// be presented (none is answered as a wrong one in the first of headers,
+// as diving-fish answers it), it must hold the read scope, and the
+// request spends from its budget; false once the request was answered.
+func (h *Handler) readToken(w http.ResponseWriter, r *http.Request, headers ...string) (*archive.TokenUse, bool) {
+	if secret, _ := presented(r, headers...); secret == "" {
+		h.badToken(w, headers[0])
+		return nil, false
+	}
+	tok, ok := h.token(w, r, headers...)
+	if !ok {
+		return nil, false
+	}
+	if !tok.Scopes.Has(archive.ScopeRead) {
+		writeStatusError(w, http.StatusForbidden, msgNoRead)
+		return nil, false
+	}
+	if !h.spend(w, r, tok) {
+		return nil, false
+	}
+	return tok, true
+}
+
 // badToken answers a wrong token as diving-fish answers one in header.
 func (h *Handler) badToken(w http.ResponseWriter, header string) {
 	switch header {
@@ -132,19 +155,8 @@ func (h *Handler) queryPlate(w http.ResponseWriter, r *http.Request) {
 // playerRecords is GET /player/records: every best of the player whose
 // token is sent as Import-Token (or Authorization: Bearer).
 func (h *Handler) playerRecords(w http.ResponseWriter, r *http.Request) {
-	if secret, _ := presented(r, headerImport, headerAuth); secret == "" {
-		writeStatusError(w, http.StatusBadRequest, msgBadImport)
-		return
-	}
-	tok, ok := h.token(w, r, headerImport, headerAuth)
+	tok, ok := h.readToken(w, r, headerImport, headerAuth)
 	if !ok {
-		return
-	}
-	if !tok.Scopes.Has(archive.ScopeRead) {
-		writeStatusError(w, http.StatusForbidden, msgNoRead)
-		return
-	}
-	if !h.spend(w, r, tok) {
 		return
 	}
 	ans, err := h.records(r.Context(), tok.Player)
@@ -158,19 +170,8 @@ func (h *Handler) playerRecords(w http.ResponseWriter, r *http.Request) {
 // player, for a caller with a read token (Developer-Token) of that player,
 // or of any player when this one is public.
 func (h *Handler) devPlayerRecords(w http.ResponseWriter, r *http.Request) {
-	if secret, _ := presented(r, headerDeveloper); secret == "" {
-		writeDeveloperError(w, msgBadDeveloper)
-		return
-	}
-	tok, ok := h.token(w, r, headerDeveloper)
+	tok, ok := h.readToken(w, r, headerDeveloper)
 	if !ok {
-		return
-	}
-	if !tok.Scopes.Has(archive.ScopeRead) {
-		writeStatusError(w, http.StatusForbidden, msgNoRead)
-		return
-	}
-	if !h.spend(w, r, tok) {
 		return
 	}
 	player := r.URL.Query().Get("username")
