@@ -7,9 +7,7 @@ import (
 
 	"github.com/maiprobe/maiprobe/internal/archive"
 	"github.com/maiprobe/maiprobe/internal/fixtures"
-	"github.com/maiprobe/maiprobe/internal/maimai"
 	"github.com/maiprobe/maiprobe/internal/probersync"
-	"github.com/maiprobe/maiprobe/internal/songs"
 )
 
 // BenchmarkSyncNothingNew is what a scheduled sync costs when the service
@@ -18,22 +16,7 @@ import (
 // Run: go test -bench SyncNothingNew -run ^$ ./internal/probersync
 func BenchmarkSyncNothingNew(b *testing.B) {
 	ctx := context.Background()
-	src := fixtures.Shared(b, "data/songs/divingfish-music_data.cn.json")
-	a, err := archive.Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer a.Close()
-	db, err := songs.Open(ctx, src, maimai.CN)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := a.SyncSongs(ctx, db); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := a.Generate(ctx, archive.GenOptions{Player: "alice", Plays: 3000, Seed: 1}); err != nil {
-		b.Fatal(err)
-	}
+	a := benchArchive(b)
 	for _, svc := range probersync.Services {
 		b.Run(string(svc), func(b *testing.B) {
 			var f interface{ URL() string }
@@ -65,22 +48,7 @@ func BenchmarkSyncNothingNew(b *testing.B) {
 // Run: go test -bench SyncDivingFishMerge -run ^$ ./internal/probersync
 func BenchmarkSyncDivingFishMerge(b *testing.B) {
 	ctx := context.Background()
-	src := fixtures.Shared(b, "data/songs/divingfish-music_data.cn.json")
-	a, err := archive.Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer a.Close()
-	db, err := songs.Open(ctx, src, maimai.CN)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := a.SyncSongs(ctx, db); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := a.Generate(ctx, archive.GenOptions{Player: "alice", Plays: 3000, Seed: 1}); err != nil {
-		b.Fatal(err)
-	}
+	a := benchArchive(b)
 	df := newFakeDivingFish(b, tokens)
 	opt := probersync.Options{BaseURL: df.URL(), Full: true}
 	first, err := probersync.Sync(ctx, a, "alice", probersync.DivingFish, aliceToken, opt)
@@ -94,4 +62,20 @@ func BenchmarkSyncDivingFishMerge(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(first.Items), "items")
+}
+
+// benchArchive opens an archive with the CN song data and alice's 3,000
+// generated plays; it skips without ../shared/data/songs.
+func benchArchive(b *testing.B) *archive.Archive {
+	src := fixtures.Shared(b, "data/songs/divingfish-music_data.cn.json")
+	loc := filepath.Join(b.TempDir(), "bench.db")
+	if err := buildArchive(loc, src, archive.GenOptions{Player: "alice", Plays: 3000, Seed: 1}); err != nil {
+		b.Fatal(err)
+	}
+	a, err := archive.Open(context.Background(), loc)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { a.Close() })
+	return a
 }

@@ -47,7 +47,8 @@ func testArchive(t *testing.T) *archive.Archive {
 		if shared.err != nil {
 			return
 		}
-		shared.err = buildArchive(filepath.Join(shared.dir, "base.db"), songsFile)
+		shared.err = buildArchive(filepath.Join(shared.dir, "base.db"), songsFile,
+			archive.GenOptions{Player: "alice", Plays: 300, Seed: 1}, archive.GenOptions{Player: "bob", Plays: 200, Seed: 2})
 	})
 	if shared.err != nil {
 		t.Fatal(shared.err)
@@ -68,7 +69,9 @@ func testArchive(t *testing.T) *archive.Archive {
 	return a
 }
 
-func buildArchive(loc, songsFile string) error {
+// buildArchive makes an archive at loc with the song data of songsFile
+// (CN) and the generated players.
+func buildArchive(loc, songsFile string, players ...archive.GenOptions) error {
 	ctx := context.Background()
 	a, err := archive.Open(ctx, loc)
 	if err != nil {
@@ -82,7 +85,7 @@ func buildArchive(loc, songsFile string) error {
 	if _, err := a.SyncSongs(ctx, db); err != nil {
 		return err
 	}
-	for _, g := range []archive.GenOptions{{Player: "alice", Plays: 300, Seed: 1}, {Player: "bob", Plays: 200, Seed: 2}} {
+	for _, g := range players {
 		if _, err := a.Generate(ctx, g); err != nil {
 			return err
 		}
