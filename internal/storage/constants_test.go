@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/maiprobe/maiprobe/internal/maimai"
-	"github.com/maiprobe/maiprobe/internal/storage/storagetest"
 )
 
 // TestPlayRatings: a detail stored with a play or later gets a
@@ -18,16 +17,12 @@ import (
 // archive's version; deleting the plays takes the rows and raises the
 // epoch. On every database.
 func TestPlayRatings(t *testing.T) {
-	storagetest.Run(t, func(t *testing.T, location string) {
+	OpenEach(t, func(t *testing.T, db *DB) {
 		ctx := context.Background()
-		db, err := Open(ctx, location)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
 		at := time.Date(2025, 6, 2, 10, 0, 0, 0, time.UTC)
 		var player int64
 		var ids []int64
+		var err error // the transaction's steps set it too
 		err = db.Update(ctx, func(tx *Tx) error {
 			if player, err = tx.EnsurePlayer(ctx, "rated", at); err != nil {
 				return err

@@ -9,7 +9,6 @@ import (
 	"github.com/maiprobe/maiprobe/internal/analysis"
 	"github.com/maiprobe/maiprobe/internal/maimai"
 	"github.com/maiprobe/maiprobe/internal/storage"
-	"github.com/maiprobe/maiprobe/internal/storage/storagetest"
 )
 
 // TestJudgementTotals: plays with a detail add to their player's sums by
@@ -18,13 +17,8 @@ import (
 // times: the greater label); a chart with no link counts as unlinked; a
 // reparse's DeleteDerived takes the sums with the plays.
 func TestJudgementTotals(t *testing.T) {
-	storagetest.Run(t, func(t *testing.T, location string) {
+	storage.OpenEach(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
-		db, err := storage.Open(ctx, location)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
 		chart := maimai.Chart{Title: "Unlinked & 'quoted'", Type: maimai.DX, Difficulty: maimai.Master}
 		row := func(great, miss int) maimai.NoteJudgement {
 			return maimai.NoteJudgement{CriticalPerfect: 300 - great - miss, Great: great, Miss: miss}
@@ -44,6 +38,7 @@ func TestJudgementTotals(t *testing.T) {
 		var want analysis.Totals
 		wantMonth := map[string]analysis.Totals{}
 		var player int64
+		var err error // the transaction's steps set it too
 		err = db.Update(ctx, func(tx *storage.Tx) error {
 			if player, err = tx.EnsurePlayer(ctx, "judged", plays[0].at); err != nil {
 				return err

@@ -10,24 +10,18 @@ import (
 
 	"github.com/maiprobe/maiprobe/internal/maimai"
 	"github.com/maiprobe/maiprobe/internal/storage"
-	"github.com/maiprobe/maiprobe/internal/storage/storagetest"
 )
 
 // TestSongTables runs the chart database's SQL on every configured
 // database: songs, charts, constant history, links, and the queries that
 // find what is not linked yet.
 func TestSongTables(t *testing.T) {
-	storagetest.Run(t, func(t *testing.T, location string) {
+	storage.OpenEach(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
-		db, err := storage.Open(ctx, location)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
 		t0 := time.Date(2025, 11, 1, 12, 0, 0, 123456000, time.UTC)
 		t1 := t0.Add(24 * time.Hour)
 		var chartID, learnedChart int64
-		err = db.Update(ctx, func(tx *storage.Tx) error {
+		err := db.Update(ctx, func(tx *storage.Tx) error {
 			s := storage.SongRow{Region: maimai.CN, Key: "11100", MusicID: 11100, Title: "Ｔｉｔｌｅ “Ｘ”", Type: maimai.DX,
 				Artist: "A", Genre: "舞萌", BPM: 180, Version: "maimai でらっくす PRiSM", VersionNum: 25000, Source: "diving-fish", SyncedAt: t0}
 			if err := tx.InsertSong(ctx, &s); err != nil {

@@ -4,8 +4,6 @@ import (
 	"context"
 	"testing"
 	"time"
-
-	"github.com/maiprobe/maiprobe/internal/storage/storagetest"
 )
 
 // TestTokenScopesDefault checks migration 0017's promise: a token stored
@@ -13,15 +11,10 @@ import (
 // row that existed when the column was added) is an import token, 1, and
 // a token stored with scopes keeps them.
 func TestTokenScopesDefault(t *testing.T) {
-	storagetest.Run(t, func(t *testing.T, location string) {
+	OpenEach(t, func(t *testing.T, db *DB) {
 		ctx := context.Background()
-		db, err := Open(ctx, location)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
 		now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
-		err = db.Update(ctx, func(tx *Tx) error {
+		err := db.Update(ctx, func(tx *Tx) error {
 			pid, err := tx.EnsurePlayer(ctx, "alice", now)
 			if err != nil {
 				return err

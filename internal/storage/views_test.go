@@ -8,21 +8,12 @@ import (
 
 	"github.com/maiprobe/maiprobe/internal/maimai"
 	"github.com/maiprobe/maiprobe/internal/storage"
-	"github.com/maiprobe/maiprobe/internal/storage/storagetest"
 )
 
 // TestViews runs the read queries of the web pages on every configured
 // database over the same small archive.
 func TestViews(t *testing.T) {
-	storagetest.Run(t, func(t *testing.T, location string) {
-		ctx := context.Background()
-		db, err := storage.Open(ctx, location)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
-		viewSuite(t, db)
-	})
+	storage.OpenEach(t, viewSuite)
 }
 
 // viewPlays are the suite's plays, oldest first: two visits (day 1 and
