@@ -3,6 +3,7 @@ package api
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -36,6 +37,19 @@ func paging(r *http.Request) (page, perPage int, err error) {
 	return page, perPage, nil
 }
 
+// filteredPaging is paging for a list with a filter, which check
+// (query.CheckPlayFilter or CheckSongFilter) reads: unlike the web's
+// pages, which ignore a malformed filter, the API refuses it.
+func filteredPaging(r *http.Request, check func(url.Values) error) (page, perPage int, err error) {
+	if page, perPage, err = paging(r); err != nil {
+		return 0, 0, err
+	}
+	if err := check(r.URL.Query()); err != nil {
+		return 0, 0, errBadRequest(err.Error())
+	}
+	return page, perPage, nil
+}
+
 // playsAnswer is GET /players/{player}/plays: one page of the plays
 // matching the filter, newest first.
 type playsAnswer struct {
@@ -49,13 +63,9 @@ type playsAnswer struct {
 // a list URL of the site and of the API list the same plays; unlike the
 // page, a malformed filter is refused (query.CheckPlayFilter).
 func (a *API) plays(w http.ResponseWriter, r *http.Request, acc Access) {
-	page, per, err := paging(r)
+	page, per, err := filteredPaging(r, query.CheckPlayFilter)
 	if err != nil {
 		a.fail(w, r, err)
-		return
-	}
-	if err := query.CheckPlayFilter(r.URL.Query()); err != nil {
-		a.fail(w, r, errBadRequest(err.Error()))
 		return
 	}
 	list, err := a.a.ListPlays(r.Context(), acc.Player, query.PlayFilter(r.URL.Query()), (page-1)*per, per)
@@ -196,13 +206,9 @@ type bestsAnswer struct {
 // bests takes the song list's filters (query.SongFilter); played is
 // always on.
 func (a *API) bests(w http.ResponseWriter, r *http.Request, acc Access) {
-	page, per, err := paging(r)
+	page, per, err := filteredPaging(r, query.CheckSongFilter)
 	if err != nil {
 		a.fail(w, r, err)
-		return
-	}
-	if err := query.CheckSongFilter(r.URL.Query()); err != nil {
-		a.fail(w, r, errBadRequest(err.Error()))
 		return
 	}
 	f := query.SongFilter(r.URL.Query())

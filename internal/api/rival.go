@@ -50,13 +50,9 @@ func (a *API) rival(w http.ResponseWriter, r *http.Request, acc Access) {
 		a.fail(w, r, err)
 		return
 	}
-	page, per, err := paging(r)
+	page, per, err := filteredPaging(r, query.CheckSongFilter)
 	if err != nil {
 		a.fail(w, r, err)
-		return
-	}
-	if err := query.CheckSongFilter(r.URL.Query()); err != nil {
-		a.fail(w, r, errBadRequest(err.Error()))
 		return
 	}
 	cmp, err := rival.Load(r.Context(), a.a, acc.Player, other, query.SongFilter(r.URL.Query()))
