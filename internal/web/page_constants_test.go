@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/maiprobe/maiprobe/internal/archive"
-	"github.com/maiprobe/maiprobe/internal/fixtures"
 	"github.com/maiprobe/maiprobe/internal/maimai"
 	"github.com/maiprobe/maiprobe/internal/songs"
 )
@@ -19,17 +18,10 @@ import (
 // on every play, and an owner logged in.
 func constantsApp(t *testing.T, plays int) (*app, *browser, archive.GenReport) {
 	t.Helper()
-	src := fixtures.Shared(t, "data/songs/divingfish-music_data.cn.json")
 	ap := newApp(t, Config{})
 	ap.addUser("owner", "default")
+	syncCNSongs(t, ap)
 	ctx := context.Background()
-	db, err := songs.Open(ctx, src, maimai.CN)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ap.a.SyncSongs(ctx, db); err != nil {
-		t.Fatal(err)
-	}
 	rep, err := ap.a.Generate(ctx, archive.GenOptions{Player: "default", Plays: plays, Seed: 7, DetailEvery: 1, HideConstants: 0.1})
 	if err != nil {
 		t.Fatal(err)

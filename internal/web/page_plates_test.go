@@ -1,17 +1,10 @@
 package web
 
 import (
-	"context"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/maiprobe/maiprobe/internal/archive"
-	"github.com/maiprobe/maiprobe/internal/fixtures"
-	"github.com/maiprobe/maiprobe/internal/maimai"
-	"github.com/maiprobe/maiprobe/internal/songs"
 )
 
 var plateRowRE = regexp.MustCompile(`<td class="plate"><a [^>]*>([^<]*)</a></td>(?s:.*?)<span class="plate-done">(\d+)</span>/<span class="plate-total">(\d+)</span>`)
@@ -76,25 +69,7 @@ func TestPlatesWithoutData(t *testing.T) {
 
 // TestPlatesRealCN counts the real CN song list's charts per plate.
 func TestPlatesRealCN(t *testing.T) {
-	src := fixtures.Shared(t, "data/songs/divingfish-music_data.cn.json")
-	ap := newApp(t, Config{})
-	ap.addUser("owner", "default")
-	ctx := context.Background()
-	db, err := songs.Open(ctx, src, maimai.CN)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ap.a.SyncSongs(ctx, db); err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range []string{"record-mainetcn-1.html", "record-truerou-1.html"} {
-		res := ap.a.Import(ctx, "default", archive.Source{Name: name, Data: fixtures.ReadDXNet(t, "cn/"+name), ObservedAt: time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)})
-		if res.Err != nil {
-			t.Fatalf("import %s: %v", name, res.Err)
-		}
-	}
-	b := ap.browser()
-	ap.mustLogin(b, "", "owner")
+	_, b := realCNApp(t)
 	got := plateCounts(getOK(t, b, "/p/default/plates"))
 	// Totals: diving-fish has 144 DX songs from FESTiVAL (祭/祝, four
 	// charts each) and 534 standard songs from maimai to FiNALE with 2224

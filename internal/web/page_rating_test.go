@@ -11,8 +11,6 @@ import (
 
 	"github.com/maiprobe/maiprobe/internal/archive"
 	"github.com/maiprobe/maiprobe/internal/fixtures"
-	"github.com/maiprobe/maiprobe/internal/maimai"
-	"github.com/maiprobe/maiprobe/internal/songs"
 )
 
 // ratingRows reads title, constant, rating and next step off the rating
@@ -94,29 +92,12 @@ func TestRatingHistoryBesideSite(t *testing.T) {
 
 // TestRatingRealCN: the real CN song data and the CN record fixtures.
 func TestRatingRealCN(t *testing.T) {
-	src := fixtures.Shared(t, "data/songs/divingfish-music_data.cn.json")
-	ap := newApp(t, Config{})
-	ap.addUser("owner", "default")
+	ap, b := realCNApp(t)
 	ctx := context.Background()
-	db, err := songs.Open(ctx, src, maimai.CN)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ap.a.SyncSongs(ctx, db); err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range []string{"record-mainetcn-1.html", "record-truerou-1.html"} {
-		res := ap.a.Import(ctx, "default", archive.Source{Name: name, Data: fixtures.ReadDXNet(t, "cn/"+name), ObservedAt: time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)})
-		if res.Err != nil {
-			t.Fatalf("import %s: %v", name, res.Err)
-		}
-	}
 	res := ap.a.Import(ctx, "default", archive.Source{Name: "home.html", Data: fixtures.ReadDXNet(t, "cn/home-mainetcn-1.html"), ObservedAt: time.Date(2026, 11, 22, 1, 0, 0, 0, time.UTC)})
 	if res.Err != nil {
 		t.Fatalf("import home: %v", res.Err)
 	}
-	b := ap.browser()
-	ap.mustLogin(b, "", "owner")
 	body := getOK(t, b, "/p/default/rating")
 	rows := ratingRows(body)
 	if len(rows) != 35 {

@@ -1,15 +1,8 @@
 package web
 
 import (
-	"context"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/maiprobe/maiprobe/internal/archive"
-	"github.com/maiprobe/maiprobe/internal/fixtures"
-	"github.com/maiprobe/maiprobe/internal/maimai"
-	"github.com/maiprobe/maiprobe/internal/songs"
 )
 
 // targetRows reads title, table, outside badge, goal, need and gain off
@@ -55,25 +48,7 @@ func flatten(rows [][]string) []string {
 // TestTargetsRealCN: with the old table full, charts outside it are
 // listed with the score that beats its lowest entry.
 func TestTargetsRealCN(t *testing.T) {
-	src := fixtures.Shared(t, "data/songs/divingfish-music_data.cn.json")
-	ap := newApp(t, Config{})
-	ap.addUser("owner", "default")
-	ctx := context.Background()
-	db, err := songs.Open(ctx, src, maimai.CN)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ap.a.SyncSongs(ctx, db); err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range []string{"record-mainetcn-1.html", "record-truerou-1.html"} {
-		res := ap.a.Import(ctx, "default", archive.Source{Name: name, Data: fixtures.ReadDXNet(t, "cn/"+name), ObservedAt: time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)})
-		if res.Err != nil {
-			t.Fatalf("import %s: %v", name, res.Err)
-		}
-	}
-	b := ap.browser()
-	ap.mustLogin(b, "", "owner")
+	_, b := realCNApp(t)
 	body := getOK(t, b, "/p/default/targets")
 	if !strings.Contains(body, "新曲 0，旧曲 296") {
 		t.Error("the floors are not new 0 (empty), old 296 (Got more raves？ 14.1 at 99.8286%)")
