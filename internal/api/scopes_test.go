@@ -111,16 +111,8 @@ func TestTokenScopes(t *testing.T) {
 	}
 	before, _ := w.a.CountPlays(context.Background(), "alice")
 	for tok, want := range map[string]int{"aliceRead": 403, "revoked": 429} {
-		req, _ := http.NewRequest(http.MethodPost, w.srv.URL+"/api/import", bytes.NewReader(page))
-		req.Header.Set("Content-Type", "text/html")
-		req.Header.Set("Authorization", "Bearer "+w.tokens[tok])
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
-		if res.StatusCode != want {
-			t.Errorf("import with %s: %d, want %d", tok, res.StatusCode, want)
+		if got := w.importWith(t, page, tok); got != want {
+			t.Errorf("import with %s: %d, want %d", tok, got, want)
 		}
 	}
 	if after, _ := w.a.CountPlays(context.Background(), "alice"); after != before {
@@ -282,16 +274,8 @@ func TestWrongTokensLockOut(t *testing.T) {
 		t.Fatal(err)
 	}
 	for tok, want := range map[string]int{"aliceImport": 200, "revoked": 429} {
-		req, _ := http.NewRequest(http.MethodPost, w.srv.URL+"/api/import", bytes.NewReader(page))
-		req.Header.Set("Content-Type", "text/html")
-		req.Header.Set("Authorization", "Bearer "+w.tokens[tok])
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
-		if res.StatusCode != want {
-			t.Errorf("import with %s from the locked address: %d, want %d", tok, res.StatusCode, want)
+		if got := w.importWith(t, page, tok); got != want {
+			t.Errorf("import with %s from the locked address: %d, want %d", tok, got, want)
 		}
 	}
 	for tok, want := range map[string]int{"bobRead": 200, "bot0": 200, "revoked": 429} {
@@ -324,4 +308,19 @@ func TestBearerScheme(t *testing.T) {
 			t.Errorf("Authorization %.12q…: %d, want %d: %s", auth, a.status, want, a.body)
 		}
 	}
+}
+
+// importWith posts the record page to /api/import with the token named
+// tok and says what the API answered.
+func (w *world) importWith(t *testing.T, page []byte, tok string) int {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, w.srv.URL+"/api/import", bytes.NewReader(page))
+	req.Header.Set("Content-Type", "text/html")
+	req.Header.Set("Authorization", "Bearer "+w.tokens[tok])
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	return res.StatusCode
 }
