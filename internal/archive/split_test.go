@@ -45,13 +45,24 @@ func mixedArchive(t *testing.T) *Archive {
 			}
 		}
 	}
+	mergeAsBefore(t, a, "mix", "tmp1", "tmp2")
+	return a
+}
+
+// mergeAsBefore moves the pages of the players from into player into, as
+// an archive could before players were bound to one in-game player (no
+// identity check), forgets into's identity and rebuilds what its pages
+// say.
+func mergeAsBefore(t *testing.T, a *Archive, into string, from ...string) {
+	t.Helper()
+	ctx := context.Background()
 	err := a.db.Update(ctx, func(tx *storage.Tx) error {
-		mix, err := tx.PlayerID(ctx, "mix")
+		to, err := tx.PlayerID(ctx, into)
 		if err != nil {
 			return err
 		}
-		for _, from := range []string{"tmp1", "tmp2"} {
-			id, err := tx.PlayerID(ctx, from)
+		for _, name := range from {
+			id, err := tx.PlayerID(ctx, name)
 			if err != nil {
 				return err
 			}
@@ -66,20 +77,19 @@ func mixedArchive(t *testing.T) *Archive {
 			if err := tx.DeleteDerived(ctx, id); err != nil {
 				return err
 			}
-			if err := tx.MovePages(ctx, ids, mix); err != nil {
+			if err := tx.MovePages(ctx, ids, to); err != nil {
 				return err
 			}
 		}
-		if err := tx.ClearIdentity(ctx, mix); err != nil {
+		if err := tx.ClearIdentity(ctx, to); err != nil {
 			return err
 		}
 		var rep ReparseReport
-		return a.rederive(ctx, tx, mix, &rep)
+		return a.rederive(ctx, tx, to, &rep)
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return a
 }
 
 // TestMixedPlayerIsReportedAndSplit: a player that already holds several
@@ -208,38 +218,7 @@ func TestSplitMovesForeignFiles(t *testing.T) {
 			}
 		}
 	}
-	err = a.db.Update(ctx, func(tx *storage.Tx) error {
-		mix, err := tx.PlayerID(ctx, "mix")
-		if err != nil {
-			return err
-		}
-		id, err := tx.PlayerID(ctx, "tmp")
-		if err != nil {
-			return err
-		}
-		pages, err := tx.Pages(ctx, id)
-		if err != nil {
-			return err
-		}
-		var ids []int64
-		for _, p := range pages {
-			ids = append(ids, p.ID)
-		}
-		if err := tx.DeleteDerived(ctx, id); err != nil {
-			return err
-		}
-		if err := tx.MovePages(ctx, ids, mix); err != nil {
-			return err
-		}
-		if err := tx.ClearIdentity(ctx, mix); err != nil {
-			return err
-		}
-		var rep ReparseReport
-		return a.rederive(ctx, tx, mix, &rep)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	mergeAsBefore(t, a, "mix", "tmp")
 	if best, _ := bestOf(t, a, "mix"); len(best) == 0 {
 		t.Fatal("the mixed player has no bests from the file before the split")
 	}
