@@ -276,8 +276,10 @@ func sameAsScratch(t *testing.T, a *Archive, player string) JudgementReport {
 // before the sums.
 func rawDB(t *testing.T, db, location string) *sql.DB {
 	t.Helper()
-	// SQLite: wait for the archive's writer rather than fail at once.
-	driver, dsn := "sqlite", location+"?_pragma=busy_timeout(10000)"
+	// SQLite: wait for the archive's writer rather than fail at once —
+	// for a minute, since gen's import transactions on a loaded CI machine
+	// (every package's tests at once) have held the lock past 10 s.
+	driver, dsn := "sqlite", location+"?_pragma=busy_timeout(60000)"
 	switch db {
 	case "mysql":
 		u, err := url.Parse(location)
