@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/maiprobe/maiprobe/internal/fixtures"
-	"github.com/maiprobe/maiprobe/internal/maimai"
 	"github.com/maiprobe/maiprobe/internal/rating"
 	"github.com/maiprobe/maiprobe/internal/songs"
 	"github.com/maiprobe/maiprobe/internal/storage/storagetest"
@@ -64,22 +63,7 @@ func TestPlatesPerPlateFilter(t *testing.T) {
 func platesEveryChart(t *testing.T, pc *playerCharts) *PlateReport {
 	res := &PlateReport{Plates: []PlateStatus{}}
 	res.Region, res.Synced = pc.d.region, pc.synced()
-	var charts []rating.PlateChart
-	var bests []rating.Best
-	entry := map[rating.Key]PlateEntry{}
-	pc.each(func(id int64, sc *storedChart) {
-		s, c := sc.song, sc.chart
-		if s.Source == learnedSource || c.Side != 0 {
-			return
-		}
-		k := rating.Key{SongID: s.MusicID, Chart: maimai.Chart{Title: s.Title, Type: s.Type, Difficulty: c.Difficulty}}
-		charts = append(charts, rating.PlateChart{Key: k, Version: sc.version})
-		e := pc.listChart(id, sc)
-		entry[k] = PlateEntry{Title: e.Title, Type: e.Type, Difficulty: e.Difficulty, Level: e.Level, Constant: e.Constant, Best: e.Best}
-		if e.Best != nil {
-			bests = append(bests, rating.Best{Key: k, Achievement: e.Best.Achievement, FC: e.Best.FC, FS: e.Best.FS})
-		}
-	})
+	charts, bests, entry := plateInputs(pc)
 	for _, p := range rating.Plates(pc.d.region) {
 		for _, k := range plateKinds {
 			if !p.Has(k) {

@@ -601,13 +601,11 @@ func (a *Archive) PlatesAt(ctx context.Context, player string, at time.Time) (*P
 	})
 }
 
-// plates is the plate progress of pc's bests.
-func plates(pc *playerCharts) (*PlateReport, error) {
-	res := &PlateReport{Plates: []PlateStatus{}}
-	res.Region, res.Synced = pc.d.region, pc.synced()
-	var charts []rating.PlateChart
-	var bests []rating.Best
-	entry := map[rating.Key]PlateEntry{}
+// plateInputs is what the plates are counted over: the song data's
+// charts (no learned song, no utage side) with their versions, the bests
+// on them, and each chart's entry as the plates page lists it.
+func plateInputs(pc *playerCharts) (charts []rating.PlateChart, bests []rating.Best, entry map[rating.Key]PlateEntry) {
+	entry = map[rating.Key]PlateEntry{}
 	pc.each(func(id int64, sc *storedChart) {
 		s, c := sc.song, sc.chart
 		if s.Source == learnedSource || c.Side != 0 {
@@ -621,6 +619,14 @@ func plates(pc *playerCharts) (*PlateReport, error) {
 			bests = append(bests, rating.Best{Key: k, Achievement: e.Best.Achievement, FC: e.Best.FC, FS: e.Best.FS})
 		}
 	})
+	return charts, bests, entry
+}
+
+// plates is the plate progress of pc's bests.
+func plates(pc *playerCharts) (*PlateReport, error) {
+	res := &PlateReport{Plates: []PlateStatus{}}
+	res.Region, res.Synced = pc.d.region, pc.synced()
+	charts, bests, entry := plateInputs(pc)
 	for _, p := range rating.Plates(pc.d.region) {
 		// The plate's charts and the bests on them, found once for its
 		// four or five kinds: Progress over every chart and best of the
