@@ -313,7 +313,13 @@ func (a *Archive) RecordProberSyncRun(ctx context.Context, player, service strin
 		if run.Err != nil {
 			errText = cutText(run.Err.Error(), 2000)
 		}
-		if run.Refused {
+		switch {
+		case run.Refused && s.Sealed != nil && s.StoredAt.After(run.RanAt):
+			// The owner stored a new token while this run went on with the
+			// old one: the refusal is the old token's, so the new token
+			// keeps its schedule and stays switched on.
+			enabled, next = s.Enabled, s.NextRunAt
+		case run.Refused:
 			enabled, next = false, time.Time{}
 		}
 		if run.Complete && run.Err == nil {

@@ -194,6 +194,36 @@ func TestProberSyncState(t *testing.T) {
 			t.Errorf("after clearing: %v", s)
 		}
 
+		// A token stored while a run with the old one goes on is not
+		// switched off by the old token's refusal.
+		if err := a.StoreProberToken(ctx, key, "alice", "lxns", "old-lxns-token-aaaaaaaaaaaa", 24*time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		runStart := now
+		now = now.Add(2 * time.Minute)
+		if err := a.StoreProberToken(ctx, key, "alice", "lxns", "new-lxns-token-bbbbbbbbbbbb", 24*time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		storedAt := now
+		now = now.Add(time.Minute)
+		if err := a.RecordProberSyncRun(ctx, "alice", "lxns", ProberRun{RanAt: runStart, Err: errors.New("refused"), Refused: true}); err != nil {
+			t.Fatal(err)
+		}
+		if st, err := a.ProberSyncStatus(ctx, "alice", "lxns"); err != nil || !st.Enabled || !st.HasToken || !st.NextRunAt.Equal(storedAt.UTC().Truncate(time.Microsecond)) {
+			t.Errorf("after the old token's refusal: %+v, %v; want the new token on and due at %v", st, err, storedAt)
+		}
+		// The new token's own refusal still stops the schedule.
+		if err := a.RecordProberSyncRun(ctx, "alice", "lxns", ProberRun{RanAt: now, Err: errors.New("refused"), Refused: true}); err != nil {
+			t.Fatal(err)
+		}
+		if st, _ := a.ProberSyncStatus(ctx, "alice", "lxns"); st.Enabled || !st.NextRunAt.IsZero() {
+			t.Errorf("after the new token's refusal: %+v, want it switched off", st)
+		}
+		if err := a.ForgetProberToken(ctx, "alice", "lxns"); err != nil {
+			t.Fatal(err)
+		}
+		now = runStart
+
 		// The command line's runs, with a token of its own, are recorded
 		// too, but never scheduled.
 		if err := a.RecordProberSyncRun(ctx, "bob", "lxns", ProberRun{RanAt: now, Summary: "cli", Complete: true}); err != nil {
