@@ -69,18 +69,27 @@ func (a *Archive) imported(res Result) {
 		w.timers = map[string]*time.Timer{}
 	}
 	player := res.Player
-	w.timers[player] = time.AfterFunc(w.delay, func() { a.prewarmNow(player) })
+	// The callback is told its own timer: one that fired just as an
+	// import found it no longer stoppable must not delete the entry of
+	// the timer that import set. It gets &t, read under w.mu, because
+	// the timer may fire before AfterFunc has returned t.
+	var t *time.Timer
+	t = time.AfterFunc(w.delay, func() { a.prewarmNow(player, &t) })
+	w.timers[player] = t
 }
 
-// prewarmNow computes the player's history pages' data.
-func (a *Archive) prewarmNow(player string) {
+// prewarmNow computes the player's history pages' data; *self is the
+// timer that called it, set under w.mu.
+func (a *Archive) prewarmNow(player string, self **time.Timer) {
 	w := &a.warm
 	w.mu.Lock()
 	if w.closed {
 		w.mu.Unlock()
 		return
 	}
-	delete(w.timers, player)
+	if w.timers[player] == *self {
+		delete(w.timers, player)
+	}
 	w.running++
 	w.wg.Add(1)
 	ctx := w.ctx

@@ -53,3 +53,36 @@ func TestPrewarmAfterImport(t *testing.T) {
 		t.Errorf("%d prewarms: one ran after Close", n)
 	}
 }
+
+// TestPrewarmStaleTimer: a timer that fired just as an import found it
+// no longer stoppable (so the import set a new one) leaves the new
+// timer's entry alone when its callback runs; the player's own timer's
+// callback removes it.
+func TestPrewarmStaleTimer(t *testing.T) {
+	a := openTest(t, storagetest.Location(t, "sqlite"))
+	a.PrewarmAfterImport(time.Hour)
+	a.imported(Result{Player: "p", Added: Counts{Plays: 1}})
+	a.warm.mu.Lock()
+	current := a.warm.timers["p"]
+	a.warm.mu.Unlock()
+	if current == nil {
+		t.Fatal("no timer after an import that added a play")
+	}
+	stale := time.NewTimer(time.Hour)
+	defer stale.Stop()
+	a.prewarmNow("p", &stale) // the fired timer's callback
+	a.warm.mu.Lock()
+	got := a.warm.timers["p"]
+	a.warm.mu.Unlock()
+	if got != current {
+		t.Fatalf("a stale timer's callback changed the entry: %p, want %p", got, current)
+	}
+	current.Stop()
+	a.prewarmNow("p", &current)
+	a.warm.mu.Lock()
+	left := len(a.warm.timers)
+	a.warm.mu.Unlock()
+	if left != 0 {
+		t.Errorf("%d timers left after the player's own timer ran", left)
+	}
+}
