@@ -127,7 +127,11 @@ func (t *Tx) SetPlayDetail(ctx context.Context, id int64, detail []byte, judgeme
 	if err != nil {
 		return fmt.Errorf("storage: set play detail: %w", err)
 	}
-	if n, err := res.RowsAffected(); err != nil || n != 1 {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("storage: set play detail: %w", err)
+	}
+	if n != 1 {
 		return nil // the play had a detail already
 	}
 	if err := t.insertRating(ctx, id, detail); err != nil {
