@@ -36,6 +36,7 @@ type Side struct {
 // player who has none on it.
 type Row struct {
 	Title      string            `json:"title"`
+	Genre      string            `json:"genre,omitempty"` // tells apart songs of one title (the two "Link")
 	Type       maimai.ChartType  `json:"type"`
 	Difficulty maimai.Difficulty `json:"difficulty"`
 	Level      string            `json:"level"`
@@ -67,12 +68,16 @@ type Comparison struct {
 	Summary Summary `json:"summary"`
 	// Rows are every chart compared: those both have a best on first
 	// (the head-to-head), each part the highest constant (then level)
-	// first, then by title, type and difficulty.
+	// first, then by title, genre, type and difficulty.
 	Rows []Row `json:"rows"`
 }
 
+// key is a chart of the comparison. The genre is in it because two songs
+// share a title ("Link" in maimai and in niconico): without it their bests
+// would be compared with each other.
 type key struct {
 	title string
+	genre string
 	typ   maimai.ChartType
 	diff  maimai.Difficulty
 }
@@ -83,7 +88,7 @@ func side(c archive.SongListChart) *Side {
 }
 
 // Compare joins two lists of bests (charts without a best are skipped)
-// by title, chart type and difficulty.
+// by title, genre, chart type and difficulty.
 func Compare(meName, rivalName string, me, rival []archive.SongListChart) Comparison {
 	rows := map[key]*Row{}
 	var order []key
@@ -91,10 +96,10 @@ func Compare(meName, rivalName string, me, rival []archive.SongListChart) Compar
 		if c.Best == nil || !c.Best.Played {
 			return
 		}
-		k := key{c.Title, c.Type, c.Difficulty}
+		k := key{c.Title, c.Genre, c.Type, c.Difficulty}
 		r, ok := rows[k]
 		if !ok {
-			r = &Row{Title: c.Title, Type: c.Type, Difficulty: c.Difficulty, Level: c.Level, Constant: c.Constant}
+			r = &Row{Title: c.Title, Genre: c.Genre, Type: c.Type, Difficulty: c.Difficulty, Level: c.Level, Constant: c.Constant}
 			rows[k] = r
 			order = append(order, k)
 		}
@@ -157,6 +162,7 @@ func Compare(meName, rivalName string, me, rival []archive.SongListChart) Compar
 			cmp.Compare(y.Constant, x.Constant),
 			cmp.Compare(levelIndex(y.Level), levelIndex(x.Level)),
 			cmp.Compare(x.Title, y.Title),
+			cmp.Compare(x.Genre, y.Genre),
 			cmp.Compare(x.Type, y.Type),
 			cmp.Compare(x.Difficulty.Index(), y.Difficulty.Index()),
 		)

@@ -66,3 +66,26 @@ func TestCompare(t *testing.T) {
 		t.Errorf("nothing to compare: %+v", empty)
 	}
 }
+
+// TestCompareSameTitle: two songs named "Link" (maimai and niconico) are
+// two charts, each player's best compared with the other's on the same
+// song, not merged into one row.
+func TestCompareSameTitle(t *testing.T) {
+	link := func(genre string, ach maimai.Achievement) archive.SongListChart {
+		c := chart("Link", maimai.Std, maimai.Master, "12", 120, ach, 0)
+		c.Genre = genre
+		return c
+	}
+	me := []archive.SongListChart{link("maimai", 1005000), link("niconico", 900000)}
+	rv := []archive.SongListChart{link("maimai", 990000), link("niconico", 995000)}
+	c := Compare("me", "rv", me, rv)
+	if len(c.Rows) != 2 || c.Summary.Both != 2 || c.Summary.MeAhead != 1 || c.Summary.RivalAhead != 1 {
+		t.Fatalf("two Link songs: %+v, want two rows, one led by each", c)
+	}
+	for _, r := range c.Rows {
+		want := map[string][2]maimai.Achievement{"maimai": {1005000, 990000}, "niconico": {900000, 995000}}[r.Genre]
+		if r.Me == nil || r.Rival == nil || r.Me.Achievement != want[0] || r.Rival.Achievement != want[1] {
+			t.Errorf("row of genre %q: me %+v rival %+v, want %v", r.Genre, r.Me, r.Rival, want)
+		}
+	}
+}
