@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -71,6 +72,41 @@ func TestConstantsCommand(t *testing.T) {
 	}
 	if code, _, _ := run("constants", "extra"); code != exitUsage {
 		t.Errorf("constants extra: exit %d, want %d", code, exitUsage)
+	}
+
+	// The certain ones count in the B50, and the text table marks each
+	// of them "est." as --json's "estimated" does, with a legend.
+	code, out, errs = run("rating", "--json")
+	if code != exitOK {
+		t.Fatalf("rating --json: exit %d\n%s", code, errs)
+	}
+	var b50 struct {
+		New, Old []struct {
+			Title     string `json:"title"`
+			Estimated bool   `json:"estimated"`
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &b50); err != nil {
+		t.Fatalf("rating --json: %v", err)
+	}
+	est := 0
+	for _, e := range append(b50.New, b50.Old...) {
+		if e.Estimated {
+			est++
+		}
+	}
+	if est == 0 {
+		t.Fatalf("no learned constant in the B50 of %d+%d charts; the test needs one", len(b50.New), len(b50.Old))
+	}
+	code, out, errs = run("rating")
+	if code != exitOK {
+		t.Fatalf("rating: exit %d\n%s", code, errs)
+	}
+	if got := strings.Count(out, " est.\t") + strings.Count(out, " est. "); got != est {
+		t.Errorf("rating marks %d constants est., --json says %d are estimated\n%s", got, est, out)
+	}
+	if !strings.Contains(out, fmt.Sprintf("est.: a certain constant the song data lacks, learned from the ratings play details printed (%d charts", est)) {
+		t.Errorf("rating: no legend for the est. mark\n%s", out)
 	}
 }
 

@@ -53,6 +53,7 @@ type messages struct {
 
 	ratingUsage, ratingNoArgs, ratingHead, ratingColumns, ratingNew, ratingOld     string
 	ratingUnknown, ratingUnknownHint, ratingHistoryColumns                         string
+	ratingEstMark, ratingEstLegend                                                 string
 	ratingPNGWrote, ratingPNGNoFont, ratingPNGSum, ratingPNGEmpty, ratingPNGFooter string
 
 	kinds map[dxnet.Kind]string
@@ -299,7 +300,8 @@ var zh = &messages{
   --png 文件  把 B50 画成可分享的 PNG 图片写入文件（可与 --at 同用）
   --font 文件 画图用的中日文字体文件（.ttf/.otf/.ttc；也可用 MAIPROBE_FONT）；默认用 fc-match 查找系统字体，
               找不到时查 Debian fonts-noto-cjk 等常见路径，都没有则只画拉丁字母、其余字画成方框并给出警告
-先用 maiprobe songs sync 载入曲目数据，否则谱面的定数未知、不计入。`,
+先用 maiprobe songs sync 载入曲目数据，否则谱面的定数未知、不计入；乐曲数据没有、但由游玩详情推算确定的定数
+（maiprobe constants）也计入，定数旁标“估”。`,
 	ratingNoArgs:         "不接受参数",
 	ratingHead:           "玩家 %s（%s，%s，%s）：rating %d = 新曲 %d + 旧曲 %d",
 	ratingColumns:        "#	Rating	定数	等级	达成率	评级	FC/FS	下一步	谱面	曲名",
@@ -313,6 +315,8 @@ var zh = &messages{
 	ratingUnknown:        "定数未知（不计入）",
 	ratingUnknownHint:    "%d 个谱面定数未知，其中 %d 个与曲目数据对不上；用 maiprobe songs sync 同步数据，maiprobe songs unmatched 查看原因。",
 	ratingHistoryColumns: "时间	来源	计算的 rating	网站的 rating	定数未知",
+	ratingEstMark:        "估",
+	ratingEstLegend:      "%s：乐曲数据没有、由游玩详情的 Rating 推算出的确定定数（%d 个谱面；maiprobe constants 查看依据）",
 
 	kinds: map[dxnet.Kind]string{
 		dxnet.KindHome: "主页", dxnet.KindPlayerData: "玩家数据", dxnet.KindPhoto: "相册",
@@ -585,7 +589,8 @@ Works without song data too: charts seen on pages are kept with "constant unknow
   --font FILE the Chinese/Japanese font to draw with (.ttf/.otf/.ttc; or MAIPROBE_FONT); by default fc-match finds one,
               then common paths such as Debian's fonts-noto-cjk are tried; without any, only Latin text is drawn and
               other characters show as boxes, with a warning
-Load song data first with maiprobe songs sync, or charts have no constant and do not count.`,
+Load song data first with maiprobe songs sync, or charts have no constant and do not count; a constant the song data
+lacks but that the play details pin down (maiprobe constants) counts too, marked "est." beside it.`,
 	ratingNoArgs:         "takes no arguments, got",
 	ratingHead:           "player %s (%s, %s, %s): rating %d = new %d + old %d",
 	ratingColumns:        "#	Rating	Const	Level	Achievement	Rank	FC/FS	Next step	Chart	Title",
@@ -599,6 +604,8 @@ Load song data first with maiprobe songs sync, or charts have no constant and do
 	ratingUnknown:        "Constant unknown (not counted)",
 	ratingUnknownHint:    "%d charts have no known constant, %d of them do not match the song data; run maiprobe songs sync, and maiprobe songs unmatched for why.",
 	ratingHistoryColumns: "Time	From	Computed	Site	Unknown",
+	ratingEstMark:        "est.",
+	ratingEstLegend:      "%s: a certain constant the song data lacks, learned from the ratings play details printed (%d charts; maiprobe constants shows the plays)",
 
 	kinds: map[dxnet.Kind]string{
 		dxnet.KindHome: "home", dxnet.KindPlayerData: "player data", dxnet.KindPhoto: "album",

@@ -85,6 +85,7 @@ func ratingCmd() *cmd {
 func printRating(c *runCtx, r *archive.PlayerRating) {
 	m := c.msg
 	fmt.Fprintf(c.Stdout, m.ratingHead+"\n", r.Player, r.Region, r.Version, r.Era, r.Total, r.NewTotal, r.OldTotal)
+	estimated := 0
 	table := func(head string, es []archive.RatingEntry, ranked bool) {
 		fmt.Fprintf(c.Stdout, "\n%s (%d)\n", head, len(es))
 		if len(es) == 0 {
@@ -105,7 +106,15 @@ func printRating(c *runCtx, r *archive.PlayerRating) {
 			if marks == "" {
 				marks = "-"
 			}
-			fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s%%\t%s\t%s\t%s\t%s %s\t%s\n", i+1, rating, e.Constant, e.Level, e.Achievement,
+			// A constant learned from plays (maiprobe constants) counts
+			// like the song data's, but the reader should know it is not
+			// SEGA's published number.
+			constant := e.Constant.String()
+			if e.Estimated {
+				constant += " " + m.ratingEstMark
+				estimated++
+			}
+			fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s%%\t%s\t%s\t%s\t%s %s\t%s\n", i+1, rating, constant, e.Level, e.Achievement,
 				rankName(e.Rank), marks, next, e.Type, e.Difficulty, e.Title)
 		}
 		w.Flush()
@@ -115,6 +124,9 @@ func printRating(c *runCtx, r *archive.PlayerRating) {
 	if len(r.Unknown) > 0 {
 		table(m.ratingUnknown, r.Unknown, false)
 		fmt.Fprintf(c.Stdout, "\n"+m.ratingUnknownHint+"\n", len(r.Unknown), r.Unmatched)
+	}
+	if estimated > 0 {
+		fmt.Fprintf(c.Stdout, "\n"+m.ratingEstLegend+"\n", m.ratingEstMark, estimated)
 	}
 }
 
