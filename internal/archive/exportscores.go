@@ -12,8 +12,11 @@ import (
 	"github.com/maiprobe/maiprobe/internal/storage"
 )
 
-// ScoresSince narrows ExportScores to what changed: a sync sends only
-// what it has not sent. The zero value exports everything.
+// ScoresSince narrows ExportScores. A prober sync needs one half of the
+// export (diving-fish the bests, Lxns the plays) and narrows the other to
+// nothing, which spares matching its charts; of its half it builds every
+// item and compares hashes with what the service accepted. The zero value
+// exports everything.
 type ScoresSince struct {
 	// PlaysAfter keeps the plays whose id is above it.
 	PlaysAfter int64

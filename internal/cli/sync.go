@@ -30,7 +30,8 @@ var syncZH = syncText{
   --token-file FILE      令牌文件（第一行；- 为标准输入）：水鱼的“成绩导入 Token”，落雪的“个人 API 密钥”；
                          也可用环境变量 MAIPROBE_DIVINGFISH_TOKEN / MAIPROBE_LXNS_TOKEN。令牌不会显示或写入日志
   --dry-run              只打印将要发送的内容（每行一个 JSON），什么也不发送、不记录
-  --full                 忽略已发送记录，全部重新发送（例如在对方删除了成绩之后）
+  --full                 忽略已发送记录，全部重新发送（例如在对方删除了成绩之后）；
+                         水鱼上已有同样好或更好成绩的谱面仍然跳过
   --base-url URL         服务地址（测试或镜像用；默认官方地址，或 MAIPROBE_DIVINGFISH_URL / MAIPROBE_LXNS_URL）
   --batch N              每次请求最多发送的条数（水鱼默认 500，落雪 200）
   --json                 以 JSON 打印报告
@@ -60,7 +61,8 @@ again after an interruption resumes.
   --token-file FILE      the token (first line; - for standard input): diving-fish's Import-Token, Lxns's
                          personal API key; or MAIPROBE_DIVINGFISH_TOKEN / MAIPROBE_LXNS_TOKEN. Never shown or logged
   --dry-run              print what would be sent (one JSON per line); send and record nothing
-  --full                 send everything again, ignoring what was accepted (e.g. after the data was deleted there)
+  --full                 send everything again, ignoring what was accepted (e.g. after the data was deleted there);
+                         diving-fish still skips the charts it holds as good or better
   --base-url URL         the service's address (tests, a mirror; default the real one, or MAIPROBE_DIVINGFISH_URL /
                          MAIPROBE_LXNS_URL)
   --batch N              the most items one request carries (diving-fish 500, Lxns 200)

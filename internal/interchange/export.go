@@ -153,8 +153,8 @@ func LxnsID(songID int) int {
 // LxnsScores builds Lxns scores for plays, one per play with its
 // play_time, which is what fills a player's history on Lxns. Plays on
 // charts the song data does not know are skipped (Lxns needs its song id);
-// utage plays are sent with type "utage". A sync passes the plays after
-// the last id it sent.
+// utage plays are sent with type "utage". A sync passes every play and
+// sends those whose item differs from what Lxns accepted before.
 func LxnsScores(plays []Play) ([]LxnsScore, []Skipped) {
 	out := make([]LxnsScore, 0, len(plays))
 	var skipped []Skipped

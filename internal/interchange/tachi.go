@@ -145,8 +145,9 @@ func parseTachiLamp(s string) (maimai.FC, error) {
 // other way round would be before 1971, checked below).
 var maxTachiTime = time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC).UnixMilli()
 
-// minTachiTime is maimai DX's first day (2019-07-11); an earlier time is
-// not a maimai DX play (or was written in seconds, not milliseconds).
+// minTachiTime is 2019-07-01, the start of the month maimai DX came out
+// in; an earlier time is not a maimai DX play (or was written in
+// seconds, not milliseconds).
 var minTachiTime = time.Date(2019, 7, 1, 0, 0, 0, 0, time.UTC).UnixMilli()
 
 func init() {

@@ -1,8 +1,10 @@
 // Package query reads the filters of a list from a URL's query, for the
 // web pages and the read API alike: /p/NAME/plays?diff=master and
 // /api/v1/players/NAME/plays?diff=master then list the same plays.
-// Unknown or malformed values are ignored, never errors: a list URL
-// should not fail because of a stale or hand-edited parameter.
+// The readers ignore unknown or malformed values, so a web page's URL
+// does not fail because of a stale or hand-edited parameter; the read
+// API refuses them first with CheckPlayFilter and CheckSongFilter
+// (check.go), so a client's typo does not answer another list.
 package query
 
 import (
