@@ -1,14 +1,13 @@
 package api
 
 import (
-	"math"
-
 	"errors"
-	"github.com/maiprobe/maiprobe/internal/archive"
-
+	"math"
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/maiprobe/maiprobe/internal/archive"
 )
 
 // The error codes of the API: stable, documented in docs/api.md and in

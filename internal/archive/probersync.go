@@ -355,14 +355,6 @@ func (a *Archive) MarkProberSent(ctx context.Context, player, service string, it
 	})
 }
 
-// ClearProberSent forgets what service accepted of the player: the next
-// sync sends everything.
-func (a *Archive) ClearProberSent(ctx context.Context, player, service string) error {
-	return a.proberTx(ctx, player, func(tx *storage.Tx, pid int64) error {
-		return tx.ClearSent(ctx, pid, service)
-	})
-}
-
 // cutText is s cut to at most n bytes at a character boundary, so a long
 // error in Chinese is stored as valid UTF-8 (PostgreSQL refuses anything
 // else).

@@ -21,9 +21,6 @@ import (
 var (
 	// ErrBadImportToken: the token is unknown (never made, or revoked).
 	ErrBadImportToken = errors.New("archive: unknown or revoked import token")
-	// ErrTokenScope: the token is good but may not do this (a read-only
-	// token posting pages, an import token reading).
-	ErrTokenScope = errors.New("archive: the token's scope does not allow this")
 	// ErrTooManyTokens: the player has MaxTokens live tokens already.
 	ErrTooManyTokens = fmt.Errorf("archive: a player may have at most %d tokens: revoke one you no longer use first", MaxTokens)
 	// ErrNoSiteLogin: the player has no stored site login.
@@ -172,17 +169,6 @@ func (a *Archive) RevokeImportToken(ctx context.Context, player string, id int64
 		}
 		return err
 	})
-}
-
-// UseImportToken returns the player a token imports for (and the token's
-// id), recording the use; ErrBadImportToken for an unknown token,
-// ErrTokenScope for a read-only one.
-func (a *Archive) UseImportToken(ctx context.Context, secret string) (player string, id int64, err error) {
-	u, err := a.UseToken(ctx, secret)
-	if err == nil && !u.Scopes.Has(ScopeImport) {
-		err = ErrTokenScope
-	}
-	return u.Player, u.ID, err
 }
 
 // TokenUse is who a presented token speaks for and what it may do.

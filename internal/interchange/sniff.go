@@ -3,7 +3,6 @@ package interchange
 import (
 	"bytes"
 	"encoding/json"
-	"slices"
 	"strings"
 )
 
@@ -134,11 +133,6 @@ func (sh *jsonShape) walkValue(dec *json.Decoder, depth int) error {
 		return sh.walkArray(dec, depth)
 	}
 	return nil
-}
-
-// has reports whether every key is in m.
-func has(m map[string]bool, keys ...string) bool {
-	return !slices.ContainsFunc(keys, func(k string) bool { return !m[k] })
 }
 
 // jsonFormat names the JSON format of the start, "" for none. Each shape

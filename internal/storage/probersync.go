@@ -192,15 +192,6 @@ func (t *Tx) MarkSent(ctx context.Context, playerID int64, service string, items
 	return nil
 }
 
-// ClearSent forgets what the service accepted from the player, so the
-// next sync sends everything.
-func (t *Tx) ClearSent(ctx context.Context, playerID int64, service string) error {
-	if _, err := t.exec(ctx, "DELETE FROM prober_sync_sent WHERE player_id = ? AND service = ?", playerID, service); err != nil {
-		return fmt.Errorf("storage: clear sent items: %w", err)
-	}
-	return nil
-}
-
 // nullBlob is b for a binary column, NULL when b is nil.
 func nullBlob(b []byte) any {
 	if b == nil {
