@@ -251,6 +251,15 @@ func exportCmd() *cmd {
 			if !all {
 				players = []string{c.cfg.Player}
 			}
+			if !all || other != "" {
+				// A name typed wrong, or another tool's format without
+				// --player (the default player, often empty), would
+				// otherwise give an error in the archive's words or an
+				// empty file that looks like a success.
+				if code := checkExportPlayer(ctx, c, a, other != ""); code != exitOK {
+					return code
+				}
+			}
 			if other != "" {
 				// Another tool's file holds one player's scores.
 				return exportOther(ctx, c, a, other, out)
@@ -308,6 +317,40 @@ func exportOther(ctx context.Context, c *runCtx, a *archive.Archive, f interchan
 	}
 	if out != "" && out != "-" {
 		fmt.Fprintf(c.Stderr, c.msg.exportedScores+"\n", c.cfg.Player, len(s.Plays), len(s.Bests), f, out)
+	}
+	return exitOK
+}
+
+// checkExportPlayer refuses to export --player when the archive has no
+// such player, or, for another tool's format (scores only), when the
+// player has no scores: both times naming the players there are.
+func checkExportPlayer(ctx context.Context, c *runCtx, a *archive.Archive, scoresOnly bool) int {
+	ps, err := a.Players(ctx)
+	if err != nil {
+		fmt.Fprintf(c.Stderr, "maiprobe export: %v\n", c.msg.explain(err))
+		return exitFail
+	}
+	names := make([]string, len(ps))
+	found := false
+	for i, p := range ps {
+		names[i] = p.Name
+		found = found || p.Name == c.cfg.Player
+	}
+	if !found {
+		fmt.Fprintf(c.Stderr, "maiprobe export: "+c.msg.exportNoPlayer+"\n", c.cfg.Player, strings.Join(names, ", "))
+		return exitFail
+	}
+	if !scoresOnly {
+		return exitOK
+	}
+	s, err := a.ExportScores(ctx, c.cfg.Player, archive.ScoresSince{})
+	if err != nil {
+		fmt.Fprintf(c.Stderr, "maiprobe export: %v\n", c.msg.explain(err))
+		return exitFail
+	}
+	if len(s.Plays) == 0 && len(s.Bests) == 0 {
+		fmt.Fprintf(c.Stderr, "maiprobe export: "+c.msg.exportEmptyPlayer+"\n", c.cfg.Player, strings.Join(names, ", "))
+		return exitFail
 	}
 	return exitOK
 }

@@ -77,4 +77,20 @@ func TestExportFormats(t *testing.T) {
 	if code != 0 || !bytes.Contains([]byte(arch), []byte(`"players"`)) {
 		t.Errorf("export without --format: %d %.80s", code, arch)
 	}
+
+	// A name typed wrong is refused in the same words with and without
+	// --format, naming the players there are; another tool's format for
+	// a player without scores (here the unset default) is refused, not
+	// written as an empty file.
+	for _, args := range [][]string{{"export", "--player", "nobody"}, {"export", "--player", "nobody", "--format", "lxns"}} {
+		code, out, e := run(t, env, "", args...)
+		if code != exitFail || out != "" || !strings.Contains(e, `no player "nobody" in the archive (it has: `) || !strings.Contains(e, "mai") {
+			t.Errorf("%v: exit %d, stdout %q, stderr %s", args, code, out, e)
+		}
+	}
+	noPlayer := map[string]string{"MAIPROBE_DB": env["MAIPROBE_DB"], "MAIPROBE_LANG": "en"}
+	code, out, e := run(t, noPlayer, "", "export", "--format", "csv")
+	if code != exitFail || out != "" || !strings.Contains(e, `player "default" has no scores to export`) || !strings.Contains(e, "--player") {
+		t.Errorf("--format csv without --player: exit %d, stdout %q, stderr %s", code, out, e)
+	}
 }

@@ -25,6 +25,7 @@ type messages struct {
 	exported, reparsed, reparseFailedPage, reparseUnchanged, colon string
 
 	exportedScores, exportSkipped, exportSkippedMore string
+	exportNoPlayer, exportEmptyPlayer                string
 
 	noPlayers, statusHead, statusPlayer, statusEmpty string
 
@@ -92,14 +93,14 @@ var zh = &messages{
   --all-players   导出文件中有多位玩家时，全部按各自的名字还原（默认拒绝：一次导入只写一位玩家）
   --region 地区   cn、intl 或 jp：Tachi、mai-tools、DXRating 的文件不注明游戏地区，玩家还没有地区时用它指定
                   （水鱼、落雪的文件是国服成绩；其他工具的文件会把玩家绑定到它的地区，但不绑定名字）`,
-	exportUsage: `把整个存档导出为 JSON（格式见 docs/archive-format.md）；导入到空存档可完整还原。
+	exportUsage: `把整个存档导出为 JSON（格式见 docs/archive-format.md，导入到空存档可完整还原）；或用 --format 导出给水鱼、落雪、Tachi、CSV。
 曲目数据（用 songs sync 重新载入）与网页版登录用户不在导出文件中。
   -o 文件    写入文件而不是标准输出
-  --player 名字  只导出这位玩家（默认导出所有玩家）
+  --player 名字  只导出这位玩家（默认导出所有玩家；没有这位玩家时报错）
   --format 格式  archive（默认，无损）；或导出 --player 玩家的成绩给其他工具：divingfish（水鱼 update_records，
                 每谱面一条最佳）、lxns（落雪上传格式，每次游玩一条，带 play_time）、tachi（Tachi BATCH-MANUAL，
                 每次游玩一条）、csv（每次游玩一行）、csv-bests（每谱面最佳一行）；格式放不下的成绩列在标准错误，
-                见 docs/interchange.md`,
+                没有 --player 时导出默认玩家，没有成绩时报错；见 docs/interchange.md`,
 	reparseUsage: `用当前的解析器从存档里保存的原始页面重新生成该玩家的数据（修复解析器之后使用）。原始页面不会丢失；只要有一个页面无法重新解析，就列出这些页面和原因，什么都不改。`,
 	playersUsage: `列出存档中的玩家。`,
 	statusUsage:  `显示存档概况。`,
@@ -118,6 +119,8 @@ var zh = &messages{
 	exportedScores:    "已导出玩家 %s 的 %d 次游玩、%d 条最佳成绩（%s 格式）到 %s",
 	exportSkipped:     "%d 条成绩 %s 格式放不下，未写入：",
 	exportSkippedMore: "……还有 %d 条",
+	exportNoPlayer:    "存档里没有玩家 %q（已有：%s）；用 --player 选择要导出的玩家",
+	exportEmptyPlayer: "玩家 %q 没有可导出的成绩（存档里的玩家：%s）；用 --player 选择要导出的玩家",
 	reparsed:          "重新解析 %d 页",
 	colon:             "：",
 	reparseFailedPage: "页面 %s 现在无法解析：%v",
@@ -143,14 +146,14 @@ var zh = &messages{
 	splitNew:     "（新）",
 	splitUnsure:  "  %d 页不显示玩家名字，同地区有多位玩家，留在 %s",
 
-	genUsage: `生成一个虚构但逼真的存档（用于试用网页和性能测试）：约三年内的游玩，每次到店 5–40 次，
+	genUsage: `生成一个虚构但逼真的存档（用于试用网页和性能测试）：约三年内的游玩，每次出勤 5–40 次，
 含成绩提高、部分游玩详情、主页与玩家数据快照和相册照片。经普通导入流程写入。存档里有国服歌曲数据时
 （maiprobe songs sync）玩的是其中的真实谱面（曲名、等级、定数、物量），所以有 B50、推分目标和牌子进度；
 没有时用虚构的歌曲。不读取当前时间：相同参数和歌曲数据得到相同的页面和时间，所以中断后用相同参数再运行
 一次，只会补上缺少的部分。
   --plays N   游玩次数（默认 10000）
   --seed N    随机种子（默认 1）
-  --end 时间  最后一次到店大约结束的时间（日期或 RFC 3339，默认 2026-11-01）
+  --end 时间  最后一次出勤大约结束的时间（日期或 RFC 3339，默认 2026-11-01）
   --player NAME  写入哪个玩家（默认 "default"）
   --details N    每 N 次游玩中随机一次保存游玩详情（含游玩后的 Rating，默认 12；1 为每次都保存）
   --hide-constants 比例  写完后让歌曲数据忘掉这一比例（0–1）谱面的定数，像新曲那样；页面上的 Rating 仍按真实定数，
@@ -216,10 +219,13 @@ var zh = &messages{
 以上超时设为 0 即关闭（例如前面的反向代理已经缓冲了请求体时）。
   --font 文件              B50 分享图（/p/玩家/rating.png）用的中日文字体文件；默认由 fc-match 或常见路径查找（环境变量 MAIPROBE_FONT）
   --divingfish-prefix 路径 水鱼查分器兼容接口的路径前缀，机器人把水鱼的地址换成本服务器即可（默认 /api/maimaidxprober，
-                           off 关闭；环境变量 MAIPROBE_DIVINGFISH_PREFIX；见 docs/api.md）
+                           off 关闭；环境变量 MAIPROBE_DIVINGFISH_PREFIX；见 docs/divingfish-api.md）
 还没有用户时，日志里会打印一次性的设置链接，只有用它才能创建第一个用户。
-环境变量 MAIPROBE_SECRET_KEY（base64 编码的 32 个随机字节，例如 openssl rand -base64 32）开启“自动抓取”：
-网站登录信息用它加密保存，服务器按计划替玩家抓取页面。没有它这个功能关闭。`,
+环境变量 MAIPROBE_SECRET_KEY（base64 编码的 32 个随机字节，例如 openssl rand -base64 32）开启“自动抓取”和
+“同步到查分器”的定时同步：网站登录信息和水鱼/落雪的令牌用它加密保存，服务器按计划替玩家抓取页面、同步成绩。
+没有它这两个功能关闭。
+环境变量 MAIPROBE_DIVINGFISH_URL、MAIPROBE_LXNS_URL（只能由运营者设置）：同步发往的水鱼、落雪地址，默认官方地址
+（测试或镜像用；见 docs/sync.md）。`,
 	serving:      "maiprobe 网页版已启动：请在浏览器打开 %s",
 	debugServing: "pprof 性能分析：%s",
 
@@ -371,14 +377,15 @@ its first pages show, and pages of another in-game player are refused with the r
   --region R      cn, intl or jp: the game region of Tachi, mai-tools and DXRating files, which do not say it,
                   for a player whose region is not known yet (diving-fish and Lxns files are CN; a file of
                   another tool binds the player's region, never its name)`,
-	exportUsage: `Write the whole archive as JSON (docs/archive-format.md); importing it into an empty archive restores it.
+	exportUsage: `Write the whole archive as JSON (docs/archive-format.md; an empty archive restores from it), or with --format a player's scores for diving-fish, Lxns, Tachi or CSV.
 Song data (load it again with songs sync) and the web app's logins are not in the file.
   -o FILE    write to FILE instead of standard output
   --player NAME  export only this player (default: every player)
   --format F     archive (the default, lossless); or the --player's scores for another tool: divingfish
                  (update_records, one best per chart), lxns (Lxns upload, one score per play with play_time),
                  tachi (Tachi BATCH-MANUAL, one score per play), csv (one row per play), csv-bests (one row per
-                 chart's best); what a format cannot hold is listed on standard error, see docs/interchange.md`,
+                 chart's best); what a format cannot hold is listed on standard error; without --player the
+                 default player, refused when it has no scores; see docs/interchange.md`,
 	reparseUsage: `Re-derive the player's archive from the stored raw pages with the current parsers (after a parser fix). Raw pages are kept; if any page can no longer be read, it lists those pages with the reasons and changes nothing.`,
 	playersUsage: `List the archive's players.`,
 	statusUsage:  `Show a summary of the archive.`,
@@ -397,6 +404,8 @@ Song data (load it again with songs sync) and the web app's logins are not in th
 	exportedScores:    "exported %s's %d plays and %d bests (%s) to %s",
 	exportSkipped:     "%d scores cannot be held by the %s format and were left out:",
 	exportSkippedMore: "… and %d more",
+	exportNoPlayer:    "no player %q in the archive (it has: %s); choose the player to export with --player",
+	exportEmptyPlayer: "player %q has no scores to export (the archive's players: %s); choose the player to export with --player",
 	reparsed:          "reparsed %d pages",
 	colon:             ": ",
 	reparseFailedPage: "page %s no longer parses: %v",
@@ -503,10 +512,13 @@ A timeout of 0 turns it off (e.g. behind a reverse proxy that buffers request bo
   --font FILE              the Chinese/Japanese font of the B50 picture (/p/PLAYER/rating.png); by default found with
                            fc-match or at common paths (env MAIPROBE_FONT)
   --divingfish-prefix PATH where the diving-fish-compatible endpoints live, for bots pointed here instead of diving-fish
-                           (default /api/maimaidxprober, off to turn off; env MAIPROBE_DIVINGFISH_PREFIX; see docs/api.md)
+                           (default /api/maimaidxprober, off to turn off; env MAIPROBE_DIVINGFISH_PREFIX; see docs/divingfish-api.md)
 With no user yet, the log shows a one-time setup URL; only that URL can create the first user.
-MAIPROBE_SECRET_KEY (32 random bytes in base64, e.g. openssl rand -base64 32) turns on automatic fetching:
-site logins are stored encrypted with it and the server fetches players' pages on a schedule. Without it the feature is off.`,
+MAIPROBE_SECRET_KEY (32 random bytes in base64, e.g. openssl rand -base64 32) turns on automatic fetching and
+scheduled syncs to diving-fish and Lxns: site logins and sync tokens are stored encrypted with it, and the server
+fetches players' pages and syncs their scores on a schedule. Without it both are off.
+MAIPROBE_DIVINGFISH_URL, MAIPROBE_LXNS_URL (environment only, the operator's): where syncs post; default the real
+services (tests, a mirror; see docs/sync.md).`,
 	serving:      "maiprobe is serving: open %s in a browser",
 	debugServing: "pprof profiles: %s",
 

@@ -6,7 +6,7 @@
 // (Developer-Token), plus GET music_data for the bots that load it from
 // the same base URL. Field names, value codes, error messages and status
 // codes are diving-fish's, as its public API document describes them
-// (docs/api.md, "diving-fish-compatible endpoints", says what differs).
+// (docs/divingfish-api.md says what differs).
 package divingfishapi
 
 import (
@@ -92,7 +92,7 @@ func New(a *archive.Archive, cfg Config) *Handler {
 	h.mux.HandleFunc("GET /dev/player/records", h.devPlayerRecords)
 	h.mux.HandleFunc("GET /music_data", h.musicData)
 	h.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, "maiprobe 未提供此接口（this diving-fish endpoint is not served by maiprobe; see docs/api.md）")
+		writeError(w, http.StatusNotFound, "maiprobe 未提供此接口（this diving-fish endpoint is not served by maiprobe; see docs/divingfish-api.md）")
 	})
 	return h
 }

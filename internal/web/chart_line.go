@@ -46,7 +46,7 @@ type lineView struct {
 // for, and one more rating.
 var lineTargets = []string{"sss+", "sss", "ss+", "ss", "s", "+1"}
 
-// chartLine is the 分数線 of chart c for ?target= (SSS+ by default); nil
+// chartLine is the 分数线 of chart c for ?target= (SSS+ by default); nil
 // when the song data lacks the chart, as then there is nothing to count.
 func (s *Server) chartLine(r *http.Request, player string, c maimai.Chart) *lineView {
 	asked := r.URL.Query().Get("target")
