@@ -530,17 +530,19 @@ func (a *Archive) VisitReport(ctx context.Context, player string, id int64, gap 
 			return err
 		}
 		m := storage.Minute(row.PlayedAt)
-		i, _ := slices.BinarySearchFunc(spans, m, func(s span, m int64) int {
-			switch {
-			case s.to < m:
-				return -1
-			case s.from > m:
-				return 1
+		i, found := spanOf(spans, m)
+		if !found {
+			// The play was imported after the cached log was read: the
+			// spans lack it, and the span the search stopped at is
+			// another visit. Split this transaction's own minutes.
+			minutes, err := tx.PlayMinutes(ctx, pid)
+			if err != nil {
+				return err
 			}
-			return 0
-		})
-		if i >= len(spans) {
-			return fmt.Errorf("visit of play %d: %w", id, storage.ErrNotFound)
+			spans = splitVisits(minutes, gap)
+			if i, found = spanOf(spans, m); !found {
+				return fmt.Errorf("visit of play %d: %w", id, storage.ErrNotFound)
+			}
 		}
 		if rep.Visit, err = visit(ctx, tx, pid, spans[i]); err != nil {
 			return err

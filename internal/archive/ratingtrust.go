@@ -88,15 +88,7 @@ func (a *Archive) yearRatings(ctx context.Context, player string, log *PlayLog, 
 		slices.Sort(minutes)
 		spans := splitVisits(minutes, DefaultVisitGap)
 		find := func(m int64) (span, bool) {
-			i, ok := slices.BinarySearchFunc(spans, m, func(s span, m int64) int {
-				switch {
-				case s.to < m:
-					return -1
-				case s.from > m:
-					return 1
-				}
-				return 0
-			})
+			i, ok := spanOf(spans, m)
 			if !ok {
 				return span{}, false
 			}

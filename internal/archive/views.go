@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/maiprobe/maiprobe/internal/dxnet"
@@ -413,6 +414,20 @@ func splitVisits(minutes []int64, gap time.Duration) []span {
 		out = append(out, span{from: m, to: m})
 	}
 	return out
+}
+
+// spanOf finds the visit of spans (splitVisits' result) that holds
+// minute m; false when none does.
+func spanOf(spans []span, m int64) (int, bool) {
+	return slices.BinarySearchFunc(spans, m, func(s span, m int64) int {
+		switch {
+		case s.to < m:
+			return -1
+		case s.from > m:
+			return 1
+		}
+		return 0
+	})
 }
 
 // Visits splits the player's plays into visits separated by at least
