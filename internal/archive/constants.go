@@ -88,12 +88,22 @@ func (a *Archive) ConstantEstimates(ctx context.Context, player string) (*Consta
 }
 
 // estimated is the certain estimates of the charts without a song-data
-// constant, by best, for the rating to count (marked).
+// constant, by chart, for the rating and the pages to count (marked).
+// Its users know a chart by title, type and difficulty only, so a chart
+// that two songs of one title (two genres) share is left out: the
+// estimate of one would be shown for the other.
 func (r *ConstantReport) estimated() map[maimai.Chart]songs.Constant {
+	seen := map[maimai.Chart]int{}
+	for _, list := range [][]ConstantEstimate{r.Estimates, r.Disagreements} {
+		for _, e := range list {
+			seen[maimai.Chart{Title: e.Title, Type: e.Type, Difficulty: e.Difficulty}]++
+		}
+	}
 	out := map[maimai.Chart]songs.Constant{}
 	for _, e := range r.Estimates {
-		if e.Status == constants.Certain {
-			out[maimai.Chart{Title: e.Title, Type: e.Type, Difficulty: e.Difficulty}] = e.Constant
+		c := maimai.Chart{Title: e.Title, Type: e.Type, Difficulty: e.Difficulty}
+		if e.Status == constants.Certain && seen[c] == 1 {
+			out[c] = e.Constant
 		}
 	}
 	return out

@@ -141,3 +141,33 @@ func learnHidden(t *testing.T, raw []byte, o GenOptions) {
 	}
 	t.Logf("%d estimated constants counted in the B50", marked)
 }
+
+// TestEstimatedSameTitle: the learned constants the rating and the pages
+// count leave out a chart two songs of one title share (its estimate
+// could be the other song's), whether the other's estimate agrees with
+// the song data or not, and keep the certain estimates of every other
+// chart.
+func TestEstimatedSameTitle(t *testing.T) {
+	twin := func(id int, c songs.Constant) ConstantEstimate {
+		return ConstantEstimate{Title: "Link", Type: maimai.Std, Difficulty: maimai.Master, SongID: id, Status: constants.Certain, Constant: c}
+	}
+	other := ConstantEstimate{Title: "Other", Type: maimai.DX, Difficulty: maimai.Expert, SongID: 3, Status: constants.Certain, Constant: 127}
+	ranged := ConstantEstimate{Title: "Ranged", Type: maimai.DX, Difficulty: maimai.Master, SongID: 4, Status: constants.Ranged}
+	link := maimai.Chart{Title: "Link", Type: maimai.Std, Difficulty: maimai.Master}
+	for name, r := range map[string]*ConstantReport{
+		"both estimated":  {Estimates: []ConstantEstimate{twin(1, 131), other, ranged, twin(2, 138)}},
+		"one disagreeing": {Estimates: []ConstantEstimate{twin(1, 131), other, ranged}, Disagreements: []ConstantEstimate{twin(2, 138)}},
+	} {
+		est := r.estimated()
+		if c, ok := est[link]; ok {
+			t.Errorf("%s: the shared chart counts %v", name, c)
+		}
+		if c := est[maimai.Chart{Title: "Other", Type: maimai.DX, Difficulty: maimai.Expert}]; c != 127 || len(est) != 1 {
+			t.Errorf("%s: %v, want only Other's 12.7", name, est)
+		}
+	}
+	alone := (&ConstantReport{Estimates: []ConstantEstimate{twin(1, 131)}}).estimated()
+	if alone[link] != 131 {
+		t.Errorf("a title only one song has: %v, want 13.1", alone)
+	}
+}
