@@ -67,7 +67,7 @@ func (s *Server) chartLine(r *http.Request, player string, c maimai.Chart) *line
 	case errors.Is(err, archive.ErrNoChart):
 		return nil
 	case err != nil:
-		v.Error = lineErrorText(r, err)
+		v.Error = s.lineErrorText(r, err)
 		return v
 	}
 	v.Target, v.Reachable, v.RatingN = l.Target.Achievement.String()+"%", l.Reachable, l.Target.Rating
@@ -95,11 +95,15 @@ func analysisRank(t string) string {
 }
 
 // lineErrorText says in the page's language why the chart has no 分数线
-// for the target asked.
-func lineErrorText(r *http.Request, err error) string {
+// for the target asked. An error that is not the player's target or the
+// song data (a database failing) is logged and the page says only that
+// the server failed: its text is the storage's, in English, and no help
+// to a player.
+func (s *Server) lineErrorText(r *http.Request, err error) string {
 	var le *archive.LineError
 	if !errors.As(err, &le) {
-		return textf(r, "line.err.other", err.Error())
+		s.log.Error("chart page: 分数线", "path", r.URL.Path, "err", err)
+		return text(r, "line.err.failed")
 	}
 	switch le.Problem {
 	case archive.LineBadTarget:
