@@ -18,6 +18,10 @@ import (
 // ErrNoProberSync: the player has no sync to that service stored.
 var ErrNoProberSync = errors.New("archive: no sync to this service is set up for this player")
 
+// ErrBadSchedule: a sync's schedule is not whole hours from 1 to
+// MaxScheduleHours (or none).
+var ErrBadSchedule = fmt.Errorf("archive: a sync's schedule is whole hours from 1 to %d, or none", MaxScheduleHours)
+
 // ProberSyncStatus is what the owner sees of a sync: never the token, only
 // whether one is stored, the schedule and the last outcome.
 type ProberSyncStatus struct {
@@ -118,7 +122,7 @@ func (a *Archive) SetProberSchedule(ctx context.Context, player, service string,
 func scheduleHours(every time.Duration) (int, error) {
 	hours := int(every / time.Hour)
 	if every < 0 || every%time.Hour != 0 || hours > MaxScheduleHours {
-		return 0, fmt.Errorf("archive: schedule %s: want whole hours from 1 to %d, or none", every, MaxScheduleHours)
+		return 0, fmt.Errorf("%w (not %s)", ErrBadSchedule, every)
 	}
 	return hours, nil
 }

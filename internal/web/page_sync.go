@@ -94,6 +94,20 @@ func (s *Server) syncDone(w http.ResponseWriter, r *http.Request, svc probersync
 	s.redirect(w, r, "/p/"+url.PathEscape(r.PathValue("player"))+"/sync?done="+done+"&service="+string(svc))
 }
 
+// syncFailed answers an error of the archive's sync calls: the owner's
+// own doing (no such player or sync, no secret key, a schedule out of
+// range) refuses the form (400); anything else is the server's failure,
+// logged and answered 500, not shown as if the form were wrong.
+func (s *Server) syncFailed(w http.ResponseWriter, r *http.Request, svc probersync.Service, err error) {
+	for _, refusal := range []error{archive.ErrNoPlayer, archive.ErrNoProberSync, archive.ErrNoSecretKey, archive.ErrBadSchedule} {
+		if errors.Is(err, refusal) {
+			s.syncRefused(w, r, svc, err)
+			return
+		}
+	}
+	s.failErr(w, r, err)
+}
+
 // syncRefused shows the page again with why the form was refused. The
 // reasons are about the owner's own input, which is never echoed back.
 func (s *Server) syncRefused(w http.ResponseWriter, r *http.Request, svc probersync.Service, err error) {
@@ -125,7 +139,7 @@ func (s *Server) storeSync(w http.ResponseWriter, r *http.Request, svc probersyn
 		return
 	}
 	if err := s.archive.StoreProberToken(r.Context(), s.cfg.SecretKey, r.PathValue("player"), string(svc), token, every); err != nil {
-		s.syncRefused(w, r, svc, err)
+		s.syncFailed(w, r, svc, err)
 		return
 	}
 	s.sched.poke()
@@ -134,11 +148,12 @@ func (s *Server) storeSync(w http.ResponseWriter, r *http.Request, svc probersyn
 
 func (s *Server) scheduleSync(w http.ResponseWriter, r *http.Request, svc probersync.Service) {
 	every, err := syncHours(r)
-	if err == nil {
-		err = s.archive.SetProberSchedule(r.Context(), r.PathValue("player"), string(svc), every)
-	}
 	if err != nil {
 		s.syncRefused(w, r, svc, err)
+		return
+	}
+	if err := s.archive.SetProberSchedule(r.Context(), r.PathValue("player"), string(svc), every); err != nil {
+		s.syncFailed(w, r, svc, err)
 		return
 	}
 	s.sched.poke()
@@ -164,11 +179,7 @@ func (s *Server) runSync(w http.ResponseWriter, r *http.Request, svc probersync.
 			s.showSync(w, r, http.StatusTooManyRequests, syncView{Wait: cats[state(r).Lang].translate(key, minutes), ErrorService: string(svc)})
 			return
 		}
-		if errors.Is(err, archive.ErrNoProberSync) {
-			s.syncRefused(w, r, svc, err)
-			return
-		}
-		s.failErr(w, r, err)
+		s.syncFailed(w, r, svc, err)
 		return
 	}
 	s.sched.poke()

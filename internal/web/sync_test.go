@@ -2,11 +2,13 @@ package web
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -210,5 +212,53 @@ func TestSyncPageWithoutKey(t *testing.T) {
 	res = b.post("/p/alice/sync/diving-fish", url.Values{"csrf": {b.csrf("/p/alice/sync")}, "token": {"abcdef0123456789"}, "every": {"3"}})
 	if res.StatusCode != http.StatusBadRequest || !strings.Contains(res.body, "MAIPROBE_SECRET_KEY") {
 		t.Errorf("store without a key: %d", res.StatusCode)
+	}
+}
+
+// TestSyncPageFailure: the archive failing is the server's failure (500,
+// logged), not a refusal of the owner's form (400) that would show the
+// database's words as if the input were wrong; the owner's own mistakes
+// stay 400.
+func TestSyncPageFailure(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "web.db")
+	a, err := archive.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	c := &clock{t: time.Now()}
+	s, err := New(ctx, Config{SecretKey: testSecretKey(t), Now: c.now}, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ap := &app{t: t, s: s, a: a, clock: c}
+	ap.addUser("alice", "alice")
+	b := ap.browser()
+	b.headers["Accept-Language"] = "en"
+	ap.mustLogin(b, "", "alice")
+	csrf := b.csrf("/p/alice/sync")
+
+	if res := b.post("/p/alice/sync/lxns/schedule", url.Values{"csrf": {csrf}, "every": {"6"}}); res.StatusCode != http.StatusBadRequest {
+		t.Errorf("a schedule without a token: %d, want 400", res.StatusCode)
+	}
+	if res := b.post("/p/alice/sync/lxns", url.Values{"csrf": {csrf}, "token": {"lxns-owner-token-0123456789="}, "every": {"700"}}); res.StatusCode != http.StatusBadRequest || !strings.Contains(res.body, "672") {
+		t.Errorf("a schedule of 700 hours: %d, want 400 saying the limit", res.StatusCode)
+	}
+
+	// The database refuses every new sync row, as a full disk or a lost
+	// connection would.
+	raw, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(60000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	const why = "the database is on fire"
+	if _, err := raw.ExecContext(ctx, "CREATE TRIGGER refuse_sync BEFORE INSERT ON prober_syncs BEGIN SELECT RAISE(ABORT, '"+why+"'); END"); err != nil {
+		t.Fatal(err)
+	}
+	res := b.post("/p/alice/sync/lxns", url.Values{"csrf": {csrf}, "token": {"lxns-owner-token-0123456789="}, "every": {"6"}})
+	if res.StatusCode != http.StatusInternalServerError || strings.Contains(res.body, why) {
+		t.Errorf("storing a token while the database fails: %d, want 500 without the database's words\n%s", res.StatusCode, res.body)
 	}
 }
