@@ -9,9 +9,9 @@ import (
 )
 
 // Encode writes a detail's judgement table and FAST/LATE as the short text
-// the archive keeps beside each play (plays.judgements): 27 numbers, the
-// five rows' CRITICAL PERFECT, PERFECT, GREAT, GOOD and MISS in table
-// order, then FAST and LATE, separated by spaces. Reading 10,000 of these
+// the archive keeps beside each play (play_judgements.judgements): 27
+// numbers, the five rows' CRITICAL PERFECT, PERFECT, GREAT, GOOD and MISS
+// in table order, then FAST and LATE, separated by spaces. Reading 10,000 of these
 // is a few milliseconds; decoding the detail's JSON took twenty times that.
 func Encode(d maimai.PlayDetail) string {
 	t := TableOf(d.Judgements)

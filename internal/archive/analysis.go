@@ -18,8 +18,8 @@ import (
 	"github.com/maiprobe/maiprobe/internal/storage"
 )
 
-// judgementsOf is a detail's judgements as plays.judgements keeps them
-// (analysis.Encode), "" without a detail.
+// judgementsOf is a detail's judgements as play_judgements.judgements
+// keeps them (analysis.Encode), "" without a detail.
 func judgementsOf(detail []byte) string {
 	if detail == nil {
 		return ""
@@ -40,8 +40,9 @@ type Judged struct {
 
 // JudgementSamples reads every play of the player that has a detail, with
 // its chart's level from the song data (else as the chart's newest play's
-// page showed it), oldest first: what JudgementReport's sums are checked
-// against.
+// page showed it), oldest first. No page uses it: it is the from-scratch
+// reference the tests (here, web, api, e2e) compare JudgementReport's
+// sums against, so it stays the plain read of every sample.
 // Charts not linked to the song data yet are matched first (as every view
 // of plays does). Plays stored before their judgements were kept beside
 // the detail get them now, from the detail, in one write.
@@ -101,7 +102,7 @@ func (a *Archive) JudgementSamples(ctx context.Context, player string) (Judged, 
 		r := &rows[i]
 		if r.Judgements == "" {
 			r.Judgements = judgementsOf(r.Detail)
-			missing = append(missing, *r) // "" again: a detail that does not decode, set NULL
+			missing = append(missing, *r) // "" again: a detail that does not decode; SetPlayJudgements("") deletes its row
 		}
 		t, fast, late, err := analysis.Decode(r.Judgements)
 		if err != nil {

@@ -110,7 +110,9 @@ func (r *ConstantReport) estimated() map[maimai.Chart]songs.Constant {
 }
 
 // learnConstants runs the estimator over the rating data and the plays
-// with a detail.
+// with a detail, all at once: the from-scratch reference the tests and
+// benchmarks compare the kept, extended estimate (constants_state.go)
+// against.
 func (d *ratingData) learnConstants(plays []storage.RatedPlay) *ConstantReport {
 	in, _ := d.constantsInput(plays)
 	return d.constantReport(constants.Learn(in))

@@ -31,6 +31,8 @@ type RatedPlay struct {
 }
 
 // RatedPlays lists the player's plays that have a detail, oldest first.
+// The archive reads RatedPlaysAfter; this whole read is the from-scratch
+// reference its tests and benchmarks compare the kept estimate against.
 func (t *Tx) RatedPlays(ctx context.Context, playerID int64) ([]RatedPlay, error) {
 	rows, err := t.query(ctx, `SELECT p.id, p.played_at, p.title, p.chart_type, p.difficulty, p.achievement, p.fc, p.detail
 		FROM plays p WHERE p.player_id = ? AND p.detail IS NOT NULL ORDER BY p.played_at, p.id`, playerID)

@@ -75,7 +75,8 @@ func (t *Tx) PlayJudgements(ctx context.Context, playerID int64) ([]JudgedPlay, 
 // linked to (the links without a genre), "" for a chart linked to none of
 // the song data (learned, ambiguous). One pass over the region's links:
 // cheaper than a lookup per play once a player has more details than the
-// region has linked charts.
+// region has linked charts. Only archive.JudgementSamples, the tests'
+// from-scratch reference for the analysis, reads it.
 func (t *Tx) ChartLevels(ctx context.Context, region maimai.Region) (map[maimai.Chart]string, error) {
 	rows, err := t.query(ctx, `SELECT cl.title, cl.chart_type, cl.difficulty, COALESCE(c.level, '')
 		FROM chart_links cl LEFT JOIN charts c ON c.id = cl.chart_id WHERE cl.region = ? AND cl.genre = ''`, string(region))
