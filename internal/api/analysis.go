@@ -76,7 +76,13 @@ func (a *API) line(w http.ResponseWriter, r *http.Request, acc Access) {
 		return
 	}
 	l, err := a.a.Line(r.Context(), acc.Player, c, target)
+	var le *archive.LineError
 	switch {
+	case errors.As(err, &le) && le.Problem == archive.LineAmbiguous:
+		// The song data has the chart more than once under this title
+		// (Link and Link(CoF)): not missing, so say which ones there are.
+		a.fail(w, r, errBadRequest(fmt.Sprintf("more than one song is called %q and has a %s %s chart: %s; give the title exactly as the song data spells it", c.Title, c.Type, c.Difficulty, le.Detail)))
+		return
 	case errors.Is(err, archive.ErrNoChart):
 		// The archive's error names its packages; the caller needs the
 		// chart and what to do.

@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -10,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/maiprobe/maiprobe/internal/api"
+	"github.com/maiprobe/maiprobe/internal/archive"
+	"github.com/maiprobe/maiprobe/internal/maimai"
 	"github.com/maiprobe/maiprobe/internal/web"
 )
 
@@ -54,7 +57,8 @@ func TestOpenAPIServedUnderBasePath(t *testing.T) {
 
 // TestRefusalsTellNothingMore: a rival that exists but is private reads as
 // one that does not exist, word for word, whoever asks; and a 404's
-// message names what was asked, not the server's packages.
+// message names what was asked, not the server's packages; a title two
+// songs share is a 400 naming both, not a 404.
 func TestRefusalsTellNothingMore(t *testing.T) {
 	w := newWorld(t, api.Limits{})
 	for _, cred := range []string{"", "bobRead", "cookie:bob"} {
@@ -69,5 +73,18 @@ func TestRefusalsTellNothingMore(t *testing.T) {
 	a := w.get("/api/v1/players/alice/line?title=No%20such%20song&type=dx&diff=master", "aliceRead")
 	if a.status != 404 || strings.Contains(string(a.body), "archive:") || strings.Contains(string(a.body), "songs:") || !strings.Contains(string(a.body), "No such song") {
 		t.Errorf("line of an unknown chart: %d %s", a.status, a.body)
+	}
+	// "Link" std master is both Link and Link(CoF) in the CN song data:
+	// a 400 naming both, not the missing chart's 404.
+	link := maimai.Chart{Title: "Link", Type: maimai.Std, Difficulty: maimai.Master}
+	var le *archive.LineError
+	if _, err := w.a.Line(context.Background(), "alice", link, "100.5"); !errors.As(err, &le) || le.Problem != archive.LineAmbiguous {
+		t.Logf("Link std master is not ambiguous in this song data (%v): the shared CN data has Link(CoF) too", err)
+		return
+	}
+	a = w.get("/api/v1/players/alice/line?title=Link&type=std&diff=master", "aliceRead")
+	if a.status != 400 || !strings.Contains(string(a.body), "Link(CoF)") || !strings.Contains(string(a.body), "more than one song is called") ||
+		strings.Contains(string(a.body), "archive:") {
+		t.Errorf("line of an ambiguous title: %d %s", a.status, a.body)
 	}
 }
