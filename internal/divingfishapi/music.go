@@ -100,18 +100,49 @@ func musicData(db *songs.Database) []dfMusic {
 		if s.Type == maimai.DX {
 			m.Type = "DX"
 		}
+		// Clients read the arrays by level_index (ds[3] is the Master's
+		// constant), so each chart goes to its difficulty's place, not to
+		// where the song data happened to list it; a place no chart fills
+		// (not in real data) holds zeros rather than shifting the others.
+		width := 0
 		for _, c := range s.Charts {
-			m.DS = append(m.DS, ds(c.Constant))
-			m.Level = append(m.Level, c.Level)
-			m.CIDs = append(m.CIDs, c.SourceID)
-			n := c.Notes
-			notes := []int{n.Tap, n.Hold, n.Slide, n.Break}
-			if s.Type == maimai.DX {
-				notes = []int{n.Tap, n.Hold, n.Slide, n.Touch, n.Break}
+			width = max(width, musicSlot(c)+1)
+		}
+		m.DS, m.Level, m.CIDs, m.Charts = make([]float64, width), make([]string, width), make([]int, width), make([]dfChart, width)
+		for i := range m.Charts {
+			m.Charts[i] = dfChart{Notes: noteCounts(s.Type, songs.Notes{})}
+		}
+		for _, c := range s.Charts {
+			i := musicSlot(c)
+			if i < 0 {
+				continue
 			}
-			m.Charts = append(m.Charts, dfChart{Notes: notes, Charter: c.Charter})
+			m.DS[i], m.Level[i], m.CIDs[i] = ds(c.Constant), c.Level, c.SourceID
+			m.Charts[i] = dfChart{Notes: noteCounts(s.Type, c.Notes), Charter: c.Charter}
 		}
 		out = append(out, m)
 	}
 	return out
+}
+
+// musicSlot is a chart's place in music_data's arrays: its level_index
+// (0 Basic … 4 Re:MASTER), and for a utage set its side, as diving-fish
+// lists a buddy set's two charts; -1 for a chart with no place.
+func musicSlot(c *songs.Chart) int {
+	if c.Difficulty == maimai.Utage {
+		return c.Side
+	}
+	if i := c.Difficulty.Index(); i >= 0 && i <= maimai.ReMaster.Index() {
+		return i
+	}
+	return -1
+}
+
+// noteCounts are a chart's notes as music_data lists them: tap, hold,
+// slide, touch (DX charts only) and break.
+func noteCounts(t maimai.ChartType, n songs.Notes) []int {
+	if t == maimai.DX {
+		return []int{n.Tap, n.Hold, n.Slide, n.Touch, n.Break}
+	}
+	return []int{n.Tap, n.Hold, n.Slide, n.Break}
 }
