@@ -119,7 +119,7 @@ func (a *Archive) importForeign(ctx context.Context, src Source, f interchange.F
 	})
 	if err != nil {
 		if errors.Is(err, ErrIdentity) || errors.Is(err, ErrPlayerName) || errors.Is(err, ErrMisparsed) || errors.Is(err, ErrNeedRegion) ||
-			errors.Is(err, errBadRegion) {
+			errors.Is(err, errBadRegion) || errors.Is(err, interchange.ErrBadFile) {
 			return reject(err)
 		}
 		return reject(fmt.Errorf("archive: import %s: %w", src.Name, err))
@@ -189,7 +189,9 @@ func (m *merger) foreign(ctx context.Context, f interchange.File, pageID int64, 
 // maximum (3 per note) where the song data knows the chart and its notes:
 // Lxns and diving-fish files carry no maximum of their own, and a forged
 // DX score would stay the best forever. A chart the song data does not
-// know, or cannot tell from another, is not checked.
+// know, or cannot tell from another, is not checked. The fault is the
+// file's, not a parser's: interchange.ErrBadFile, so the reader is told
+// to fix the file rather than that a page was misread.
 func checkForeignCharts(f interchange.File, set *chartSet) error {
 	if set == nil || set.db == nil {
 		return nil
@@ -204,7 +206,7 @@ func checkForeignCharts(f interchange.File, set *chartSet) error {
 		}
 		if most := 3 * c.Notes.Total(); r.DXScore > most {
 			return fmt.Errorf("%w: %s record %d (%s, %s %s): DX score %d is over the chart's maximum %d (%d notes × 3 in the song data); fix or remove the record and import the file again",
-				ErrMisparsed, f.Format, i+1, interchange.Short(r.Title), r.Type, r.Difficulty, r.DXScore, most, c.Notes.Total())
+				interchange.ErrBadFile, f.Format, i+1, interchange.Short(r.Title), r.Type, r.Difficulty, r.DXScore, most, c.Notes.Total())
 		}
 	}
 	return nil

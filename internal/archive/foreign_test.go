@@ -8,12 +8,15 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/maiprobe/maiprobe/internal/dxnet"
+	"github.com/maiprobe/maiprobe/internal/fixtures"
+	"github.com/maiprobe/maiprobe/internal/interchange"
 	"github.com/maiprobe/maiprobe/internal/maimai"
 	"github.com/maiprobe/maiprobe/internal/songs"
 	"github.com/maiprobe/maiprobe/internal/storage"
@@ -27,6 +30,38 @@ func foreignFile(t *testing.T, name string) Source {
 		t.Fatal(err)
 	}
 	return Source{Name: name, Data: b, ObservedAt: testNow.Add(-time.Hour)}
+}
+
+// TestForeignFixturesFitCNSongData: every sample file of another tool
+// (interchange/testdata, not the export goldens written from made-up
+// charts, nor Tachi's international one) imports into an archive with the real CN song data, whose note
+// counts bound each record's DX score: the samples are files such a tool
+// could write, so the docs' walk-throughs with them work.
+func TestForeignFixturesFitCNSongData(t *testing.T) {
+	ctx := context.Background()
+	a := openTest(t, filepath.Join(t.TempDir(), "cn.db"))
+	syncFrom(t, a, fixtures.Shared(t, "data/songs/divingfish-music_data.cn.json"))
+	names, err := filepath.Glob("../interchange/testdata/*")
+	if err != nil || len(names) == 0 {
+		t.Fatalf("no samples: %v", err)
+	}
+	tried := 0
+	for _, name := range names {
+		base := filepath.Base(name)
+		// The Tachi sample names its charts by the international game's
+		// song ids (10383 is not a CN song id): not a CN file.
+		if strings.HasPrefix(base, "export-") || strings.HasPrefix(base, "tachi-") {
+			continue
+		}
+		tried++
+		res := a.ImportWith(ctx, foreignFile(t, base), ImportOptions{Player: strings.NewReplacer(".", "-", "_", "-").Replace(base), Region: maimai.CN})
+		if res.Status == Rejected {
+			t.Errorf("%s: %v", base, res.Err)
+		}
+	}
+	if tried < 5 {
+		t.Errorf("only %d samples tried", tried)
+	}
 }
 
 // A file of another tool goes in as best scores with their provenance,
@@ -218,8 +253,9 @@ func testForeignConflicts(t *testing.T, a *Archive) {
 }
 
 // A record's DX score over its chart's maximum (3 per note, as the song
-// data counts the notes) refuses the file, naming the record; a chart the
-// song data does not know is not checked.
+// data counts the notes) refuses the file as a bad file (not a misparsed
+// page), naming the record; a chart the song data does not know is not
+// checked.
 func TestForeignDXScoreMax(t *testing.T) {
 	ctx := context.Background()
 	a := openTest(t, t.TempDir()+"/a.db")
@@ -243,7 +279,7 @@ func TestForeignDXScoreMax(t *testing.T) {
 	}
 	before := rowCounts(t, a)
 	res := a.ImportWith(ctx, file(2101), ImportOptions{Player: "alice"})
-	if res.Status != Rejected || !errors.Is(res.Err, ErrMisparsed) ||
+	if res.Status != Rejected || !errors.Is(res.Err, interchange.ErrBadFile) || errors.Is(res.Err, ErrMisparsed) ||
 		!strings.Contains(res.Err.Error(), "record 2 (テスト曲") || !strings.Contains(res.Err.Error(), "maximum 2100") {
 		t.Errorf("DX score 2101 of 2100: %+v (%v)", res, res.Err)
 	}
