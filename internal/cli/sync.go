@@ -19,7 +19,10 @@ import (
 // rather than in messages.go so the command's text lives beside its code.
 type syncText struct {
 	usage, args, needToken, tokenFile, dryRunHead, done, merged, skipped, more, refused, progress string
-	pullOnly, pulled, pullDry                                                                     string
+	// Lxns takes every play and keeps it, so "it had" means sent before,
+	// never "it had better" as for diving-fish's one best per chart.
+	dryRunHeadLxns, doneLxns  string
+	pullOnly, pulled, pullDry string
 }
 
 var syncZH = syncText{
@@ -37,19 +40,21 @@ var syncZH = syncText{
   --json                 以 JSON 打印报告
   --pull                 反方向（仅水鱼）：读取水鱼上的全部成绩，作为其他工具的成绩导入存档（只提高、不降低最佳成绩）
 详见 docs/sync.md。`,
-	args:       "需要一个服务名：diving-fish 或 lxns",
-	needToken:  "需要令牌：--token-file FILE（或环境变量 %s）",
-	tokenFile:  "--token-file：%v",
-	dryRunHead: "试运行：将向 %s 发送 %d 条（%d 条对方已有或更好，%d 条跳过），未发送任何内容",
-	done:       "%s：发送 %d 条（%d 次请求），%d 条对方已有（或更好），%d 条跳过",
-	merged:     "其中 %d 条保留了 %s 上更高的字段（达成率、DX 分数、FC 或 FS），不会降低对方的记录",
-	skipped:    "跳过：%s",
-	more:       "……另有 %d 条跳过",
-	refused:    "%s 拒绝了令牌：请在对方网站重新生成令牌后再试（已接受的部分已记录，不会重复发送）",
-	progress:   "已发送",
-	pullOnly:   "--pull 只用于水鱼（diving-fish）：落雪保存每一次游玩，请导入它的导出文件",
-	pulled:     "从 %s 读取 %d 条成绩（%d 条宴会场未导入）：%d 张谱面新增最佳，%d 个最佳被提高，%d 条未变",
-	pullDry:    "试运行：%s 有 %d 条成绩（%d 条宴会场不导入），均可读取；未导入任何内容",
+	args:           "需要一个服务名：diving-fish 或 lxns",
+	needToken:      "需要令牌：--token-file FILE（或环境变量 %s）",
+	tokenFile:      "--token-file：%v",
+	dryRunHead:     "试运行：将向 %s 发送 %d 条（%d 条对方已有或更好，%d 条跳过），未发送任何内容",
+	done:           "%s：发送 %d 条（%d 次请求），%d 条对方已有（或更好），%d 条跳过",
+	dryRunHeadLxns: "试运行：将向 %s 发送 %d 次游玩（%d 次之前已发送，%d 条跳过），未发送任何内容",
+	doneLxns:       "%s：发送 %d 次游玩（%d 次请求），%d 次之前已发送，%d 条跳过",
+	merged:         "其中 %d 条保留了 %s 上更高的字段（达成率、DX 分数、FC 或 FS），不会降低对方的记录",
+	skipped:        "跳过：%s",
+	more:           "……另有 %d 条跳过",
+	refused:        "%s 拒绝了令牌：请在对方网站重新生成令牌后再试（已接受的部分已记录，不会重复发送）",
+	progress:       "已发送",
+	pullOnly:       "--pull 只用于水鱼（diving-fish）：落雪保存每一次游玩，请导入它的导出文件",
+	pulled:         "从 %s 读取 %d 条成绩（%d 条宴会场未导入）：%d 张谱面新增最佳，%d 个最佳被提高，%d 条未变",
+	pullDry:        "试运行：%s 有 %d 条成绩（%d 条宴会场不导入），均可读取；未导入任何内容",
 }
 
 var syncEN = syncText{
@@ -70,19 +75,21 @@ again after an interruption resumes.
   --pull                 the other way (diving-fish only): read the player's records there and import them as
                          another tool's bests (they raise the archive's bests, never lower them)
 See docs/sync.md.`,
-	args:       "needs one service: diving-fish or lxns",
-	needToken:  "needs a token: --token-file FILE (or %s)",
-	tokenFile:  "--token-file: %v",
-	dryRunHead: "dry run: %[1]s would get %[2]d items (%[3]d it has or better, %[4]d skipped); nothing was sent",
-	done:       "%s: %d sent (%d requests), %d it had (or better), %d skipped",
-	merged:     "%d of them keep the higher fields %s held (achievement, DX score, FC or FS), so none of its records went down",
-	skipped:    "skipped: %s",
-	more:       "… and %d more skipped",
-	refused:    "%s refused the token: make a new one on its site and try again (what it accepted is recorded and is not sent again)",
-	progress:   "sent",
-	pullOnly:   "--pull is for diving-fish only: Lxns keeps every play, import its export instead",
-	pulled:     "read %[2]d records from %[1]s (%[3]d utage left out): %[4]d charts got a first best, %[5]d bests were raised, %[6]d unchanged",
-	pullDry:    "dry run: %s holds %d records (%d utage left out), all readable; nothing was imported",
+	args:           "needs one service: diving-fish or lxns",
+	needToken:      "needs a token: --token-file FILE (or %s)",
+	tokenFile:      "--token-file: %v",
+	dryRunHead:     "dry run: %[1]s would get %[2]d items (%[3]d it has or better, %[4]d skipped); nothing was sent",
+	done:           "%s: %d sent (%d requests), %d it had (or better), %d skipped",
+	dryRunHeadLxns: "dry run: %[1]s would get %[2]d plays (%[3]d sent before, %[4]d skipped); nothing was sent",
+	doneLxns:       "%s: %d plays sent (%d requests), %d sent before, %d skipped",
+	merged:         "%d of them keep the higher fields %s held (achievement, DX score, FC or FS), so none of its records went down",
+	skipped:        "skipped: %s",
+	more:           "… and %d more skipped",
+	refused:        "%s refused the token: make a new one on its site and try again (what it accepted is recorded and is not sent again)",
+	progress:       "sent",
+	pullOnly:       "--pull is for diving-fish only: Lxns keeps every play, import its export instead",
+	pulled:         "read %[2]d records from %[1]s (%[3]d utage left out): %[4]d charts got a first best, %[5]d bests were raised, %[6]d unchanged",
+	pullDry:        "dry run: %s holds %d records (%d utage left out), all readable; nothing was imported",
 }
 
 func (m *messages) sync() *syncText {
@@ -266,9 +273,17 @@ func printSyncReport(out, errOut io.Writer, t *syncText, rep probersync.Report) 
 		for _, w := range rep.Would {
 			fmt.Fprintf(out, "%s\n", w)
 		}
-		fmt.Fprintf(errOut, t.dryRunHead+"\n", rep.Service, len(rep.Would), rep.Had(), len(rep.Skipped))
+		head := t.dryRunHead
+		if rep.Service == probersync.Lxns {
+			head = t.dryRunHeadLxns
+		}
+		fmt.Fprintf(errOut, head+"\n", rep.Service, len(rep.Would), rep.Had(), len(rep.Skipped))
 	} else {
-		fmt.Fprintf(out, t.done+"\n", rep.Service, rep.Sent, rep.Batches, rep.Had(), len(rep.Skipped))
+		done := t.done
+		if rep.Service == probersync.Lxns {
+			done = t.doneLxns
+		}
+		fmt.Fprintf(out, done+"\n", rep.Service, rep.Sent, rep.Batches, rep.Had(), len(rep.Skipped))
 	}
 	if rep.Merged > 0 {
 		fmt.Fprintf(errOut, t.merged+"\n", rep.Merged, rep.Service)

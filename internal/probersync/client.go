@@ -266,7 +266,7 @@ func divingFishAnswer(status int, body []byte) error {
 	case jsonErr != nil:
 		return fmt.Errorf("probersync: diving-fish answered %d with no JSON (%q): is the base URL diving-fish's?", status, clip(string(body)))
 	}
-	return fmt.Errorf("probersync: diving-fish refused the batch: %d %q", status, clip(a.Message))
+	return refusedBatch(DivingFish, status, a.Message)
 }
 
 // lxnsAnswer reads the Lxns envelope {success, code, message, data}; the
@@ -286,7 +286,24 @@ func lxnsAnswer(status int, body []byte) error {
 	case jsonErr != nil:
 		return fmt.Errorf("probersync: lxns answered %d with no JSON (%q): is the base URL Lxns's?", status, clip(string(body)))
 	}
-	return fmt.Errorf("probersync: lxns refused the batch: %d %q", status, clip(a.Message))
+	return refusedBatch(Lxns, status, a.Message)
+}
+
+// refusedBatch is a batch the service refused for no reason the client
+// knows: the reader can only check the address and the token, so the
+// error says which is likelier. It has no package prefix: it is shown
+// as it is on the command line and the sync page.
+func refusedBatch(s Service, status int, message string) error {
+	said := ""
+	if m := clip(message); m != "" {
+		said = fmt.Sprintf(" (it said %q)", m)
+	}
+	if status == http.StatusNotFound {
+		return fmt.Errorf("%s answered 404 Not Found to the batch%s: check the address (--base-url or %s; the real one is %s) and that the account of the token has a maimai DX player there",
+			s, said, s.EnvBaseURL(), s.DefaultBaseURL())
+	}
+	return fmt.Errorf("%s refused the batch with HTTP %d%s: check the token (make a new one on %s's site) and the address (--base-url or %s; the real one is %s)",
+		s, status, said, s, s.EnvBaseURL(), s.DefaultBaseURL())
 }
 
 // clip shortens a service's message for an error.

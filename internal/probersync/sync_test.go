@@ -465,6 +465,48 @@ func TestSyncNoRedirect(t *testing.T) {
 	}
 }
 
+// TestSyncRefusedSaysWhatToCheck: a batch refused for no reason the
+// client knows (Lxns's 404 with an empty message, a 500) says what to
+// check, the address or the token, in words without the package's name.
+func TestSyncRefusedSaysWhatToCheck(t *testing.T) {
+	a := testArchive(t)
+	for _, tc := range []struct {
+		service probersync.Service
+		status  int
+		body    string
+		want    []string
+	}{
+		{probersync.Lxns, http.StatusNotFound, `{"success": false, "code": 404, "message": ""}`,
+			[]string{"lxns answered 404 Not Found to the batch: check the address (--base-url or MAIPROBE_LXNS_URL; the real one is https://maimai.lxns.net)"}},
+		{probersync.DivingFish, http.StatusInternalServerError, `{"message": "boom"}`,
+			[]string{`diving-fish refused the batch with HTTP 500 (it said "boom"): check the token`, "MAIPROBE_DIVINGFISH_URL"}},
+	} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodGet {
+				// diving-fish's records are read first: none there.
+				w.Write([]byte(`{"records": []}`))
+				return
+			}
+			w.WriteHeader(tc.status)
+			w.Write([]byte(tc.body))
+		}))
+		_, err := probersync.Sync(context.Background(), a, "alice", tc.service, aliceToken, probersync.Options{BaseURL: srv.URL})
+		srv.Close()
+		if err == nil {
+			t.Errorf("%s %d: no error", tc.service, tc.status)
+			continue
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("%s %d: %v\nwant it to say %q", tc.service, tc.status, err, w)
+			}
+		}
+		if strings.Contains(err.Error(), "probersync:") {
+			t.Errorf("%s %d: %v names the package", tc.service, tc.status, err)
+		}
+	}
+}
+
 // TestCheckInput: base URLs and tokens that could make a request go
 // elsewhere or add headers are refused, and the error never repeats a
 // token.
