@@ -506,7 +506,7 @@ func (r *genRater) total() int {
 }
 
 // arcadeHours moves an evenly spaced visit start into the hours an arcade
-// is open, 10:00 to 22:00 in the CN clock (R3: visits at 05:27): the day
+// is open, 10:00 to 22:00 in the CN clock (generated visits at 05:27 looked false): the day
 // 22 hours before t, its 24 hours squeezed into those 12. It keeps the
 // visits' order, never moves one later, and is a function of t alone, so
 // gen stays a function of its flags. gen leaves the last visit where

@@ -35,7 +35,7 @@ func TestArcadeHours(t *testing.T) {
 
 // TestGenerateRealism: a generated archive over the real CN charts plays
 // at the arcade's hours: every visit but the last, which --end places,
-// starts 10:00–22:00 CN (R3 found visits at 05:27).
+// starts 10:00–22:00 CN (a review found visits at 05:27).
 func TestGenerateRealism(t *testing.T) {
 	ctx := context.Background()
 	raw, err := os.ReadFile(fixtures.Shared(t, "data/songs/divingfish-music_data.cn.json"))

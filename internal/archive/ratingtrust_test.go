@@ -14,7 +14,7 @@ import (
 // plays of a player) and the home page saved later, which prints 14,374;
 // the archive computes about 7,000 from those plays. No rating band is a
 // milestone, no visit shows a computed rating change and no year a rating
-// (R3: "Rating 4215 → 7242 (+3027)", "首次达到红色（7242）").
+// (a review found "Rating 4215 → 7242 (+3027)", "首次达到红色（7242）").
 func TestIncompleteArchiveClaimsNoRating(t *testing.T) {
 	ctx := context.Background()
 	a := openTest(t, filepath.Join(t.TempDir(), "a.db"))
@@ -76,7 +76,7 @@ func TestIncompleteArchiveClaimsNoRating(t *testing.T) {
 // TestYearRatingIsTheVisitsPrinted: in a generated archive whose details
 // print the rating, a year's start and end are the rating before its first
 // visit and after its last as their reports show it (the site's printed
-// numbers), not the archive's computed one (R3: the year said 13549 where
+// numbers), not the archive's computed one (a review found the year said 13549 where
 // the last visit said 13599, the rating printed).
 func TestYearRatingIsTheVisitsPrinted(t *testing.T) {
 	ctx := context.Background()

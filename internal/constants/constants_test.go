@@ -264,7 +264,7 @@ func TestLearn(t *testing.T) {
 // TestEvidenceOverTheLevel: each play's evidence is what it allows of the
 // level's whole range, not the constant the estimate ends with: a first
 // play that leaves several constants shows them, and a later one that
-// pins shows one (R3: every row said "allows 13.4", so the page could not
+// pins shows one (a review found every row said "allows 13.4", so the page could not
 // tell how the constant was found).
 func TestEvidenceOverTheLevel(t *testing.T) {
 	const truth = 134

@@ -326,7 +326,7 @@ func TestTrust(t *testing.T) {
 		rs   []Reading
 		want []bool
 	}{
-		// SCHWI of R3: one record page, then a home page printing 14,374.
+		// A real archive (SCHWI): one record page, then a home page printing 14,374.
 		{"an archive far below a later site rating", []Reading{
 			{At: day(0), Computed: 2743, Charts: 20},
 			{At: day(6), Computed: 7242, Charts: 50},

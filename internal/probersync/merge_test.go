@@ -174,7 +174,7 @@ func TestSyncDivingFishNeverLowers(t *testing.T) {
 		t.Errorf("a sync with nothing new: %+v, %v; %d posts and %d reads, want none", again, err, df.Requests()-posts, df.Reads()-1)
 	}
 
-	// HC's report: maiprobe's best of a chart changes after diving-fish got
+	// A player's report: maiprobe's best of a chart changes after diving-fish got
 	// a better score from elsewhere; the next sync must not lower it.
 	if _, err := a.Generate(ctx, archive.GenOptions{Player: "alice", Plays: 400, Seed: 1}); err != nil {
 		t.Fatal(err)

@@ -34,7 +34,7 @@ func TestYearWithoutPlays(t *testing.T) {
 }
 
 // TestSongOrderShownWhenFolded: the song list's order is no filter, so the
-// form stays folded; its summary names the order in use (R3: nothing told
+// form stays folded; its summary names the order in use (a review found nothing told
 // the list was sorted), and the stale order is called by what it counts.
 func TestSongOrderShownWhenFolded(t *testing.T) {
 	ap := generated(t, 300)
@@ -61,7 +61,7 @@ func TestSongOrderShownWhenFolded(t *testing.T) {
 // TestLearnedConstantEverywhere: a chart whose constant the song data
 // lacks but the plays pinned shows that constant, marked 估, with the
 // best's rating on its chart page and in the song list, and its "+1"
-// 分数线 is worked out with it (R3: "未知", no rating, "constant is not
+// 分数线 is worked out with it (a review found "未知", no rating, "constant is not
 // known" while the rating page counted it).
 func TestLearnedConstantEverywhere(t *testing.T) {
 	ap, b, _ := constantsApp(t, 3000)
@@ -188,7 +188,7 @@ func TestConstantsPageWording(t *testing.T) {
 
 // TestPlayersWords: the pages say what CN players say — a rating band is
 // a 框 (金框, 彩框: "首次上金框"), a visit is an 出勤, the players of a
-// play are 拼机 — not 段位 colours, 游玩时段 or 同场玩家 (R3).
+// play are 拼机 — not 段位 colours, 游玩时段 or 同场玩家.
 func TestPlayersWords(t *testing.T) {
 	ap := generated(t, 600)
 	b := ap.browser()
