@@ -121,6 +121,45 @@ func TestCJKTitles(t *testing.T) {
 	}
 }
 
+// TestEstimatedConstantMarked: a constant learned from plays is drawn
+// with Labels.Estimated after it, as the rating page marks it: the
+// picture changes with the label when a card's constant is estimated,
+// and not when none is.
+func TestEstimatedConstantMarked(t *testing.T) {
+	fs, err := LoadFonts(context.Background(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	draw := func(pr *archive.PlayerRating, est string) ([]byte, *Layout) {
+		l := labels
+		l.Estimated = est
+		var buf bytes.Buffer
+		lay, err := WritePNG(&buf, pr, Options{Labels: l, Fonts: fs})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return buf.Bytes(), lay
+	}
+	plain := sampleRating(maimai.CN)
+	a, _ := draw(plain, "")
+	b, _ := draw(plain, "est.")
+	if !bytes.Equal(a, b) {
+		t.Error("the label changed a picture with no estimated constant")
+	}
+	learned := sampleRating(maimai.CN)
+	learned.Old[3].Estimated = true
+	a, _ = draw(learned, "")
+	b, lay := draw(learned, "est.")
+	if bytes.Equal(a, b) {
+		t.Error("the estimated constant is drawn the same with and without its mark")
+	}
+	for i, c := range lay.Cards {
+		if want := c.Section == "old" && c.N == 4; c.Estimated != want {
+			t.Errorf("card %d (%s #%d): Estimated %v, want %v", i, c.Section, c.N, c.Estimated, want)
+		}
+	}
+}
+
 // TestNoCJKFont draws with Go's Latin fonts only: Latin titles render, CJK
 // characters are counted as missing, drawn as boxes and noted in the
 // picture.

@@ -28,6 +28,9 @@ type Labels struct {
 	// Footer is a fmt format of the time the rating is for, e.g.
 	// "maiprobe · %s".
 	Footer string
+	// Estimated follows a constant learned from plays, not the song
+	// data's ("估"), as the rating page marks it; "" marks nothing.
+	Estimated string
 }
 
 // Options say what a picture holds besides the rating.
@@ -66,6 +69,7 @@ type Card struct {
 	Difficulty  maimai.Difficulty
 	Level       string
 	Constant    string
+	Estimated   bool   // Constant was learned from plays, drawn with Labels.Estimated
 	Achievement string // "100.5000%"
 	Rank        maimai.Rank
 	FC          maimai.FC
@@ -149,7 +153,7 @@ func Draw(pr *archive.PlayerRating, opt Options) (*image.RGBA, *Layout, error) {
 			if opt.Jacket != nil {
 				jk = opt.Jacket(e)
 			}
-			c := p.card(x, cy, i+1, e, jk)
+			c := p.card(x, cy, i+1, e, jk, opt.Labels.Estimated)
 			c.Section = sec.name
 			l.Cards = append(l.Cards, c)
 		}
@@ -192,9 +196,10 @@ func (p *painter) section(y int, label string, size, n int, sum string, total in
 }
 
 // card draws one chart at (x, y).
-func (p *painter) card(x, y, n int, e archive.RatingEntry, jk image.Image) Card {
+func (p *painter) card(x, y, n int, e archive.RatingEntry, jk image.Image, estLabel string) Card {
 	c := Card{N: n, Title: e.Title, Type: e.Type, Difficulty: e.Difficulty, Level: e.Level, Achievement: e.Achievement.String() + "%",
-		Rank: e.Rank, FC: e.FC, FS: e.FS, Rating: e.Rating, Rect: image.Rect(x, y, x+cardW, y+cardH), Jacket: jk != nil}
+		Rank: e.Rank, FC: e.FC, FS: e.FS, Rating: e.Rating, Rect: image.Rect(x, y, x+cardW, y+cardH), Jacket: jk != nil,
+		Estimated: e.Estimated}
 	if e.Constant.Known() {
 		c.Constant = e.Constant.String()
 	}
@@ -241,6 +246,9 @@ func (p *painter) card(x, y, n int, e archive.RatingEntry, jk image.Image) Card 
 	cons := "?"
 	if c.Constant != "" {
 		cons = c.Constant
+		if c.Estimated && estLabel != "" {
+			cons += " " + estLabel
+		}
 	}
 	p.text(tx+w+8, fy+66, "· "+cons, 16, false, white)
 	// Achievement.

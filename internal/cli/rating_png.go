@@ -21,7 +21,7 @@ func ratingPicture(ctx context.Context, c *runCtx, a *archive.Archive, r *archiv
 	}
 	m := c.msg
 	opt := b50img.Options{Fonts: fonts, Labels: b50img.Labels{New: m.ratingNew, Old: m.ratingOld, Sum: m.ratingPNGSum,
-		Empty: m.ratingPNGEmpty, Footer: m.ratingPNGFooter}}
+		Empty: m.ratingPNGEmpty, Footer: m.ratingPNGFooter, Estimated: m.ratingEstMark}}
 	jackets, err := b50img.Prepare(ctx, a, r, &opt)
 	if err != nil {
 		return nil, nil, 0, err

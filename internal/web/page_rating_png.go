@@ -168,7 +168,8 @@ func (s *Server) drawRating(r *http.Request, pr *archive.PlayerRating, key strin
 		return picture{}, nil, err
 	}
 	opt := b50img.Options{Fonts: fonts, Labels: b50img.Labels{New: text(r, "rating.png_new"), Old: text(r, "rating.png_old"),
-		Sum: text(r, "rating.png_sum"), Empty: text(r, "rating.png_empty"), Footer: text(r, "rating.png_footer")}}
+		Sum: text(r, "rating.png_sum"), Empty: text(r, "rating.png_empty"), Footer: text(r, "rating.png_footer"),
+		Estimated: text(r, "card.estimated")}}
 	if _, err := b50img.Prepare(r.Context(), s.archive, pr, &opt); err != nil {
 		return picture{}, nil, err
 	}
