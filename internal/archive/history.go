@@ -354,9 +354,6 @@ func (a *Archive) extendLog(ctx context.Context, tx *storage.Tx, id int64, stric
 // log whole. The unlinked bests are matched too, as ResolveChartsFor does:
 // the genres they show tell apart songs of one title.
 func (a *Archive) linkPlaysAfter(ctx context.Context, player string, after int64) error {
-	if after == 0 {
-		return a.ResolveChartsFor(ctx, player)
-	}
 	now := a.now().UTC()
 	err := a.db.Update(ctx, func(tx *storage.Tx) error {
 		pid, err := tx.PlayerID(ctx, player)

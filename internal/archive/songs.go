@@ -374,33 +374,7 @@ func (a *Archive) ResolveCharts(ctx context.Context) error {
 // other player's rows (with a thousand players, matching everyone's charts
 // on each first view took minutes).
 func (a *Archive) ResolveChartsFor(ctx context.Context, player string) error {
-	now := a.now().UTC()
-	err := a.db.Update(ctx, func(tx *storage.Tx) error {
-		pid, err := tx.PlayerID(ctx, player)
-		if err != nil {
-			return err
-		}
-		idents, err := tx.UnlinkedPlaysOf(ctx, pid)
-		if err != nil {
-			return err
-		}
-		region, err := tx.PlayerRegion(ctx, pid)
-		if isNotFound(err) {
-			return link(ctx, tx, idents, now)
-		}
-		if err != nil {
-			return err
-		}
-		more, err := tx.UnlinkedBests(ctx, pid, region)
-		if err != nil {
-			return err
-		}
-		return link(ctx, tx, append(idents, more...), now)
-	})
-	if err != nil && !isNotFound(err) {
-		return fmt.Errorf("archive: match charts of %s: %w", player, err)
-	}
-	return nil
+	return a.linkPlaysAfter(ctx, player, 0)
 }
 
 // resolve links the unlinked charts of plays and best scores.
