@@ -111,7 +111,7 @@ func (t *Tx) PlayJacketsAfter(ctx context.Context, playerID, afterID int64) (map
 	return out, rows.Err()
 }
 
-// UnlinkedPlaysAfter is UnlinkedPlaysOf for the player's plays with ids
+// UnlinkedPlaysAfter is UnlinkedPlays for the player's plays with ids
 // above afterID: the charts an import brought that were never linked,
 // found without walking the plays a cached log already linked.
 func (t *Tx) UnlinkedPlaysAfter(ctx context.Context, playerID, afterID int64) ([]ChartIdent, error) {

@@ -307,11 +307,6 @@ func (t *Tx) UnlinkedPlays(ctx context.Context) ([]ChartIdent, error) {
 	return t.unlinkedPlays(ctx, "", nil)
 }
 
-// UnlinkedPlaysOf is UnlinkedPlays for one player's plays.
-func (t *Tx) UnlinkedPlaysOf(ctx context.Context, playerID int64) ([]ChartIdent, error) {
-	return t.unlinkedPlays(ctx, "p.player_id = ? AND ", []any{playerID})
-}
-
 func (t *Tx) unlinkedPlays(ctx context.Context, where string, args []any) ([]ChartIdent, error) {
 	rows, err := t.query(ctx, `SELECT DISTINCT p.region, p.title, p.chart_type, p.difficulty, p.level, p.jacket FROM plays p
 		WHERE `+where+`NOT EXISTS (SELECT 1 FROM chart_links l WHERE l.region = p.region AND l.title = p.title
